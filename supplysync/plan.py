@@ -1,0 +1,138 @@
+"""Plans: what the optimizer (or a baseline policy) decided.
+
+A plan is a value: optimal, stopped at a time limit, or covering demand it
+cannot serve with priced shortages and their reasons. It records the alerts
+that caused it and what changed from the plan before.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
+
+from supplysync.network import Frozen, Id, NonNeg
+from supplysync.offers import MaintenanceWindow, Period, ProductionRun
+from supplysync.planning import PlanningWindow
+
+
+class PlanStatus(StrEnum):
+    """How a plan came about. Only `ERROR` means there is no usable plan."""
+
+    OPTIMAL = "optimal"
+    TIME_LIMIT = "time_limit"
+    FEASIBLE = "feasible"
+    HEURISTIC = "heuristic"
+    STALE = "stale"
+    ERROR = "error"
+
+    @property
+    def is_ok(self) -> bool:
+        return self is not PlanStatus.ERROR
+
+
+class PurchaseOrder(Frozen):
+    """Buy from a supplier; ships in `order_period`, arrives in `arrival_period`."""
+
+    po_id: str
+    supplier_id: Id
+    product_id: Id
+    destination_id: Id
+    quantity: NonNeg
+    order_period: Period
+    arrival_period: Period
+    unit_price: NonNeg
+
+
+class Transfer(Frozen):
+    """Move stock between warehouses (line haul, not the delivery fleet)."""
+
+    transfer_id: str
+    origin_id: Id
+    destination_id: Id
+    product_id: Id
+    quantity: NonNeg
+    ship_period: Period
+    arrival_period: Period
+
+
+class Delivery(Frozen):
+    """Serve a customer from a warehouse in a period; `order_id` for firm orders."""
+
+    customer_id: Id
+    product_id: Id
+    warehouse_id: Id
+    period: Period
+    quantity: NonNeg
+    order_id: str | None = None
+
+
+class Stop(Frozen):
+    """One visit on a route; times are hours after the period start."""
+
+    site_id: Id
+    arrive_h: NonNeg
+    depart_h: NonNeg
+    drop: dict[str, NonNeg] = Field(default_factory=dict)
+    order_ids: list[str] = Field(default_factory=list)
+
+
+class Route(Frozen):
+    """A vehicle's tour in one period, from and back to its depot."""
+
+    vehicle_id: Id
+    period: Period
+    depot_id: Id
+    stops: list[Stop]
+    load: dict[str, NonNeg] = Field(default_factory=dict)
+    distance_km: NonNeg = 0.0
+    duration_h: NonNeg = 0.0
+    method: str = Field(description="the algorithm that sequenced the stops")
+
+
+class Shortage(Frozen):
+    """Demand the plan does not serve, its price, and what limits it."""
+
+    customer_id: Id
+    product_id: Id
+    period: Period
+    quantity: Annotated[float, Field(gt=0)]
+    penalty: NonNeg
+    reason: str
+    binding: list[str] = Field(default_factory=list)
+
+
+class PlanDiff(Frozen):
+    """What a plan changed relative to the previous one."""
+
+    previous_plan_id: str | None
+    production_moved: NonNeg = 0.0
+    purchases_changed: NonNeg = 0.0
+    transfers_changed: NonNeg = 0.0
+    deliveries_changed: NonNeg = 0.0
+    assets_changed: list[str] = Field(default_factory=list)
+
+
+class Plan(Frozen):
+    """A complete decision for one planning window."""
+
+    plan_id: str
+    policy: str
+    created_at: AwareDatetime
+    window: PlanningWindow
+    status: PlanStatus
+    objective: float | None = None
+    mip_gap: float | None = None
+    build_seconds: NonNeg = 0.0
+    solve_seconds: NonNeg = 0.0
+    production: list[ProductionRun] = Field(default_factory=list)
+    maintenance: list[MaintenanceWindow] = Field(default_factory=list)
+    purchases: list[PurchaseOrder] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
+    deliveries: list[Delivery] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+    shortages: list[Shortage] = Field(default_factory=list)
+    causes: list[str] = Field(default_factory=list, description="alert ids that triggered it")
+    notes: list[str] = Field(default_factory=list)
+    diff: PlanDiff | None = None

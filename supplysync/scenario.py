@@ -1,0 +1,176 @@
+"""Scenario files: a network, how to simulate it, and what goes wrong.
+
+Scenarios are TOML. `load_scenario` turns any problem (missing file, bad TOML,
+a field out of range, an unknown reference) into `ScenarioError`, whose
+message names the file and the field, so the CLI can exit 2 with it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, ValidationError, model_validator
+
+from supplysync.network import Frozen, Id, Network, Pos
+
+
+class SimulationSettings(Frozen):
+    """How the simulator runs: start, length, sampling and its seed."""
+
+    start: AwareDatetime
+    days: Annotated[int, Field(ge=1, le=365)] = 7
+    step_minutes: Annotated[int, Field(ge=1, le=60)] = 15
+    seed: int = 0
+    demand_cv: Annotated[float, Field(ge=0, le=2)] = 0.15
+    order_lead_days: Annotated[int, Field(ge=0, le=14)] = 1
+    silence_minutes: Annotated[float, Field(gt=0)] = 90.0
+
+
+class PlanningSettings(Frozen):
+    """Replanning loop and solver tunables."""
+
+    period_hours: Annotated[float, Field(gt=0, le=168)] = 24.0
+    horizon_periods: Annotated[int, Field(ge=1, le=30)] = 3
+    tick_hours: Annotated[float, Field(gt=0)] = 24.0
+    debounce_minutes: Annotated[float, Field(ge=0)] = 60.0
+    time_limit_s: Annotated[float, Field(gt=0, le=3600)] = 10.0
+    mip_gap: Annotated[float, Field(ge=0, le=1)] = 0.01
+    transfer_days: Annotated[int, Field(ge=0, le=14)] = 1
+    departure_hour: Annotated[float, Field(ge=0, lt=24)] = 7.0
+
+
+class DemandSpike(Frozen):
+    """Customers of a region order `factor` times their rate from day `start_day`."""
+
+    kind: Literal["demand_spike"] = "demand_spike"
+    region: str
+    factor: Annotated[float, Field(gt=0, le=20)]
+    start_day: Annotated[int, Field(ge=0)]
+    end_day: Annotated[int, Field(ge=0)]
+    products: list[Id] = Field(default_factory=list, description="empty means every product")
+
+
+class MachineDegradation(Frozen):
+    """A machine wears `wear_multiplier` times faster from `start_day` on."""
+
+    kind: Literal["machine_degradation"] = "machine_degradation"
+    machine_id: Id
+    start_day: Annotated[int, Field(ge=0)]
+    wear_multiplier: Annotated[float, Field(ge=1, le=1000)]
+
+
+class SupplierDelay(Frozen):
+    """Shipments a supplier sends on or after `start_day` arrive `delay_days` late."""
+
+    kind: Literal["supplier_delay"] = "supplier_delay"
+    supplier_id: Id
+    start_day: Annotated[int, Field(ge=0)]
+    delay_days: Annotated[float, Field(gt=0, le=60)]
+
+
+class ReeferFailure(Frozen):
+    """A vehicle's refrigeration unit stops for `duration_hours`."""
+
+    kind: Literal["reefer_failure"] = "reefer_failure"
+    vehicle_id: Id
+    start_day: Annotated[int, Field(ge=0)]
+    start_hour: Annotated[float, Field(ge=0, lt=24)]
+    duration_hours: Pos
+
+
+class TrafficDelay(Frozen):
+    """Road speeds in a region drop to `speed_factor` for a while."""
+
+    kind: Literal["traffic_delay"] = "traffic_delay"
+    region: str
+    start_day: Annotated[int, Field(ge=0)]
+    start_hour: Annotated[float, Field(ge=0, lt=24)]
+    duration_hours: Pos
+    speed_factor: Annotated[float, Field(gt=0, le=1)]
+
+
+class InboundSurge(Frozen):
+    """An unplanned delivery of `quantity` units lands at a warehouse."""
+
+    kind: Literal["inbound_surge"] = "inbound_surge"
+    warehouse_id: Id
+    product_id: Id
+    day: Annotated[int, Field(ge=0)]
+    quantity: Pos
+
+
+Disruption = Annotated[
+    DemandSpike | MachineDegradation | SupplierDelay | ReeferFailure | TrafficDelay | InboundSurge,
+    Field(discriminator="kind"),
+]
+
+
+class Scenario(Frozen):
+    """A whole run: network, simulation, planning and scripted disruptions."""
+
+    name: str
+    description: str = ""
+    simulation: SimulationSettings
+    planning: PlanningSettings = PlanningSettings()
+    network: Network
+    disruptions: list[Disruption] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _disruptions_resolve(self) -> Scenario:
+        ids = {
+            *(m.id for m in self.network.machines),
+            *(s.id for s in self.network.suppliers),
+            *(v.id for v in self.network.vehicles),
+            *(w.id for w in self.network.warehouses),
+            *(p.id for p in self.network.products),
+        }
+        for d in self.disruptions:
+            for field in ("machine_id", "supplier_id", "vehicle_id", "warehouse_id", "product_id"):
+                ref = getattr(d, field, None)
+                if ref is not None and ref not in ids:
+                    raise ValueError(f"disruption {d.kind} names unknown {field} {ref!r}")
+        return self
+
+    @property
+    def end(self) -> datetime:
+        return self.simulation.start + timedelta(days=self.simulation.days)
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; the message names file and field."""
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ScenarioError(f"{path}: no such file") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(f"{path}: {_describe(exc, raw)}") from exc
+
+
+def _describe(exc: ValidationError, raw: object) -> str:
+    """Name each bad field by its dotted path, with list items shown by id."""
+    lines = []
+    for err in exc.errors():
+        parts: list[str] = []
+        node = raw
+        for loc in err["loc"]:
+            if isinstance(loc, int) and isinstance(node, list) and loc < len(node):
+                node = node[loc]
+                item_id = node.get("id") if isinstance(node, dict) else None
+                parts[-1:] = [f"{parts[-1]}[{item_id or loc}]"] if parts else [f"[{loc}]"]
+            else:
+                parts.append(str(loc))
+                node = node.get(loc) if isinstance(node, dict) else None
+        lines.append(f"field {'.'.join(parts) or '(top level)'}: {err['msg']}")
+    return "; ".join(lines)
