@@ -16,3 +16,20 @@ class CustomerOrder(Frozen):
     quantity: float = Field(gt=0)
     due: AwareDatetime
     created_at: AwareDatetime
+
+
+class ProofOfDelivery(Frozen):
+    """The customer's receipt of a drop against an order.
+
+    `accepted` is false when the customer refused the goods (a cold-chain
+    product that spoiled on the way); the order then stays open.
+    """
+
+    order_id: str
+    customer_id: Id
+    product_id: Id
+    quantity: float = Field(gt=0)
+    ts: AwareDatetime
+    vehicle_id: Id
+    accepted: bool = True
+    on_time: bool = True
