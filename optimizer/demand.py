@@ -1,0 +1,131 @@
+"""The order book: open customer orders turned into the planner's demand lines.
+
+Customers' orders arrive from the ERP (the simulator in research mode) a few
+days before they are due; proofs of delivery close them. For each planning
+window the book gives firm lines for the orders it knows, overdue orders in
+period 0, and the forecast (each customer's daily rate) for periods no order
+covers yet. Orders already riding on a vehicle are left out, so a mid-day
+replan does not plan them twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from supplysync.network import Network
+from supplysync.offers import DemandLine
+from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.planning import PlanningWindow
+
+_EPS = 1e-6
+
+
+@dataclass
+class _Open:
+    order: CustomerOrder
+    remaining: float
+
+
+class OrderBook:
+    """Open orders and what is left of each.
+
+    Args:
+        network: supplies each customer's forecast rate.
+        grace_days: an order unfilled this many days after its due day is lost
+            (the simulator drops it too), so the book forgets it.
+    """
+
+    def __init__(self, network: Network, *, grace_days: int = 2) -> None:
+        self._network = network
+        self._grace = timedelta(days=grace_days)
+        self._open: dict[str, _Open] = {}
+        self._horizon: datetime | None = None
+
+    def add(self, orders: Iterable[CustomerOrder]) -> None:
+        """Record new orders; an order id seen before is ignored (idempotent)."""
+        for order in orders:
+            if order.order_id not in self._open:
+                self._open[order.order_id] = _Open(order, order.quantity)
+            due_end = order.due + timedelta(days=1)
+            if self._horizon is None or due_end > self._horizon:
+                self._horizon = due_end
+
+    def deliver(self, proofs: Iterable[ProofOfDelivery]) -> None:
+        """Reduce orders by what customers accepted; refused goods leave them open."""
+        for pod in proofs:
+            entry = self._open.get(pod.order_id)
+            if entry is None or not pod.accepted:
+                continue
+            entry.remaining -= pod.quantity
+            if entry.remaining <= _EPS:
+                del self._open[pod.order_id]
+
+    def expire(self, now: datetime) -> None:
+        """Forget orders whose grace period has passed."""
+        for order_id in [k for k, e in self._open.items() if e.order.due + self._grace < now]:
+            del self._open[order_id]
+
+    def open_orders(self) -> list[CustomerOrder]:
+        return [e.order for e in self._open.values()]
+
+    def remaining(self, order_id: str) -> float:
+        entry = self._open.get(order_id)
+        return entry.remaining if entry else 0.0
+
+    def demand(
+        self, window: PlanningWindow, *, exclude: Iterable[str] = (), forecast: bool = True
+    ) -> list[DemandLine]:
+        """Demand lines for `window`.
+
+        Args:
+            window: the planning window.
+            exclude: order ids already on a vehicle.
+            forecast: add each customer's daily rate for periods past the last
+                day any order covers.
+        """
+        skip = set(exclude)
+        lines: list[DemandLine] = []
+        covered: set[tuple[str, str, int]] = set()
+        for entry in self._open.values():
+            order = entry.order
+            period = max(0, window.period_of(order.due))
+            if period >= window.periods:
+                continue
+            covered.add((order.customer_id, order.product_id, period))
+            if order.order_id in skip or entry.remaining <= _EPS:
+                continue
+            lines.append(
+                DemandLine(
+                    customer_id=order.customer_id,
+                    product_id=order.product_id,
+                    period=period,
+                    quantity=round(entry.remaining, 6),
+                    order_id=order.order_id,
+                )
+            )
+        if forecast:
+            lines.extend(self._forecast(window, covered))
+        return lines
+
+    def _forecast(
+        self, window: PlanningWindow, covered: set[tuple[str, str, int]]
+    ) -> list[DemandLine]:
+        first = 0 if self._horizon is None else max(0, window.period_of(self._horizon))
+        scale = window.period_hours / 24.0
+        lines = []
+        for period in range(first, window.periods):
+            for customer in self._network.customers:
+                for product_id, rate in customer.demand_per_day.items():
+                    key = (customer.id, product_id, period)
+                    if rate > 0 and key not in covered:
+                        lines.append(
+                            DemandLine(
+                                customer_id=customer.id,
+                                product_id=product_id,
+                                period=period,
+                                quantity=rate * scale,
+                            )
+                        )
+        return lines

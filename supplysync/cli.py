@@ -1,0 +1,138 @@
+"""The `supplysync` command line.
+
+This is the composition root: the one place in `supplysync/` that reaches
+into the other packages, and only inside the command that needs them, so
+`supplysync validate` stays fast and the vocabulary stays importable alone.
+
+Exit codes: 0 success, 1 a run failed, 2 bad input (a scenario file that
+does not validate, with the file and the field in the message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from supplysync.scenario import Scenario, ScenarioError, load_scenario
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "demo.toml"
+POLICY_ORDER = ("static", "reorder_point", "milp")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ScenarioError as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="supplysync", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo",
+        help="run a scenario under three policies on the embedded default and compare KPIs",
+    )
+    demo.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="scenario TOML")
+    demo.add_argument("--json", action="store_true", help="print KPIs as JSON on stdout")
+    demo.add_argument(
+        "--placement",
+        choices=("auto", "per-asset", "sharded", "inline"),
+        default=None,
+        help="agent placement on Ray; 'inline' runs agents in-process without Ray",
+    )
+    demo.add_argument("--days", type=int, default=None, help="shorten the run to N days")
+    demo.add_argument(
+        "--policies",
+        default=",".join(POLICY_ORDER),
+        help=f"comma-separated subset of {','.join(POLICY_ORDER)}",
+    )
+    demo.set_defaults(func=_demo)
+
+    validate = sub.add_parser("validate", help="check a scenario file and summarise it")
+    validate.add_argument("scenario", type=Path)
+    validate.set_defaults(func=_validate)
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    net = scenario.network
+    print(
+        f"{args.scenario}: scenario {scenario.name!r} is valid: {len(net.suppliers)} suppliers, "
+        f"{len(net.plants)} plants, {len(net.machines)} machines, {len(net.warehouses)} "
+        f"warehouses, {len(net.customers)} customers, {len(net.vehicles)} vehicles, "
+        f"{len(net.products)} products, {scenario.simulation.days} days, "
+        f"{len(scenario.disruptions)} disruptions"
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    if args.days is not None:
+        scenario = _shorten(scenario, args.days)
+    policies = [p.strip() for p in args.policies.split(",") if p.strip()]
+    unknown = [p for p in policies if p not in POLICY_ORDER]
+    if unknown:
+        print(f"supplysync: unknown policy {unknown[0]!r}", file=sys.stderr)
+        return 2
+
+    from cluster.demo import run_demo
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    result = run_demo(scenario, policies, placement=args.placement, progress=progress)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(format_table(result))
+    return 0
+
+
+def _shorten(scenario: Scenario, days: int) -> Scenario:
+    if not 1 <= days <= scenario.simulation.days:
+        raise ScenarioError(f"--days must be between 1 and {scenario.simulation.days}")
+    simulation = scenario.simulation.model_copy(update={"days": days})
+    return scenario.model_copy(update={"simulation": simulation})
+
+
+_ROWS = (
+    ("fill_rate", "fill rate", "{:.1%}"),
+    ("on_time_rate", "on-time delivery", "{:.1%}"),
+    ("inventory_carrying_cost", "inventory carrying cost", "{:,.0f}"),
+    ("unplanned_downtime_hours", "unplanned downtime (h)", "{:.1f}"),
+    ("planned_maintenance_hours", "planned maintenance (h)", "{:.1f}"),
+    ("cold_chain_breaches", "cold-chain breaches", "{:d}"),
+    ("spoiled_units", "spoiled units", "{:,.0f}"),
+    ("refused_units", "receipts refused (full)", "{:,.0f}"),
+    ("replans", "plans made", "{:d}"),
+    ("replan_latency_p50_ms", "plan latency p50 (ms)", "{:,.0f}"),
+    ("replan_latency_max_ms", "plan latency max (ms)", "{:,.0f}"),
+)
+
+
+def format_table(result: dict[str, object]) -> str:
+    """The KPI table, one column per policy."""
+    policies = result["policies"]
+    assert isinstance(policies, dict)
+    names = list(policies)
+    width = max(len(label) for _, label, _ in _ROWS) + 2
+    lines = [f"{'KPI':<{width}}" + "".join(f"{n:>16}" for n in names)]
+    lines.append("-" * len(lines[0]))
+    for key, label, fmt in _ROWS:
+        cells = [fmt.format(policies[n][key]) for n in names]
+        lines.append(f"{label:<{width}}" + "".join(f"{c:>16}" for c in cells))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
