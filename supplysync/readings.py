@@ -99,7 +99,7 @@ class RfidScan(_Reading):
     """A lot passing a reader at a site gate: a stock movement."""
 
     kind: Literal["rfid_scan"] = "rfid_scan"
-    lot_id: Id
+    lot_id: Annotated[str, Field(min_length=1, max_length=128)]
     product_id: Id
     units: Annotated[float, Field(gt=0)]
     direction: Literal["in", "out"]

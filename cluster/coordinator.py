@@ -1,0 +1,230 @@
+"""The coordinator: owns the replanning loop.
+
+It hears every alert, order and proof of delivery; a trigger policy decides
+when to replan (significant alerts, debounced; a periodic tick; an operator's
+request). A replan asks every agent for its offer, freezes them into a
+snapshot, calls the policy's planner, and lets each agent review its part.
+An asset that rejects has its offer withdrawn and the plan is made once more;
+then the accepted commands are committed to the agents and returned for
+dispatch. Plain Python: `cluster/actors.py` runs it as a Ray actor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cluster.directory import Directory
+from cluster.policies import Policy
+from optimizer import commands_for, diff_plans
+from optimizer.demand import OrderBook
+from optimizer.trigger import TriggerState, decide
+from supplysync.commands import AssignmentResponse, Command
+from supplysync.events import Alert
+from supplysync.network import Network
+from supplysync.offers import (
+    MachineOffer,
+    NetworkSnapshot,
+    SupplierOffer,
+    VehicleOffer,
+    WarehouseOffer,
+)
+from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.plan import Plan
+from supplysync.planning import PlanningWindow, period_floor
+from supplysync.scenario import PlanningSettings
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """The outcome of one replan: the plan, what agents said, what goes out."""
+
+    plan: Plan
+    commands: list[Command]
+    responses: list[AssignmentResponse]
+    latency_s: float
+
+
+@dataclass
+class CoordinatorStats:
+    """Counters for KPIs and metrics."""
+
+    replans: int = 0
+    rejections: int = 0
+    latencies_s: list[float] = field(default_factory=list)
+    alerts_seen: int = 0
+
+
+class Coordinator:
+    """The replanning loop for one network under one policy.
+
+    Args:
+        network: the static network.
+        planning: horizon, tick, debounce and solver settings.
+        directory: how to reach the agents (Ray or in-process).
+        policy: which planner, and whether it replans at all.
+        origin: start of the run; periods and ticks are counted from it.
+        run_end: end of the run; the static policy plans up to it.
+    """
+
+    def __init__(
+        self,
+        *,
+        network: Network,
+        planning: PlanningSettings,
+        directory: Directory,
+        policy: Policy,
+        origin: datetime,
+        run_end: datetime,
+    ) -> None:
+        self._network = network
+        self._planning = planning
+        self._directory = directory
+        self._policy = policy
+        self._origin = origin
+        self._run_end = run_end
+        self._orders = OrderBook(network)
+        self._trigger = TriggerState.starting(origin)
+        self._pending: list[Alert] = []
+        self._plans: list[Plan] = []
+        self._routes: dict[str, list[tuple[datetime, list[str]]]] = {}
+        self.stats = CoordinatorStats()
+
+    @property
+    def current_plan(self) -> Plan | None:
+        return self._plans[-1] if self._plans else None
+
+    @property
+    def plans(self) -> list[Plan]:
+        return list(self._plans)
+
+    def observe(
+        self,
+        alerts: Sequence[Alert],
+        orders: Sequence[CustomerOrder],
+        deliveries: Sequence[ProofOfDelivery],
+        now: datetime,
+    ) -> None:
+        """Take in what happened since the last call."""
+        self._orders.add(orders)
+        self._orders.deliver(deliveries)
+        self._orders.expire(now)
+        self.stats.alerts_seen += len(alerts)
+        if self._policy.replans:
+            kinds = self._policy.trigger_kinds
+            self._pending.extend(a for a in alerts if kinds is None or a.kind in kinds)
+
+    def step(self, now: datetime) -> Dispatch | None:
+        """Replan if the trigger policy says so (its first tick is at the origin)."""
+        if self._plans and not self._policy.replans:
+            return None
+        fire, self._trigger, causes = decide(self._trigger, self._pending, now, self._planning)
+        self._pending = []
+        return self.replan(now, causes) if fire else None
+
+    def replan(self, now: datetime, causes: Sequence[str]) -> Dispatch:
+        """Make, review and commit a plan now."""
+        started = time.perf_counter()
+        window = self._window(now)
+        snapshot = self._snapshot(window, now)
+        plan_id = f"{self._policy.name}-{len(self._plans) + 1:04d}"
+        plan = self._policy.planner(snapshot, self._planning, plan_id, causes)
+        commands = commands_for(plan, self._network, now)
+        responses = self._directory.review(commands)
+        rejected = {r.asset_id for r in responses if not r.accepted}
+        if rejected:
+            self.stats.rejections += len(rejected)
+            snapshot = _withdraw(snapshot, rejected)
+            notes = [f"{r.asset_id} rejected: {r.reason}" for r in responses if not r.accepted]
+            plan = self._policy.planner(snapshot, self._planning, plan_id, causes)
+            plan = plan.model_copy(update={"notes": [*plan.notes, *notes]})
+            commands = commands_for(plan, self._network, now)
+            responses = self._directory.review(commands)
+            refused = {r.asset_id for r in responses if not r.accepted}
+            commands = [c for c in commands if c.asset_id not in refused]
+        plan = plan.model_copy(update={"diff": diff_plans(self.current_plan, plan)})
+        self._directory.commit(commands)
+        self._remember_routes(commands)
+        self._plans.append(plan)
+        latency = time.perf_counter() - started
+        self.stats.replans += 1
+        self.stats.latencies_s.append(latency)
+        return Dispatch(plan, commands, responses, latency)
+
+    def _window(self, now: datetime) -> PlanningWindow:
+        hours = self._planning.period_hours
+        start = period_floor(now, self._origin, hours)
+        if self._policy.whole_run:
+            span = (self._run_end - start).total_seconds() / 3600.0
+            periods = max(1, round(span / hours))
+        else:
+            periods = self._planning.horizon_periods
+        return PlanningWindow(start=start, period_hours=hours, periods=periods)
+
+    def _snapshot(self, window: PlanningWindow, now: datetime) -> NetworkSnapshot:
+        offers = self._directory.offers(window, now)
+        vehicles = [o for o in offers if isinstance(o, VehicleOffer)]
+        on_board = self._orders_on_board(vehicles, window)
+        return NetworkSnapshot(
+            taken_at=now,
+            window=window,
+            network=self._network,
+            machines=[o for o in offers if isinstance(o, MachineOffer)],
+            suppliers=[o for o in offers if isinstance(o, SupplierOffer)],
+            warehouses=[o for o in offers if isinstance(o, WarehouseOffer)],
+            vehicles=vehicles,
+            demand=self._orders.demand(window, exclude=on_board),
+        )
+
+    def _orders_on_board(
+        self, vehicles: Iterable[VehicleOffer], window: PlanningWindow
+    ) -> set[str]:
+        """Order ids on routes of the current period whose vehicle is out."""
+        out = {v.vehicle_id for v in vehicles if not v.available}
+        ids: set[str] = set()
+        for vehicle_id in out:
+            for start, order_ids in self._routes.get(vehicle_id, []):
+                if start == window.start:
+                    ids.update(order_ids)
+        return ids
+
+    def _remember_routes(self, commands: Iterable[Command]) -> None:
+        for command in commands:
+            if command.body.kind != "route":
+                continue
+            self._routes[command.asset_id] = [
+                (
+                    command.window.period_start(r.period),
+                    [oid for stop in r.stops for oid in stop.order_ids],
+                )
+                for r in command.body.routes
+            ]
+
+
+def _withdraw(snapshot: NetworkSnapshot, assets: set[str]) -> NetworkSnapshot:
+    """The snapshot with the offers of assets that rejected taken back."""
+    machines = [
+        m.model_copy(update={"capacity_hours": [0.0] * len(m.capacity_hours)})
+        if m.machine_id in assets
+        else m
+        for m in snapshot.machines
+    ]
+    suppliers = [
+        s.model_copy(update={"quotes": []}) if s.supplier_id in assets else s
+        for s in snapshot.suppliers
+    ]
+    warehouses = [
+        w.model_copy(update={"free_units": 0.0}) if w.warehouse_id in assets else w
+        for w in snapshot.warehouses
+    ]
+    vehicles = [v for v in snapshot.vehicles if v.vehicle_id not in assets]
+    return snapshot.model_copy(
+        update={
+            "machines": machines,
+            "suppliers": suppliers,
+            "warehouses": warehouses,
+            "vehicles": vehicles,
+        }
+    )

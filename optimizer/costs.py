@@ -1,0 +1,55 @@
+"""Cost coefficients the planner prices decisions with.
+
+The network gives product values, holding costs and shortage penalties; the
+rest (machine hours, setups, freight) is not in the scenario, so it lives
+here with defaults an operations engineer would recognise and checked ranges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+ROAD_FACTOR = 1.3
+"""Road kilometres per great-circle kilometre."""
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """Prices of the decisions that the network spec does not price.
+
+    Attributes:
+        production_per_hour: cost of one machine hour (labour, energy).
+        setup: cost of one setup (scrap, changeover labour).
+        delivery_per_km: cost of carrying one unit one road km to a customer,
+            so that the local warehouse is preferred.
+        transfer_base: handling cost of one unit moved between warehouses.
+        transfer_per_km: line-haul cost of one unit per road km.
+        overflow_per_unit: price of one unit above a warehouse's capacity for
+            one period; high, it exists only so that stock already on hand
+            above capacity never makes the model infeasible.
+        maintenance_delay: cost per period of postponing due maintenance, so
+            that with spare capacity the planner maintains early (a predicted
+            failure may come sooner than predicted).
+        forecast_weight: share of the shortage penalty charged for forecast
+            (not yet ordered) demand.
+        safety_stock_weight: share of a product's unit value charged per unit
+            a warehouse ends the horizon below its reorder point; without it a
+            rolling horizon plans stock down to zero at its end.
+    """
+
+    production_per_hour: float = 40.0
+    setup: float = 60.0
+    delivery_per_km: float = 0.02
+    transfer_base: float = 0.5
+    transfer_per_km: float = 0.01
+    overflow_per_unit: float = 1000.0
+    maintenance_delay: float = 1.0
+    forecast_weight: float = 0.5
+    safety_stock_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if getattr(self, f.name) < 0:
+                raise ValueError(f"Expected {f.name} >= 0.")
+        if self.forecast_weight > 1:
+            raise ValueError("Expected forecast_weight <= 1.")

@@ -1,0 +1,262 @@
+"""Frozen, index-ready planning data derived once from a snapshot.
+
+The builders read only this: sets, capacities per period, distances, which
+warehouse can reach which customer, and demand by key. Deriving it once keeps
+each builder a few loops long and lets a later incremental update rebuild
+only the part of the data an offer changed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from optimizer.costs import CostModel
+from optimizer.fleet import VehicleData, capacity_by_depot, fleet_of, reach
+from optimizer.geometry import road_km
+from supplysync.network import Customer, Location, Network
+from supplysync.offers import DemandLine, MachineOffer, NetworkSnapshot
+from supplysync.planning import PlanningWindow
+from supplysync.scenario import PlanningSettings
+
+Key2 = tuple[str, str]
+Key3 = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class MachineData:
+    """One machine's productive hours per period and its maintenance choice.
+
+    Attributes:
+        capacity: hours per period after committed runs and, when no
+            maintenance fits before the predicted failure, after the repair.
+        maintenance_periods: periods in which the due maintenance may be
+            scheduled (exactly one is chosen); empty when none is due.
+        fails_after: the due period when maintenance is due but fits nowhere,
+            so the plan works around the breakdown that follows it.
+    """
+
+    machine_id: str
+    warehouse_id: str
+    rates: Mapping[str, float]
+    setup_hours: float
+    current_product: str | None
+    capacity: tuple[float, ...]
+    maintenance_hours: float
+    maintenance_periods: tuple[int, ...]
+    fails_after: int | None
+
+    def setup(self, product_id: str, period: int) -> float:
+        """Setup hours of a run; none to continue the product already set up."""
+        return 0.0 if period == 0 and product_id == self.current_product else self.setup_hours
+
+
+@dataclass(frozen=True)
+class PurchaseOption:
+    """A live quote: at most `per_period` units ordered per period, all destinations."""
+
+    supplier_id: str
+    product_id: str
+    per_period: float
+    lead: int
+    unit_price: float
+
+
+@dataclass(frozen=True)
+class PlanningData:
+    """Everything the builders, the result mapper and the baselines index by."""
+
+    network: Network
+    window: PlanningWindow
+    costs: CostModel
+    periods: tuple[int, ...]
+    products: tuple[str, ...]
+    cold: frozenset[str]
+    warehouses: tuple[str, ...]
+    customers: Mapping[str, Customer]
+    machines: tuple[MachineData, ...]
+    vehicles: tuple[VehicleData, ...]
+    purchases: tuple[PurchaseOption, ...]
+    stock: Mapping[Key2, float]
+    arrivals: Mapping[Key3, float]
+    capacity_units: Mapping[str, float]
+    cold_storage: Mapping[str, bool]
+    holding: Mapping[str, float]
+    penalty: Mapping[str, float]
+    reorder_point: Mapping[Key2, float]
+    km: Mapping[Key2, float]
+    arcs: tuple[Key2, ...]
+    cold_arcs: frozenset[Key2]
+    fleet_capacity: Mapping[tuple[str, int], float]
+    cold_capacity: Mapping[tuple[str, int], float]
+    demand: tuple[DemandLine, ...]
+    demand_keys: Mapping[Key3, tuple[int, ...]]
+    transfer_periods: int
+    departure_hour: float
+    notes: tuple[str, ...]
+
+    def location(self, site_id: str) -> Location:
+        return self.network.location_of(site_id)
+
+    def line_penalty(self, line: DemandLine) -> float:
+        """Penalty per unit short: full for firm orders, weighted for forecasts."""
+        weight = 1.0 if line.order_id is not None else self.costs.forecast_weight
+        return self.penalty[line.product_id] * weight
+
+    def receives(self, warehouse_id: str, product_id: str) -> bool:
+        """Whether new goods of a product may be sent to a warehouse."""
+        return product_id not in self.cold or self.cold_storage[warehouse_id]
+
+
+def planning_data(
+    snapshot: NetworkSnapshot, settings: PlanningSettings, costs: CostModel | None = None
+) -> PlanningData:
+    """Derive the planning data of a snapshot (pure; reads no clock)."""
+    net, periods = snapshot.network, tuple(range(snapshot.window.periods))
+    hours_per_period = snapshot.window.period_hours
+    offers = {w.warehouse_id: w for w in snapshot.warehouses}
+    warehouses = tuple(w.id for w in net.warehouses)
+    notes: list[str] = []
+    machines = tuple(
+        _machine(m, net, len(periods), hours_per_period, notes)
+        for m in snapshot.machines
+        if _known_plant(m, net, notes)
+    )
+    vehicles = fleet_of(snapshot.vehicles, net, notes)
+    customers = {c.id: c for c in net.customers}
+    km = {
+        (w, s): road_km(net.location_of(w), net.location_of(s))
+        for w in warehouses
+        for s in (*warehouses, *customers)
+    }
+    arcs, cold_arcs = reach(vehicles, customers, net, settings.departure_hour)
+    demand = tuple(_demand(snapshot.demand, len(periods), net, notes))
+    keys: dict[Key3, list[int]] = defaultdict(list)
+    for i, line in enumerate(demand):
+        keys[line.customer_id, line.product_id, line.period].append(i)
+    return PlanningData(
+        network=net,
+        window=snapshot.window,
+        costs=costs or CostModel(),
+        periods=periods,
+        products=tuple(p.id for p in net.products),
+        cold=frozenset(p.id for p in net.products if p.cold_chain),
+        warehouses=warehouses,
+        customers=customers,
+        machines=machines,
+        vehicles=vehicles,
+        purchases=tuple(
+            PurchaseOption(
+                s.supplier_id,
+                q.product_id,
+                q.quantity_per_period,
+                q.lead_time_periods,
+                q.unit_price,
+            )
+            for s in snapshot.suppliers
+            for q in s.quotes
+            if q.quantity_per_period > 0
+        ),
+        stock={
+            (w, p): offers[w].stock.get(p, 0.0) if w in offers else 0.0
+            for w in warehouses
+            for p in (q.id for q in net.products)
+        },
+        arrivals=_arrivals(snapshot, machines, len(periods)),
+        capacity_units={
+            w.id: offers[w.id].capacity_units if w.id in offers else w.capacity_units
+            for w in net.warehouses
+        },
+        cold_storage={
+            w.id: (offers[w.id].cold_storage_ok if w.id in offers else w.cold_storage)
+            for w in net.warehouses
+        },
+        holding={p.id: p.holding_cost_per_day * hours_per_period / 24.0 for p in net.products},
+        penalty={p.id: p.shortage_penalty for p in net.products},
+        reorder_point={(w.id, p): q for w in net.warehouses for p, q in w.reorder_point.items()},
+        km=km,
+        arcs=arcs,
+        cold_arcs=cold_arcs,
+        fleet_capacity=capacity_by_depot(vehicles, periods),
+        cold_capacity=capacity_by_depot(vehicles, periods, cold_only=True),
+        demand=demand,
+        demand_keys={k: tuple(v) for k, v in keys.items()},
+        transfer_periods=math.ceil(settings.transfer_days * 24.0 / hours_per_period - 1e-9),
+        departure_hour=settings.departure_hour,
+        notes=tuple(notes),
+    )
+
+
+def _known_plant(offer: MachineOffer, net: Network, notes: list[str]) -> bool:
+    known = any(p.id == offer.plant_id for p in net.plants)
+    if not known:
+        notes.append(f"machine offer {offer.machine_id} names unknown plant {offer.plant_id}")
+    return known
+
+
+def _machine(
+    offer: MachineOffer, net: Network, n: int, period_hours: float, notes: list[str]
+) -> MachineData:
+    plant = next(p for p in net.plants if p.id == offer.plant_id)
+    spec = next((m for m in net.machines if m.id == offer.machine_id), None)
+    pad = spec.hours_per_day * period_hours / 24.0 if spec else 0.0
+    cap = [offer.capacity_hours[t] if t < len(offer.capacity_hours) else pad for t in range(n)]
+    for run in offer.committed:
+        if run.period < n:
+            cap[run.period] = max(0.0, cap[run.period] - run.hours)
+    due, fails_after = offer.maintenance_due_period, None
+    candidates: tuple[int, ...] = ()
+    if due is not None and due < n:
+        candidates = tuple(t for t in range(due + 1) if cap[t] >= offer.maintenance_hours)
+        if not candidates:
+            fails_after = due
+            notes.append(f"{offer.machine_id}: no period before {due} fits maintenance")
+            for t in range(due + 1, n):
+                lost = min(
+                    period_hours, max(0.0, offer.repair_hours - (t - due - 1) * period_hours)
+                )
+                cap[t] = max(0.0, cap[t] - lost)
+    return MachineData(
+        machine_id=offer.machine_id,
+        warehouse_id=plant.output_warehouse_id,
+        rates={p: r for p, r in offer.rates.items() if r > 0},
+        setup_hours=offer.setup_hours,
+        current_product=offer.current_product,
+        capacity=tuple(cap),
+        maintenance_hours=offer.maintenance_hours,
+        maintenance_periods=candidates,
+        fails_after=fails_after,
+    )
+
+
+def _demand(lines: list[DemandLine], n: int, net: Network, notes: list[str]) -> list[DemandLine]:
+    products = {p.id for p in net.products}
+    kept = []
+    for line in lines:
+        if line.product_id not in products:
+            notes.append(f"demand for unknown product {line.product_id} ignored")
+        elif line.period < n and line.quantity > 1e-9:
+            kept.append(line)
+    return kept
+
+
+def _arrivals(
+    snapshot: NetworkSnapshot, machines: tuple[MachineData, ...], n: int
+) -> dict[Key3, float]:
+    """Goods that land without a decision: inbound shipments and committed runs."""
+    out: dict[Key3, float] = defaultdict(float)
+    seen: set[str] = set()
+    shipments = [i for w in snapshot.warehouses for i in w.inbound]
+    shipments += [i for s in snapshot.suppliers for i in s.inbound]
+    for i in shipments:
+        if i.shipment_id not in seen and i.arrival_period < n:
+            seen.add(i.shipment_id)
+            out[i.destination_id, i.product_id, i.arrival_period] += i.quantity
+    output = {m.machine_id: m.warehouse_id for m in machines}
+    for m in snapshot.machines:
+        for run in m.committed:
+            if run.period < n and m.machine_id in output:
+                out[output[m.machine_id], run.product_id, run.period] += run.quantity
+    return dict(out)

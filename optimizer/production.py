@@ -1,0 +1,110 @@
+"""Production builder: lot sizes, setups and due maintenance per machine and period.
+
+Variables (only where a run fits in the period at all):
+
+- ``make[m, p, t] >= 0``: units of product p made on machine m in period t;
+  they land in the plant's output warehouse in the same period.
+- ``setup[m, p, t]`` binary: the machine is set up for p in t.
+- ``maint[m, t]`` binary: the due maintenance of m is done in t.
+
+Constraints: hours of runs plus setups fit the period's hours minus the
+maintenance done in it; ``make <= rate * (hours - setup) * setup`` (the
+tightest big-M: a run can use no more than the period's hours); exactly one
+maintenance among the feasible periods up to the due one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyomo.environ as pyo
+
+from optimizer.data import Key3, MachineData, PlanningData
+
+EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class ProductionPart:
+    """What the production builder hands on.
+
+    Attributes:
+        output: the ``make`` variables landing in each (warehouse, product, period).
+        cost: machine-hour, setup and maintenance-delay cost (a Pyomo expression).
+    """
+
+    output: Mapping[Key3, list[Any]]
+    cost: Any
+
+
+def run_index(data: PlanningData) -> list[tuple[str, str, int]]:
+    """(machine, product, period) where a run fits after its setup and its output may be stored."""
+    return [
+        (m.machine_id, p, t)
+        for m in data.machines
+        for p in m.rates
+        if data.receives(m.warehouse_id, p)
+        for t in data.periods
+        if m.capacity[t] > m.setup(p, t) + EPS
+    ]
+
+
+def add_production(model: pyo.ConcreteModel, data: PlanningData) -> ProductionPart:
+    """Add production variables, constraints and cost to `model`."""
+    machines = {m.machine_id: m for m in data.machines}
+    runs = run_index(data)
+    maint = [(m.machine_id, t) for m in data.machines for t in m.maintenance_periods]
+    model.make = pyo.Var(runs, domain=pyo.NonNegativeReals)
+    model.setup = pyo.Var(runs, domain=pyo.Binary)
+    model.maint = pyo.Var(maint, domain=pyo.Binary)
+
+    by_slot: dict[tuple[str, int], list[tuple[str, str, int]]] = defaultdict(list)
+    for key in runs:
+        by_slot[key[0], key[2]].append(key)
+    maint_set = set(maint)
+
+    def hours(mach: MachineData, t: int) -> Any:
+        return sum(
+            model.make[k] / mach.rates[k[1]] + mach.setup(k[1], t) * model.setup[k]
+            for k in by_slot[mach.machine_id, t]
+        )
+
+    def hours_rule(_: pyo.ConcreteModel, m: str, t: int) -> Any:
+        mach = machines[m]
+        down = mach.maintenance_hours * model.maint[m, t] if (m, t) in maint_set else 0.0
+        return hours(mach, t) + down <= mach.capacity[t]
+
+    slots = sorted({*by_slot, *maint_set})
+    model.machine_hours = pyo.Constraint(slots, rule=hours_rule)
+
+    def link_rule(_: pyo.ConcreteModel, m: str, p: str, t: int) -> Any:
+        mach = machines[m]
+        big_m = mach.rates[p] * (mach.capacity[t] - mach.setup(p, t))
+        return model.make[m, p, t] <= big_m * model.setup[m, p, t]
+
+    model.setup_link = pyo.Constraint(runs, rule=link_rule)
+    due = [m for m in data.machines if m.maintenance_periods]
+    model.maintain_once = pyo.Constraint(
+        [m.machine_id for m in due],
+        rule=lambda _, m: sum(model.maint[m, t] for t in machines[m].maintenance_periods) == 1,
+    )
+
+    output: dict[Key3, list[Any]] = defaultdict(list)
+    for m, p, t in runs:
+        output[machines[m].warehouse_id, p, t].append(model.make[m, p, t])
+    c = data.costs
+
+    def run_cost(m: str, p: str, t: int) -> Any:
+        mach = machines[m]
+        setup_cost = c.setup if mach.setup(p, t) > 0 else 0.0
+        return c.production_per_hour * model.make[m, p, t] / mach.rates[p] + (
+            setup_cost * model.setup[m, p, t]
+        )
+
+    cost = sum(run_cost(*k) for k in runs) + sum(
+        c.maintenance_delay * t * model.maint[m, t] for m, t in maint
+    )
+    return ProductionPart(output=dict(output), cost=cost)

@@ -1,0 +1,162 @@
+"""Replenishment builder: purchases, transfers, stock, deliveries and shortages.
+
+Variables:
+
+- ``buy[i, w, t]``: units bought on quote i for warehouse w, ordered in t and
+  arriving ``lead`` periods later (only arrivals inside the window help).
+- ``move[o, d, p, t]``: units shipped from warehouse o to d in t, arriving
+  ``transfer_periods`` later (line haul, unlimited).
+- ``ship[w, c, p, t]``: units delivered from w to customer c in t, only on
+  pairs a vehicle of w reaches in one shift (cold products: a working reefer).
+- ``short[l]``: units of demand line l not served; priced at the product's
+  shortage penalty (forecast lines at a share of it), so the model is
+  always feasible.
+- ``stock[w, p, t] >= 0``: end-of-period stock; ``over[w, t]``: units above
+  capacity (a steep price, only so stock already on hand never makes the model
+  infeasible); ``below[w, p]``: units the horizon ends under the reorder point.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import pyomo.environ as pyo
+
+from optimizer.data import Key3, PlanningData
+
+
+def add_replenishment(
+    model: pyo.ConcreteModel, data: PlanningData, produced: Mapping[Key3, list[Any]]
+) -> Any:
+    """Add the flow of goods to `model`; returns its cost expression.
+
+    Args:
+        model: the model the production builder already added to.
+        data: the planning data.
+        produced: production landing in each (warehouse, product, period).
+    """
+    n, ws, ps = len(data.periods), data.warehouses, data.products
+    buys = [
+        (i, w, t)
+        for i, o in enumerate(data.purchases)
+        for w in ws
+        for t in data.periods
+        if t + o.lead < n and data.receives(w, o.product_id)
+    ]
+    lag = data.transfer_periods
+    moves = [
+        (o, d, p, t)
+        for o in ws
+        for d in ws
+        for p in ps
+        for t in data.periods
+        if o != d and t + lag < n and data.receives(d, p)
+    ]
+    arcs = frozenset(data.arcs)
+    ships = [
+        (w, c, p, t)
+        for (c, p, t) in data.demand_keys
+        for w in ws
+        if (w, c) in (data.cold_arcs if p in data.cold else arcs)
+    ]
+    model.buy = pyo.Var(buys, domain=pyo.NonNegativeReals)
+    model.move = pyo.Var(moves, domain=pyo.NonNegativeReals)
+    model.ship = pyo.Var(ships, domain=pyo.NonNegativeReals)
+    model.short = pyo.Var(
+        range(len(data.demand)),
+        domain=pyo.NonNegativeReals,
+        bounds=lambda _, i: (0.0, data.demand[i].quantity),
+    )
+    model.stock = pyo.Var(ws, ps, data.periods, domain=pyo.NonNegativeReals)
+    model.over = pyo.Var(ws, data.periods, domain=pyo.NonNegativeReals)
+    model.below = pyo.Var(list(data.reorder_point), domain=pyo.NonNegativeReals)
+
+    inflow: dict[Key3, list[Any]] = defaultdict(list)
+    outflow: dict[Key3, list[Any]] = defaultdict(list)
+    for i, w, t in buys:
+        inflow[w, data.purchases[i].product_id, t + data.purchases[i].lead].append(
+            model.buy[i, w, t]
+        )
+    for o, d, p, t in moves:
+        inflow[d, p, t + lag].append(model.move[o, d, p, t])
+        outflow[o, p, t].append(model.move[o, d, p, t])
+    for w, c, p, t in ships:
+        outflow[w, p, t].append(model.ship[w, c, p, t])
+
+    def balance(_: pyo.ConcreteModel, w: str, p: str, t: int) -> Any:
+        before = model.stock[w, p, t - 1] if t > 0 else data.stock[w, p]
+        gain = data.arrivals.get((w, p, t), 0.0) + sum(produced.get((w, p, t), ()))
+        gain += sum(inflow[w, p, t])
+        return model.stock[w, p, t] == before + gain - sum(outflow[w, p, t])
+
+    model.balance = pyo.Constraint(ws, ps, data.periods, rule=balance)
+    model.space = pyo.Constraint(
+        ws,
+        data.periods,
+        rule=lambda _, w, t: (
+            sum(model.stock[w, p, t] for p in ps) <= data.capacity_units[w] + model.over[w, t]
+        ),
+    )
+    _add_limits(model, data, buys, ships)
+
+    cm, last = data.costs, n - 1
+    model.safety = pyo.Constraint(
+        list(data.reorder_point),
+        rule=lambda _, w, p: (
+            model.below[w, p] >= data.reorder_point[w, p] - model.stock[w, p, last]
+        ),
+    )
+    value = {p.id: p.unit_value for p in data.network.products}
+    return (
+        sum(data.purchases[i].unit_price * model.buy[i, w, t] for i, w, t in buys)
+        + sum(
+            (cm.transfer_base + cm.transfer_per_km * data.km[o, d]) * model.move[o, d, p, t]
+            for o, d, p, t in moves
+        )
+        + sum(
+            cm.delivery_per_km * data.km[w, cu] * model.ship[w, cu, p, t] for w, cu, p, t in ships
+        )
+        + sum(data.holding[p] * model.stock[w, p, t] for w in ws for p in ps for t in data.periods)
+        + sum(data.line_penalty(line) * model.short[i] for i, line in enumerate(data.demand))
+        + sum(cm.overflow_per_unit * model.over[w, t] for w in ws for t in data.periods)
+        + sum(cm.safety_stock_weight * value[p] * model.below[w, p] for w, p in data.reorder_point)
+    )
+
+
+def _add_limits(
+    model: pyo.ConcreteModel,
+    data: PlanningData,
+    buys: list[tuple[int, str, int]],
+    ships: list[tuple[str, str, str, int]],
+) -> None:
+    """Demand served, quote limits and fleet capacity."""
+    per_quote: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for i, w, t in buys:
+        per_quote[i, t].append(model.buy[i, w, t])
+    model.quote_limit = pyo.Constraint(
+        list(per_quote),
+        rule=lambda _, i, t: sum(per_quote[i, t]) <= data.purchases[i].per_period,
+    )
+    served: dict[Key3, list[Any]] = defaultdict(list)
+    fleet: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    cold: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for w, c, p, t in ships:
+        served[c, p, t].append(model.ship[w, c, p, t])
+        fleet[w, t].append(model.ship[w, c, p, t])
+        if p in data.cold:
+            cold[w, t].append(model.ship[w, c, p, t])
+
+    def serve(_: pyo.ConcreteModel, c: str, p: str, t: int) -> Any:
+        lines = data.demand_keys[c, p, t]
+        wanted = sum(data.demand[i].quantity for i in lines)
+        return sum(served[c, p, t]) + sum(model.short[i] for i in lines) == wanted
+
+    model.serve = pyo.Constraint(list(data.demand_keys), rule=serve)
+    model.fleet = pyo.Constraint(
+        list(fleet), rule=lambda _, w, t: sum(fleet[w, t]) <= data.fleet_capacity.get((w, t), 0.0)
+    )
+    model.cold_fleet = pyo.Constraint(
+        list(cold), rule=lambda _, w, t: sum(cold[w, t]) <= data.cold_capacity.get((w, t), 0.0)
+    )

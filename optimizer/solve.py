@@ -1,0 +1,112 @@
+"""The one place that talks to HiGHS (through Pyomo's ``pyomo.contrib.solver`` interface).
+
+Outcomes are values: optimal, stopped at the time limit with the best plan
+found and its gap, or no solution at all. Only broken infrastructure (HiGHS
+missing, the solver crashing) raises, as `SolverUnavailableError`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from supplysync.plan import PlanStatus
+
+_STOPPED = {
+    TerminationCondition.maxTimeLimit,
+    TerminationCondition.iterationLimit,
+    TerminationCondition.interrupted,
+    TerminationCondition.objectiveLimit,
+}
+
+
+class SolverUnavailableError(RuntimeError):
+    """HiGHS is not installed or failed in a way no plan can come from."""
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Stopping rules passed to HiGHS.
+
+    Attributes:
+        time_limit_s: wall seconds HiGHS may search (the best plan found is kept).
+        mip_gap: relative gap at which a solution counts as optimal.
+        threads: HiGHS threads; one is fastest for these small models on a
+            shared machine (and makes runs repeatable).
+    """
+
+    time_limit_s: float = 10.0
+    mip_gap: float = 0.01
+    threads: int = 1
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s <= 0:
+            raise ValueError("Expected time_limit_s > 0.")
+        if not 0 <= self.mip_gap <= 1:
+            raise ValueError("Expected 0 <= mip_gap <= 1.")
+        if self.threads < 1:
+            raise ValueError("Expected threads >= 1.")
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """How a solve ended. Variable values are loaded into the model when `has_solution`."""
+
+    status: PlanStatus
+    has_solution: bool
+    objective: float | None
+    gap: float | None
+    seconds: float
+    message: str
+
+
+def solve(model: pyo.ConcreteModel, params: SolveParams) -> SolveResult:
+    """Solve `model` with HiGHS and load the best solution found into it."""
+    solver = Highs()
+    if not solver.available():
+        raise SolverUnavailableError("HiGHS (highspy) is not available to Pyomo")
+    start = time.perf_counter()
+    try:
+        res = solver.solve(
+            model,
+            time_limit=params.time_limit_s,
+            rel_gap=params.mip_gap,
+            threads=params.threads,
+            load_solutions=False,
+            raise_exception_on_nonoptimal_result=False,
+        )
+    except (RuntimeError, OSError) as exc:
+        raise SolverUnavailableError(f"HiGHS failed: {exc}") from exc
+    seconds = time.perf_counter() - start
+    has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    term = res.termination_condition
+    if not has_solution:
+        return SolveResult(
+            PlanStatus.ERROR, False, None, None, seconds, f"no solution: {term.name}"
+        )
+    res.solution_loader.load_vars()
+    objective = _float(res.incumbent_objective)
+    gap = _gap(objective, _float(res.objective_bound))
+    if term == TerminationCondition.convergenceCriteriaSatisfied:
+        status = PlanStatus.OPTIMAL
+    elif term in _STOPPED:
+        status = PlanStatus.TIME_LIMIT
+    else:
+        status = PlanStatus.FEASIBLE
+    return SolveResult(status, True, objective, gap, seconds, term.name)
+
+
+def _float(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    """Relative MIP gap, as HiGHS defines it (|objective - bound| / |objective|)."""
+    if objective is None or bound is None:
+        return None
+    return abs(objective - bound) / max(abs(objective), 1e-9)

@@ -1,0 +1,129 @@
+"""Replenishment builder: purchases, transfers, warehouse space and feasibility."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.milp import plan_milp
+from supplysync.network import (
+    Customer,
+    Location,
+    Machine,
+    Network,
+    Plant,
+    Vehicle,
+    Warehouse,
+)
+from supplysync.plan import PlanStatus
+from tests.optimizer.conftest import (
+    HOME,
+    NEAR,
+    SETTINGS,
+    line,
+    line_network,
+    machine_offer,
+    product,
+    quote,
+    snapshot_of,
+    supplier,
+)
+
+
+def test_a_faster_supplier_beats_a_cheaper_slow_one_when_stock_is_short() -> None:
+    # No stock, no machine. FAST (1 day, 12/unit) and SLOW (2 days, 8/unit):
+    # only FAST arrives for tomorrow's order; SLOW is cheaper for the day after.
+    net = line_network(
+        machines=[],
+        suppliers=[
+            supplier("FAST", quote("P", 1000, 1, 12.0)),
+            supplier("SLOW", quote("P", 1000, 2, 8.0)),
+        ],
+    )
+    plan = plan_milp(
+        snapshot_of(net, 3, demand=[line(50.0, 1), line(40.0, 2)]), SETTINGS, plan_id="t"
+    )
+    assert plan.shortages == []
+    by_arrival = {(p.supplier_id, p.arrival_period): p.quantity for p in plan.purchases}
+    assert by_arrival == {("FAST", 1): pytest.approx(50.0), ("SLOW", 2): pytest.approx(40.0)}
+    assert all(p.order_period == 0 for p in plan.purchases)
+
+
+def test_a_quote_limit_binds_and_is_named() -> None:
+    net = line_network(machines=[], suppliers=[supplier("S", quote("P", 30, 0, 5.0))])
+    plan = plan_milp(snapshot_of(net, 1, demand=[line(50.0)]), SETTINGS, plan_id="t")
+    [short] = plan.shortages
+    assert short.quantity == pytest.approx(20.0)
+    assert short.binding == ["S"]
+    assert short.reason == "supplier quote limit"
+
+
+def test_forecast_shortages_cost_half_the_penalty() -> None:
+    net = line_network(machines=[])
+    plan = plan_milp(snapshot_of(net, 1, demand=[line(10.0, firm=False)]), SETTINGS, plan_id="t")
+    [short] = plan.shortages
+    assert short.penalty == pytest.approx(10.0 * 100.0 / 2)
+    assert "lead times" in short.reason
+
+
+def test_warehouse_space_limits_building_ahead() -> None:
+    # 80 units a day can be made; 240 are due on day 2, but only 100 fit in W
+    # overnight, so 240 - (100 + 80) = 60 are short, naming W and M.
+    net = line_network(capacity_units=100.0)
+    m = net.machines[0]
+    snap = snapshot_of(
+        net, 3, machines=[machine_offer(m, 3, capacity_hours=[8.0] * 3)], demand=[line(240.0, 2)]
+    )
+    plan = plan_milp(snap, SETTINGS, plan_id="t")
+    [short] = plan.shortages
+    assert short.quantity == pytest.approx(60.0)
+    assert {"W", "M"} <= set(short.binding)
+
+
+def test_stock_above_capacity_still_gives_a_plan() -> None:
+    net = line_network(machines=[], capacity_units=100.0, stock={"P": 500.0})
+    plan = plan_milp(snapshot_of(net, 2, demand=[line(10.0)]), SETTINGS, plan_id="t")
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.shortages == []
+
+
+def test_stock_is_transferred_to_the_warehouse_with_the_vehicle() -> None:
+    # W2 holds stock but has no vehicle; W has the vehicle and none of the stock.
+    far = Location(lat=51.3, lon=7.4)
+    net = Network(
+        products=[product()],
+        plants=[Plant(id="PL", name="pl", location=HOME, region="r", output_warehouse_id="W")],
+        warehouses=[
+            Warehouse(id="W", name="w", location=HOME, region="r", capacity_units=1000),
+            Warehouse(
+                id="W2",
+                name="w2",
+                location=far,
+                region="r",
+                capacity_units=1000,
+                initial_stock={"P": 100},
+            ),
+        ],
+        customers=[Customer(id="C", name="c", location=NEAR, region="r", demand_per_day={"P": 0})],
+        vehicles=[Vehicle(id="V", name="v", depot_id="W", capacity_units=1000)],
+    )
+    plan = plan_milp(snapshot_of(net, 3, demand=[line(50.0, 2)]), SETTINGS, plan_id="t")
+    assert plan.shortages == []
+    [move] = plan.transfers
+    assert (move.origin_id, move.destination_id, move.quantity) == ("W2", "W", pytest.approx(50.0))
+    assert move.arrival_period == move.ship_period + SETTINGS.transfer_days <= 2
+    assert [(d.warehouse_id, d.period) for d in plan.deliveries] == [("W", 2)]
+
+
+def test_cold_products_are_not_sent_to_a_warehouse_without_cold_storage() -> None:
+    cold = product("R", cold=True)
+    m = Machine(id="M", name="m", plant_id="PL", rates={"R": 10.0}, setup_hours=0.0)
+    net = line_network(
+        products=[cold],
+        machines=[m],
+        vehicles=[Vehicle(id="V", name="v", depot_id="W", capacity_units=100, refrigerated=True)],
+    )
+    snap = snapshot_of(net, 1, demand=[line(10.0, pid="R")])
+    no_cold = [snap.warehouses[0].model_copy(update={"cold_storage_ok": False})]
+    plan = plan_milp(snap.model_copy(update={"warehouses": no_cold}), SETTINGS, plan_id="t")
+    assert plan.production == []
+    assert plan.shortages[0].quantity == pytest.approx(10.0)

@@ -1,0 +1,145 @@
+"""Route heuristic: capacity, cold chain, availability, exactly-once delivery, times."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from optimizer.data import PlanningData, planning_data
+from optimizer.geometry import road_km
+from optimizer.routing import METHOD, fleet_shortages, route_deliveries, sequence
+from supplysync.network import Customer, Location, Network, Plant, Vehicle, Warehouse
+from supplysync.plan import Delivery
+from tests.optimizer.conftest import HOME, SETTINGS, product, snapshot_of
+
+# Three customers 10-30 km east of the depot, one with an early window.
+CUSTOMERS = [
+    Customer(
+        id="C1", name="c1", location=Location(lat=51.0, lon=7.15), region="r", demand_per_day={}
+    ),
+    Customer(
+        id="C2", name="c2", location=Location(lat=51.0, lon=7.30), region="r", demand_per_day={}
+    ),
+    Customer(
+        id="C3",
+        name="c3",
+        location=Location(lat=51.0, lon=7.45),
+        region="r",
+        demand_per_day={},
+        window_open_h=9.0,
+        window_close_h=12.0,
+    ),
+]
+
+
+def _data(*, reefer_ok: bool = True, box_available: bool = True) -> PlanningData:
+    """Depot W with a 100-unit box truck BOX and a 100-unit reefer REEF."""
+    net = Network(
+        products=[product("P"), product("R", cold=True)],
+        plants=[Plant(id="PL", name="pl", location=HOME, region="r", output_warehouse_id="W")],
+        warehouses=[Warehouse(id="W", name="w", location=HOME, region="r", capacity_units=1000)],
+        customers=CUSTOMERS,
+        vehicles=[
+            Vehicle(id="BOX", name="box", depot_id="W", capacity_units=100),
+            Vehicle(id="REEF", name="reef", depot_id="W", capacity_units=100, refrigerated=True),
+        ],
+    )
+    snap = snapshot_of(net, 2, demand=[])
+    vehicles = [
+        v.model_copy(
+            update={"refrigeration_ok": reefer_ok if v.refrigerated else True}
+            | ({} if box_available or v.vehicle_id != "BOX" else {"available": False})
+        )
+        for v in snap.vehicles
+    ]
+    return planning_data(snap.model_copy(update={"vehicles": vehicles}), SETTINGS)
+
+
+def _d(
+    customer: str, qty: float, pid: str = "P", period: int = 0, order: str | None = None
+) -> Delivery:
+    return Delivery(
+        customer_id=customer,
+        product_id=pid,
+        warehouse_id="W",
+        period=period,
+        quantity=qty,
+        order_id=order,
+    )
+
+
+def _dropped(routing) -> dict[tuple[str, str, int], float]:  # type: ignore[no-untyped-def]
+    out: dict[tuple[str, str, int], float] = defaultdict(float)
+    for r in routing.routes:
+        for s in r.stops:
+            for p, q in s.drop.items():
+                out[s.site_id, p, r.period] += q
+    return dict(out)
+
+
+def test_every_placed_unit_is_dropped_exactly_once_within_capacity() -> None:
+    data = _data()
+    wanted = [_d("C1", 60, order="O1"), _d("C2", 60), _d("C3", 60)]
+    routing = route_deliveries(data, wanted)
+    assert routing.unplaced == []
+    for r in routing.routes:
+        assert sum(r.load.values()) <= 100 + 1e-9
+        assert sum(q for s in r.stops for q in s.drop.values()) == pytest.approx(
+            sum(r.load.values())
+        )
+        assert r.method == METHOD
+    assert _dropped(routing) == {(c, "P", 0): pytest.approx(60) for c in ("C1", "C2", "C3")}
+    assert sum(d.quantity for d in routing.delivered) == pytest.approx(180)
+    assert any("O1" in s.order_ids for r in routing.routes for s in r.stops)
+
+
+def test_what_exceeds_the_fleet_is_returned_as_a_fleet_shortage() -> None:
+    data = _data()
+    routing = route_deliveries(data, [_d("C1", 150, order="O1"), _d("C2", 100)])
+    assert sum(d.quantity for d in routing.unplaced) == pytest.approx(50)
+    assert sum(d.quantity for d in routing.delivered) == pytest.approx(200)
+    shortages = fleet_shortages(data, routing.unplaced)
+    assert [s.reason for s in shortages] == ["fleet"]
+    assert shortages[0].binding == ["BOX", "REEF"]
+    assert shortages[0].penalty > 0
+
+
+def test_cold_products_ride_only_on_working_reefers() -> None:
+    routing = route_deliveries(_data(), [_d("C1", 30, "R"), _d("C1", 90), _d("C2", 50, "R")])
+    assert routing.unplaced == []
+    for r in routing.routes:
+        if "R" in r.load:
+            assert r.vehicle_id == "REEF"
+
+
+def test_a_failed_reefer_carries_no_cold_products() -> None:
+    routing = route_deliveries(_data(reefer_ok=False), [_d("C1", 30, "R"), _d("C1", 40)])
+    assert [(d.product_id, d.quantity) for d in routing.unplaced] == [("R", 30)]
+    assert all("R" not in r.load for r in routing.routes)
+
+
+def test_a_vehicle_unavailable_today_is_used_only_from_tomorrow() -> None:
+    data = _data(box_available=False)
+    routing = route_deliveries(data, [_d("C1", 80, period=0), _d("C2", 80, period=1)])
+    used = {(r.vehicle_id, r.period) for r in routing.routes}
+    assert ("BOX", 0) not in used
+    assert routing.unplaced == []
+
+
+def test_stop_times_follow_departure_speed_and_windows() -> None:
+    data = _data()
+    routing = route_deliveries(data, [_d("C1", 10), _d("C3", 10)])
+    [route] = routing.routes
+    first, last = route.stops[0], route.stops[-1]
+    assert [s.site_id for s in route.stops] == ["C1", "C3"]
+    drive = road_km(HOME, CUSTOMERS[0].location) / 60.0
+    assert first.arrive_h == pytest.approx(max(SETTINGS.departure_hour + drive, 8.0), abs=1e-3)
+    assert first.depart_h == pytest.approx(first.arrive_h + 0.25, abs=1e-3)
+    assert 9.0 <= last.arrive_h <= 12.0
+    assert route.duration_h > 0 and route.distance_km > 0
+
+
+def test_sequence_visits_points_on_a_line_in_order() -> None:
+    shuffled = [CUSTOMERS[2], CUSTOMERS[0], CUSTOMERS[1]]
+    assert [c.id for c in sequence(HOME, shuffled)] == ["C1", "C2", "C3"]
