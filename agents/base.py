@@ -1,4 +1,4 @@
-"""The contract every agent kind fulfils, and the factory that builds one.
+"""The contract every agent kind fulfils (`agents.factory.build_agent` builds one).
 
 `cluster/` hosts agents behind this protocol only, so the per-asset and the
 sharded placements run exactly the same code.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cluster.bootstrap import shutdown, start_ray
+from cluster.bootstrap import is_running, shutdown, start_ray
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
 from cluster.policies import POLICIES
 from cluster.research import PolicyRun, run_policy
@@ -37,6 +37,7 @@ def run_demo(
     inline = placement == "inline"
     settings = RuntimeSettings.from_env(placement=None if inline else placement)
     directory: Directory
+    owns_ray = not inline and not is_running()
     if inline:
         directory = InlineDirectory.start(scenario.network)
         resolved = "inline"
@@ -55,7 +56,7 @@ def run_demo(
             )
     finally:
         directory.close()
-        if not inline:
+        if owns_ray:
             shutdown()
     return {
         "scenario": scenario.name,

@@ -2,28 +2,44 @@
 
 Unit tests refuse to start Ray: an autouse fixture makes `ray.init` raise
 unless the test carries the `ray` marker. Ray tests share one local
-instance per session (starting one costs 5-9 s); see tests/cluster/conftest.py.
+instance per session (starting one costs 5-9 s): the `ray_session` fixture.
 """
 
 from __future__ import annotations
 
-import os
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import ray
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 DEMO_SCENARIO = ROOT / "scenarios" / "demo.toml"
 
 
+# Captured at import, before the autouse fixture below replaces it for
+# unmarked tests, so the session start never depends on fixture order.
+_REAL_RAY_INIT = ray.init
+
+
+@pytest.fixture(scope="session")
+def ray_session() -> Iterator[None]:
+    """A local two-core Ray shared by all Ray tests, shut down at the end."""
+    _REAL_RAY_INIT(
+        num_cpus=2,
+        include_dashboard=False,
+        logging_level=logging.WARNING,
+        log_to_driver=False,
+    )
+    yield
+    ray.shutdown()
+
+
 @pytest.fixture(autouse=True)
 def _refuse_ray(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if request.node.get_closest_marker("ray") is not None:
-        return
-    try:
-        import ray
-    except ImportError:  # pragma: no cover - ray is a hard dependency
         return
 
     def refuse(*_args: object, **_kwargs: object) -> None:
@@ -38,8 +54,3 @@ def demo_scenario():  # type: ignore[no-untyped-def]
     from supplysync.scenario import load_scenario
 
     return load_scenario(DEMO_SCENARIO)
-
-
-def require_services() -> bool:
-    """Whether a missing service is a failure (CI) rather than a skip."""
-    return os.environ.get("SUPPLYSYNC_REQUIRE_SERVICES") == "1"

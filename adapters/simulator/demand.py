@@ -145,7 +145,9 @@ class OrderLedger:
         factor = self._disruptions.demand_factor(customer.region, product_id, due_day)
         noise = 1.0
         if self._sigma > 0:
-            noise = math.exp(self._sigma * self._world.rng.standard_normal() - self._sigma**2 / 2)
+            noise = math.exp(
+                self._sigma * self._world.demand_rng.standard_normal() - self._sigma**2 / 2
+            )
         quantity = max(1, round(rate * factor * noise))
         due_h = 24.0 * due_day
         order = CustomerOrder(

@@ -50,7 +50,7 @@ class Simulator:
     Args:
         scenario: network, simulation settings and scripted disruptions.
         seed: overrides `scenario.simulation.seed`; all chance comes from one
-            `numpy.random.Generator` seeded with it.
+            seed, split into independent streams for demand and physics.
     """
 
     def __init__(self, scenario: Scenario, *, seed: int | None = None) -> None:
@@ -59,10 +59,12 @@ class Simulator:
         self._step = sim.step_minutes
         self._k = 0
         self._k_end = sim.days * 24 * 60 // sim.step_minutes
+        physics, demand = np.random.SeedSequence(sim.seed if seed is None else seed).spawn(2)
         world = World(
             start=sim.start,
             days=sim.days,
-            rng=np.random.default_rng(sim.seed if seed is None else seed),
+            rng=np.random.default_rng(physics),
+            demand_rng=np.random.default_rng(demand),
             emit=Emitter(sim.start),
         )
         self._world = world

@@ -30,7 +30,10 @@ class World:
     Attributes:
         start: the instant hour 0 stands for.
         days: length of the run; orders due later do not count in the KPIs.
-        rng: the only source of chance.
+        rng: chance in the physical world (sensor noise, driving events).
+        demand_rng: chance in customer demand, a stream of its own so that
+            every policy run on one seed meets exactly the same orders,
+            whatever its commands make the physical models draw.
         emit: where readings go.
         tally: KPI counters the models add to.
         notes: plain-language record of what the world changed or refused.
@@ -39,6 +42,7 @@ class World:
     start: datetime
     days: int
     rng: np.random.Generator
+    demand_rng: np.random.Generator
     emit: Emitter
     tally: Tally = field(default_factory=Tally)
     notes: list[str] = field(default_factory=list)

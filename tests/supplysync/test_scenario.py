@@ -63,7 +63,11 @@ BAD_FILES = [
     # a misspelt field is an error, not silently ignored
     ("step_minutes = 15", "step_minute = 15", "simulation.step_minute"),
     # an inverted temperature range on a product
-    ("temp_min_c = 2\ntemp_max_c = 8", "temp_min_c = 9\ntemp_max_c = 8", "network.products[REAGENT]"),
+    (
+        "temp_min_c = 2\ntemp_max_c = 8",
+        "temp_min_c = 9\ntemp_max_c = 8",
+        "network.products[REAGENT]",
+    ),
     # an unknown disruption kind
     ('kind = "traffic_delay"', 'kind = "alien_invasion"', "disruptions"),
 ]

@@ -7,9 +7,20 @@ import statistics
 import pytest
 
 from adapters.simulator import Simulator
+from supplysync.commands import RouteOrder
 from supplysync.network import Customer, Network, Warehouse
+from supplysync.plan import Route, Stop
 from supplysync.scenario import DemandSpike
-from tests.adapters.simulator.builders import COG, DUISBURG, ESSEN, GEAR, START, at, scenario
+from tests.adapters.simulator.builders import (
+    COG,
+    DUISBURG,
+    ESSEN,
+    GEAR,
+    START,
+    at,
+    command,
+    scenario,
+)
 
 
 def _network(*customers: Customer) -> Network:
@@ -86,3 +97,27 @@ def test_unfilled_orders_are_lost_two_days_after_due_and_count_only_within_the_r
     assert (truth["lost_units"], truth["open_units"]) == (10, 30)  # due days 1, 2 and 3 open
     assert kpis.ordered_units == 30  # days 0-2; the order due on day 3 is outside the run
     assert (kpis.fill_rate, kpis.delivered_units) == (0, 0)
+
+
+def test_demand_does_not_depend_on_what_the_policy_commands(demo_scenario):
+    # One seed, one world: a policy's commands change what the physical models
+    # draw from their stream (here: a vehicle driving draws harsh-driving and
+    # shock events), never the orders customers place.
+    idle, busy = Simulator(demo_scenario), Simulator(demo_scenario)
+    stop = Stop(site_id="C-ESSEN", arrive_h=8, depart_h=9, drop={"BOLT": 5})
+    route = Route(
+        vehicle_id="V-DUI-2",
+        period=0,
+        depot_id="W-DUI",
+        stops=[stop],
+        load={"BOLT": 5},
+        method="test",
+    )
+    busy.execute(
+        [command("V-DUI-2", RouteOrder(routes=[route]), start=demo_scenario.simulation.start)]
+    )
+    idle_frame, busy_frame = idle.advance(idle.end), busy.advance(busy.end)
+    assert len(busy_frame.readings) != len(idle_frame.readings)
+    assert [(o.order_id, o.quantity) for o in idle_frame.orders] == [
+        (o.order_id, o.quantity) for o in busy_frame.orders
+    ]

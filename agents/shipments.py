@@ -1,0 +1,66 @@
+"""One purchase order on its way, as its tracker reports it.
+
+A tracker that shows speed 0 away from the destination means the shipment
+is held. Held long enough, it is late; its arrival is then estimated as the
+promised time plus the time held so far plus a buffer for the hold still to
+come, and once it moves again as the promised time plus the time held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from agents.geo import Point
+from supplysync.plan import PurchaseOrder
+
+
+@dataclass(slots=True)
+class Shipment:
+    """Tracking state of one accepted purchase order."""
+
+    order: PurchaseOrder
+    departs: datetime
+    promised: datetime
+    destination: Point
+    seen: bool = False
+    late: bool = False
+    held_since: datetime | None = None
+    held_before_h: float = 0.0
+    last_fix: datetime | None = None
+
+    def shipped(self, now: datetime) -> bool:
+        """Whether the goods have left (by plan time or because the tracker reports)."""
+        return self.seen or self.departs <= now
+
+    def held_now_h(self) -> float:
+        """Hours of the hold under way, up to the latest fix."""
+        if self.held_since is None or self.last_fix is None:
+            return 0.0
+        return (self.last_fix - self.held_since).total_seconds() / 3600.0
+
+    def held_h(self) -> float:
+        """All hours held so far."""
+        return self.held_before_h + self.held_now_h()
+
+    def fix(self, ts: datetime, moving: bool) -> None:
+        """Fold a fix away from the destination into the hold bookkeeping."""
+        if moving:
+            if self.held_since is not None:
+                self.held_before_h += (ts - self.held_since).total_seconds() / 3600.0
+                self.held_since = None
+        elif self.held_since is None:
+            self.held_since = ts
+        self.last_fix = ts
+        self.seen = True
+
+    def eta(self, buffer_h: float) -> datetime:
+        """Estimated arrival: the promise, pushed back by holds once the shipment is late."""
+        if not self.late:
+            return self.promised
+        extra = self.held_h() + (buffer_h if self.held_since is not None else 0.0)
+        return self.promised + timedelta(hours=extra)
+
+    def delay_h(self, buffer_h: float) -> float:
+        """Estimated delay against the promise, in hours."""
+        return (self.eta(buffer_h) - self.promised).total_seconds() / 3600.0

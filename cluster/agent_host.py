@@ -1,0 +1,153 @@
+"""`AgentHost`: a plain class that holds the agents of some assets.
+
+The same class runs in-process (`InlineDirectory`) and as a Ray actor
+(`cluster.hosts` applies `ray.remote` to it), so the per-asset, sharded and
+inline layouts execute identical code. Every method takes a batch for many
+assets, because a Ray call costs ~0.6 ms whatever it carries.
+
+A reading that makes an agent raise must never take the host down: it is
+turned into a `DeadLetter` and the rest of the batch still goes through.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import AwareDatetime
+
+from agents.base import Agent, Offer
+from supplysync.commands import AssignmentResponse, Command
+from supplysync.events import Alert
+from supplysync.network import Frozen, Network
+from supplysync.planning import PlanningWindow
+from supplysync.readings import Reading
+
+if TYPE_CHECKING:
+    from agents.settings import AgentSettings
+
+AgentFactory = Callable[[str, Network, "AgentSettings | None"], Agent]
+"""Builds one asset's agent; `agents.factory.build_agent` unless a test swaps it."""
+
+MAX_DEAD_LETTERS = 10_000
+"""Dead letters kept per host; older ones are dropped so a noisy device cannot exhaust memory."""
+
+
+class DeadLetter(Frozen):
+    """A reading an agent could not fold in, kept for an operator to inspect."""
+
+    asset_id: str
+    reason: str
+    reading: str
+    at: AwareDatetime
+
+
+def default_factory() -> AgentFactory:
+    """The real agent factory, imported late so `cluster` loads without it."""
+    from agents.factory import build_agent
+
+    return build_agent
+
+
+class AgentHost:
+    """The agents of the assets assigned to one host, keyed by asset id."""
+
+    def __init__(
+        self,
+        network: Network,
+        asset_ids: Sequence[str],
+        agent_settings: AgentSettings | None = None,
+        factory: AgentFactory | None = None,
+    ) -> None:
+        self._factory = factory or default_factory()
+        self._settings = agent_settings
+        self._agents: dict[str, Agent] = {}
+        self._dead: deque[DeadLetter] = deque(maxlen=MAX_DEAD_LETTERS)
+        self.reset(network, asset_ids)
+
+    def reset(self, network: Network, asset_ids: Sequence[str]) -> None:
+        """Replace every agent by a fresh one, so a new run can reuse this host."""
+        self._agents = {a: self._factory(a, network, self._settings) for a in asset_ids}
+        self._dead.clear()
+
+    def ingest(self, batch: Mapping[str, Sequence[Reading]], now: datetime) -> list[Alert]:
+        """Fold each asset's readings into its agent; return the alerts raised.
+
+        A batch that makes an agent raise is replayed one reading at a time so
+        that only the offending readings become dead letters. Readings the
+        failed call had already folded in are dropped on replay as duplicates
+        by the agent's `(device_id, seq)` rule.
+        """
+        alerts: list[Alert] = []
+        for asset_id, readings in batch.items():
+            agent = self._agents.get(asset_id)
+            if agent is None:
+                self._bury(asset_id, "no agent for this asset on this host", readings, now)
+                continue
+            try:
+                alerts.extend(agent.ingest(readings, now))
+            except Exception:
+                alerts.extend(self._ingest_each(agent, readings, now))
+        return alerts
+
+    def _ingest_each(self, agent: Agent, readings: Sequence[Reading], now: datetime) -> list[Alert]:
+        alerts: list[Alert] = []
+        for reading in readings:
+            try:
+                alerts.extend(agent.ingest([reading], now))
+            except Exception as exc:
+                self._bury(agent.asset_id, f"{type(exc).__name__}: {exc}", [reading], now)
+        return alerts
+
+    def _bury(self, asset_id: str, reason: str, readings: Sequence[Reading], now: datetime) -> None:
+        for reading in readings:
+            self._dead.append(
+                DeadLetter(asset_id=asset_id, reason=reason, reading=repr(reading), at=now)
+            )
+
+    def tick(self, now: datetime) -> list[Alert]:
+        """Run every agent's time-driven checks (e.g. a silent sensor)."""
+        return [alert for agent in self._agents.values() for alert in agent.tick(now)]
+
+    def offers(self, window: PlanningWindow, now: datetime) -> list[Offer]:
+        """Every agent's offer for `window`, in this host's asset order."""
+        return [agent.offer(window, now) for agent in self._agents.values()]
+
+    def review(self, commands: Sequence[Command]) -> list[AssignmentResponse]:
+        """Each command's agent accepts or rejects it, in command order.
+
+        An agent that raises rejects: the coordinator then replans without it,
+        which is the safe outcome for a plan nobody could check.
+        """
+        return [self._review_one(command) for command in commands]
+
+    def _review_one(self, command: Command) -> AssignmentResponse:
+        try:
+            return self._agents[command.asset_id].review(command)
+        except Exception as exc:
+            return AssignmentResponse(
+                asset_id=command.asset_id,
+                plan_id=command.plan_id,
+                accepted=False,
+                reason=f"review failed: {type(exc).__name__}: {exc}",
+            )
+
+    def commit(self, commands: Sequence[Command]) -> None:
+        """Record accepted, dispatched commands as the agents' commitments."""
+        for command in commands:
+            self._agents[command.asset_id].commit(command)
+
+    def states(self) -> dict[str, dict[str, Any]]:
+        """Each agent's JSON-ready state, keyed by asset id."""
+        return {asset_id: agent.state() for asset_id, agent in self._agents.items()}
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """The readings this host could not fold in since the last reset, oldest first."""
+        return list(self._dead)
+
+    def pid(self) -> int:
+        """The host's process id, for measuring its memory from outside."""
+        return os.getpid()

@@ -1,0 +1,161 @@
+"""SupplierAgent: quotes, shipment tracking, late shipments, review."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.supplier import SupplierAgent
+from supplysync.commands import SupplyOrder
+from supplysync.events import AlertKind
+from supplysync.network import Network
+from supplysync.plan import PurchaseOrder
+from supplysync.planning import PlanningWindow
+from tests.agents.conftest import T0, Feed, at, command
+
+SUPPLIER = "S-RHEIN"  # FILTER 450/day and BOLT 400/day, both 2 days lead
+MIDWAY = (51.385, 6.680)  # between Krefeld and the Duisburg hub
+HUB = (51.430, 6.775)  # W-DUI
+
+
+def po(po_id: str, quantity: float, period: int = 0, product: str = "FILTER") -> PurchaseOrder:
+    return PurchaseOrder(
+        po_id=po_id,
+        supplier_id=SUPPLIER,
+        product_id=product,
+        destination_id="W-DUI",
+        quantity=quantity,
+        order_period=period,
+        arrival_period=period + 2,
+        unit_price=19,
+    )
+
+
+def ordered(network: Network, *orders: PurchaseOrder) -> tuple[SupplierAgent, Feed]:
+    agent = SupplierAgent(SUPPLIER, network)
+    agent.commit(command(SUPPLIER, "supplier", SupplyOrder(orders=list(orders))))
+    return agent, Feed(SUPPLIER)
+
+
+def track(feed: Feed, po_id: str, hours: float, where: tuple[float, float], speed: float):  # type: ignore[no-untyped-def]
+    return feed(
+        "location",
+        f"S-trk-{po_id}",
+        at(hours),
+        lat=where[0],
+        lon=where[1],
+        speed_kmh=speed,
+        shipment_id=po_id,
+    )
+
+
+@pytest.mark.parametrize(
+    ("period_hours", "quantity", "lead"),
+    [
+        (24, 450, 2),  # daily periods: a day's capacity, two periods of lead time
+        (12, 225, 4),  # half days: half the capacity, four periods
+        (36, 675, 2),  # 48 h of lead time round up to two 36 h periods
+    ],
+)
+def test_quotes_per_period(
+    network: Network, period_hours: float, quantity: float, lead: int
+) -> None:
+    window = PlanningWindow(start=T0, period_hours=period_hours, periods=3)
+    quotes = {q.product_id: q for q in SupplierAgent(SUPPLIER, network).offer(window, T0).quotes}
+    assert quotes["FILTER"].quantity_per_period == quantity
+    assert quotes["FILTER"].lead_time_periods == lead
+    assert quotes["FILTER"].unit_price == 19
+
+
+def test_held_shipment_is_late_and_lengthens_the_quote(
+    network: Network, window: PlanningWindow
+) -> None:
+    agent, feed = ordered(network, po("PO-1", 300))
+    moving = [track(feed, "PO-1", h, MIDWAY, 40) for h in (1, 2)]
+    held = [track(feed, "PO-1", h, MIDWAY, 0) for h in (3, 4, 5)]
+    assert agent.ingest(moving + held, at(5)) == []  # 2 h held so far
+    (late,) = agent.ingest([track(feed, "PO-1", 6, MIDWAY, 0)], at(6))
+    assert late.kind is AlertKind.LATE_SHIPMENT
+    assert late.data["po_id"] == "PO-1" and late.data["hours_stationary"] == 3
+    assert late.data["promised_arrival"] == at(48).isoformat()
+    assert late.data["estimated_arrival"] == at(48 + 3 + 24).isoformat()
+    assert agent.ingest([track(feed, "PO-1", 7, MIDWAY, 0)], at(7)) == []  # once
+
+    offer = agent.offer(window, at(7))
+    assert offer.late_shipments == ["PO-1"]
+    (inbound,) = offer.inbound
+    assert inbound.arrival_period == 3  # promised day 2, now expected day 3 at 04:00
+    quotes = {q.product_id: q.lead_time_periods for q in offer.quotes}
+    assert quotes == {"FILTER": 4, "BOLT": 4}  # (48 + 4 held + 24) h round up to 4 days
+
+
+def test_delivery_remembers_the_delay_and_retires_the_tracker(
+    network: Network, window: PlanningWindow
+) -> None:
+    agent, feed = ordered(network, po("PO-1", 300))
+    agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(1, 50)], at(49))
+    agent.ingest([track(feed, "PO-1", 50, MIDWAY, 40)], at(50))  # moving again after 49 h
+    assert agent.state()["shipments"]["PO-1"]["eta"] == at(48 + 49).isoformat()
+    agent.ingest([track(feed, "PO-1", 96, HUB, 0)], at(96))
+    offer = agent.offer(window, at(96))
+    assert offer.inbound == [] and offer.late_shipments == []
+    assert {q.lead_time_periods for q in offer.quotes} == {4}  # delivered 48 h late
+    assert agent.tick(at(200)) == []  # the retired tracker is not silent, just done
+
+
+def test_on_time_delivery_keeps_the_quote(network: Network, window: PlanningWindow) -> None:
+    agent, feed = ordered(network, po("PO-1", 300))
+    agent.ingest([track(feed, "PO-1", 24, MIDWAY, 40), track(feed, "PO-1", 47, HUB, 0)], at(47))
+    assert {q.lead_time_periods for q in agent.offer(window, at(48)).quotes} == {2}
+
+
+def test_unknown_shipment_and_plain_fixes_are_ignored(network: Network) -> None:
+    agent, feed = ordered(network, po("PO-1", 300))
+    before = agent.state()["shipments"]
+    stray = [
+        track(feed, "PO-404", 5, MIDWAY, 0),
+        feed("location", "S-trk-x", at(5), lat=51.0, lon=6.0),
+        feed("temperature", "S-trk-PO-1", at(5), celsius=20.0, shipment_id="PO-1"),
+    ]
+    assert agent.ingest(stray, at(5)) == []
+    assert agent.state()["shipments"] == before
+
+
+def test_review_counts_committed_orders(network: Network) -> None:
+    agent, _ = ordered(network, po("PO-1", 300))  # shipped at the window start
+    later = dict(issued_at=at(1))
+    over = agent.review(
+        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 200)]), **later)
+    )
+    assert not over.accepted
+    assert over.reason == "FILTER period 0: asks 200, capacity 450 minus 300 committed leaves 150"
+    assert agent.review(
+        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 150)]), **later)
+    ).accepted
+    assert agent.review(
+        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 400, 1)]), **later)
+    ).accepted
+    # the plan may restate the shipped order; it is not counted twice
+    both = SupplyOrder(orders=[po("PO-1", 300), po("PO-2", 150)])
+    assert agent.review(command(SUPPLIER, "supplier", both, **later)).accepted
+
+
+def test_review_rejects_unquoted_products(network: Network) -> None:
+    agent = SupplierAgent(SUPPLIER, network)
+    answer = agent.review(
+        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-9", 10, product="PUMP")]))
+    )
+    assert not answer.accepted and answer.reason == "does not supply PUMP"
+
+
+def test_unshipped_orders_are_replaced_by_a_new_plan(
+    network: Network, window: PlanningWindow
+) -> None:
+    agent, _ = ordered(network, po("PO-1", 300, period=1))  # leaves tomorrow
+    agent.commit(
+        command(
+            SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 100, period=1)]), issued_at=at(2)
+        )
+    )
+    assert sorted(agent.state()["shipments"]) == ["PO-2"]
+    assert agent.offer(window, at(2)).inbound == []  # nothing on the road yet
+    assert [i.shipment_id for i in agent.offer(window, at(25)).inbound] == ["PO-2"]
