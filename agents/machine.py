@@ -131,6 +131,9 @@ class MachineAgent(AgentCore):
         if r.running:
             if was_running is not True:
                 self._restarted = True
+                since = self._stopped_since
+                if self._schedule and since and self._schedule.maintenance_began(since, r.ts):
+                    self._service_pending = True
             if self._down_since is not None:
                 alerts.append(restored_alert(self._alert, r, self._down_since))
                 self._down_since = None

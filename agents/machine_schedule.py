@@ -36,6 +36,15 @@ class Schedule:
         """Whether maintenance is planned in the period holding `ts`."""
         return self.period_of(ts) in self.maintenance
 
+    def maintenance_began(self, after: datetime, until: datetime) -> bool:
+        """Whether a planned maintenance period began in `(after, until]`.
+
+        Maintenance planned for a night starts while the machine is already
+        idle, so the stop that precedes it says nothing; the restart after it
+        is the first sign that the machine was serviced.
+        """
+        return any(after < self.window.period_start(p) <= until for p in self.maintenance)
+
     def should_run(
         self, ts: datetime, *, shift_start_hour: float, hours_per_day: float, grace: timedelta
     ) -> bool:

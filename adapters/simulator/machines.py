@@ -57,6 +57,7 @@ class MachineSim:
         self._setup_left = 0.0
         self._product: str | None = None
         self._maintenance: list[float] = []
+        self._maintained: set[float] = set()
         self._repair_until = -math.inf
         self._maint_until = -math.inf
         self._bearing_c = IDLE_BEARING_C
@@ -86,12 +87,15 @@ class MachineSim:
             self._queue.append(
                 _Run(run.product_id, run.quantity, hours(window.period_start(run.period)))
             )
+        # A work order for a day whose maintenance already started is done:
+        # a replan that repeats it must not stop the machine a second time.
         self._maintenance = sorted(
             [h for h in self._maintenance if h < cut]
             + [
-                max(now_h, hours(window.period_start(m.period)))
+                max(now_h, start)
                 for m in order.maintenance
                 if m.machine_id == self.id
+                and (start := hours(window.period_start(m.period))) // 24 not in self._maintained
             ]
         )
 
@@ -135,7 +139,7 @@ class MachineSim:
                 self.health = 1.0
             return end, False
         if self._maintenance and self._maintenance[0] <= cur + EPS:
-            self._maintenance.pop(0)
+            self._maintained.add(self._maintenance.pop(0) // 24)
             self._maint_until = cur + self.spec.maintenance_hours
             return cur, False
         limit = min(t1, self._maintenance[0] if self._maintenance else math.inf)

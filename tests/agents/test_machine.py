@@ -300,6 +300,24 @@ def test_repair_rearms_the_prediction(network: Network, window: PlanningWindow) 
     assert offer.health > 0.9
 
 
+def test_night_maintenance_rearms_the_prediction(network: Network, window: PlanningWindow) -> None:
+    # Maintenance planned for a period that starts at midnight happens while the
+    # machine is idle; the restart with a new machine's vibration shows it was done.
+    # Stopped at 22:00 on day 0 still below the alarm zone (health ~0.62, ~2.1 mm/s),
+    # so nothing but the schedule tells the agent that the machine was serviced.
+    agent = MachineAgent(MACHINE, network)
+    feed_until(agent, WearSim(wear_per_hour=0.024, seed=2), days=0.95)
+    before = agent.offer(window, at(23))
+    assert before.maintenance_due_period is not None and before.health > 0.5
+    agent.commit(command(MACHINE, "machine", schedule((1, 8.0), maintenance=1)))
+    feed = Feed(MACHINE)
+    feed.seq.update({"M-plc": 10_000, "M-vib": 10_000})
+    agent.ingest([feed("runtime", "M-plc", at(30), hours=16, running=True)], at(30))
+    agent.ingest([feed("vibration", "M-vib", at(30.25), mm_s_rms=1.25)], at(30.25))
+    offer = agent.offer(window, at(31))
+    assert offer.predicted_failure_at is None and offer.maintenance_due_period is None
+
+
 def test_output_sets_current_product_and_ignores_unknown(network: Network) -> None:
     agent, feed = MachineAgent(MACHINE, network), Feed(MACHINE)
     agent.ingest(

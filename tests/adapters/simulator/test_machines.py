@@ -140,6 +140,16 @@ def test_maintenance_resets_health_and_prevents_the_failure(plant_network):
     assert kpis.planned_maintenance_hours == pytest.approx(8)
 
 
+def test_a_replan_repeating_todays_maintenance_does_not_stop_the_machine_twice(plant_network):
+    sim = Simulator(_degraded(plant_network))
+    sim.execute([command("M", produce(run("GEAR", 10_000), maintenance=(1,)))])
+    sim.advance(at(26))  # maintenance started at 24:00, runs until 28:00
+    replan = command("M", produce(run("GEAR", 10_000), maintenance=(0,)), start=at(24))
+    sim.execute([replan])
+    sim.advance(at(40))
+    assert sim.kpis().planned_maintenance_hours == pytest.approx(4)
+
+
 def test_output_lands_in_the_plant_warehouse_up_to_its_capacity(two_warehouses):
     sim = Simulator(scenario(two_warehouses))
     body = ProduceOrder(
