@@ -23,7 +23,7 @@ from agents.settings import AgentSettings
 from agents.shifts import shift_overlap_hours
 from supplysync.commands import AssignmentResponse, Command, ProduceOrder
 from supplysync.events import Alert
-from supplysync.network import Machine, Network
+from supplysync.network import Network
 from supplysync.offers import MachineOffer
 from supplysync.planning import PlanningWindow
 from supplysync.readings import (
@@ -36,14 +36,6 @@ from supplysync.readings import (
 )
 
 
-def machine_spec(network: Network, machine_id: str) -> Machine:
-    """The network's machine with this id (KeyError if there is none)."""
-    for machine in network.machines:
-        if machine.id == machine_id:
-            return machine
-    raise KeyError(f"no machine {machine_id!r} in the network")
-
-
 class MachineAgent(AgentCore):
     """Live state of one machine and its part of the production plan."""
 
@@ -51,7 +43,7 @@ class MachineAgent(AgentCore):
         self, asset_id: str, network: Network, settings: AgentSettings | None = None
     ) -> None:
         super().__init__(asset_id, "machine", settings)
-        self.spec = machine_spec(network, asset_id)
+        self.spec = network.machine(asset_id)
         s = self.settings
         self._trend = TrendWatch(s, self.spec.hours_per_day)
         self._recent: deque[float] = deque(maxlen=s.health_samples)

@@ -60,7 +60,8 @@ class RouteProgress:
         """Fold one fix into the progress."""
         if not self.started:
             self.started = km_between(pos, self.depot) > reach_km
-            return
+            if not self.started:
+                return
         if speed_kmh > slow_kmh:
             return
         for index in range(self.next_stop, len(self.stops)):

@@ -19,19 +19,11 @@ from agents.settings import AgentSettings
 from agents.shipments import Shipment
 from supplysync.commands import AssignmentResponse, Command, SupplyOrder
 from supplysync.events import Alert, AlertKind, Severity
-from supplysync.network import Network, Supplier
+from supplysync.network import Network
 from supplysync.offers import Inbound, LiveQuote, SupplierOffer
 from supplysync.plan import PurchaseOrder
 from supplysync.planning import PlanningWindow
 from supplysync.readings import LocationReading, Reading
-
-
-def supplier_spec(network: Network, supplier_id: str) -> Supplier:
-    """The network's supplier with this id (KeyError if there is none)."""
-    for supplier in network.suppliers:
-        if supplier.id == supplier_id:
-            return supplier
-    raise KeyError(f"no supplier {supplier_id!r} in the network")
 
 
 class SupplierAgent(AgentCore):
@@ -41,7 +33,7 @@ class SupplierAgent(AgentCore):
         self, asset_id: str, network: Network, settings: AgentSettings | None = None
     ) -> None:
         super().__init__(asset_id, "supplier", settings)
-        self.spec = supplier_spec(network, asset_id)
+        self.spec = network.supplier(asset_id)
         self._network = network
         self._quotes = {q.product_id: q for q in self.spec.quotes}
         self._shipments: dict[str, Shipment] = {}

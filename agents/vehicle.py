@@ -20,7 +20,7 @@ from agents.shifts import shift_left_today
 from agents.vehicle_alerts import VehicleAlerts
 from supplysync.commands import AssignmentResponse, Command, RouteOrder
 from supplysync.events import Alert
-from supplysync.network import Location, Network, Vehicle
+from supplysync.network import Location, Network
 from supplysync.offers import VehicleOffer
 from supplysync.plan import Route
 from supplysync.planning import PlanningWindow
@@ -35,14 +35,6 @@ from supplysync.readings import (
 )
 
 
-def vehicle_spec(network: Network, vehicle_id: str) -> Vehicle:
-    """The network's vehicle with this id (KeyError if there is none)."""
-    for vehicle in network.vehicles:
-        if vehicle.id == vehicle_id:
-            return vehicle
-    raise KeyError(f"no vehicle {vehicle_id!r} in the network")
-
-
 class VehicleAgent(AgentCore):
     """Live state of one vehicle and its part of the delivery plan."""
 
@@ -50,7 +42,7 @@ class VehicleAgent(AgentCore):
         self, asset_id: str, network: Network, settings: AgentSettings | None = None
     ) -> None:
         super().__init__(asset_id, "vehicle", settings)
-        self.spec = vehicle_spec(network, asset_id)
+        self.spec = network.vehicle(asset_id)
         self._network = network
         self._products = {p.id: p for p in network.products}
         depot = network.location_of(self.spec.depot_id)

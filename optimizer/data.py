@@ -95,10 +95,20 @@ class PlanningData:
     demand_keys: Mapping[Key3, tuple[int, ...]]
     transfer_periods: int
     departure_hour: float
+    first_departure_hour: float
     notes: tuple[str, ...]
 
     def location(self, site_id: str) -> Location:
         return self.network.location_of(site_id)
+
+    def departure(self, period: int) -> float:
+        """Hour after the period start at which vehicles can leave.
+
+        A replan after the usual departure can send vehicles out only from
+        now on; planning them from the usual hour would make every route of
+        the day late before it starts.
+        """
+        return self.first_departure_hour if period == 0 else self.departure_hour
 
     def line_penalty(self, line: DemandLine) -> float:
         """Penalty per unit short: full for firm orders, weighted for forecasts."""
@@ -185,6 +195,10 @@ def planning_data(
         demand_keys={k: tuple(v) for k, v in keys.items()},
         transfer_periods=math.ceil(settings.transfer_days * 24.0 / hours_per_period - 1e-9),
         departure_hour=settings.departure_hour,
+        first_departure_hour=max(
+            settings.departure_hour,
+            (snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0,
+        ),
         notes=tuple(notes),
     )
 

@@ -41,6 +41,7 @@ class Routing:
 class _Load:
     vehicle: VehicleData
     room: float
+    departure: float
     stops: list[Customer] = field(default_factory=list)
     cargo: list[Delivery] = field(default_factory=list)
 
@@ -54,7 +55,9 @@ def route_deliveries(data: PlanningData, deliveries: Sequence[Delivery]) -> Rout
     delivered: list[Delivery] = []
     unplaced: list[Delivery] = []
     for (w, t), ds in sorted(by_depot.items()):
-        loads = [_Load(v, v.capacity(t)) for v in data.vehicles if v.depot_id == w]
+        loads = [
+            _Load(v, v.capacity(t), data.departure(t)) for v in data.vehicles if v.depot_id == w
+        ]
         loads = [ld for ld in loads if ld.room > EPS]
         depot = data.location(w)
         for cold, group in _groups(data, ds):
@@ -62,7 +65,7 @@ def route_deliveries(data: PlanningData, deliveries: Sequence[Delivery]) -> Rout
             unplaced.extend(left)
         for ld in loads:
             if ld.stops:
-                routes.append(_route(data, depot, w, t, ld))
+                routes.append(_route(depot, w, t, ld))
                 delivered.extend(ld.cargo)
     return Routing(routes, merge(delivered), merge(unplaced))
 
@@ -113,7 +116,7 @@ def _pack(
         if not queue:
             break
         if customer not in ld.stops:
-            if not _feasible(data, depot, ld.vehicle, [*ld.stops, customer]):
+            if not _feasible(depot, ld, [*ld.stops, customer]):
                 continue
             ld.stops.append(customer)
         while queue and ld.room > EPS:
@@ -126,10 +129,10 @@ def _pack(
     return queue
 
 
-def _feasible(data: PlanningData, depot: Location, v: VehicleData, stops: list[Customer]) -> bool:
-    tour = sequence(depot, stops)
-    t = trip(depot, tour, departure_hour=data.departure_hour, speed_kmh=v.speed_kmh)
-    return fits_shift(t, departure_hour=data.departure_hour, shift_hours=v.shift_hours)
+def _feasible(depot: Location, ld: _Load, stops: list[Customer]) -> bool:
+    v = ld.vehicle
+    t = trip(depot, sequence(depot, stops), departure_hour=ld.departure, speed_kmh=v.speed_kmh)
+    return fits_shift(t, departure_hour=ld.departure, shift_hours=v.shift_hours)
 
 
 def sequence(depot: Location, stops: Sequence[Customer]) -> list[Customer]:
@@ -162,9 +165,9 @@ def _two_opt(depot: Location, tour: list[Customer]) -> list[Customer]:
     return tour
 
 
-def _route(data: PlanningData, depot: Location, w: str, t: int, ld: _Load) -> Route:
+def _route(depot: Location, w: str, t: int, ld: _Load) -> Route:
     tour = sequence(depot, ld.stops)
-    timing = trip(depot, tour, departure_hour=data.departure_hour, speed_kmh=ld.vehicle.speed_kmh)
+    timing = trip(depot, tour, departure_hour=ld.departure, speed_kmh=ld.vehicle.speed_kmh)
     stops = []
     for k, c in enumerate(tour):
         mine = [d for d in ld.cargo if d.customer_id == c.id]
@@ -191,7 +194,7 @@ def _route(data: PlanningData, depot: Location, w: str, t: int, ld: _Load) -> Ro
         stops=stops,
         load={p: round(q, 3) for p, q in sorted(load.items())},
         distance_km=round(timing.km, 2),
-        duration_h=round(timing.back - data.departure_hour, 3),
+        duration_h=round(timing.back - ld.departure, 3),
         method=METHOD,
     )
 

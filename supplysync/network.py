@@ -228,6 +228,18 @@ class Network(Frozen):
         """The warehouse with this id (KeyError if unknown)."""
         return _by_id(self.warehouses, warehouse_id)
 
+    def machine(self, machine_id: str) -> Machine:
+        """The machine with this id (KeyError if unknown)."""
+        return _by_id(self.machines, machine_id)
+
+    def supplier(self, supplier_id: str) -> Supplier:
+        """The supplier with this id (KeyError if unknown)."""
+        return _by_id(self.suppliers, supplier_id)
+
+    def vehicle(self, vehicle_id: str) -> Vehicle:
+        """The vehicle with this id (KeyError if unknown)."""
+        return _by_id(self.vehicles, vehicle_id)
+
     def location_of(self, site_id: str) -> Location:
         """Where a supplier, plant, warehouse or customer is."""
         for group in (self.warehouses, self.customers, self.suppliers, self.plants):

@@ -15,7 +15,6 @@ import pytest
 import ray
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
 DEMO_SCENARIO = ROOT / "scenarios" / "demo.toml"
 
 

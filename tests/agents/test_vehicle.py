@@ -135,6 +135,19 @@ def test_route_progress_load_and_availability(network: Network, window: Planning
     assert offer.location.lat == DEPOT[0]
 
 
+def test_first_fix_away_from_the_depot_can_be_at_a_stop(
+    network: Network, window: PlanningWindow
+) -> None:
+    # A stop close to the depot is reached between two fixes: the first fix
+    # that shows the vehicle gone is the one at the stop.
+    agent, feed = VehicleAgent(BOX, network), Feed(BOX)
+    agent.commit(command(BOX, "vehicle", RouteOrder(routes=[route(BOX, {"PUMP": 10})])))
+    agent.ingest([fix(feed, 7.0, DEPOT, 0), fix(feed, 7.25, LEVERKUSEN, 0)], at(7.25))
+    assert agent.offer(window, at(7.25)).committed_stops == ["C-BONN"]
+    # heading on to Bonn is neither a deviation nor a slip at Leverkusen
+    assert agent.ingest([fix(feed, 7.5, (50.98, 7.02), 60)], at(7.5)) == []
+
+
 def test_eta_slip_once_per_stop(network: Network) -> None:
     agent, feed = on_route(network, BOX, {"PUMP": 10})
     # at 07:15 about 7 km from Leverkusen: 7-8 min at 60 km/h, on time for 07:30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 import pytest
 
@@ -33,7 +34,9 @@ CUSTOMERS = [
 ]
 
 
-def _data(*, reefer_ok: bool = True, box_available: bool = True) -> PlanningData:
+def _data(
+    *, reefer_ok: bool = True, box_available: bool = True, taken_h: float = 0.0
+) -> PlanningData:
     """Depot W with a 100-unit box truck BOX and a 100-unit reefer REEF."""
     net = Network(
         products=[product("P"), product("R", cold=True)],
@@ -53,7 +56,10 @@ def _data(*, reefer_ok: bool = True, box_available: bool = True) -> PlanningData
         )
         for v in snap.vehicles
     ]
-    return planning_data(snap.model_copy(update={"vehicles": vehicles}), SETTINGS)
+    taken_at = snap.window.start + timedelta(hours=taken_h)
+    return planning_data(
+        snap.model_copy(update={"vehicles": vehicles, "taken_at": taken_at}), SETTINGS
+    )
 
 
 def _d(
@@ -138,6 +144,18 @@ def test_stop_times_follow_departure_speed_and_windows() -> None:
     assert first.depart_h == pytest.approx(first.arrive_h + 0.25, abs=1e-3)
     assert 9.0 <= last.arrive_h <= 12.0
     assert route.duration_h > 0 and route.distance_km > 0
+
+
+def test_a_replan_after_departure_time_sends_todays_routes_from_now() -> None:
+    # Planned at 10:00: today's trucks leave now, tomorrow's at the usual hour.
+    data = _data(taken_h=10.0)
+    routing = route_deliveries(data, [_d("C1", 10, period=0), _d("C1", 10, period=1)])
+    by_period = {r.period: r for r in routing.routes}
+    drive = road_km(HOME, CUSTOMERS[0].location) / 60.0
+    assert by_period[0].stops[0].arrive_h == pytest.approx(10.0 + drive, abs=1e-3)
+    assert by_period[1].stops[0].arrive_h == pytest.approx(
+        max(SETTINGS.departure_hour + drive, 8.0), abs=1e-3
+    )
 
 
 def test_sequence_visits_points_on_a_line_in_order() -> None:
