@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,17 @@ from supplysync.plan import Transfer
 from supplysync.planning import PlanningWindow
 from tests.agents.conftest import Feed, at, command
 
-WH = "W-EHV"  # capacity 2600; initial stock 120/260/520/330/60 = 1290; PUMP s=80, Q=100
+WH = "W-EHV"  # capacity 2600 (below); initial stock 120/260/520/330/60 = 1290; PUMP s=80, Q=100
+
+
+@pytest.fixture(scope="module")
+def network(network: Network) -> Network:
+    """The demo network with W-EHV at the 2600-unit capacity the figures below assume."""
+    raw = network.model_dump()
+    for w in raw["warehouses"]:
+        if w["id"] == WH:
+            w["capacity_units"] = 2600
+    return Network.model_validate(raw)
 
 
 def scan(
