@@ -1,0 +1,73 @@
+"""The package arrows of docs/architecture.md, checked on the source.
+
+`agents/` and `optimizer/` are plain Python: no Ray, MQTT, web framework or
+database driver, and no reaching sideways into each other or up into
+`cluster/`. `supplysync/` imports nothing of ours except the CLI, which
+imports `cluster` lazily inside the command that needs it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+IO_STACKS = {
+    "ray",
+    "aiomqtt",
+    "paho",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "httpx",
+    "sqlalchemy",
+    "psycopg",
+    "psycopg2",
+    "asyncpg",
+    "sqlite3",
+}
+OURS = {"supplysync", "agents", "optimizer", "adapters", "cluster", "api"}
+
+# package -> what it may import of ours
+ALLOWED = {
+    "supplysync": {"supplysync"},
+    "agents": {"supplysync", "agents"},
+    "optimizer": {"supplysync", "optimizer"},
+    "adapters": {"supplysync", "adapters"},
+}
+
+
+def _imports(path: Path, *, top_level_only: bool) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    names: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", ["agents", "optimizer", "supplysync"])
+def test_pure_packages_import_no_io_stack(package: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path, top_level_only=False) & IO_STACKS)
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_imports_point_one_way(package: str) -> None:
+    # The CLI is the composition root: its lazy, in-function imports are allowed.
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            (_imports(path, top_level_only=path.name == "cli.py") & OURS) - ALLOWED[package]
+        )
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
