@@ -117,13 +117,20 @@ def _refine(
     """
     span = float(dt.max() - dt.min())
     dt2 = dt * dt
+
+    def normal(
+        level: float, slope: float
+    ) -> tuple[np.ndarray, np.ndarray, float, float, float, float]:
+        """Wear, residuals and the normal-equation terms at (level, slope)."""
+        u = level + slope * dt
+        r = v - (base + gain * u * u)
+        u2 = u * u
+        a, b, c = float(u2.sum()), float(u2 @ dt), float(u2 @ dt2)
+        return u, r, a, b, c, a * c - b * b
+
     with np.errstate(all="ignore"):
         for _ in range(_GN_ITERATIONS):
-            u = level + slope * dt
-            r = v - (base + gain * u * u)
-            u2 = u * u
-            a, b, c = float(u2.sum()), float(u2 @ dt), float(u2 @ dt2)
-            det = a * c - b * b
+            u, r, a, b, c, det = normal(level, slope)
             if not det > 0:
                 return None
             g1, g2 = float(u @ r), float((u * dt) @ r)
@@ -137,11 +144,7 @@ def _refine(
                 break
         else:
             return None
-        u = level + slope * dt
-        r = v - (base + gain * u * u)
-        u2 = u * u
-        a, b, c = float(u2.sum()), float(u2 @ dt), float(u2 @ dt2)
-        det = a * c - b * b
+        _, r, a, b, c, det = normal(level, slope)
         if not det > 0:
             return None
     sigma2 = float(r @ r) / (len(v) - 2)
