@@ -32,7 +32,7 @@ from supplysync.offers import (
     WarehouseOffer,
 )
 from supplysync.orders import CustomerOrder, ProofOfDelivery
-from supplysync.plan import Plan
+from supplysync.plan import Plan, PlanStatus
 from supplysync.planning import PlanningWindow, period_floor
 from supplysync.scenario import PlanningSettings
 
@@ -83,6 +83,7 @@ class Coordinator:
         self._planning = planning
         self._directory = directory
         self._policy = policy
+        self._planner = policy.make_planner()
         self._origin = origin
         self._run_end = run_end
         self._orders = OrderBook(network)
@@ -130,7 +131,9 @@ class Coordinator:
         window = self._window(now)
         snapshot = self._snapshot(window, now)
         plan_id = f"{self._policy.name}-{len(self._plans) + 1:04d}"
-        plan = self._policy.planner(snapshot, self._planning, plan_id, causes)
+        plan = self._planner(snapshot, self._planning, plan_id, causes, self.current_plan)
+        if plan.status is PlanStatus.STALE:
+            return self._keep(plan, started)
         commands = commands_for(plan, self._network, now)
         responses = self._directory.review(commands)
         rejected = {r.asset_id for r in responses if not r.accepted}
@@ -138,7 +141,7 @@ class Coordinator:
             self.stats.rejections += len(rejected)
             snapshot = _withdraw(snapshot, rejected)
             notes = [f"{r.asset_id} rejected: {r.reason}" for r in responses if not r.accepted]
-            plan = self._policy.planner(snapshot, self._planning, plan_id, causes)
+            plan = self._planner(snapshot, self._planning, plan_id, causes, self.current_plan)
             plan = plan.model_copy(update={"notes": [*plan.notes, *notes]})
             commands = commands_for(plan, self._network, now)
             responses = self._directory.review(commands)
@@ -152,6 +155,15 @@ class Coordinator:
         self.stats.replans += 1
         self.stats.latencies_s.append(latency)
         return Dispatch(plan, commands, responses, latency)
+
+    def _keep(self, stale: Plan, started: float) -> Dispatch:
+        """No new plan in time: the agents keep the commands they hold; nothing is sent."""
+        stale = stale.model_copy(update={"diff": diff_plans(self.current_plan, stale)})
+        self._plans.append(stale)
+        latency = time.perf_counter() - started
+        self.stats.replans += 1
+        self.stats.latencies_s.append(latency)
+        return Dispatch(stale, [], [], latency)
 
     def _window(self, now: datetime) -> PlanningWindow:
         hours = self._planning.period_hours

@@ -1,7 +1,9 @@
 """Planning policies the coordinator can run, side by side in the demo.
 
 - `milp`: the replanning loop: the MILP on a rolling horizon, triggered by
-  significant alerts (debounced) and a periodic tick.
+  significant alerts (debounced) and a periodic tick; each coordinator gets
+  its own `WarmPlanner`, so a replan after a small event updates the built
+  model, and the plan in force is passed on for stability.
 - `static`: the MILP once at the start over the whole run, never revised.
 - `reorder_point`: a reorder-point rule with no optimizer, reviewed on the
   tick and whenever a warehouse reports stock below its reorder point.
@@ -13,12 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from optimizer import plan_milp, plan_reorder_point
+from optimizer.warm import WarmPlanner
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
 from supplysync.scenario import PlanningSettings
 
-Planner = Callable[[NetworkSnapshot, PlanningSettings, str, Sequence[str]], Plan]
+Planner = Callable[[NetworkSnapshot, PlanningSettings, str, Sequence[str], Plan | None], Plan]
+"""snapshot, settings, plan id, causes, the plan in force → the new plan."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,8 @@ class Policy:
 
     Attributes:
         name: shown in KPI tables.
-        planner: snapshot → plan.
+        make_planner: a fresh planner for one coordinator (it may keep state,
+            such as a warm model, between that coordinator's replans).
         replans: whether anything after the first plan triggers a new one.
         whole_run: plan once over every remaining day (the static policy).
         trigger_kinds: alert kinds that trigger a replan; None means the
@@ -35,34 +40,53 @@ class Policy:
     """
 
     name: str
-    planner: Planner
+    make_planner: Callable[[], Planner]
     replans: bool = True
     whole_run: bool = False
     trigger_kinds: frozenset[AlertKind] | None = None
 
 
-def _milp(
-    snapshot: NetworkSnapshot, s: PlanningSettings, plan_id: str, causes: Sequence[str]
-) -> Plan:
-    return plan_milp(snapshot, s, plan_id=plan_id, causes=causes)
+def _milp() -> Planner:
+    warm = WarmPlanner()
+
+    def planner(
+        snapshot: NetworkSnapshot,
+        s: PlanningSettings,
+        plan_id: str,
+        causes: Sequence[str],
+        previous: Plan | None,
+    ) -> Plan:
+        return warm.plan(snapshot, s, plan_id=plan_id, causes=causes, previous=previous)
+
+    return planner
 
 
 def _static(
-    snapshot: NetworkSnapshot, s: PlanningSettings, plan_id: str, causes: Sequence[str]
+    snapshot: NetworkSnapshot,
+    s: PlanningSettings,
+    plan_id: str,
+    causes: Sequence[str],
+    previous: Plan | None,
 ) -> Plan:
     return plan_milp(snapshot, s, plan_id=plan_id, policy="static", causes=causes)
 
 
 def _reorder(
-    snapshot: NetworkSnapshot, s: PlanningSettings, plan_id: str, causes: Sequence[str]
+    snapshot: NetworkSnapshot,
+    s: PlanningSettings,
+    plan_id: str,
+    causes: Sequence[str],
+    previous: Plan | None,
 ) -> Plan:
     return plan_reorder_point(snapshot, s, plan_id=plan_id, causes=causes)
 
 
 POLICIES: dict[str, Policy] = {
-    "static": Policy("static", _static, replans=False, whole_run=True),
+    "static": Policy("static", lambda: _static, replans=False, whole_run=True),
     "reorder_point": Policy(
-        "reorder_point", _reorder, trigger_kinds=frozenset({AlertKind.BELOW_REORDER_POINT})
+        "reorder_point",
+        lambda: _reorder,
+        trigger_kinds=frozenset({AlertKind.BELOW_REORDER_POINT}),
     ),
     "milp": Policy("milp", _milp),
 }

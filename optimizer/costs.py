@@ -35,6 +35,12 @@ class CostModel:
         safety_stock_weight: share of a product's unit value charged per unit
             a warehouse ends the horizon below its reorder point; without it a
             rolling horizon plans stock down to zero at its end.
+        stability_per_unit: price of each unit a replan moves away from the
+            previous plan's work (see `optimizer.stability`); small next to
+            shortage penalties, large enough to break ties toward the old
+            plan, so that only a cause moves an assignment.
+        frozen_per_unit: the same price inside the frozen horizon; above any
+            shortage penalty, so frozen work moves only when impossible.
     """
 
     production_per_hour: float = 40.0
@@ -46,6 +52,8 @@ class CostModel:
     maintenance_delay: float = 1.0
     forecast_weight: float = 0.5
     safety_stock_weight: float = 1.0
+    stability_per_unit: float = 0.05
+    frozen_per_unit: float = 10_000.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -53,3 +61,5 @@ class CostModel:
                 raise ValueError(f"Expected {f.name} >= 0.")
         if self.forecast_weight > 1:
             raise ValueError("Expected forecast_weight <= 1.")
+        if self.frozen_per_unit < self.stability_per_unit:
+            raise ValueError("Expected frozen_per_unit >= stability_per_unit.")

@@ -3,7 +3,10 @@
 Plans of a rolling horizon start on different days, so decisions are
 compared on the absolute start time of their period, and only where both
 windows overlap: the old plan's past is history and the new plan's added
-days are news; neither is a change.
+days are news; neither is a change. Besides totals per kind of decision,
+the diff says how many units moved at each asset (machine, supplier, both
+warehouses of a transfer, the delivering warehouse) and carries the causes of
+the new plan, so an operator reads what changed where, and why, in one record.
 """
 
 from __future__ import annotations
@@ -21,30 +24,47 @@ Keyed = list[tuple[tuple[Hashable, ...], float]]
 def diff_plans(previous: Plan | None, new: Plan) -> PlanDiff:
     """Units moved per kind of decision, and the assets whose commands changed."""
     if previous is None:
-        return PlanDiff(
-            previous_plan_id=None,
-            production_moved=_moved([], _production(new, _always)),
-            purchases_changed=_moved([], _purchases(new, _always)),
-            transfers_changed=_moved([], _transfers(new, _always)),
-            deliveries_changed=_moved([], _deliveries(new, _always)),
-            assets_changed=sorted(_work(new, _always)),
+        inside: Inside = _always
+        empty: list[object] = []
+        old = new.model_copy(
+            update={
+                k: empty
+                for k in (
+                    "production",
+                    "maintenance",
+                    "purchases",
+                    "transfers",
+                    "deliveries",
+                    "routes",
+                )
+            }
         )
-    lo = max(previous.window.start, new.window.start)
-    hi = min(previous.window.end, new.window.end)
+    else:
+        old = previous
+        lo = max(previous.window.start, new.window.start)
+        hi = min(previous.window.end, new.window.end)
 
-    def inside(ts: datetime) -> bool:
-        return lo <= ts < hi
+        def inside(ts: datetime) -> bool:
+            return lo <= ts < hi
 
-    old_work, new_work = _work(previous, inside), _work(new, inside)
+    kinds = {kind: (read(old, inside), read(new, inside)) for kind, read in _KINDS.items()}
+    units: dict[str, float] = defaultdict(float)
+    for kind, (was, now) in kinds.items():
+        for key, q in _delta(was, now).items():
+            for pos in _ASSETS[kind]:
+                units[str(key[pos])] += abs(q)
+    old_work, new_work = _work(old, inside), _work(new, inside)
     return PlanDiff(
-        previous_plan_id=previous.plan_id,
-        production_moved=_moved(_production(previous, inside), _production(new, inside)),
-        purchases_changed=_moved(_purchases(previous, inside), _purchases(new, inside)),
-        transfers_changed=_moved(_transfers(previous, inside), _transfers(new, inside)),
-        deliveries_changed=_moved(_deliveries(previous, inside), _deliveries(new, inside)),
+        previous_plan_id=None if previous is None else previous.plan_id,
+        production_moved=_moved(*kinds["production"]),
+        purchases_changed=_moved(*kinds["purchases"]),
+        transfers_changed=_moved(*kinds["transfers"]),
+        deliveries_changed=_moved(*kinds["deliveries"]),
         assets_changed=sorted(
             a for a in {*old_work, *new_work} if old_work.get(a) != new_work.get(a)
         ),
+        units_by_asset={a: round(q, 3) for a, q in sorted(units.items()) if round(q, 3) > 0},
+        causes=list(new.causes),
     )
 
 
@@ -52,14 +72,19 @@ def _always(_: datetime) -> bool:
     return True
 
 
-def _moved(old: Keyed, new: Keyed) -> float:
-    """Sum of absolute quantity differences over the keys of either plan."""
+def _delta(old: Keyed, new: Keyed) -> dict[tuple[Hashable, ...], float]:
+    """New minus old quantity per key of either plan."""
     total: dict[tuple[Hashable, ...], float] = defaultdict(float)
     for key, q in old:
         total[key] -= q
     for key, q in new:
         total[key] += q
-    return round(sum(abs(q) for q in total.values()), 3)
+    return total
+
+
+def _moved(old: Keyed, new: Keyed) -> float:
+    """Sum of absolute quantity differences over the keys of either plan."""
+    return round(sum(abs(q) for q in _delta(old, new).values()), 3)
 
 
 def _production(plan: Plan, inside: Inside) -> Keyed:
@@ -122,3 +147,13 @@ def _work(plan: Plan, inside: Inside) -> dict[str, frozenset[tuple[Hashable, ...
             stops = tuple((s.site_id, tuple(sorted(s.drop.items()))) for s in route.stops)
             work[route.vehicle_id].add((at(route.period), stops))
     return {asset: frozenset(keys) for asset, keys in work.items()}
+
+
+_KINDS: dict[str, Callable[[Plan, Inside], Keyed]] = {
+    "production": _production,
+    "purchases": _purchases,
+    "transfers": _transfers,
+    "deliveries": _deliveries,
+}
+_ASSETS = {"production": (0,), "purchases": (0,), "transfers": (0, 1), "deliveries": (0,)}
+"""Which key positions name the assets whose work a change touches."""

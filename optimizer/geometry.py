@@ -1,8 +1,8 @@
 """Road distances and the timing of a vehicle's trip through customer windows.
 
 Both the delivery model (which warehouse may serve which customer) and the
-routing heuristic (when a vehicle reaches each stop) need the same clock
-arithmetic, so it lives in one place.
+routing (when a vehicle reaches each stop, where a split delivery fits) need
+the same clock arithmetic, so it lives in one place.
 """
 
 from __future__ import annotations
@@ -62,3 +62,33 @@ def trip(
 def fits_shift(t: Trip, *, departure_hour: float, shift_hours: float) -> bool:
     """Whether a tour keeps every window and returns within the driver's shift."""
     return t.on_time and t.back - departure_hour <= shift_hours + 1e-9
+
+
+def cheapest_insertion(
+    depot: Location,
+    stops: Sequence[Customer],
+    customer: Customer,
+    *,
+    departure_hour: float,
+    speed_kmh: float,
+    shift_hours: float,
+) -> tuple[float, int] | None:
+    """Added km and position of the cheapest place for `customer` in a tour.
+
+    Only places that keep every window and the shift count; `None` when
+    there is none.
+    """
+    now = trip(depot, stops, departure_hour=departure_hour, speed_kmh=speed_kmh).km
+    best: tuple[float, int] | None = None
+    for pos in range(len(stops) + 1):
+        t = trip(
+            depot,
+            [*stops[:pos], customer, *stops[pos:]],
+            departure_hour=departure_hour,
+            speed_kmh=speed_kmh,
+        )
+        if fits_shift(t, departure_hour=departure_hour, shift_hours=shift_hours) and (
+            best is None or t.km - now < best[0]
+        ):
+            best = (t.km - now, pos)
+    return best

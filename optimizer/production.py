@@ -11,6 +11,10 @@ Constraints: hours of runs plus setups fit the period's hours minus the
 maintenance done in it; ``make <= rate * (hours - setup) * setup`` (the
 tightest big-M: a run can use no more than the period's hours); exactly one
 maintenance among the feasible periods up to the due one.
+
+The hours a machine offers are a mutable ``Param`` (``hours_cap``), so a
+derated machine updates a built model in place (`set_production`) instead of
+rebuilding it; which runs exist at all is part of the model's shape.
 """
 
 from __future__ import annotations
@@ -75,14 +79,17 @@ def add_production(model: pyo.ConcreteModel, data: PlanningData) -> ProductionPa
     def hours_rule(_: pyo.ConcreteModel, m: str, t: int) -> Any:
         mach = machines[m]
         down = mach.maintenance_hours * model.maint[m, t] if (m, t) in maint_set else 0.0
-        return hours(mach, t) + down <= mach.capacity[t]
+        return hours(mach, t) + down <= model.hours_cap[m, t]
 
     slots = sorted({*by_slot, *maint_set})
+    model.hours_cap = pyo.Param(
+        slots, mutable=True, initialize={(m, t): machines[m].capacity[t] for m, t in slots}
+    )
     model.machine_hours = pyo.Constraint(slots, rule=hours_rule)
 
     def link_rule(_: pyo.ConcreteModel, m: str, p: str, t: int) -> Any:
         mach = machines[m]
-        big_m = mach.rates[p] * (mach.capacity[t] - mach.setup(p, t))
+        big_m = mach.rates[p] * (model.hours_cap[m, t] - mach.setup(p, t))
         return model.make[m, p, t] <= big_m * model.setup[m, p, t]
 
     model.setup_link = pyo.Constraint(runs, rule=link_rule)
@@ -108,3 +115,10 @@ def add_production(model: pyo.ConcreteModel, data: PlanningData) -> ProductionPa
         c.maintenance_delay * t * model.maint[m, t] for m, t in maint
     )
     return ProductionPart(output=dict(output), cost=cost)
+
+
+def set_production(model: pyo.ConcreteModel, data: PlanningData) -> None:
+    """Write the machines' offered hours into a model of the same shape."""
+    machines = {m.machine_id: m for m in data.machines}
+    for m, t in model.hours_cap:
+        model.hours_cap[m, t] = machines[m].capacity[t]

@@ -14,6 +14,11 @@ Variables:
 - ``stock[w, p, t] >= 0``: end-of-period stock; ``over[w, t]``: units above
   capacity (a steep price, only so stock already on hand never makes the model
   infeasible); ``below[w, p]``: units the horizon ends under the reorder point.
+
+Everything an agent reports between replans (stock and arrivals, warehouse
+space, demand and its penalty, quoted quantities and prices, fleet capacity)
+enters as a mutable ``Param``, so `set_replenishment` can update a built
+model in place; the index sets are the model's shape.
 """
 
 from __future__ import annotations
@@ -64,10 +69,22 @@ def add_replenishment(
     model.buy = pyo.Var(buys, domain=pyo.NonNegativeReals)
     model.move = pyo.Var(moves, domain=pyo.NonNegativeReals)
     model.ship = pyo.Var(ships, domain=pyo.NonNegativeReals)
+    lines = range(len(data.demand))
+    model.line_qty = pyo.Param(lines, mutable=True, initialize=lambda _, i: data.demand[i].quantity)
+    model.line_pen = pyo.Param(
+        lines, mutable=True, initialize=lambda _, i: data.line_penalty(data.demand[i])
+    )
     model.short = pyo.Var(
-        range(len(data.demand)),
-        domain=pyo.NonNegativeReals,
-        bounds=lambda _, i: (0.0, data.demand[i].quantity),
+        lines, domain=pyo.NonNegativeReals, bounds=lambda _, i: (0.0, model.line_qty[i])
+    )
+    model.given = pyo.Param(
+        ws, ps, data.periods, mutable=True, initialize=lambda _, *k: given(data, *k)
+    )
+    model.room = pyo.Param(ws, mutable=True, initialize=lambda _, w: data.capacity_units[w])
+    model.price = pyo.Param(
+        range(len(data.purchases)),
+        mutable=True,
+        initialize=lambda _, i: data.purchases[i].unit_price,
     )
     model.stock = pyo.Var(ws, ps, data.periods, domain=pyo.NonNegativeReals)
     model.over = pyo.Var(ws, data.periods, domain=pyo.NonNegativeReals)
@@ -86,9 +103,8 @@ def add_replenishment(
         outflow[w, p, t].append(model.ship[w, c, p, t])
 
     def balance(_: pyo.ConcreteModel, w: str, p: str, t: int) -> Any:
-        before = model.stock[w, p, t - 1] if t > 0 else data.stock[w, p]
-        gain = data.arrivals.get((w, p, t), 0.0) + sum(produced.get((w, p, t), ()))
-        gain += sum(inflow[w, p, t])
+        before = model.stock[w, p, t - 1] if t > 0 else 0.0
+        gain = model.given[w, p, t] + sum(produced.get((w, p, t), ())) + sum(inflow[w, p, t])
         return model.stock[w, p, t] == before + gain - sum(outflow[w, p, t])
 
     model.balance = pyo.Constraint(ws, ps, data.periods, rule=balance)
@@ -96,7 +112,7 @@ def add_replenishment(
         ws,
         data.periods,
         rule=lambda _, w, t: (
-            sum(model.stock[w, p, t] for p in ps) <= data.capacity_units[w] + model.over[w, t]
+            sum(model.stock[w, p, t] for p in ps) <= model.room[w] + model.over[w, t]
         ),
     )
     _add_limits(model, data, buys, ships)
@@ -110,7 +126,7 @@ def add_replenishment(
     )
     value = {p.id: p.unit_value for p in data.network.products}
     return (
-        sum(data.purchases[i].unit_price * model.buy[i, w, t] for i, w, t in buys)
+        sum(model.price[i] * model.buy[i, w, t] for i, w, t in buys)
         + sum(
             (cm.transfer_base + cm.transfer_per_km * data.km[o, d]) * model.move[o, d, p, t]
             for o, d, p, t in moves
@@ -119,7 +135,7 @@ def add_replenishment(
             cm.delivery_per_km * data.km[w, cu] * model.ship[w, cu, p, t] for w, cu, p, t in ships
         )
         + sum(data.holding[p] * model.stock[w, p, t] for w in ws for p in ps for t in data.periods)
-        + sum(data.line_penalty(line) * model.short[i] for i, line in enumerate(data.demand))
+        + sum(model.line_pen[i] * model.short[i] for i in lines)
         + sum(cm.overflow_per_unit * model.over[w, t] for w in ws for t in data.periods)
         + sum(cm.safety_stock_weight * value[p] * model.below[w, p] for w, p in data.reorder_point)
     )
@@ -135,9 +151,13 @@ def _add_limits(
     per_quote: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for i, w, t in buys:
         per_quote[i, t].append(model.buy[i, w, t])
+    model.quote_qty = pyo.Param(
+        range(len(data.purchases)),
+        mutable=True,
+        initialize=lambda _, i: data.purchases[i].per_period,
+    )
     model.quote_limit = pyo.Constraint(
-        list(per_quote),
-        rule=lambda _, i, t: sum(per_quote[i, t]) <= data.purchases[i].per_period,
+        list(per_quote), rule=lambda _, i, t: sum(per_quote[i, t]) <= model.quote_qty[i]
     )
     served: dict[Key3, list[Any]] = defaultdict(list)
     fleet: dict[tuple[str, int], list[Any]] = defaultdict(list)
@@ -150,13 +170,42 @@ def _add_limits(
 
     def serve(_: pyo.ConcreteModel, c: str, p: str, t: int) -> Any:
         lines = data.demand_keys[c, p, t]
-        wanted = sum(data.demand[i].quantity for i in lines)
+        wanted = sum(model.line_qty[i] for i in lines)
         return sum(served[c, p, t]) + sum(model.short[i] for i in lines) == wanted
 
     model.serve = pyo.Constraint(list(data.demand_keys), rule=serve)
+    model.fleet_cap = pyo.Param(
+        list(fleet), mutable=True, initialize=lambda _, *k: data.fleet_capacity.get(k, 0.0)
+    )
+    model.cold_cap = pyo.Param(
+        list(cold), mutable=True, initialize=lambda _, *k: data.cold_capacity.get(k, 0.0)
+    )
     model.fleet = pyo.Constraint(
-        list(fleet), rule=lambda _, w, t: sum(fleet[w, t]) <= data.fleet_capacity.get((w, t), 0.0)
+        list(fleet), rule=lambda _, w, t: sum(fleet[w, t]) <= model.fleet_cap[w, t]
     )
     model.cold_fleet = pyo.Constraint(
-        list(cold), rule=lambda _, w, t: sum(cold[w, t]) <= data.cold_capacity.get((w, t), 0.0)
+        list(cold), rule=lambda _, w, t: sum(cold[w, t]) <= model.cold_cap[w, t]
     )
+
+
+def given(data: PlanningData, w: str, p: str, t: int) -> float:
+    """Goods in a warehouse's balance that no decision brings: stock at start, arrivals."""
+    return data.arrivals.get((w, p, t), 0.0) + (data.stock[w, p] if t == 0 else 0.0)
+
+
+def set_replenishment(model: pyo.ConcreteModel, data: PlanningData) -> None:
+    """Write a snapshot's stock, space, demand, quotes and fleet into a model of the same shape."""
+    for i, line in enumerate(data.demand):
+        model.line_qty[i] = line.quantity
+        model.line_pen[i] = data.line_penalty(line)
+    for w, p, t in model.given:
+        model.given[w, p, t] = given(data, w, p, t)
+    for w in model.room:
+        model.room[w] = data.capacity_units[w]
+    for i, o in enumerate(data.purchases):
+        model.price[i] = o.unit_price
+        model.quote_qty[i] = o.per_period
+    for k in model.fleet_cap:
+        model.fleet_cap[k] = data.fleet_capacity.get(k, 0.0)
+    for k in model.cold_cap:
+        model.cold_cap[k] = data.cold_capacity.get(k, 0.0)

@@ -1,15 +1,21 @@
-"""Route heuristic: pack each depot's deliveries onto its vehicles and sequence the stops.
+"""Delivery routes: one vehicle routing problem per warehouse and period.
 
-Named for what it is, until a routing model replaces it: per warehouse and
-period, customers' cold-chain parts go first onto working reefers, then the
-rest onto any vehicle, largest first. A part goes to a vehicle that already
-visits the customer, else one already on the road that takes it whole, else
-a fresh vehicle (box trucks before reefers for dry goods); a customer is
-split across vehicles only when none takes it whole. A stop joins a vehicle
-only if the tour, sequenced by nearest neighbour and improved by 2-opt,
-still keeps every customer window and fits the driver's shift. What cannot
-be placed is returned, so the plan can report it as a shortage with reason
-"fleet".
+The plan's deliveries of a depot and day become a small VRP with time
+windows (`optimizer.vrp.depot`), solved by the routing engine
+(`optimizer.vrp`, PyVRP's hybrid genetic search) with a budget of a few
+hundredths of a second: each customer's cold-chain part and dry part are clients
+at the customer's location, cold parts servable only by working reefers;
+vehicles leave at the period's departure hour with what they can carry
+that day, and must keep every window and be back within the driver's shift.
+
+A VRP serves each client whole, but a customer may need more than one
+truckload, and packing whole customers can strand room that a split would
+fill. So a part larger than any eligible vehicle is cut into full loads and
+a remainder, every client is optional with its shortage penalty as prize,
+and what the engine leaves out is then inserted, split if need be, into
+the routes with room where the cheapest feasible insertion keeps every
+window and shift. What still does not fit is returned, so the plan reports
+it as a shortage with reason "fleet".
 """
 
 from __future__ import annotations
@@ -20,12 +26,18 @@ from dataclasses import dataclass, field
 
 from optimizer.data import PlanningData
 from optimizer.fleet import VehicleData
-from optimizer.geometry import fits_shift, road_km, trip
+from optimizer.geometry import cheapest_insertion, trip
+from optimizer.vrp import solve_routes, validate
+from optimizer.vrp.depot import Truck, Visit, depot_instance
 from supplysync.network import Customer, Location
 from supplysync.plan import Delivery, Route, Shortage, Stop
 
-METHOD = "nearest-neighbour+2opt"
+METHOD = "pyvrp-hgs"
 EPS = 1e-6
+BUDGET_S = (0.02, 0.004, 0.25)
+"""Engine time budget per problem: base, per client, cap (seconds)."""
+NO_IMPROVEMENT = 150
+"""Stop a depot's search after this many iterations without a better solution."""
 
 
 @dataclass(frozen=True)
@@ -38,16 +50,45 @@ class Routing:
 
 
 @dataclass
-class _Load:
+class _Part:
+    """A customer's cold or dry deliveries, most valuable first, not yet loaded."""
+
+    customer: Customer
+    cold: bool
+    queue: list[Delivery]
+
+    @property
+    def left(self) -> float:
+        return sum(d.quantity for d in self.queue)
+
+
+@dataclass
+class _Tour:
+    """A vehicle's day being built: stops in visiting order and what it carries."""
+
     vehicle: VehicleData
     room: float
     departure: float
     stops: list[Customer] = field(default_factory=list)
     cargo: list[Delivery] = field(default_factory=list)
 
+    def takes(self, part: _Part) -> bool:
+        return self.room > EPS and (self.vehicle.cold_ok or not part.cold)
+
+    def load(self, part: _Part, quantity: float) -> None:
+        """Move up to `quantity` of the part's deliveries into the cargo."""
+        quantity = min(quantity, self.room)
+        while part.queue and quantity > EPS:
+            d = part.queue.pop(0)
+            take = min(d.quantity, quantity)
+            self.cargo.append(d.model_copy(update={"quantity": take}))
+            self.room, quantity = self.room - take, quantity - take
+            if d.quantity - take > EPS:
+                part.queue.insert(0, d.model_copy(update={"quantity": d.quantity - take}))
+
 
 def route_deliveries(data: PlanningData, deliveries: Sequence[Delivery]) -> Routing:
-    """Pack and sequence every warehouse's deliveries, period by period."""
+    """Route every warehouse's deliveries, period by period."""
     by_depot: dict[tuple[str, int], list[Delivery]] = defaultdict(list)
     for d in deliveries:
         by_depot[d.warehouse_id, d.period].append(d)
@@ -55,18 +96,22 @@ def route_deliveries(data: PlanningData, deliveries: Sequence[Delivery]) -> Rout
     delivered: list[Delivery] = []
     unplaced: list[Delivery] = []
     for (w, t), ds in sorted(by_depot.items()):
-        loads = [
-            _Load(v, v.capacity(t), data.departure(t)) for v in data.vehicles if v.depot_id == w
-        ]
-        loads = [ld for ld in loads if ld.room > EPS]
         depot = data.location(w)
-        for cold, group in _groups(data, ds):
-            left = _pack(data, depot, loads, cold, group)
-            unplaced.extend(left)
-        for ld in loads:
-            if ld.stops:
-                routes.append(_route(depot, w, t, ld))
-                delivered.extend(ld.cargo)
+        tours = [
+            _Tour(v, v.capacity(t), data.departure(t))
+            for v in data.vehicles
+            if v.depot_id == w and v.capacity(t) > EPS
+        ]
+        parts = _parts(data, ds)
+        if tours:
+            _solve(data, depot, tours, parts)
+            for part in parts:
+                _insert(depot, tours, part)
+        for tour in tours:
+            if tour.stops:
+                routes.append(_route(depot, w, t, tour))
+                delivered.extend(tour.cargo)
+        unplaced.extend(d for part in parts for d in part.queue)
     return Routing(routes, merge(delivered), merge(unplaced))
 
 
@@ -85,137 +130,147 @@ def merge(deliveries: Sequence[Delivery]) -> list[Delivery]:
     ]
 
 
-def _groups(data: PlanningData, ds: list[Delivery]) -> list[tuple[bool, list[Delivery]]]:
+def _value(data: PlanningData, d: Delivery) -> float:
+    """Shortage penalty per unit: full for firm orders, weighted for forecasts."""
+    weight = 1.0 if d.order_id is not None else data.costs.forecast_weight
+    return data.penalty[d.product_id] * weight
+
+
+def _parts(data: PlanningData, ds: list[Delivery]) -> list[_Part]:
     """Each customer's cold and dry parts; cold first, then largest first."""
-    parts: dict[tuple[bool, str], list[Delivery]] = defaultdict(list)
+    groups: dict[tuple[bool, str], list[Delivery]] = defaultdict(list)
     for d in ds:
-        parts[d.product_id in data.cold, d.customer_id].append(d)
-    order = sorted(parts, key=lambda k: (not k[0], -sum(d.quantity for d in parts[k]), k[1]))
-    return [(k[0], parts[k]) for k in order]
-
-
-def _pack(
-    data: PlanningData, depot: Location, loads: list[_Load], cold: bool, group: list[Delivery]
-) -> list[Delivery]:
-    """Load a customer's part onto vehicles; returns what did not fit."""
-    customer = data.customers[group[0].customer_id]
-    fits = [ld for ld in loads if (ld.vehicle.cold_ok or not cold) and ld.room > EPS]
-    total = sum(d.quantity for d in group)
-    fits.sort(
-        key=lambda ld: (
-            customer not in ld.stops,
-            ld.room < total - EPS,
-            not ld.stops,
-            ld.vehicle.cold_ok and not cold,
-            -ld.room,
-            ld.vehicle.vehicle_id,
+        groups[d.product_id in data.cold, d.customer_id].append(d)
+    order = sorted(groups, key=lambda k: (not k[0], -sum(d.quantity for d in groups[k]), k[1]))
+    return [
+        _Part(
+            data.customers[c],
+            cold,
+            sorted(
+                groups[cold, c], key=lambda d: (-_value(data, d), d.product_id, d.order_id or "")
+            ),
         )
-    )
-    queue = list(group)
-    for ld in fits:
-        if not queue:
-            break
-        if customer not in ld.stops:
-            if not _feasible(depot, ld, [*ld.stops, customer]):
+        for cold, c in order
+    ]
+
+
+def _solve(data: PlanningData, depot: Location, tours: list[_Tour], parts: list[_Part]) -> None:
+    """Let the engine route the parts as whole loads; load what it serves."""
+    visits: list[tuple[_Part, Visit]] = []
+    for part in parts:
+        room = max((tr.room for tr in tours if tr.takes(part)), default=0.0)
+        visits += _pieces(data, part, room) if room > EPS else []
+    if not visits:
+        return
+    trucks = [
+        Truck(
+            tr.vehicle,
+            tr.room,
+            tr.departure,
+            data.network.vehicle(tr.vehicle.vehicle_id).cost_per_km,
+        )
+        for tr in tours
+    ]
+    instance = depot_instance(depot, [v for _, v in visits], trucks)
+    base, per_client, cap = BUDGET_S
+    budget = min(cap, base + per_client * len(visits))
+    result = solve_routes(instance, time_limit_s=budget, no_improvement=NO_IMPROVEMENT)
+    for route, k in zip(result.routes, result.vehicle_classes, strict=True):
+        if validate(instance, [route], [k]):
+            continue  # never trust a route the independent check rejects
+        tour = tours[k]
+        for node in route:
+            part, visit = visits[node - 1]
+            if part.customer not in tour.stops:
+                tour.stops.append(part.customer)  # a later visit to it would only add time
+            tour.load(part, visit.quantity)
+
+
+def _pieces(data: PlanningData, part: _Part, room: float) -> list[tuple[_Part, Visit]]:
+    """Cut a part into full loads of `room` and a remainder, valued at the part's mean."""
+    total = part.left
+    unit = sum(d.quantity * _value(data, d) for d in part.queue) / total
+    sizes = [room] * int((total + EPS) // room)
+    if total - sum(sizes) > EPS:
+        sizes.append(total - sum(sizes))
+    return [(part, Visit(part.customer, q, part.cold, q * unit)) for q in sizes]
+
+
+def _insert(depot: Location, tours: list[_Tour], part: _Part) -> None:
+    """Fill what the engine left of a part into routes with room, split if need be."""
+    while part.left > EPS:
+        options = []
+        for i, tour in enumerate(tours):
+            if not tour.takes(part):
                 continue
-            ld.stops.append(customer)
-        while queue and ld.room > EPS:
-            d = queue.pop(0)
-            take = min(d.quantity, ld.room)
-            ld.cargo.append(d.model_copy(update={"quantity": take}))
-            ld.room -= take
-            if d.quantity - take > EPS:
-                queue.insert(0, d.model_copy(update={"quantity": d.quantity - take}))
-    return queue
+            if part.customer in tour.stops:
+                options.append((0.0, -tour.room, i, -1))
+                continue
+            v = tour.vehicle
+            best = cheapest_insertion(
+                depot,
+                tour.stops,
+                part.customer,
+                departure_hour=tour.departure,
+                speed_kmh=v.speed_kmh,
+                shift_hours=v.shift_hours,
+            )
+            if best is not None:
+                options.append((best[0], -tour.room, i, best[1]))
+        if not options:
+            return
+        _, _, i, pos = min(options)
+        if pos >= 0:
+            tours[i].stops.insert(pos, part.customer)
+        tours[i].load(part, part.left)
 
 
-def _feasible(depot: Location, ld: _Load, stops: list[Customer]) -> bool:
-    v = ld.vehicle
-    t = trip(depot, sequence(depot, stops), departure_hour=ld.departure, speed_kmh=v.speed_kmh)
-    return fits_shift(t, departure_hour=ld.departure, shift_hours=v.shift_hours)
-
-
-def sequence(depot: Location, stops: Sequence[Customer]) -> list[Customer]:
-    """Order stops by nearest neighbour from the depot, then improve by 2-opt."""
-    left = sorted(stops, key=lambda c: c.id)
-    tour: list[Customer] = []
-    here = depot
-    while left:
-        nxt = min(left, key=lambda c: (road_km(here, c.location), c.id))
-        left.remove(nxt)
-        tour.append(nxt)
-        here = nxt.location
-    return _two_opt(depot, tour)
-
-
-def _two_opt(depot: Location, tour: list[Customer]) -> list[Customer]:
-    pts = [depot, *(c.location for c in tour), depot]
-    n = len(tour)
-    improved = True
-    while improved:
-        improved = False
-        for i in range(1, n):
-            for j in range(i + 1, n + 1):
-                a, b, c, d = pts[i - 1], pts[i], pts[j], pts[j + 1]
-                delta = road_km(a, c) + road_km(b, d) - road_km(a, b) - road_km(c, d)
-                if delta < -1e-9:
-                    pts[i : j + 1] = reversed(pts[i : j + 1])
-                    tour[i - 1 : j] = reversed(tour[i - 1 : j])
-                    improved = True
-    return tour
-
-
-def _route(depot: Location, w: str, t: int, ld: _Load) -> Route:
-    tour = sequence(depot, ld.stops)
-    timing = trip(depot, tour, departure_hour=ld.departure, speed_kmh=ld.vehicle.speed_kmh)
+def _route(depot: Location, w: str, t: int, tour: _Tour) -> Route:
+    timing = trip(
+        depot, tour.stops, departure_hour=tour.departure, speed_kmh=tour.vehicle.speed_kmh
+    )
     stops = []
-    for k, c in enumerate(tour):
-        mine = [d for d in ld.cargo if d.customer_id == c.id]
+    for k, c in enumerate(tour.stops):
+        mine = [d for d in tour.cargo if d.customer_id == c.id]
         drop: dict[str, float] = defaultdict(float)
         for d in mine:
             drop[d.product_id] += d.quantity
-        orders = sorted({d.order_id for d in mine if d.order_id is not None})
         stops.append(
             Stop(
                 site_id=c.id,
                 arrive_h=round(timing.arrive[k], 3),
                 depart_h=round(timing.depart[k], 3),
                 drop={p: round(q, 3) for p, q in sorted(drop.items())},
-                order_ids=orders,
+                order_ids=sorted({d.order_id for d in mine if d.order_id is not None}),
             )
         )
     load: dict[str, float] = defaultdict(float)
-    for d in ld.cargo:
+    for d in tour.cargo:
         load[d.product_id] += d.quantity
     return Route(
-        vehicle_id=ld.vehicle.vehicle_id,
+        vehicle_id=tour.vehicle.vehicle_id,
         period=t,
         depot_id=w,
         stops=stops,
         load={p: round(q, 3) for p, q in sorted(load.items())},
         distance_km=round(timing.km, 2),
-        duration_h=round(timing.back - ld.departure, 3),
+        duration_h=round(timing.back - tour.departure, 3),
         method=METHOD,
     )
 
 
 def fleet_shortages(data: PlanningData, unplaced: Sequence[Delivery]) -> list[Shortage]:
     """Deliveries no vehicle could take, as shortages binding on the depot's vehicles."""
-    weight = data.costs.forecast_weight
-    out = []
-    for d in unplaced:
-        if round(d.quantity, 3) <= 0:
-            continue
-        unit = data.penalty[d.product_id] * (1.0 if d.order_id is not None else weight)
-        out.append(
-            Shortage(
-                customer_id=d.customer_id,
-                product_id=d.product_id,
-                period=d.period,
-                quantity=round(d.quantity, 3),
-                penalty=round(unit * d.quantity, 2),
-                reason="fleet",
-                binding=[v.vehicle_id for v in data.vehicles if v.depot_id == d.warehouse_id],
-            )
+    return [
+        Shortage(
+            customer_id=d.customer_id,
+            product_id=d.product_id,
+            period=d.period,
+            quantity=round(d.quantity, 3),
+            penalty=round(_value(data, d) * d.quantity, 2),
+            reason="fleet",
+            binding=[v.vehicle_id for v in data.vehicles if v.depot_id == d.warehouse_id],
         )
-    return out
+        for d in unplaced
+        if round(d.quantity, 3) > 0
+    ]

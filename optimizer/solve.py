@@ -3,6 +3,10 @@
 Outcomes are values: optimal, stopped at the time limit with the best plan
 found and its gap, or no solution at all. Only broken infrastructure (HiGHS
 missing, the solver crashing) raises, as `SolverUnavailableError`.
+
+The solver is persistent: `persistent_solver` loads a model into HiGHS once,
+and later solves of the same model pass HiGHS only the parameters that
+changed (bounds, right-hand sides, coefficients), never the structure.
 """
 
 from __future__ import annotations
@@ -65,11 +69,51 @@ class SolveResult:
     message: str
 
 
-def solve(model: pyo.ConcreteModel, params: SolveParams) -> SolveResult:
-    """Solve `model` with HiGHS and load the best solution found into it."""
+def persistent_solver(model: pyo.ConcreteModel) -> Highs:
+    """A HiGHS instance holding `model`, updated only through its mutable parameters.
+
+    Every automatic structure check is off: they walk the whole model on each
+    solve (seconds on a large one) and a model of the same shape has nothing
+    for them to find.
+    """
     solver = Highs()
     if not solver.available():
         raise SolverUnavailableError("HiGHS (highspy) is not available to Pyomo")
+    updates = solver.config.auto_updates
+    for name in (
+        "check_for_new_or_removed_constraints",
+        "check_for_new_or_removed_vars",
+        "check_for_new_or_removed_params",
+        "check_for_new_objective",
+        "update_constraints",
+        "update_vars",
+        "update_named_expressions",
+        "update_objective",
+    ):
+        setattr(updates, name, False)
+    solver.set_instance(model)
+    return solver
+
+
+def cancel(solver: Highs) -> None:
+    """Ask a running HiGHS to stop (honoured in simplex, IPM and MIP, not in presolve)."""
+    inner = getattr(solver, "_solver_model", None)
+    if inner is not None:
+        inner.cancelSolve()
+
+
+def solve(
+    model: pyo.ConcreteModel, params: SolveParams, solver: Highs | None = None
+) -> SolveResult:
+    """Solve `model` with HiGHS and load the best solution found into it.
+
+    Args:
+        model: the model; with `solver`, the one it holds (its parameters may
+            have changed since).
+        params: stopping rules.
+        solver: a persistent solver from `persistent_solver`; a fresh one when None.
+    """
+    solver = solver or persistent_solver(model)
     start = time.perf_counter()
     try:
         res = solver.solve(

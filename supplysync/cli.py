@@ -56,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=_demo)
 
+    bench = sub.add_parser("bench", help="repeatable measurements that print a table")
+    bench_sub = bench.add_subparsers(required=True, metavar="BENCHMARK")
+    vrp = bench_sub.add_parser(
+        "vrp",
+        help="route CVRPLIB (.vrp) and Solomon (.txt) instances; gap to the best-known cost",
+    )
+    vrp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    vrp.add_argument("--time-limit", type=float, required=True, help="seconds per instance")
+    vrp.add_argument("--json", action="store_true", help="print the results as JSON")
+    vrp.set_defaults(func=_bench_vrp)
+
     validate = sub.add_parser("validate", help="check a scenario file and summarise it")
     validate.add_argument("scenario", type=Path)
     validate.set_defaults(func=_validate)
@@ -96,6 +107,20 @@ def _demo(args: argparse.Namespace) -> int:
     else:
         print(format_table(result))
     return 0
+
+
+def _bench_vrp(args: argparse.Namespace) -> int:
+    if args.time_limit <= 0:
+        print("supplysync: --time-limit must be positive", file=sys.stderr)
+        return 2
+    from benchmarks.vrp import report
+    from optimizer.vrp import InstanceFormatError
+
+    try:
+        return report(args.files, time_limit_s=args.time_limit, as_json=args.json)
+    except (InstanceFormatError, FileNotFoundError) as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
 
 
 def _shorten(scenario: Scenario, days: int) -> Scenario:

@@ -104,7 +104,12 @@ class Shortage(Frozen):
 
 
 class PlanDiff(Frozen):
-    """What a plan changed relative to the previous one."""
+    """What a plan changed relative to the previous one, where, and why.
+
+    `units_by_asset` sums the units moved in each asset's work (machine,
+    supplier, both warehouses of a transfer, the delivering warehouse);
+    `causes` repeats the new plan's causes so the diff reads on its own.
+    """
 
     previous_plan_id: str | None
     production_moved: NonNeg = 0.0
@@ -112,6 +117,8 @@ class PlanDiff(Frozen):
     transfers_changed: NonNeg = 0.0
     deliveries_changed: NonNeg = 0.0
     assets_changed: list[str] = Field(default_factory=list)
+    units_by_asset: dict[str, NonNeg] = Field(default_factory=dict)
+    causes: list[str] = Field(default_factory=list)
 
 
 class Plan(Frozen):

@@ -30,7 +30,14 @@ class SimulationSettings(Frozen):
 
 
 class PlanningSettings(Frozen):
-    """Replanning loop and solver tunables."""
+    """Replanning loop and solver tunables.
+
+    `frozen_hours` extends the frozen near horizon: decisions of periods
+    starting within it keep the previous plan's figures unless impossible.
+    It defaults to 0 because work already under way is frozen by
+    construction (agents offer only the hours left, started runs and
+    vehicles out are committed); set it to publish tomorrow's schedule.
+    """
 
     period_hours: Annotated[float, Field(gt=0, le=168)] = 24.0
     horizon_periods: Annotated[int, Field(ge=1, le=30)] = 3
@@ -40,6 +47,7 @@ class PlanningSettings(Frozen):
     mip_gap: Annotated[float, Field(ge=0, le=1)] = 0.01
     transfer_days: Annotated[int, Field(ge=0, le=14)] = 1
     departure_hour: Annotated[float, Field(ge=0, lt=24)] = 7.0
+    frozen_hours: Annotated[float, Field(ge=0, le=720)] = 0.0
 
 
 class DemandSpike(Frozen):

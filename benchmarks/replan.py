@@ -1,0 +1,150 @@
+"""Replan speed: cold build and solve, warm re-solve after one event, and direct highspy.
+
+Run as `python -m benchmarks.replan --size S|M|L [--events N] [--json]`
+(`supplysync bench replan` calls `main`). For a generated network
+(`optimizer.testing`, seed 0, 7 daily periods) it measures:
+
+- cold: `planning_data` + Pyomo build + loading into HiGHS (build), and the
+  HiGHS solve, as a first plan pays them;
+- warm: `WarmPlanner.plan` after each of N events (machine derate, demand
+  +30 % at one customer, supplier delay, in turn), each applied to the base
+  snapshot with the base plan in force: parameter update, solve, reading and
+  routing, p50 and p95;
+- direct: the same model built straight into highspy with numpy
+  (`optimizer.direct`) and solved, for the Pyomo/highspy ratios.
+
+Every solve runs under the same time limit and gap; status and gap are
+printed so that a time-limited solve is never mistaken for a fast one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from typing import Any
+
+import highspy
+
+from optimizer.data import planning_data
+from optimizer.direct import build_highs
+from optimizer.model import build_model
+from optimizer.solve import SolveParams, persistent_solver, solve
+from optimizer.testing import EVENT_KINDS, SIZES, apply_event, generate_network, snapshot_for
+from optimizer.warm import WarmPlanner
+from supplysync.scenario import PlanningSettings
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run(
+    size: str, *, events: int = 20, time_limit_s: float = 10.0, mip_gap: float = 0.01
+) -> dict[str, Any]:
+    """Measure one size; returns the figures the table prints."""
+    spec = SIZES[size]
+    settings = PlanningSettings(
+        horizon_periods=spec.days, time_limit_s=time_limit_s, mip_gap=mip_gap
+    )
+    snap = snapshot_for(generate_network(spec), spec.days)
+
+    start = time.perf_counter()
+    data = planning_data(snap, settings)
+    model = build_model(data)
+    solver = persistent_solver(model)
+    cold_build = time.perf_counter() - start
+    cold = solve(model, SolveParams(time_limit_s, mip_gap), solver)
+    inner = solver._solver_model
+    cols, rows = inner.getNumCol(), inner.getNumRow()
+
+    start = time.perf_counter()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    build_highs(planning_data(snap, settings), h)
+    direct_build = time.perf_counter() - start
+    for name, value in (("threads", 1), ("time_limit", time_limit_s), ("mip_rel_gap", mip_gap)):
+        h.setOptionValue(name, value)
+    start = time.perf_counter()
+    h.run()
+    direct_solve = time.perf_counter() - start
+
+    warm = WarmPlanner()
+    base = warm.plan(snap, settings, plan_id="base")
+    rng = random.Random(0)
+    total: list[float] = []
+    solves: list[float] = []
+    statuses: dict[str, int] = {}
+    for k in range(events):
+        event, _ = apply_event(snap, EVENT_KINDS[k % len(EVENT_KINDS)], rng)
+        t0 = time.perf_counter()
+        plan = warm.plan(event, settings, plan_id=f"e{k}", previous=base)
+        total.append(time.perf_counter() - t0)
+        solves.append(plan.solve_seconds)
+        statuses[plan.status.value] = statuses.get(plan.status.value, 0) + 1
+    return {
+        "size": size,
+        "columns": cols,
+        "rows": rows,
+        "cold_build_s": cold_build,
+        "cold_solve_s": cold.seconds,
+        "cold_status": cold.status.value,
+        "cold_gap": cold.gap,
+        "direct_build_s": direct_build,
+        "direct_solve_s": direct_solve,
+        "direct_status": h.modelStatusToString(h.getModelStatus()),
+        "build_ratio": cold_build / direct_build,
+        "solve_ratio": cold.seconds / direct_solve,
+        "warm_p50_s": statistics.median(total),
+        "warm_p95_s": _p(total, 0.95),
+        "warm_solve_p50_s": statistics.median(solves),
+        "warm_statuses": statuses,
+        "warm_rebuilds": warm.rebuilds - 1,
+        "events": events,
+        "time_limit_s": time_limit_s,
+        "mip_gap": mip_gap,
+    }
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'size':>4} {'cols':>7} {'rows':>7} {'cold build':>10} {'cold solve':>10} "
+        f"{'gap':>6} {'hs build':>8} {'hs solve':>8} {'build x':>7} {'solve x':>7} "
+        f"{'warm p50':>8} {'warm p95':>8}  warm status"
+    )
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        gap = "-" if r["cold_gap"] is None else f"{100 * r['cold_gap']:.1f}%"
+        status = ",".join(f"{k}:{v}" for k, v in sorted(r["warm_statuses"].items()))
+        lines.append(
+            f"{r['size']:>4} {r['columns']:>7} {r['rows']:>7} {r['cold_build_s']:>10.2f} "
+            f"{r['cold_solve_s']:>10.2f} {gap:>6} {r['direct_build_s']:>8.2f} "
+            f"{r['direct_solve_s']:>8.2f} {r['build_ratio']:>7.1f} {r['solve_ratio']:>7.2f} "
+            f"{r['warm_p50_s']:>8.2f} {r['warm_p95_s']:>8.2f}  {status}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="supplysync bench replan", description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), action="append")
+    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--gap", type=float, default=0.01)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if args.events < 1 or args.time_limit <= 0 or not 0 <= args.gap <= 1:
+        parser.error("expected --events >= 1, --time-limit > 0 and 0 <= --gap <= 1")
+    results = [
+        run(s, events=args.events, time_limit_s=args.time_limit, mip_gap=args.gap)
+        for s in args.size or ["S"]
+    ]
+    print(json.dumps({"replan": results}, indent=2) if args.json else table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,174 @@
+"""The planning MILP built straight into highspy, for the benchmark's reference.
+
+The same columns, rows and costs as `optimizer.model.build_model` (targets
+and stability weights at 0, as in a first plan), built from the same
+`PlanningData` into numpy arrays and passed to HiGHS in bulk
+(`addVars`/`addRows`). It exists to measure what the Pyomo path costs over
+the fastest build we know; plans come from the Pyomo model, which maps
+back to decisions by name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+import highspy
+import numpy as np
+
+from optimizer.data import PlanningData
+from optimizer.production import run_index
+from optimizer.replenishment import given
+
+INF = highspy.kHighsInf
+
+
+class _Lp:
+    """Columns by key, and rows as (columns, coefficients, lower, upper)."""
+
+    def __init__(self) -> None:
+        self.col: dict[Hashable, int] = {}
+        self.lb: list[float] = []
+        self.ub: list[float] = []
+        self.cost: list[float] = []
+        self.binary: list[int] = []
+        self.rows: list[tuple[list[int], list[float], float, float]] = []
+
+    def var(
+        self, key: Hashable, cost: float = 0.0, ub: float = INF, *, binary: bool = False
+    ) -> int:
+        self.col[key] = j = len(self.lb)
+        self.lb.append(0.0)
+        self.ub.append(1.0 if binary else ub)
+        self.cost.append(cost)
+        if binary:
+            self.binary.append(j)
+        return j
+
+    def row(self, terms: Iterable[tuple[int, float]], lo: float, hi: float) -> None:
+        cols, coefs = zip(*terms, strict=True) if terms else ((), ())
+        self.rows.append((list(cols), list(coefs), lo, hi))
+
+    def into(self, h: highspy.Highs) -> None:
+        n = len(self.lb)
+        h.addVars(n, np.array(self.lb), np.array(self.ub))
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(self.cost))
+        if self.binary:
+            ints = np.array(self.binary, dtype=np.int32)
+            h.changeColsIntegrality(len(ints), ints, np.ones(len(ints), dtype=np.uint8))
+        sizes = np.array([len(r[0]) for r in self.rows], dtype=np.int32)
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int32)
+        index = np.fromiter((c for r in self.rows for c in r[0]), dtype=np.int32)
+        value = np.fromiter((a for r in self.rows for a in r[1]), dtype=np.float64)
+        lower = np.array([r[2] for r in self.rows])
+        upper = np.array([r[3] for r in self.rows])
+        h.addRows(len(self.rows), lower, upper, len(index), starts, index, value)
+
+
+def build_highs(data: PlanningData, h: highspy.Highs) -> None:
+    """Load the planning model of `data` into an empty `h`."""
+    lp, c = _Lp(), data.costs
+    n, ws, ps, last = len(data.periods), data.warehouses, data.products, len(data.periods) - 1
+    machines = {m.machine_id: m for m in data.machines}
+    slot: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
+    out: dict[Any, list[int]] = defaultdict(list)
+    for m, p, t in run_index(data):
+        mach = machines[m]
+        s = mach.setup(p, t)
+        mk = lp.var(("make", m, p, t), c.production_per_hour / mach.rates[p])
+        su = lp.var(("setup", m, p, t), c.setup if s > 0 else 0.0, binary=True)
+        slot[m, t] += [(mk, 1 / mach.rates[p]), (su, s)]
+        lp.row([(mk, 1.0), (su, -mach.rates[p] * (mach.capacity[t] - s))], -INF, 0.0)
+        out[mach.warehouse_id, p, t].append(mk)
+    for mach in data.machines:
+        once = []
+        for t in mach.maintenance_periods:
+            j = lp.var(("maint", mach.machine_id, t), c.maintenance_delay * t, binary=True)
+            slot[mach.machine_id, t].append((j, mach.maintenance_hours))
+            once.append((j, 1.0))
+        if once:
+            lp.row(once, 1.0, 1.0)
+    for (m, t), terms in sorted(slot.items()):
+        lp.row(terms, -INF, machines[m].capacity[t])
+    inflow: dict[Any, list[tuple[int, float]]] = defaultdict(list)
+    per_quote: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
+    for i, quote in enumerate(data.purchases):
+        for w in ws:
+            for t in data.periods:
+                if t + quote.lead < n and data.receives(w, quote.product_id):
+                    j = lp.var(("buy", i, w, t), quote.unit_price)
+                    inflow[w, quote.product_id, t + quote.lead].append((j, -1.0))
+                    per_quote[i, t].append((j, 1.0))
+    for (i, _), terms in per_quote.items():
+        lp.row(terms, -INF, data.purchases[i].per_period)
+    lag = data.transfer_periods
+    for o in ws:
+        for d in ws:
+            for p in ps:
+                for t in data.periods:
+                    if o != d and t + lag < n and data.receives(d, p):
+                        unit = c.transfer_base + c.transfer_per_km * data.km[o, d]
+                        j = lp.var(("move", o, d, p, t), unit)
+                        inflow[d, p, t + lag].append((j, -1.0))
+                        inflow[o, p, t].append((j, 1.0))
+    _deliveries(lp, data, inflow)
+    value = {p.id: p.unit_value for p in data.network.products}
+    for w in ws:
+        for t in data.periods:
+            over = lp.var(("over", w, t), c.overflow_per_unit)
+            stock = [lp.var(("stock", w, p, t), data.holding[p]) for p in ps]
+            lp.row([*((j, 1.0) for j in stock), (over, -1.0)], -INF, data.capacity_units[w])
+    for w in ws:
+        for p in ps:
+            for t in data.periods:
+                terms = [(lp.col["stock", w, p, t], 1.0), *inflow[w, p, t]]
+                terms += [(j, -1.0) for j in out.get((w, p, t), ())]
+                if t > 0:
+                    terms.append((lp.col["stock", w, p, t - 1], -1.0))
+                rhs = given(data, w, p, t)
+                lp.row(terms, rhs, rhs)
+    for (w, p), point in data.reorder_point.items():
+        below = lp.var(("below", w, p), c.safety_stock_weight * value[p])
+        lp.row([(below, 1.0), (lp.col["stock", w, p, last], 1.0)], point, INF)
+    _keep(lp, data)
+    lp.into(h)
+
+
+def _deliveries(lp: _Lp, data: PlanningData, inflow: dict[Any, list[tuple[int, float]]]) -> None:
+    arcs = frozenset(data.arcs)
+    fleet: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
+    cold: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
+    for (cu, p, t), lines in data.demand_keys.items():
+        terms = []
+        for w in data.warehouses:
+            if (w, cu) in (data.cold_arcs if p in data.cold else arcs):
+                j = lp.var(("ship", w, cu, p, t), data.costs.delivery_per_km * data.km[w, cu])
+                terms.append((j, 1.0))
+                inflow[w, p, t].append((j, 1.0))
+                fleet[w, t].append((j, 1.0))
+                if p in data.cold:
+                    cold[w, t].append((j, 1.0))
+        for i in lines:
+            line = data.demand[i]
+            terms.append((lp.var(("short", i), data.line_penalty(line), line.quantity), 1.0))
+        wanted = sum(data.demand[i].quantity for i in lines)
+        lp.row(terms, wanted, wanted)
+    for (w, t), terms in fleet.items():
+        lp.row(terms, -INF, data.fleet_capacity.get((w, t), 0.0))
+    for (w, t), terms in cold.items():
+        lp.row(terms, -INF, data.cold_capacity.get((w, t), 0.0))
+
+
+def _keep(lp: _Lp, data: PlanningData) -> None:
+    """Stability rows at target 0 and weight 0, as in `optimizer.stability`."""
+    groups: dict[Any, list[tuple[int, float]]] = defaultdict(list)
+    for key, j in list(lp.col.items()):
+        parts: tuple[Any, ...] = key  # type: ignore[assignment]
+        if parts[0] == "buy":
+            o = data.purchases[parts[1]]
+            groups["buy", o.supplier_id, o.product_id, parts[2], parts[3]].append((j, 1.0))
+        elif parts[0] in ("make", "move", "ship"):
+            groups[key].append((j, 1.0))
+    for key, terms in groups.items():
+        lp.row([*terms, (lp.var(("down", key)), 1.0)], 0.0, INF)

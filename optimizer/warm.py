@@ -1,0 +1,176 @@
+"""Replanning without rebuilding: one built model kept between replans.
+
+Building the Pyomo model and loading it into HiGHS costs more than solving
+it after a small event. A `WarmPlanner` (the coordinator owns one) keeps the
+last model and its persistent HiGHS instance. When the next snapshot has the
+same shape, it writes the new figures into the model's mutable parameters
+(machine hours, stock and arrivals, space, demand and its penalties, quotes
+and prices, fleet capacity, stability targets) and HiGHS receives only the
+changed bounds and coefficients.
+
+The shape rule: rebuild when anything that decides which variables and rows
+exist, or the coefficients that are not parameters, differs: the window
+(start, periods, period length), the network, the set of demand lines and
+their order, the runs a machine can fit (a machine going from some hours to
+none), a machine's rates, setup, current product or due maintenance, a
+quote's lead time, the warehouse-customer reach (a reefer failing) or cold
+storage. A solve cancelled at the deadline also forces a rebuild: HiGHS
+keeps its stop flag, and an abandoned worker thread may still hold the model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from optimizer.costs import CostModel
+from optimizer.data import PlanningData, planning_data
+from optimizer.guard import within
+from optimizer.model import assemble, build_model
+from optimizer.production import run_index, set_production
+from optimizer.replenishment import set_replenishment
+from optimizer.solve import SolveParams, SolveResult, cancel, persistent_solver, solve
+from optimizer.stability import set_targets
+from supplysync.offers import NetworkSnapshot
+from supplysync.plan import Plan, PlanStatus
+from supplysync.scenario import PlanningSettings
+
+SolveFn = Callable[[pyo.ConcreteModel, SolveParams, Highs], SolveResult]
+GRACE = 0.1
+"""Share of the budget the guard waits past the time limit before giving up."""
+
+
+def shape_of(data: PlanningData) -> tuple[Hashable, ...]:
+    """Everything about `data` that a parameter update cannot change in a built model."""
+    return (
+        data.window,
+        data.network,
+        tuple(
+            (
+                m.machine_id,
+                tuple(sorted(m.rates.items())),
+                m.setup_hours,
+                m.current_product,
+                m.maintenance_hours,
+                m.maintenance_periods,
+            )
+            for m in data.machines
+        ),
+        tuple(run_index(data)),
+        tuple((o.supplier_id, o.product_id, o.lead) for o in data.purchases),
+        tuple((d.customer_id, d.product_id, d.period, d.order_id is None) for d in data.demand),
+        data.arcs,
+        data.cold_arcs,
+        tuple(sorted(data.cold_storage.items())),
+        tuple(sorted(data.fleet_capacity)),
+        tuple(sorted(data.cold_capacity)),
+        data.transfer_periods,
+    )
+
+
+class WarmPlanner:
+    """Plans snapshot after snapshot, updating one built model while the shape holds.
+
+    Args:
+        costs: prices of machine hours, setups, freight and moved assignments.
+        solve_fn: the solve call, a seam for tests (for example a solve that
+            never returns in time).
+    """
+
+    def __init__(self, *, costs: CostModel | None = None, solve_fn: SolveFn | None = None) -> None:
+        self._costs = costs or CostModel()
+        self._solve_fn: SolveFn = solve_fn or solve
+        self._shape: tuple[Hashable, ...] | None = None
+        self._model: pyo.ConcreteModel | None = None
+        self._solver: Highs | None = None
+        self.rebuilds = 0
+        self.updates = 0
+
+    def plan(
+        self,
+        snapshot: NetworkSnapshot,
+        settings: PlanningSettings,
+        *,
+        plan_id: str,
+        policy: str = "milp",
+        causes: Sequence[str] = (),
+        previous: Plan | None = None,
+    ) -> Plan:
+        """Plan one snapshot; see `optimizer.milp.plan_milp` for the outcomes."""
+        start = time.perf_counter()
+        data = planning_data(snapshot, settings, self._costs)
+        model, solver = self._ready(data)
+        set_targets(model, data, previous, settings, snapshot.taken_at)
+        built = time.perf_counter() - start
+        budget = settings.time_limit_s
+        params = SolveParams(max(budget - built, 0.01), settings.mip_gap)
+        cancelled: list[bool] = []
+
+        def stop() -> None:
+            cancelled.append(True)
+            cancel(solver)
+
+        outcome = within(
+            lambda: self._solve_fn(model, params, solver),
+            max(budget - built, 0.0) + GRACE * budget,
+            cancel=stop,
+            grace_s=GRACE * budget / 2,
+        )
+        if cancelled:
+            # HiGHS keeps its stop flag after `cancelSolve`, and an abandoned
+            # worker may still hold the model: the next replan rebuilds.
+            self._shape = self._model = self._solver = None
+        header: dict[str, Any] = {
+            "plan_id": plan_id,
+            "policy": policy,
+            "created_at": snapshot.taken_at,
+            "window": snapshot.window,
+            "build_seconds": built,
+            "causes": list(causes) or [a.alert_id for a in snapshot.causes],
+        }
+        if outcome is None:
+            return _stale(
+                previous, header, "no plan within the time budget", time.perf_counter() - start
+            )
+        if not outcome.has_solution and previous is not None:
+            return _stale(previous, header, outcome.message, outcome.seconds)
+        return assemble(model, data, outcome, header)
+
+    def _ready(self, data: PlanningData) -> tuple[pyo.ConcreteModel, Highs]:
+        shape = shape_of(data)
+        if self._model is not None and self._solver is not None and shape == self._shape:
+            set_production(self._model, data)
+            set_replenishment(self._model, data)
+            self.updates += 1
+            return self._model, self._solver
+        model = build_model(data)
+        self._model, self._solver, self._shape = model, persistent_solver(model), shape
+        self.rebuilds += 1
+        return model, self._solver
+
+
+def _stale(previous: Plan | None, header: dict[str, Any], why: str, seconds: float) -> Plan:
+    """The previous plan, kept in force and marked stale; an empty `ERROR` plan without one."""
+    if previous is None:
+        return Plan(
+            **header,
+            status=PlanStatus.ERROR,
+            solve_seconds=seconds,
+            notes=[f"no plan: {why}; no previous plan to keep"],
+        )
+    return previous.model_copy(
+        update={
+            "plan_id": header["plan_id"],
+            "created_at": header["created_at"],
+            "causes": header["causes"],
+            "status": PlanStatus.STALE,
+            "build_seconds": header["build_seconds"],
+            "solve_seconds": seconds,
+            "notes": [*previous.notes, f"stale: {why}; {previous.plan_id} stays in force"],
+            "diff": None,
+        }
+    )

@@ -1,0 +1,91 @@
+"""Outcomes are values: a solve that overruns its budget, and demand beyond all capacity.
+
+The guard is tested through the solve seam: a solve that waits on an event
+the test releases only afterwards never returns in time, deterministically.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from optimizer.guard import within
+from optimizer.milp import plan_milp
+from optimizer.warm import WarmPlanner
+from supplysync.network import Machine, Vehicle
+from supplysync.plan import PlanStatus
+from tests.optimizer.conftest import (
+    SETTINGS,
+    line,
+    line_network,
+    quote,
+    snapshot_of,
+    supplier,
+)
+
+FAST = SETTINGS.model_copy(update={"time_limit_s": 0.2})
+
+
+@pytest.fixture
+def hung() -> object:
+    release = threading.Event()
+
+    def solve_fn(*_args: object) -> object:
+        release.wait(10)
+        raise RuntimeError("released after the test")
+
+    yield solve_fn
+    release.set()
+
+
+def test_overrun_keeps_the_previous_plan_marked_stale(demo_snapshot, hung) -> None:  # type: ignore[no-untyped-def]
+    previous = plan_milp(demo_snapshot, SETTINGS, plan_id="p1")
+    planner = WarmPlanner(solve_fn=hung)  # type: ignore[arg-type]
+    plan = planner.plan(demo_snapshot, FAST, plan_id="p2", causes=["a9"], previous=previous)
+    assert plan.status is PlanStatus.STALE
+    assert plan.plan_id == "p2" and plan.causes == ["a9"]
+    assert plan.production == previous.production and plan.routes == previous.routes
+    assert "p1 stays in force" in plan.notes[-1]
+
+
+def test_overrun_without_a_previous_plan_is_an_error_plan(demo_snapshot, hung) -> None:  # type: ignore[no-untyped-def]
+    plan = WarmPlanner(solve_fn=hung).plan(demo_snapshot, FAST, plan_id="p1")  # type: ignore[arg-type]
+    assert plan.status is PlanStatus.ERROR and not plan.production
+    assert "no previous plan" in plan.notes[-1]
+
+
+def test_guard_cancels_then_gives_up() -> None:
+    cancelled = threading.Event()
+    assert within(lambda: 7, 1.0, cancel=cancelled.set) == 7
+    assert within(lambda: cancelled.wait(5) and 8, 0.01, cancel=cancelled.set, grace_s=2) == 8
+    with pytest.raises(ValueError, match="seconds"):
+        within(lambda: 0, -1.0, cancel=cancelled.set)
+
+
+def test_demand_beyond_all_capacity_is_priced_with_its_binding_assets() -> None:
+    net = line_network(
+        machines=[Machine(id="M", name="m", plant_id="PL", rates={"P": 10.0}, setup_hours=0.0)],
+        suppliers=[supplier("S", quote("P", 50.0, 0, 5.0))],
+        vehicles=[Vehicle(id="V", name="v", depot_id="W", capacity_units=5000.0)],
+    )
+    # 16 h x 10/h from the machine and 50 bought: 210 a day can be had, 1000 is asked.
+    snap = snapshot_of(net, 1, demand=[line(1000.0)])
+    plan = plan_milp(snap, SETTINGS, plan_id="p1")
+    assert plan.status.is_ok
+    (short,) = plan.shortages
+    assert short.quantity == pytest.approx(790.0, abs=1e-3)
+    assert {"M", "S"} <= set(short.binding)
+    assert "production capacity" in short.reason and "supplier quote limit" in short.reason
+
+    small_fleet = snapshot_of(
+        line_network(
+            vehicles=[Vehicle(id="V", name="v", depot_id="W", capacity_units=30.0)],
+            stock={"P": 500.0},
+        ),
+        1,
+        demand=[line(100.0)],
+    )
+    plan = plan_milp(small_fleet, SETTINGS, plan_id="p2")
+    (short,) = plan.shortages
+    assert "fleet" in short.reason and "V" in short.binding

@@ -1,0 +1,93 @@
+"""Stability: a small event moves few assignments with the penalty on, many without it.
+
+The event is the one the issue names: one machine offers 20 % fewer hours
+tomorrow. Both replans start from the same previous plan and differ only in
+the stability price; the plan diff counts what moved.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from optimizer.costs import CostModel
+from optimizer.diff import diff_plans
+from optimizer.milp import plan_milp
+from supplysync.offers import NetworkSnapshot
+from supplysync.plan import Plan, PlanDiff
+from tests.optimizer.conftest import SETTINGS
+
+
+def _derated(snap: NetworkSnapshot, machine_id: str) -> NetworkSnapshot:
+    machines = [
+        m.model_copy(
+            update={
+                "capacity_hours": [h * 0.8 if t == 1 else h for t, h in enumerate(m.capacity_hours)]
+            }
+        )
+        if m.machine_id == machine_id
+        else m
+        for m in snap.machines
+    ]
+    return snap.model_copy(update={"machines": machines})
+
+
+def _moved(d: PlanDiff) -> float:
+    return d.production_moved + d.purchases_changed + d.transfers_changed + d.deliveries_changed
+
+
+@pytest.fixture(scope="module")
+def before(demo_scenario) -> tuple[NetworkSnapshot, Plan]:  # type: ignore[no-untyped-def]
+    from tests.optimizer.conftest import snapshot_of
+
+    snap = snapshot_of(demo_scenario.network, 3)
+    return snap, plan_milp(snap, SETTINGS, plan_id="p1")
+
+
+def test_penalty_keeps_the_plan_after_a_small_event(before: tuple[NetworkSnapshot, Plan]) -> None:
+    snap, old = before
+    event = _derated(snap, "M-DUI-1")
+    kept = plan_milp(event, SETTINGS, plan_id="p2", previous=old, causes=["derate"])
+    free = plan_milp(
+        event, SETTINGS, plan_id="p3", previous=old, costs=CostModel(stability_per_unit=0.0)
+    )
+    with_penalty, without = diff_plans(old, kept), diff_plans(old, free)
+    assert _moved(with_penalty) * 3 < _moved(without)
+    assert len(with_penalty.assets_changed) < len(without.assets_changed)
+    # The diff says what changed where, and why.
+    assert with_penalty.causes == ["derate"]
+    assert set(with_penalty.units_by_asset) <= {*with_penalty.assets_changed, "M-DUI-1"}
+    assert sum(with_penalty.units_by_asset.values()) >= _moved(with_penalty) - 1e-6
+
+
+def test_frozen_horizon_keeps_tomorrow_despite_a_cheaper_option(
+    before: tuple[NetworkSnapshot, Plan],
+) -> None:
+    snap, old = before
+    # Tomorrow's production becomes expensive to keep (its machine is derated),
+    # yet a frozen day keeps every unit the hours still allow.
+    event = _derated(snap, "M-DUI-1")
+    frozen = SETTINGS.model_copy(update={"frozen_hours": 48.0})
+    plan = plan_milp(
+        event, frozen, plan_id="p4", previous=old, costs=CostModel(stability_per_unit=0)
+    )
+    day = {t: snap.window.start + timedelta(days=t) for t in range(3)}
+    keep = {(r.machine_id, r.product_id, r.period): r.quantity for r in old.production}
+    now = {(r.machine_id, r.product_id, r.period): r.quantity for r in plan.production}
+    unchanged = [k for k in keep if k[0] != "M-DUI-1" and day[k[2]] < day[0] + timedelta(hours=48)]
+    assert unchanged
+    for k in unchanged:
+        assert now.get(k, 0.0) == pytest.approx(keep[k], abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("stability_per_unit", -1.0),  # a price cannot pay for churn
+        ("frozen_per_unit", 0.01),  # frozen must weigh at least as much as stable
+    ],
+)
+def test_cost_model_rejects_bad_stability_prices(field: str, value: float) -> None:
+    with pytest.raises(ValueError, match=field):
+        CostModel(**{field: value})  # type: ignore[arg-type]

@@ -1,0 +1,44 @@
+"""A warm re-solve gives what a cold build gives on the same snapshot; a new shape rebuilds."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from optimizer.milp import plan_milp
+from optimizer.testing import EVENT_KINDS, apply_event
+from optimizer.warm import WarmPlanner
+from supplysync.offers import NetworkSnapshot
+from tests.optimizer.conftest import SETTINGS
+
+
+def test_warm_updates_match_cold_builds(demo_snapshot: NetworkSnapshot) -> None:
+    warm = WarmPlanner()
+    previous = warm.plan(demo_snapshot, SETTINGS, plan_id="p0")
+    rng = random.Random(3)
+    snap = demo_snapshot
+    for i, kind in enumerate(EVENT_KINDS):
+        snap, _ = apply_event(snap, kind, rng)
+        hot = warm.plan(snap, SETTINGS, plan_id=f"p{i + 1}", previous=previous)
+        cold = plan_milp(snap, SETTINGS, plan_id=f"p{i + 1}", previous=previous)
+        assert hot.objective == pytest.approx(cold.objective, rel=1e-6)
+        assert sum(s.quantity for s in hot.shortages) == pytest.approx(
+            sum(s.quantity for s in cold.shortages), abs=1e-3
+        )
+        previous = hot
+    assert (warm.rebuilds, warm.updates) == (1, len(EVENT_KINDS))
+
+
+def test_a_new_shape_rebuilds(demo_snapshot: NetworkSnapshot) -> None:
+    warm = WarmPlanner()
+    warm.plan(demo_snapshot, SETTINGS, plan_id="p0")
+    window = demo_snapshot.window.model_copy(
+        update={"start": demo_snapshot.window.start + timedelta(days=1)}
+    )
+    later = demo_snapshot.model_copy(update={"window": window, "taken_at": window.start})
+    fewer = demo_snapshot.model_copy(update={"demand": demo_snapshot.demand[1:]})
+    for snap in (later, fewer):
+        assert warm.plan(snap, SETTINGS, plan_id="p1").status.is_ok
+    assert (warm.rebuilds, warm.updates) == (3, 0)
