@@ -1,7 +1,7 @@
 """Replan speed: cold build and solve, warm re-solve after one event, and direct highspy.
 
-Run as `python -m benchmarks.replan --size S|M|L [--events N] [--json]`
-(`supplysync bench replan` calls `main`). For a generated network
+Run as `supplysync bench replan --size S|M|L [--events N] [--json]`. For a
+generated network
 (`optimizer.testing`, seed 0, 7 daily periods) it measures:
 
 - cold: `planning_data` + Pyomo build + loading into HiGHS (build), and the
@@ -19,7 +19,6 @@ printed so that a time-limited solve is never mistaken for a fast one.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import statistics
@@ -62,7 +61,7 @@ def run(
     cols, rows = inner.getNumCol(), inner.getNumRow()
 
     start = time.perf_counter()
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs
     h.setOptionValue("output_flag", False)
     build_highs(planning_data(snap, settings), h)
     direct_build = time.perf_counter() - start
@@ -128,23 +127,10 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="supplysync bench replan", description=__doc__)
-    parser.add_argument("--size", choices=sorted(SIZES), action="append")
-    parser.add_argument("--events", type=int, default=20)
-    parser.add_argument("--time-limit", type=float, default=10.0)
-    parser.add_argument("--gap", type=float, default=0.01)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    if args.events < 1 or args.time_limit <= 0 or not 0 <= args.gap <= 1:
-        parser.error("expected --events >= 1, --time-limit > 0 and 0 <= --gap <= 1")
-    results = [
-        run(s, events=args.events, time_limit_s=args.time_limit, mip_gap=args.gap)
-        for s in args.size or ["S"]
-    ]
-    print(json.dumps({"replan": results}, indent=2) if args.json else table(results))
+def report(
+    sizes: list[str], *, events: int, time_limit_s: float, mip_gap: float, as_json: bool
+) -> int:
+    """Run the benchmark for each size and print the table (or JSON); the CLI's handler."""
+    results = [run(s, events=events, time_limit_s=time_limit_s, mip_gap=mip_gap) for s in sizes]
+    print(json.dumps({"replan": results}, indent=2) if as_json else table(results))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -66,6 +66,17 @@ def _parser() -> argparse.ArgumentParser:
     vrp.add_argument("--time-limit", type=float, required=True, help="seconds per instance")
     vrp.add_argument("--json", action="store_true", help="print the results as JSON")
     vrp.set_defaults(func=_bench_vrp)
+    replan = bench_sub.add_parser(
+        "replan",
+        help="cold build and solve, warm re-solve after events, and direct highspy, on "
+        "generated networks",
+    )
+    replan.add_argument("--size", choices=("S", "M", "L"), action="append", help="repeatable")
+    replan.add_argument("--events", type=int, default=20, help="events re-solved warm")
+    replan.add_argument("--time-limit", type=float, default=10.0, help="seconds per solve")
+    replan.add_argument("--gap", type=float, default=0.01, help="relative MIP gap")
+    replan.add_argument("--json", action="store_true", help="print the results as JSON")
+    replan.set_defaults(func=_bench_replan)
 
     validate = sub.add_parser("validate", help="check a scenario file and summarise it")
     validate.add_argument("scenario", type=Path)
@@ -121,6 +132,22 @@ def _bench_vrp(args: argparse.Namespace) -> int:
     except (InstanceFormatError, FileNotFoundError) as exc:
         print(f"supplysync: {exc}", file=sys.stderr)
         return 2
+
+
+def _bench_replan(args: argparse.Namespace) -> int:
+    if args.events < 1 or args.time_limit <= 0 or not 0 <= args.gap <= 1:
+        message = "expected --events >= 1, --time-limit > 0 and 0 <= --gap <= 1"
+        print(f"supplysync: {message}", file=sys.stderr)
+        return 2
+    from benchmarks.replan import report
+
+    return report(
+        args.size or ["S"],
+        events=args.events,
+        time_limit_s=args.time_limit,
+        mip_gap=args.gap,
+        as_json=args.json,
+    )
 
 
 def _shorten(scenario: Scenario, days: int) -> Scenario:
