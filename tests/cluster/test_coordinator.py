@@ -1,0 +1,125 @@
+"""The replanning loop on in-process agents: when it plans, what it sends, rejections."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from adapters.simulator import Simulator
+from cluster.coordinator import Coordinator
+from cluster.directory import InlineDirectory
+from cluster.policies import POLICIES
+from supplysync.commands import AssignmentResponse, Command
+from supplysync.events import Alert, AlertKind, Severity
+
+
+class RejectingDirectory(InlineDirectory):
+    """Real in-process agents, but one asset rejects its first assignment (a seam fake)."""
+
+    rejecter = "M-DUI-1"
+    rejected = 0
+
+    def review(self, commands: Sequence[Command]) -> list[AssignmentResponse]:
+        answers = super().review(commands)
+        if self.rejected:
+            return answers
+        self.rejected += 1
+        return [
+            a.model_copy(update={"accepted": False, "reason": "spindle under repair"})
+            if a.asset_id == self.rejecter
+            else a
+            for a in answers
+        ]
+
+
+def _loop(scenario: Any, policy: str, directory: InlineDirectory | None = None) -> Coordinator:
+    sim = Simulator(scenario)
+    directory = directory or InlineDirectory.start(scenario.network)
+    loop = Coordinator(
+        network=scenario.network,
+        planning=scenario.planning,
+        directory=directory,
+        policy=POLICIES[policy],
+        origin=sim.now,
+        run_end=sim.end,
+    )
+    loop.observe([], sim.advance(sim.now).orders, [], sim.now)
+    return loop
+
+
+def _alert(scenario: Any, at_h: float, kind: AlertKind = AlertKind.PREDICTED_FAILURE) -> Alert:
+    return Alert(
+        alert_id=f"M-DUI-1:{kind}:{at_h}",
+        asset_id="M-DUI-1",
+        asset_kind="machine",
+        kind=kind,
+        severity=Severity.WARNING,
+        ts=scenario.simulation.start + timedelta(hours=at_h),
+        message="test",
+    )
+
+
+def test_first_step_plans_and_sends_every_asset_a_command(demo_scenario: Any) -> None:
+    loop = _loop(demo_scenario, "milp")
+    dispatch = loop.step(demo_scenario.simulation.start)
+    assert dispatch is not None
+    assert {c.asset_id for c in dispatch.commands} == set(demo_scenario.network.asset_kinds())
+    assert dispatch.plan.deliveries and dispatch.plan.routes
+    assert all(r.accepted for r in dispatch.responses)
+
+
+def test_significant_alert_replans_once_after_the_debounce(demo_scenario: Any) -> None:
+    start = demo_scenario.simulation.start
+    loop = _loop(demo_scenario, "milp")
+    loop.step(start)
+    alert = _alert(demo_scenario, 1.0)
+    loop.observe([alert], [], [], alert.ts)
+    assert loop.step(start + timedelta(hours=1.5)) is None  # debounce is 60 min
+    dispatch = loop.step(start + timedelta(hours=2.0))
+    assert dispatch is not None and dispatch.plan.causes == [alert.alert_id]
+    assert dispatch.plan.diff is not None
+    assert dispatch.plan.diff.previous_plan_id == loop.plans[0].plan_id
+    assert loop.step(start + timedelta(hours=3)) is None
+
+
+def test_harsh_driving_alone_does_not_replan(demo_scenario: Any) -> None:
+    start = demo_scenario.simulation.start
+    loop = _loop(demo_scenario, "milp")
+    loop.step(start)
+    loop.observe([_alert(demo_scenario, 1.0, AlertKind.HARSH_DRIVING)], [], [], start)
+    assert loop.step(start + timedelta(hours=5)) is None
+
+
+def test_static_plans_once_over_the_whole_run(demo_scenario: Any) -> None:
+    start = demo_scenario.simulation.start
+    loop = _loop(demo_scenario, "static")
+    first = loop.step(start)
+    assert first is not None and first.plan.window.periods == demo_scenario.simulation.days
+    loop.observe([_alert(demo_scenario, 1.0)], [], [], start)
+    assert loop.step(start + timedelta(days=1)) is None
+    assert loop.stats.replans == 1
+
+
+def test_a_rejection_withdraws_the_offer_and_plans_again(demo_scenario: Any) -> None:
+    directory = RejectingDirectory.start(demo_scenario.network)
+    loop = _loop(demo_scenario, "milp", directory)
+    dispatch = loop.step(demo_scenario.simulation.start)
+    assert dispatch is not None
+    assert any("M-DUI-1 rejected: spindle under repair" in n for n in dispatch.plan.notes)
+    assert not [r for r in dispatch.plan.production if r.machine_id == "M-DUI-1"]
+    assert loop.stats.rejections == 1
+    # Other machines pick up the work the withdrawn machine would have done.
+    assert sum(r.quantity for r in dispatch.plan.production) > 0
+
+
+@pytest.mark.parametrize("policy", ["reorder_point", "milp"])
+def test_daily_tick_replans(demo_scenario: Any, policy: str) -> None:
+    start = demo_scenario.simulation.start
+    loop = _loop(demo_scenario, policy)
+    loop.step(start)
+    assert loop.step(start + timedelta(hours=23)) is None
+    dispatch = loop.step(start + timedelta(hours=24))
+    assert dispatch is not None and dispatch.plan.window.start == start + timedelta(days=1)
