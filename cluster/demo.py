@@ -8,8 +8,10 @@ actor start-up, not three.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
+from adapters.store import EventStore, open_store
 from cluster.bootstrap import is_running, shutdown, start_ray
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
 from cluster.policies import POLICIES
@@ -24,6 +26,7 @@ def run_demo(
     *,
     placement: str | None,
     progress: Callable[[str], None],
+    db_url: str | None = None,
 ) -> dict[str, Any]:
     """Run `scenario` under each policy and return a JSON-ready summary.
 
@@ -33,6 +36,9 @@ def run_demo(
         placement: `auto`, `per-asset`, `sharded`, `inline` (no Ray) or None
             for the `SUPPLYSYNC_PLACEMENT` setting.
         progress: receives one line per simulated day and policy.
+        db_url: an event store URL (`sqlite:///path`, `postgresql://...`) to
+            record each policy's run in, under the policy's name; None records
+            nothing, which keeps the demo at its fastest.
     """
     inline = placement == "inline"
     settings = RuntimeSettings.from_env(placement=None if inline else placement)
@@ -47,13 +53,20 @@ def run_demo(
         resolved = settings.resolved_placement(len(scenario.network.asset_kinds()))
         progress(f"agents on Ray, placement {resolved}")
     runs: list[PolicyRun] = []
+    store: EventStore | nullcontext[None] = open_store(db_url) if db_url else nullcontext()
     try:
-        for name in policies:
-            runs.append(
-                run_policy(
-                    scenario, POLICIES[name], directory, progress=progress, remote=not inline
+        with store as recorder:
+            for name in policies:
+                runs.append(
+                    run_policy(
+                        scenario,
+                        POLICIES[name],
+                        directory,
+                        progress=progress,
+                        remote=not inline,
+                        store=recorder,
+                    )
                 )
-            )
     finally:
         directory.close()
         if owns_ray:

@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.simulator import Simulator
+from adapters.store import EventStore, Record
 from cluster.coordinator import Coordinator
 from cluster.coordinator_actor import RemoteCoordinator
 from cluster.directory import Directory
@@ -49,6 +50,7 @@ def run_policy(
     progress: Progress | None = None,
     remote: bool = True,
     tick_every: timedelta = timedelta(hours=1),
+    store: EventStore | None = None,
 ) -> PolicyRun:
     """Run `scenario` start to end under `policy` with fresh agents.
 
@@ -60,6 +62,9 @@ def run_policy(
         remote: run the coordinator as a Ray actor (needs Ray); otherwise in
             this process.
         tick_every: how often agents get a time tick (silence checks).
+        store: if given, every reading, alert, order, proof of delivery, plan
+            and dispatched command of the run is recorded under the policy's
+            name as run id, one transaction per simulated step.
     """
     started = time.perf_counter()
     directory.reset(scenario.network)
@@ -92,6 +97,11 @@ def run_policy(
         dispatch = coordinator.step(now)
         if dispatch is not None:
             sim.execute(dispatch.commands)
+        if store is not None:
+            records: list[Record] = [*frame.readings, *batch, *frame.orders, *frame.deliveries]
+            if dispatch is not None:
+                records.extend([dispatch.plan, *dispatch.commands])
+            store.append(records, run_id=policy.name)
         if now >= next_day and progress is not None:
             day = (now - scenario.simulation.start).days
             progress(

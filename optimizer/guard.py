@@ -8,6 +8,13 @@ caller waits at most until the deadline. Then it asks HiGHS to stop
 (`cancelSolve`, honoured wherever HiGHS polls its interrupt callbacks) and
 waits a short grace period; a solve still running after that is abandoned to
 its daemon thread, and the caller treats the model it holds as lost.
+
+One solve runs at a time in a process (`_ONE_SOLVE`): Pyomo's HiGHS
+interface redirects the process-wide stdout/stderr file descriptors around a
+solve, so an abandoned solve that overlapped the next one would restore them
+in the wrong order (seen as `OSError: Bad file descriptor`). A solve that
+starts while an abandoned one is still winding down waits for it, and that
+wait counts against its own deadline.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+
+_ONE_SOLVE = threading.Lock()
 
 
 class _Worker(threading.Thread, Generic[T]):
@@ -28,7 +37,8 @@ class _Worker(threading.Thread, Generic[T]):
 
     def run(self) -> None:
         try:
-            self.result = self._fn()
+            with _ONE_SOLVE:
+                self.result = self._fn()
         except BaseException as exc:  # re-raised in the caller's thread
             self.error = exc
 

@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         default=",".join(POLICY_ORDER),
         help=f"comma-separated subset of {','.join(POLICY_ORDER)}",
     )
+    demo.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="record every run in an event store: sqlite:///path or postgresql://...",
+    )
     demo.set_defaults(func=_demo)
 
     bench = sub.add_parser("bench", help="repeatable measurements that print a table")
@@ -107,12 +113,19 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"supplysync: unknown policy {unknown[0]!r}", file=sys.stderr)
         return 2
 
+    from adapters.store import StoreError
     from cluster.demo import run_demo
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    result = run_demo(scenario, policies, placement=args.placement, progress=progress)
+    try:
+        result = run_demo(
+            scenario, policies, placement=args.placement, progress=progress, db_url=args.db
+        )
+    except StoreError as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -87,3 +87,11 @@ def test_cli_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -
     for kpis in data["policies"].values():
         assert 0 <= kpis["fill_rate"] <= 1
         assert kpis["ordered_units"] > 0
+
+
+def test_cli_store_error_exits_2_without_the_password(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql://nobody:hunter2@127.0.0.1:1/x"  # port 1: nothing listens there
+    args = ["demo", "--scenario", str(DEMO_SCENARIO), "--placement", "inline", "--days", "1"]
+    assert main([*args, "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "postgresql://nobody:***@127.0.0.1:1/x" in err and "hunter2" not in err

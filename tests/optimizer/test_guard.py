@@ -55,6 +55,26 @@ def test_overrun_without_a_previous_plan_is_an_error_plan(demo_snapshot, hung) -
     assert "no previous plan" in plan.notes[-1]
 
 
+def test_a_solve_waits_for_an_abandoned_one_to_finish() -> None:
+    # Overlapping solves would interleave Pyomo's stdout/stderr redirection.
+    release, running = threading.Event(), []
+
+    def slow() -> int:
+        running.append("slow")
+        release.wait(10)
+        running.remove("slow")
+        return 1
+
+    def quick() -> int:
+        assert running == [], "started while the abandoned solve was still running"
+        return 2
+
+    assert within(slow, 0.05, cancel=lambda: None, grace_s=0.0) is None
+    assert within(quick, 0.05, cancel=lambda: None, grace_s=0.0) is None  # still blocked
+    release.set()
+    assert within(quick, 5.0, cancel=lambda: None) == 2
+
+
 def test_guard_cancels_then_gives_up() -> None:
     cancelled = threading.Event()
     assert within(lambda: 7, 1.0, cancel=cancelled.set) == 7

@@ -1,0 +1,37 @@
+"""The store's one exception, and URLs made safe to print.
+
+Every failure of the database driver (sqlite3 or psycopg) surfaces as
+`StoreError`, raised `from` the driver's exception, so callers handle one
+type and never import a driver. Messages name the store by its URL with any
+password replaced, because they end up in logs.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+
+class StoreError(Exception):
+    """The event store could not be opened, read or written."""
+
+
+def redact(url: str) -> str:
+    """`url` with its password (if any) replaced by `***`."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url.split("@", 1)[-1] if "@" in url else url
+    if not password:
+        return url
+    netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` with the password of `url` removed, for driver messages that echo it."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return text
+    return text.replace(password, "***") if password else text

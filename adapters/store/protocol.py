@@ -1,0 +1,78 @@
+"""What the rest of the system may ask of an event store.
+
+Writes are appends, idempotent by each record's natural key (a record
+written twice is stored once; the first write wins) and atomic per call.
+Reads are scoped to one run: a live system is the run `live`, a research
+run is named after its policy, so several runs can share one database.
+Time ranges are half-open, `[since, until)`, and take aware datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from types import TracebackType
+from typing import Final, Protocol, Self
+
+from adapters.store.schema import Record
+from supplysync.commands import Command
+from supplysync.events import Alert
+from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.plan import Plan
+from supplysync.readings import Reading
+
+LIVE_RUN: Final = "live"
+
+
+class EventStore(Protocol):
+    """An append-only log of readings, alerts, orders, deliveries, plans and commands."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def append(self, records: Iterable[Record], *, run_id: str = LIVE_RUN) -> None:
+        """Record `records` in one transaction: all of them or none."""
+        ...
+
+    def runs(self) -> list[str]:
+        """The run ids that have records, sorted."""
+        ...
+
+    def plan(self, plan_id: str, *, run_id: str = LIVE_RUN) -> Plan | None: ...
+
+    def plans(self, *, run_id: str = LIVE_RUN) -> list[Plan]:
+        """Every plan of the run, oldest first."""
+        ...
+
+    def causes_of(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Alert]:
+        """The stored alerts that caused the plan, in the plan's order of causes."""
+        ...
+
+    def alerts(
+        self,
+        since: datetime,
+        until: datetime,
+        asset_id: str | None = None,
+        *,
+        run_id: str = LIVE_RUN,
+    ) -> list[Alert]: ...
+
+    def readings(
+        self, asset_id: str, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[Reading]: ...
+
+    def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]: ...
+
+    def orders(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[CustomerOrder]: ...
+
+    def deliveries(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[ProofOfDelivery]: ...

@@ -1,0 +1,263 @@
+"""The event store on SQL: one code path for SQLite and PostgreSQL.
+
+Both drivers speak DB-API 2, both databases understand the same DDL and
+`INSERT ... ON CONFLICT (...) DO NOTHING`, so the only difference left is
+the parameter marker (`?` for sqlite3, `%s` for psycopg) and how a
+connection is opened (see `sqlite.py` and `postgres.py`). Nothing here
+updates or deletes a row: the log only grows.
+
+The store is a synchronous context manager, unlike the async adapters of
+STYLE #7: the research loop that writes it is synchronous, and sqlite3 is
+too. The live ingest of issue 4 can call it from a worker thread.
+
+Errors: every sqlite3 or psycopg error becomes `StoreError`, naming the URL
+without its password and chained to the driver's exception.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Final, Self, TypeVar
+
+import psycopg
+from pydantic import BaseModel, TypeAdapter
+
+from adapters.store import postgres, sqlite
+from adapters.store.errors import StoreError, redact, scrub
+from adapters.store.protocol import LIVE_RUN
+from adapters.store.schema import DDL, Record, cause_rows, micros, to_row
+from supplysync.commands import Command
+from supplysync.events import Alert
+from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.plan import Plan
+from supplysync.readings import READING_ADAPTER, Reading
+
+M = TypeVar("M", bound=BaseModel)
+
+_DRIVER_ERRORS: Final = (sqlite3.Error, psycopg.Error)
+_SQLITE: Final = "sqlite://"
+_POSTGRES: Final = ("postgresql://", "postgres://")
+
+_INSERT_EVENT: Final = (
+    "INSERT INTO events (run_id, kind, record_key, ts_us, asset_id, plan_id, body) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, kind, record_key) DO NOTHING"
+)
+_INSERT_CAUSE: Final = (
+    "INSERT INTO plan_causes (run_id, plan_id, alert_id, position) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (run_id, plan_id, alert_id) DO NOTHING"
+)
+_CAUSES: Final = (
+    "SELECT e.body FROM plan_causes c JOIN events e ON e.run_id = c.run_id "
+    "AND e.kind = 'alert' AND e.record_key = c.alert_id "
+    "WHERE c.run_id = ? AND c.plan_id = ? ORDER BY c.position"
+)
+
+
+class SqlEventStore:
+    """An append-only event store in SQLite or PostgreSQL, chosen by URL.
+
+    `sqlite:///tmp/x.db` is the file `/tmp/x.db` (the path is everything after
+    `sqlite://`, so `sqlite://data/x.db` is relative), `sqlite://` is a
+    private in-memory database, and `postgresql://user:pass@host:port/db`
+    (or `postgres://`) is passed to libpq as is. Nothing connects until the
+    store is entered; the schema is created then if missing.
+
+    Args:
+        url: where the store lives.
+        busy_timeout_s: SQLite: how long a writer waits for another's lock.
+        connect_timeout_s: PostgreSQL: how long to wait for the server.
+
+    Raises:
+        StoreError: the URL names no supported database.
+        ValueError: a timeout out of range.
+    """
+
+    def __init__(self, *, url: str, busy_timeout_s: float = 5.0, connect_timeout_s: int = 5):
+        if not 0 < busy_timeout_s <= 600:
+            raise ValueError(f"Expected 0 < busy_timeout_s <= 600, got {busy_timeout_s}.")
+        if not 1 <= connect_timeout_s <= 600:
+            raise ValueError(f"Expected 1 <= connect_timeout_s <= 600, got {connect_timeout_s}.")
+        self._url = url
+        self._connect: Callable[[], Any]
+        if url.startswith(_SQLITE):
+            path = url.removeprefix(_SQLITE) or sqlite.MEMORY
+            self._connect = lambda: sqlite.connect(path, busy_timeout_s=busy_timeout_s)
+            self._marker = "?"
+        elif url.startswith(_POSTGRES):
+            self._connect = lambda: postgres.connect(url, connect_timeout_s=connect_timeout_s)
+            self._marker = "%s"
+        else:
+            raise StoreError(
+                f"unsupported store URL {redact(url)!r}: "
+                "expected sqlite:///path, sqlite:// or postgresql://..."
+            )
+        self._conn: Any = None
+
+    @property
+    def url(self) -> str:
+        """The URL with its password redacted, for logs and messages."""
+        return redact(self._url)
+
+    def __enter__(self) -> Self:
+        try:
+            self._conn = self._connect()
+        except _DRIVER_ERRORS as exc:
+            raise self._error("cannot open", exc) from exc
+        except StoreError as exc:
+            raise StoreError(f"{self.url}: {exc}") from exc
+        try:
+            with self._transaction() as cur:
+                for statement in DDL:
+                    cur.execute(statement)
+        except StoreError:
+            self._close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._close()
+
+    def append(self, records: Iterable[Record], *, run_id: str = LIVE_RUN) -> None:
+        """Record `records` in one transaction; records already stored are skipped."""
+        records = list(records)
+        rows = [to_row(r) for r in records]
+        plans = [r for r in records if isinstance(r, Plan)]
+        with self._transaction() as cur:
+            if rows:
+                cur.executemany(
+                    self._sql(_INSERT_EVENT),
+                    [(run_id, r.kind, r.key, r.ts_us, r.asset_id, r.plan_id, r.body) for r in rows],
+                )
+            causes = cause_rows(plans)
+            if causes:
+                cur.executemany(self._sql(_INSERT_CAUSE), [(run_id, *c) for c in causes])
+
+    def runs(self) -> list[str]:
+        """The run ids that have records, sorted."""
+        with self._transaction() as cur:
+            cur.execute("SELECT DISTINCT run_id FROM events ORDER BY run_id")
+            return [str(row[0]) for row in cur.fetchall()]
+
+    def plan(self, plan_id: str, *, run_id: str = LIVE_RUN) -> Plan | None:
+        found = self._select(Plan, "plan", run_id, "record_key = ?", (plan_id,))
+        return found[0] if found else None
+
+    def plans(self, *, run_id: str = LIVE_RUN) -> list[Plan]:
+        """Every plan of the run, oldest first."""
+        return self._select(Plan, "plan", run_id)
+
+    def causes_of(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Alert]:
+        """The stored alerts that caused the plan, in the plan's order of causes.
+
+        Causes that are not alerts (operator requests) have no alert to return.
+        """
+        with self._transaction() as cur:
+            cur.execute(self._sql(_CAUSES), (run_id, plan_id))
+            return [Alert.model_validate_json(row[0]) for row in cur.fetchall()]
+
+    def alerts(
+        self,
+        since: datetime,
+        until: datetime,
+        asset_id: str | None = None,
+        *,
+        run_id: str = LIVE_RUN,
+    ) -> list[Alert]:
+        """Alerts raised in `[since, until)`, of one asset or all, oldest first."""
+        where, params = _time_range(since, until)
+        if asset_id is not None:
+            where, params = f"{where} AND asset_id = ?", (*params, asset_id)
+        return self._select(Alert, "alert", run_id, where, params)
+
+    def readings(
+        self, asset_id: str, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[Reading]:
+        """An asset's readings taken in `[since, until)`, oldest first."""
+        where, params = _time_range(since, until)
+        rows = self._bodies("reading", run_id, f"asset_id = ? AND {where}", (asset_id, *params))
+        return [READING_ADAPTER.validate_json(body) for body in rows]
+
+    def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]:
+        """The commands dispatched for a plan."""
+        return self._select(Command, "command", run_id, "plan_id = ?", (plan_id,))
+
+    def orders(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[CustomerOrder]:
+        """Customer orders created in `[since, until)`."""
+        return self._select(CustomerOrder, "order", run_id, *_time_range(since, until))
+
+    def deliveries(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[ProofOfDelivery]:
+        """Proofs of delivery signed in `[since, until)`."""
+        return self._select(ProofOfDelivery, "delivery", run_id, *_time_range(since, until))
+
+    def _select(
+        self,
+        model: type[M],
+        kind: str,
+        run_id: str,
+        where: str = "TRUE",
+        params: Sequence[object] = (),
+    ) -> list[M]:
+        adapter = TypeAdapter(model)
+        return [adapter.validate_json(body) for body in self._bodies(kind, run_id, where, params)]
+
+    def _bodies(self, kind: str, run_id: str, where: str, params: Sequence[object]) -> list[str]:
+        sql = (
+            "SELECT body FROM events WHERE run_id = ? AND kind = ? "
+            f"AND {where} ORDER BY ts_us, record_key"
+        )
+        with self._transaction() as cur:
+            cur.execute(self._sql(sql), (run_id, kind, *params))
+            return [str(row[0]) for row in cur.fetchall()]
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", self._marker)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A cursor whose work commits on success and rolls back on any failure."""
+        if self._conn is None:
+            raise StoreError(f"{self.url}: the store is not open (use it in a `with` block)")
+        conn = self._conn
+        try:
+            cur = conn.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+            conn.commit()
+        except _DRIVER_ERRORS as exc:
+            self._rollback()
+            raise self._error("failed", exc) from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        with suppress(*_DRIVER_ERRORS):
+            self._conn.rollback()
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            with suppress(*_DRIVER_ERRORS):
+                self._conn.close()
+            self._conn = None
+
+    def _error(self, what: str, exc: Exception) -> StoreError:
+        return StoreError(f"{self.url}: {what}: {scrub(str(exc), self._url)}")
+
+
+def _time_range(since: datetime, until: datetime) -> tuple[str, tuple[object, ...]]:
+    return "ts_us >= ? AND ts_us < ?", (micros(since), micros(until))

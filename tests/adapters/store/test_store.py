@@ -1,0 +1,174 @@
+"""The event store on both backends: idempotency, round trips, traces, errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from adapters.store import StoreError, open_store
+from adapters.store.protocol import EventStore
+from tests.adapters.store import records as r
+
+EARLY = datetime(2000, 1, 1, tzinfo=UTC)
+LATE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _everything() -> list[Any]:
+    p1 = r.plan("milp-0001", causes=["a-2", "op-1", "a-1"])
+    p2 = r.plan("milp-0002", causes=["a-3"], minutes=90)
+    return [
+        *r.readings(),
+        *r.alerts(),
+        r.order(),
+        r.delivery(),
+        p1,
+        r.command("milp-0001"),
+        p2,
+    ]
+
+
+def _snapshot(store: EventStore, run_id: str = "live") -> dict[str, Any]:
+    """Everything the read API returns for the sample records' assets."""
+    return {
+        "readings": [store.readings(a, EARLY, LATE, run_id=run_id) for a in ("M1", "V1", "W1")],
+        "alerts": store.alerts(EARLY, LATE, run_id=run_id),
+        "plans": store.plans(run_id=run_id),
+        "commands": store.commands("milp-0001", run_id=run_id),
+        "orders": store.orders(EARLY, LATE, run_id=run_id),
+        "deliveries": store.deliveries(EARLY, LATE, run_id=run_id),
+    }
+
+
+def test_reads_return_what_was_written(store_url: str) -> None:
+    records = _everything()
+    with open_store(store_url) as store:
+        store.append(records)
+        got = _snapshot(store)
+    readings = r.readings()
+    assert got["readings"] == [readings[:2], [readings[2]], [readings[3]]]
+    assert got["alerts"] == r.alerts()
+    assert got["plans"] == [records[-3], records[-1]]
+    assert got["commands"] == [r.command("milp-0001")]
+    assert got["orders"] == [r.order()]
+    assert got["deliveries"] == [r.delivery()]
+
+
+def test_every_record_written_twice_leaves_the_same_rows(store_url: str) -> None:
+    records = _everything()
+    with open_store(store_url) as store:
+        store.append(records)
+        once = _snapshot(store)
+        store.append(records)  # the whole batch again
+        for record in records:  # and each record on its own
+            store.append([record])
+        store.append([*records, *records])  # duplicates inside one batch
+        assert _snapshot(store) == once
+
+
+def test_data_survives_reopening(store_url: str) -> None:
+    with open_store(store_url) as store:
+        store.append(_everything())
+        before = _snapshot(store)
+    with open_store(store_url) as store:
+        assert _snapshot(store) == before
+
+
+def test_causes_of_returns_exactly_the_plans_alerts_in_order(store_url: str) -> None:
+    with open_store(store_url) as store:
+        store.append(_everything())
+        alerts = {a.alert_id: a for a in r.alerts()}
+        # "op-1" is an operator request, not an alert: nothing to return for it.
+        assert store.causes_of("milp-0001") == [alerts["a-2"], alerts["a-1"]]
+        assert store.causes_of("milp-0002") == [alerts["a-3"]]
+        assert store.causes_of("no-such-plan") == []
+
+
+def test_plan_lookup(store_url: str) -> None:
+    records = _everything()
+    with open_store(store_url) as store:
+        store.append(records)
+        assert store.plan("milp-0002") == records[-1]
+        assert store.plan("milp-0003") is None
+
+
+def test_filters_by_asset_and_half_open_time_range(store_url: str) -> None:
+    with open_store(store_url) as store:
+        store.append(r.alerts())
+        m1 = store.alerts(EARLY, LATE, asset_id="M1")
+        assert [a.alert_id for a in m1] == ["a-1", "a-2"]
+        window = store.alerts(r.T0 + timedelta(minutes=10), r.T0 + timedelta(minutes=30))
+        assert [a.alert_id for a in window] == ["a-1", "a-2"]  # until is exclusive
+
+
+def test_runs_are_kept_apart(store_url: str) -> None:
+    with open_store(store_url) as store:
+        store.append(r.alerts()[:1], run_id="static")
+        store.append(r.alerts(), run_id="milp")
+        assert store.runs() == ["milp", "static"]
+        assert len(store.alerts(EARLY, LATE, run_id="static")) == 1
+        assert len(store.alerts(EARLY, LATE, run_id="milp")) == 3
+        assert store.alerts(EARLY, LATE) == []  # nothing in the default live run
+
+
+def test_a_failed_batch_writes_nothing(store_url: str) -> None:
+    with open_store(store_url) as store:
+        with pytest.raises(TypeError):
+            store.append([*r.alerts(), object()])  # type: ignore[list-item]
+        assert store.alerts(EARLY, LATE) == []
+
+
+def test_naive_datetimes_are_refused(store_url: str) -> None:
+    with open_store(store_url) as store, pytest.raises(ValueError, match="timezone-aware"):
+        store.alerts(datetime(2025, 1, 1), LATE)
+
+
+def test_use_outside_with_block_is_an_error() -> None:
+    store = open_store("sqlite://")
+    with pytest.raises(StoreError, match="not open"):
+        store.plans()
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # a scheme we do not speak
+        ("mysql://admin:s3cret@db/x", "mysql://admin:***@db/x"),
+        # a directory that does not exist
+        ("sqlite:///no/such/dir/events.db", "sqlite:///no/such/dir/events.db"),
+        # nothing listens on port 1
+        (
+            "postgresql://postgres:s3cret@127.0.0.1:1/test",
+            "postgresql://postgres:***@127.0.0.1:1/test",
+        ),
+        # a database that does not exist (the server answers; no password needed)
+        ("postgresql://postgres@127.0.0.1:5432/no_such_db_x", "no_such_db_x"),
+    ],
+)
+def test_bad_url_raises_store_error_without_password(url: str, shown: str) -> None:
+    with pytest.raises(StoreError) as info, open_store(url, connect_timeout_s=2):
+        pass
+    assert shown in str(info.value)
+    assert "s3cret" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"busy_timeout_s": 0},  # would fail at once on a locked file
+        {"connect_timeout_s": 0},  # libpq reads 0 as "wait forever"
+    ],
+)
+def test_constructor_rejects_out_of_range_settings(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="Expected"):
+        open_store("sqlite://", **kwargs)
+
+
+def test_sqlite_durability_settings(tmp_path: Any) -> None:
+    with open_store(f"sqlite://{tmp_path}/e.db") as store:
+        conn = store._conn  # type: ignore[attr-defined]
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+        assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert conn.execute("PRAGMA busy_timeout").fetchone() == (5000,)
