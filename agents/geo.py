@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from supplysync.network import Network
+
 EARTH_RADIUS_KM = 6371.0
 
 Point = tuple[float, float]
@@ -34,3 +36,12 @@ def km_from_segment(p: Point, a: Point, b: Point) -> float:
     length2 = bx * bx + by * by
     t = 0.0 if length2 == 0 else max(0.0, min(1.0, (px * bx + py * by) / length2))
     return math.hypot(px - t * bx, py - t * by)
+
+
+def site_point(network: Network, site_id: str) -> Point | None:
+    """Where a site of the network is, or None for an id the network does not know."""
+    try:
+        location = network.location_of(site_id)
+    except KeyError:
+        return None
+    return location.lat, location.lon

@@ -14,7 +14,7 @@ from typing import Any
 
 from agents.alerts import reading_key
 from agents.core import AgentCore
-from agents.geo import Point, km_between
+from agents.geo import Point, km_between, site_point
 from agents.settings import AgentSettings
 from agents.shipments import Shipment
 from supplysync.commands import AssignmentResponse, Command, SupplyOrder
@@ -152,7 +152,7 @@ class SupplierAgent(AgentCore):
         asked: dict[tuple[str, int], float] = {}
         reasons = []
         for o in mine:
-            if self._destination(o.destination_id) is None:
+            if site_point(self._network, o.destination_id) is None:
                 reasons.append(f"{o.po_id}: unknown destination {o.destination_id}")
             asked[o.product_id, o.order_period] = (
                 asked.get((o.product_id, o.order_period), 0.0) + o.quantity
@@ -171,13 +171,6 @@ class SupplierAgent(AgentCore):
                 )
         return reasons
 
-    def _destination(self, site_id: str) -> Point | None:
-        try:
-            location = self._network.location_of(site_id)
-        except KeyError:
-            return None
-        return location.lat, location.lon
-
     def commit(self, command: Command) -> None:
         """Track the accepted orders; shipments already on the road are kept as they are."""
         if not isinstance(command.body, SupplyOrder):
@@ -185,7 +178,7 @@ class SupplierAgent(AgentCore):
         window, now = command.window, command.issued_at
         kept = {po_id: sh for po_id, sh in self._shipments.items() if sh.shipped(now)}
         for o in command.body.orders:
-            destination = self._destination(o.destination_id)
+            destination = site_point(self._network, o.destination_id)
             if o.supplier_id != self.asset_id or destination is None or o.po_id in kept:
                 continue
             kept[o.po_id] = Shipment(

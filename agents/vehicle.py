@@ -13,7 +13,7 @@ from typing import Any
 from agents.cargo import CargoWatch
 from agents.coldchain import Range, cold_range
 from agents.core import AgentCore
-from agents.geo import Point
+from agents.geo import Point, site_point
 from agents.routes import RouteProgress
 from agents.settings import AgentSettings
 from agents.shifts import shift_left_today
@@ -170,7 +170,7 @@ class VehicleAgent(AgentCore):
                 f"period {route.period}: load {units:.0f} units exceeds capacity "
                 f"{self.spec.capacity_units:.0f}"
             )
-        unknown = [s.site_id for s in route.stops if self._site(s.site_id) is None]
+        unknown = [s.site_id for s in route.stops if site_point(self._network, s.site_id) is None]
         if unknown:
             reasons.append(f"period {route.period}: unknown stop(s) {', '.join(unknown)}")
         return reasons
@@ -179,13 +179,6 @@ class VehicleAgent(AgentCore):
         product = self._products.get(product_id)
         return product is not None and product.cold_chain
 
-    def _site(self, site_id: str) -> Point | None:
-        try:
-            location = self._network.location_of(site_id)
-        except KeyError:
-            return None
-        return location.lat, location.lon
-
     def commit(self, command: Command) -> None:
         """Take the accepted routes; a route under way is kept, not recalled."""
         if not isinstance(command.body, RouteOrder):
@@ -193,7 +186,7 @@ class VehicleAgent(AgentCore):
         window = command.window
         kept = [r for r in self._routes if r.started]
         for route in command.body.routes:
-            stops = [self._site(s.site_id) for s in route.stops]
+            stops = [site_point(self._network, s.site_id) for s in route.stops]
             if route.vehicle_id != self.asset_id or any(p is None for p in stops):
                 continue
             start = window.period_start(route.period)
