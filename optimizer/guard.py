@@ -9,12 +9,11 @@ caller waits at most until the deadline. Then it asks HiGHS to stop
 waits a short grace period; a solve still running after that is abandoned to
 its daemon thread, and the caller treats the model it holds as lost.
 
-One solve runs at a time in a process (`_ONE_SOLVE`): Pyomo's HiGHS
-interface redirects the process-wide stdout/stderr file descriptors around a
-solve, so an abandoned solve that overlapped the next one would restore them
-in the wrong order (seen as `OSError: Bad file descriptor`). A solve that
-starts while an abandoned one is still winding down waits for it, and that
-wait counts against its own deadline.
+One solve runs at a time in a process (`_ONE_SOLVE`): HiGHS keeps a
+process-wide task scheduler, and an abandoned solve that overlapped the next
+one would compete with it for the same cores, so the next solve would get
+less than its budget. A solve that starts while an abandoned one is still
+winding down waits for it, and that wait counts against its own deadline.
 """
 
 from __future__ import annotations

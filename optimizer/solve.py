@@ -7,15 +7,30 @@ missing, the solver crashing) raises, as `SolverUnavailableError`.
 The solver is persistent: `persistent_solver` loads a model into HiGHS once,
 and later solves of the same model pass HiGHS only the parameters that
 changed (bounds, right-hand sides, coefficients), never the structure.
+
+Pyomo's HiGHS interface normally wraps every load and solve in
+`capture_output(capture_fd=True)`, which swaps the process-wide stdout and
+stderr (file descriptors and `sys` streams) and checks on exit that nobody
+else swapped them meanwhile. That is not thread-safe: a solve in the guard's
+worker thread and anything else capturing output (an abandoned solve winding
+down, a test runner) trip over each other and the solve fails with
+"Captured output ... does not match sys.stdout". HiGHS's own console log is
+switched off instead (`_QUIET`), so there is nothing to capture and the
+capture is disabled for the process.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any
 
+import highspy
+import pyomo.common.tee
 import pyomo.environ as pyo
+from pyomo.common.enums import CaptureOutputMode
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
@@ -27,6 +42,31 @@ _STOPPED = {
     TerminationCondition.interrupted,
     TerminationCondition.objectiveLimit,
 }
+
+
+pyomo.common.tee.OVERRIDE_CAPTURE_OUTPUT = CaptureOutputMode.DISABLE
+
+
+def _swallow_banner() -> None:
+    """Construct the process's first HiGHS instance with stdout pointed at /dev/null.
+
+    HiGHS prints its copyright banner from the first constructor call in a
+    process, before any option can turn output off; later instances are quiet.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_swallow_banner()
+
+_QUIET = {"output_flag": False, "log_to_console": False}
 
 
 class SolverUnavailableError(RuntimeError):
@@ -121,6 +161,7 @@ def solve(
             time_limit=params.time_limit_s,
             rel_gap=params.mip_gap,
             threads=params.threads,
+            solver_options=_QUIET,
             load_solutions=False,
             raise_exception_on_nonoptimal_result=False,
         )
