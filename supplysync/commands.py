@@ -66,3 +66,19 @@ class AssignmentResponse(Frozen):
     plan_id: str
     accepted: bool
     reason: str = ""
+
+
+class CommandAck(Frozen):
+    """A device's answer to a dispatched command, published on its `.../ack` topic.
+
+    `received` says the device has the command; `done` that it carried it
+    out; `rejected` that it cannot, with the reason. The dispatcher tracks a
+    command until one of these arrives or its timeout passes.
+    """
+
+    v: Literal[1] = 1
+    command_id: str = Field(min_length=1, max_length=128)
+    asset_id: Id
+    ts: AwareDatetime
+    status: Literal["received", "done", "rejected"]
+    reason: str = Field(default="", max_length=1000)

@@ -1,0 +1,83 @@
+"""The topic scheme every device, the ingest and the dispatcher agree on.
+
+`supplysync/{site}/{asset_kind}/{asset_id}/{channel}` where channel is
+`telemetry` (readings in, high rate), `events` (state-changing device events
+such as RFID scans and stock movements), `cmd` (commands out) or `ack`
+(a device's answer to a command). The asset id is the MQTT user name of the
+device that owns the topic, which is what lets the broker's ACL say "a device
+publishes only its own telemetry and reads only its own commands" with one
+`pattern` line per channel (see `deploy/mosquitto/`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from supplysync.events import AssetKind
+from supplysync.network import Network
+
+ROOT = "supplysync"
+Channel = Literal["telemetry", "events", "cmd", "ack"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+KINDS: tuple[str, ...] = get_args(AssetKind)
+
+
+class TopicError(ValueError):
+    """A topic outside the scheme (wrong root, kind, channel or depth)."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One asset's channel."""
+
+    site: str
+    asset_kind: AssetKind
+    asset_id: str
+    channel: Channel
+
+    def __str__(self) -> str:
+        return f"{ROOT}/{self.site}/{self.asset_kind}/{self.asset_id}/{self.channel}"
+
+    def on(self, channel: Channel) -> Topic:
+        """The same asset's topic on another channel (a command's ack, say)."""
+        return Topic(self.site, self.asset_kind, self.asset_id, channel)
+
+
+def parse(topic: str) -> Topic:
+    """The parts of a topic string; `TopicError` naming what is wrong otherwise."""
+    parts = topic.split("/")
+    if len(parts) != 5 or parts[0] != ROOT:
+        raise TopicError(f"topic {topic!r} is not {ROOT}/site/kind/asset/channel")
+    _, site, kind, asset, channel = parts
+    if kind not in KINDS:
+        raise TopicError(f"topic {topic!r}: unknown asset kind {kind!r}")
+    if channel not in CHANNELS:
+        raise TopicError(f"topic {topic!r}: unknown channel {channel!r}")
+    if not site or not asset:
+        raise TopicError(f"topic {topic!r}: empty site or asset id")
+    return Topic(site, kind, asset, channel)  # type: ignore[arg-type]  # checked above
+
+
+def subscription(channel: Channel) -> str:
+    """The wildcard filter for one channel of every asset."""
+    return f"{ROOT}/+/+/+/{channel}"
+
+
+def site_of(network: Network, asset_id: str) -> str:
+    """The site an asset's topics live under: its plant, its depot, or itself."""
+    for m in network.machines:
+        if m.id == asset_id:
+            return m.plant_id
+    for v in network.vehicles:
+        if v.id == asset_id:
+            return v.depot_id
+    if asset_id in network.asset_kinds():
+        return asset_id
+    raise KeyError(asset_id)
+
+
+def topic_of(network: Network, asset_id: str, channel: Channel) -> Topic:
+    """The topic of one asset's channel in this network."""
+    kind = network.asset_kinds()[asset_id]
+    return Topic(site_of(network, asset_id), kind, asset_id, channel)  # type: ignore[arg-type]
