@@ -17,12 +17,11 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import AwareDatetime
-
 from agents.base import Agent, Offer
 from supplysync.commands import AssignmentResponse, Command
+from supplysync.deadletters import DeadLetter, agent_letter
 from supplysync.events import Alert
-from supplysync.network import Frozen, Network
+from supplysync.network import Network
 from supplysync.planning import PlanningWindow
 from supplysync.readings import Reading
 
@@ -34,15 +33,6 @@ AgentFactory = Callable[[str, Network, "AgentSettings | None"], Agent]
 
 MAX_DEAD_LETTERS = 10_000
 """Dead letters kept per host; older ones are dropped so a noisy device cannot exhaust memory."""
-
-
-class DeadLetter(Frozen):
-    """A reading an agent could not fold in, kept for an operator to inspect."""
-
-    asset_id: str
-    reason: str
-    reading: str
-    at: AwareDatetime
 
 
 def default_factory() -> AgentFactory:
@@ -104,9 +94,7 @@ class AgentHost:
 
     def _bury(self, asset_id: str, reason: str, readings: Sequence[Reading], now: datetime) -> None:
         for reading in readings:
-            self._dead.append(
-                DeadLetter(asset_id=asset_id, reason=reason, reading=repr(reading), at=now)
-            )
+            self._dead.append(agent_letter(reading, reason, now))
 
     def tick(self, now: datetime) -> list[Alert]:
         """Run every agent's time-driven checks (e.g. a silent sensor)."""

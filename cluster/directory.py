@@ -19,11 +19,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from agents.base import Offer
-from cluster.agent_host import MAX_DEAD_LETTERS, AgentFactory, DeadLetter
+from cluster.agent_host import MAX_DEAD_LETTERS, AgentFactory
 from cluster.errors import UnknownAssetError
 from cluster.placement import layout
 from cluster.pool import HostPool, LocalHostPool, PoolFactory
 from supplysync.commands import AssignmentResponse, Command
+from supplysync.deadletters import DeadLetter, agent_letter
 from supplysync.events import Alert
 from supplysync.network import Network
 from supplysync.planning import PlanningWindow
@@ -272,9 +273,4 @@ def _by_time(batches: Iterable[list[Alert]]) -> list[Alert]:
 
 
 def _unknown(reading: Reading, now: datetime) -> DeadLetter:
-    return DeadLetter(
-        asset_id=reading.asset_id,
-        reason="no asset with this id in the network",
-        reading=repr(reading),
-        at=now,
-    )
+    return agent_letter(reading, "no asset with this id in the network", now)

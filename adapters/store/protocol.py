@@ -15,7 +15,8 @@ from types import TracebackType
 from typing import Final, Protocol, Self
 
 from adapters.store.schema import Record
-from supplysync.commands import Command
+from supplysync.commands import Command, CommandAck
+from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
@@ -68,6 +69,12 @@ class EventStore(Protocol):
     ) -> list[Reading]: ...
 
     def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]: ...
+
+    def acks(self, command_id: str, *, run_id: str = LIVE_RUN) -> list[CommandAck]: ...
+
+    def dead_letters(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[DeadLetter]: ...
 
     def orders(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN

@@ -26,17 +26,38 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final, get_args
 
-from supplysync.commands import Command
+from supplysync.commands import Command, CommandAck
+from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import Reading
 
-Record = Reading | Alert | Plan | Command | CustomerOrder | ProofOfDelivery
+Record = (
+    Reading | Alert | Plan | Command | CommandAck | CustomerOrder | ProofOfDelivery | DeadLetter
+)
 
 READING_TYPES: Final = get_args(get_args(Reading)[0])
-_RECORD_TYPES: Final = (Alert, Plan, Command, CustomerOrder, ProofOfDelivery, *READING_TYPES)
-KINDS: Final = ("reading", "alert", "plan", "command", "order", "delivery")
+_RECORD_TYPES: Final = (
+    Alert,
+    Plan,
+    Command,
+    CommandAck,
+    CustomerOrder,
+    ProofOfDelivery,
+    DeadLetter,
+    *READING_TYPES,
+)
+KINDS: Final = (
+    "reading",
+    "alert",
+    "plan",
+    "command",
+    "ack",
+    "order",
+    "delivery",
+    "dead_letter",
+)
 
 DDL: Final = (
     f"""CREATE TABLE IF NOT EXISTS events (
@@ -99,6 +120,11 @@ def to_row(record: Record) -> Row:
     if isinstance(record, Command):
         ts = micros(record.issued_at)
         return Row("command", record.command_id, ts, record.asset_id, record.plan_id, body)
+    if isinstance(record, CommandAck):
+        key = _key(record.command_id, record.status)
+        return Row("ack", key, micros(record.ts), record.asset_id, None, body)
+    if isinstance(record, DeadLetter):
+        return Row("dead_letter", record.letter_id, micros(record.at), record.asset_id, None, body)
     if isinstance(record, CustomerOrder):
         ts = micros(record.created_at)
         return Row("order", record.order_id, ts, record.customer_id, None, body)

@@ -30,7 +30,8 @@ from adapters.store import postgres, sqlite
 from adapters.store.errors import StoreError, redact, scrub
 from adapters.store.protocol import LIVE_RUN
 from adapters.store.schema import DDL, Record, cause_rows, micros, to_row
-from supplysync.commands import Command
+from supplysync.commands import Command, CommandAck
+from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
@@ -189,6 +190,18 @@ class SqlEventStore:
     def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]:
         """The commands dispatched for a plan."""
         return self._select(Command, "command", run_id, "plan_id = ?", (plan_id,))
+
+    def acks(self, command_id: str, *, run_id: str = LIVE_RUN) -> list[CommandAck]:
+        """A command's acknowledgements from its device, oldest first."""
+        prefix = f"{command_id}\x1f"  # keys are command_id, unit separator, status
+        where = "record_key > ? AND record_key < ?"
+        return self._select(CommandAck, "ack", run_id, where, (prefix, f"{command_id}\x20"))
+
+    def dead_letters(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[DeadLetter]:
+        """Input refused in `[since, until)`, oldest first."""
+        return self._select(DeadLetter, "dead_letter", run_id, *_time_range(since, until))
 
     def orders(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN

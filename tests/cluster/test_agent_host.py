@@ -35,7 +35,7 @@ def test_poisoned_reading_becomes_a_dead_letter_and_the_rest_goes_through(host) 
     [letter] = host.dead_letters()
     assert (letter.asset_id, letter.at) == ("W-DUI", T0)
     assert "poisoned reading" in letter.reason
-    assert "W-DUI-poison" in letter.reading
+    assert b"W-DUI-poison" in letter.raw
     states = host.states()
     assert states["W-DUI"]["readings"] == 2
     assert states["W-CGN"]["readings"] == 1

@@ -141,7 +141,7 @@ def test_poisoned_reading_is_a_dead_letter_and_host_keeps_serving(
     stranger = poison.model_copy(update={"asset_id": "W-NOWHERE", "device_id": "W-NOWHERE-env"})
     alerts = fresh.ingest([*good[:10], poison, stranger, *good[10:]], demo_start)
     letters = fresh.dead_letters()
-    assert sorted((d.asset_id, "poison" in d.reading) for d in letters) == [
+    assert sorted((d.asset_id, b"poison" in d.raw) for d in letters) == [
         ("W-DUI", True),
         ("W-NOWHERE", False),
     ]

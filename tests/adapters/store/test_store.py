@@ -9,7 +9,11 @@ import pytest
 
 from adapters.store import StoreError, open_store
 from adapters.store.protocol import EventStore
+from supplysync.commands import CommandAck
+from supplysync.deadletters import DeadLetter, letter_id_of
 from tests.adapters.store import records as r
+
+T0 = r.T0
 
 EARLY = datetime(2000, 1, 1, tzinfo=UTC)
 LATE = datetime(2100, 1, 1, tzinfo=UTC)
@@ -172,3 +176,24 @@ def test_sqlite_durability_settings(tmp_path: Any) -> None:
         assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
         assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
         assert conn.execute("PRAGMA busy_timeout").fetchone() == (5000,)
+
+
+def test_acks_and_dead_letters_round_trip_and_are_idempotent(store_url: str) -> None:
+    ack = CommandAck(command_id="C_1", asset_id="M1", ts=T0, status="received")
+    done = ack.model_copy(update={"status": "done", "ts": T0 + timedelta(minutes=5)})
+    lookalike = ack.model_copy(update={"command_id": "CX1"})  # `_` must not act as a wildcard
+    raw = b"\xff{broken"
+    letter = DeadLetter(
+        letter_id=letter_id_of("mqtt", "supplysync/t", raw, T0),
+        source="mqtt",
+        topic="supplysync/t",
+        raw=raw,
+        reason="invalid JSON",
+        at=T0,
+    )
+    with open_store(store_url) as store:
+        store.append([ack, done, lookalike, letter])
+        store.append([ack, letter])
+        assert store.acks("C_1") == [ack, done]
+        assert store.dead_letters(T0, T0 + timedelta(seconds=1)) == [letter]
+        assert store.dead_letters(T0, T0 + timedelta(seconds=1))[0].raw == raw
