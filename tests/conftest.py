@@ -3,16 +3,21 @@
 Unit tests refuse to start Ray: an autouse fixture makes `ray.init` raise
 unless the test carries the `ray` marker. Ray tests share one local
 instance per session (starting one costs 5-9 s): the `ray_session` fixture.
+Tests that need PostgreSQL share one private database: `pg_database`.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import ray
+
+from tests.services import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_SCENARIO = ROOT / "scenarios" / "demo.toml"
@@ -53,3 +58,26 @@ def demo_scenario():  # type: ignore[no-untyped-def]
     from supplysync.scenario import load_scenario
 
     return load_scenario(DEMO_SCENARIO)
+
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database for this session, dropped afterwards.
+
+    The server is the one at 127.0.0.1:5432 (trust auth, user `postgres`);
+    the database is created from `test`.
+    """
+    name = f"supplysync_store_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(f"{PG_SERVER}/test", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        unavailable(f"PostgreSQL at {PG_SERVER}/test unreachable: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{PG_SERVER}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
