@@ -17,7 +17,7 @@ from optimizer.costs import CostModel
 from optimizer.fleet import VehicleData, capacity_by_depot, fleet_of, reach
 from optimizer.geometry import road_km
 from supplysync.network import Customer, Location, Network
-from supplysync.offers import DemandLine, MachineOffer, NetworkSnapshot
+from supplysync.offers import DemandLine, MachineOffer, NetworkSnapshot, VehicleOffer
 from supplysync.planning import PlanningWindow
 from supplysync.scenario import PlanningSettings
 
@@ -78,6 +78,7 @@ class PlanningData:
     customers: Mapping[str, Customer]
     machines: tuple[MachineData, ...]
     vehicles: tuple[VehicleData, ...]
+    offers: Mapping[str, VehicleOffer]
     purchases: tuple[PurchaseOption, ...]
     stock: Mapping[Key2, float]
     arrivals: Mapping[Key3, float]
@@ -88,14 +89,17 @@ class PlanningData:
     reorder_point: Mapping[Key2, float]
     km: Mapping[Key2, float]
     arcs: tuple[Key2, ...]
+    arc_set: frozenset[Key2]
     cold_arcs: frozenset[Key2]
     fleet_capacity: Mapping[tuple[str, int], float]
     cold_capacity: Mapping[tuple[str, int], float]
     demand: tuple[DemandLine, ...]
     demand_keys: Mapping[Key3, tuple[int, ...]]
     transfer_periods: int
+    routed_periods: int
     departure_hour: float
     first_departure_hour: float
+    now_hour: float
     notes: tuple[str, ...]
 
     def location(self, site_id: str) -> Location:
@@ -157,6 +161,7 @@ def planning_data(
         customers=customers,
         machines=machines,
         vehicles=vehicles,
+        offers={v.vehicle_id: v for v in snapshot.vehicles},
         purchases=tuple(
             PurchaseOption(
                 s.supplier_id,
@@ -188,17 +193,20 @@ def planning_data(
         reorder_point={(w.id, p): q for w in net.warehouses for p, q in w.reorder_point.items()},
         km=km,
         arcs=arcs,
+        arc_set=frozenset(arcs),
         cold_arcs=cold_arcs,
         fleet_capacity=capacity_by_depot(vehicles, periods),
         cold_capacity=capacity_by_depot(vehicles, periods, cold_only=True),
         demand=demand,
         demand_keys={k: tuple(v) for k, v in keys.items()},
         transfer_periods=math.ceil(settings.transfer_days * 24.0 / hours_per_period - 1e-9),
+        routed_periods=settings.routed_periods,
         departure_hour=settings.departure_hour,
         first_departure_hour=max(
             settings.departure_hour,
             (snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0,
         ),
+        now_hour=(snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0,
         notes=tuple(notes),
     )
 

@@ -43,7 +43,7 @@ def commands_for(plan: Plan, network: Network, issued_at: datetime) -> list[Comm
         moves = [t for t in plan.transfers if w.id in (t.origin_id, t.destination_id)]
         bodies.append((w.id, "warehouse", TransferOrder(transfers=moves)))
     for v in network.vehicles:
-        routes = [r for r in plan.routes if r.vehicle_id == v.id]
+        routes = [r for r in plan.routes if r.vehicle_id == v.id and not r.frozen]
         bodies.append((v.id, "vehicle", RouteOrder(routes=routes)))
     return [
         Command(

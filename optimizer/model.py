@@ -3,8 +3,9 @@
 Builder → frozen data → solve → result: `planning_data` freezes the
 snapshot, the production, replenishment and stability builders add their
 parts to one Pyomo model (`build_model`), `solve` runs HiGHS, and
-`assemble` maps the values and has the route heuristic sequence the
-deliveries.
+`assemble` maps the values: routes of the routed periods as the model chose
+them (`optimizer.route_model`), later deliveries sequenced by the route
+heuristic.
 """
 
 from __future__ import annotations
@@ -13,42 +14,64 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from optimizer.chosen_routes import frozen_routes, read_routes
+from optimizer.columns import RouteCandidates, candidates
 from optimizer.data import PlanningData
 from optimizer.production import add_production
 from optimizer.replenishment import add_replenishment
 from optimizer.result import read_parts
+from optimizer.route_model import add_routes
 from optimizer.routing import fleet_shortages, route_deliveries
 from optimizer.solve import SolveResult
 from optimizer.stability import add_stability
 from supplysync.plan import Plan
 
 
-def build_model(data: PlanningData) -> pyo.ConcreteModel:
+def build_model(data: PlanningData, cands: RouteCandidates | None = None) -> pyo.ConcreteModel:
     """One Pyomo model with every builder's part and their summed cost.
+
+    Args:
+        data: the planning data.
+        cands: the candidate routes of the routed periods (`candidates(data)`
+            when None).
 
     Stability targets and weights start at 0; `set_targets` fills them in.
     """
+    cands = cands if cands is not None else candidates(data)
     model = pyo.ConcreteModel(name="supplysync")
     production = add_production(model, data)
     flow_cost = add_replenishment(model, data, production.output)
+    route_cost = add_routes(model, data, cands, model.ship.keys())
     keep_cost = add_stability(model, data)
-    model.cost = pyo.Objective(expr=production.cost + flow_cost + keep_cost, sense=pyo.minimize)
+    model.cost = pyo.Objective(
+        expr=production.cost + flow_cost + route_cost + keep_cost, sense=pyo.minimize
+    )
     return model
 
 
 def assemble(
     model: pyo.ConcreteModel,
     data: PlanningData,
+    cands: RouteCandidates,
     outcome: SolveResult,
     header: dict[str, Any],
 ) -> Plan:
-    """The plan of a solved model (its solution loaded), or an empty one when there is none."""
+    """The plan of a solved model (its solution loaded), or an empty one when there is none.
+
+    Routes of the routed periods are the model's own choice; deliveries of
+    later periods are sequenced by the route heuristic, as a preview a later
+    replan will decide for real.
+    """
     plan_id = header["plan_id"]
     header = {**header, "status": outcome.status, "solve_seconds": outcome.seconds}
     if not outcome.has_solution:
         return Plan(**header, notes=[*data.notes, f"no plan: {outcome.message}"])
     parts = read_parts(model, data, plan_id)
-    routing = route_deliveries(data, parts.deliveries)
+    routed = [d for d in parts.deliveries if d.period < data.routed_periods]
+    routing = route_deliveries(
+        data, [d for d in parts.deliveries if d.period >= data.routed_periods]
+    )
+    chosen = frozen_routes(data) + read_routes(model, data, cands, routed)
     unrouted = [
         f"fleet: {d.quantity:g} {d.product_id} for {d.customer_id} from {d.warehouse_id} "
         f"in period {d.period} fit on no vehicle"
@@ -62,8 +85,8 @@ def assemble(
         maintenance=parts.maintenance,
         purchases=parts.purchases,
         transfers=parts.transfers,
-        deliveries=routing.delivered,
-        routes=routing.routes,
+        deliveries=routed + routing.delivered,
+        routes=chosen + routing.routes,
         shortages=parts.shortages + fleet_shortages(data, routing.unplaced),
         notes=[*data.notes, *parts.notes, *unrouted],
     )

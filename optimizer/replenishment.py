@@ -8,6 +8,9 @@ Variables:
   ``transfer_periods`` later (line haul, unlimited).
 - ``ship[w, c, p, t]``: units delivered from w to customer c in t, only on
   pairs a vehicle of w reaches in one shift (cold products: a working reefer).
+  In the routed periods the routes carry them (`optimizer.route_model`);
+  beyond, an aggregate fleet capacity per warehouse and period and a cost
+  per unit-km stand in for routes not yet decided.
 - ``short[l]``: units of demand line l not served; priced at the product's
   shortage penalty (forecast lines at a share of it), so the model is
   always feasible.
@@ -132,7 +135,9 @@ def add_replenishment(
             for o, d, p, t in moves
         )
         + sum(
-            cm.delivery_per_km * data.km[w, cu] * model.ship[w, cu, p, t] for w, cu, p, t in ships
+            cm.delivery_per_km * data.km[w, cu] * model.ship[w, cu, p, t]
+            for w, cu, p, t in ships
+            if t >= data.routed_periods  # routed periods pay for their routes instead
         )
         + sum(data.holding[p] * model.stock[w, p, t] for w in ws for p in ps for t in data.periods)
         + sum(model.line_pen[i] * model.short[i] for i in lines)
@@ -164,6 +169,8 @@ def _add_limits(
     cold: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for w, c, p, t in ships:
         served[c, p, t].append(model.ship[w, c, p, t])
+        if t < data.routed_periods:
+            continue  # the routes' own room limits these (`optimizer.route_model`)
         fleet[w, t].append(model.ship[w, c, p, t])
         if p in data.cold:
             cold[w, t].append(model.ship[w, c, p, t])

@@ -14,8 +14,9 @@ fill. So a part larger than any eligible vehicle is cut into full loads and
 a remainder, every client is optional with its shortage penalty as prize,
 and what the engine leaves out is then inserted, split if need be, into
 the routes with room where the cheapest feasible insertion keeps every
-window and shift. What still does not fit is returned, so the plan reports
-it as a shortage with reason "fleet".
+window and shift. Cold-chain goods a finished tour would bring later than
+their hours out of storage are taken off it. What still does not fit is
+returned, so the plan reports it as a shortage with reason "fleet".
 """
 
 from __future__ import annotations
@@ -108,11 +109,42 @@ def route_deliveries(data: PlanningData, deliveries: Sequence[Delivery]) -> Rout
             for part in parts:
                 _insert(depot, tours, part)
         for tour in tours:
+            unplaced.extend(_expel_late_cold(data, depot, tour))
             if tour.stops:
                 routes.append(_route(depot, w, t, tour))
                 delivered.extend(tour.cargo)
         unplaced.extend(d for part in parts for d in part.queue)
     return Routing(routes, merge(delivered), merge(unplaced))
+
+
+def _expel_late_cold(data: PlanningData, depot: Location, tour: _Tour) -> list[Delivery]:
+    """Unload cold-chain goods from stops reached after their hours out of storage.
+
+    The engine does not model that limit, so it is applied to the finished
+    tour; a stop left with nothing to drop is dropped, which only makes the
+    later stops earlier. Returns what was unloaded.
+    """
+    limits = {
+        p.id: p.max_hours_out_of_storage
+        for p in data.network.products
+        if p.id in data.cold and p.max_hours_out_of_storage is not None
+    }
+    if not limits:
+        return []
+    timing = trip(
+        depot, tour.stops, departure_hour=tour.departure, speed_kmh=tour.vehicle.speed_kmh
+    )
+    hours_out = {c.id: a - tour.departure for c, a in zip(tour.stops, timing.arrive, strict=True)}
+    late = [
+        d
+        for d in tour.cargo
+        if d.product_id in limits and hours_out[d.customer_id] > limits[d.product_id] + EPS
+    ]
+    if late:
+        tour.cargo = [d for d in tour.cargo if all(d is not x for x in late)]
+        kept = {d.customer_id for d in tour.cargo}
+        tour.stops = [c for c in tour.stops if c.id in kept]
+    return late
 
 
 def merge(deliveries: Sequence[Delivery]) -> list[Delivery]:

@@ -14,7 +14,9 @@ exist, or the coefficients that are not parameters, differs: the window
 their order, the runs a machine can fit (a machine going from some hours to
 none), a machine's rates, setup, current product or due maintenance, a
 quote's lead time, the warehouse-customer reach (a reefer failing) or cold
-storage. A solve cancelled at the deadline also forces a rebuild: HiGHS
+storage, the routed periods and their crews (the candidate routes are
+generated at a rebuild and kept; an update only re-times them and rewrites
+room and crew sizes). A solve cancelled at the deadline also forces a rebuild: HiGHS
 keeps its stop flag, and an abandoned worker thread may still hold the model.
 """
 
@@ -27,12 +29,14 @@ from typing import Any
 import pyomo.environ as pyo
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from optimizer.columns import RouteCandidates, candidates, crews_of
 from optimizer.costs import CostModel
 from optimizer.data import PlanningData, planning_data
 from optimizer.guard import within
 from optimizer.model import assemble, build_model
 from optimizer.production import run_index, set_production
 from optimizer.replenishment import set_replenishment
+from optimizer.route_model import set_routes
 from optimizer.solve import SolveParams, SolveResult, cancel, persistent_solver, solve
 from optimizer.stability import set_targets
 from supplysync.offers import NetworkSnapshot
@@ -69,6 +73,8 @@ def shape_of(data: PlanningData) -> tuple[Hashable, ...]:
         tuple(sorted(data.fleet_capacity)),
         tuple(sorted(data.cold_capacity)),
         data.transfer_periods,
+        data.routed_periods,
+        tuple(c.key for c in crews_of(data)),
     )
 
 
@@ -79,16 +85,31 @@ class WarmPlanner:
         costs: prices of machine hours, setups, freight and moved assignments.
         solve_fn: the solve call, a seam for tests (for example a solve that
             never returns in time).
+        route_candidates: generates the candidate routes at a rebuild; a seam
+            for tests that compare models built on the same candidates.
     """
 
-    def __init__(self, *, costs: CostModel | None = None, solve_fn: SolveFn | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        costs: CostModel | None = None,
+        solve_fn: SolveFn | None = None,
+        route_candidates: Callable[[PlanningData], RouteCandidates] = candidates,
+    ) -> None:
         self._costs = costs or CostModel()
         self._solve_fn: SolveFn = solve_fn or solve
+        self._route_candidates = route_candidates
         self._shape: tuple[Hashable, ...] | None = None
         self._model: pyo.ConcreteModel | None = None
         self._solver: Highs | None = None
+        self._cands: RouteCandidates | None = None
         self.rebuilds = 0
         self.updates = 0
+
+    @property
+    def candidates(self) -> RouteCandidates | None:
+        """The candidate routes of the model in hand (None before the first plan)."""
+        return self._cands
 
     def plan(
         self,
@@ -103,7 +124,7 @@ class WarmPlanner:
         """Plan one snapshot; see `optimizer.milp.plan_milp` for the outcomes."""
         start = time.perf_counter()
         data = planning_data(snapshot, settings, self._costs)
-        model, solver = self._ready(data)
+        model, solver, cands = self._ready(data)
         set_targets(model, data, previous, settings, snapshot.taken_at)
         built = time.perf_counter() - start
         budget = settings.time_limit_s
@@ -123,7 +144,7 @@ class WarmPlanner:
         if cancelled:
             # HiGHS keeps its stop flag after `cancelSolve`, and an abandoned
             # worker may still hold the model: the next replan rebuilds.
-            self._shape = self._model = self._solver = None
+            self._shape = self._model = self._solver = self._cands = None
         header: dict[str, Any] = {
             "plan_id": plan_id,
             "policy": policy,
@@ -138,19 +159,23 @@ class WarmPlanner:
             )
         if not outcome.has_solution and previous is not None:
             return _stale(previous, header, outcome.message, outcome.seconds)
-        return assemble(model, data, outcome, header)
+        return assemble(model, data, cands, outcome, header)
 
-    def _ready(self, data: PlanningData) -> tuple[pyo.ConcreteModel, Highs]:
+    def _ready(self, data: PlanningData) -> tuple[pyo.ConcreteModel, Highs, RouteCandidates]:
         shape = shape_of(data)
-        if self._model is not None and self._solver is not None and shape == self._shape:
-            set_production(self._model, data)
-            set_replenishment(self._model, data)
+        model, solver, cands = self._model, self._solver, self._cands
+        if model is not None and solver is not None and cands is not None and shape == self._shape:
+            set_production(model, data)
+            set_replenishment(model, data)
+            set_routes(model, data, cands)
             self.updates += 1
-            return self._model, self._solver
-        model = build_model(data)
+            return model, solver, cands
+        cands = self._route_candidates(data)
+        model = build_model(data, cands)
         self._model, self._solver, self._shape = model, persistent_solver(model), shape
+        self._cands = cands
         self.rebuilds += 1
-        return model, self._solver
+        return model, self._solver, cands
 
 
 def _stale(previous: Plan | None, header: dict[str, Any], why: str, seconds: float) -> Plan:

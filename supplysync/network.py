@@ -46,7 +46,10 @@ class Product(Frozen):
 
     A product with a storage temperature range whose upper bound is at most
     8 °C needs the cold chain: it may travel only on refrigerated vehicles and
-    spoils after `max_excursion_hours` outside its range.
+    spoils after `max_excursion_hours` outside its range. Even on a reefer
+    it may spend at most `max_hours_out_of_storage` between leaving a
+    warehouse's cold room and its delivery (door openings at every stop warm
+    the load), so routes put it early or not at all.
     """
 
     id: Id
@@ -58,6 +61,10 @@ class Product(Frozen):
     temp_max_c: float | None = None
     shelf_life_days: Pos = 365.0
     max_excursion_hours: NonNeg = 2.0
+    max_hours_out_of_storage: Pos | None = Field(
+        default=None,
+        description="cold chain: most hours from leaving a warehouse to delivery (None: no limit)",
+    )
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> Product:

@@ -79,7 +79,11 @@ class Stop(Frozen):
 
 
 class Route(Frozen):
-    """A vehicle's tour in one period, from and back to its depot."""
+    """A vehicle's tour in one period, back to its depot.
+
+    A tour starts at the depot, except a frozen one: the rest of a trip under
+    way, from where the vehicle is through its committed stops.
+    """
 
     vehicle_id: Id
     period: Period
@@ -89,6 +93,10 @@ class Route(Frozen):
     distance_km: NonNeg = 0.0
     duration_h: NonNeg = 0.0
     method: str = Field(description="the algorithm that sequenced the stops")
+    frozen: bool = Field(
+        default=False,
+        description="work under way (a vehicle out on committed stops): shown, never dispatched",
+    )
 
 
 class Shortage(Frozen):

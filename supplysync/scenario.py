@@ -48,6 +48,7 @@ class PlanningSettings(Frozen):
     transfer_days: Annotated[int, Field(ge=0, le=14)] = 1
     departure_hour: Annotated[float, Field(ge=0, lt=24)] = 7.0
     frozen_hours: Annotated[float, Field(ge=0, le=720)] = 0.0
+    routed_periods: Annotated[int, Field(ge=0, le=30)] = 2
 
 
 class DemandSpike(Frozen):

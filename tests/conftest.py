@@ -4,6 +4,7 @@ Unit tests refuse to start Ray: an autouse fixture makes `ray.init` raise
 unless the test carries the `ray` marker. Ray tests share one local
 instance per session (starting one costs 5-9 s): the `ray_session` fixture.
 Tests that need PostgreSQL share one private database: `pg_database`.
+Every plan the MILP makes in a test passes the independent route audit.
 """
 
 from __future__ import annotations
@@ -50,6 +51,29 @@ def _refuse_ray(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         raise RuntimeError("unit tests must not start Ray; mark the test with @pytest.mark.ray")
 
     monkeypatch.setattr(ray, "init", refuse)
+
+
+@pytest.fixture(autouse=True)
+def _audit_every_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the independent route audit on every plan the MILP makes in this process.
+
+    Stale plans (a previous plan kept in force) and plans with no solution
+    are skipped: they were audited when made, or have no routes.
+    """
+    from optimizer.route_audit import audit_routes
+    from optimizer.warm import WarmPlanner
+    from supplysync.plan import PlanStatus
+
+    original = WarmPlanner.plan
+
+    def audited(self, snapshot, settings, **kwargs):  # type: ignore[no-untyped-def]
+        plan = original(self, snapshot, settings, **kwargs)
+        if plan.status not in (PlanStatus.STALE, PlanStatus.ERROR):
+            problems = audit_routes(plan, snapshot, settings)
+            assert not problems, f"plan {plan.plan_id} fails the route audit: {problems}"
+        return plan
+
+    monkeypatch.setattr(WarmPlanner, "plan", audited)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,308 @@
+"""Candidate routes for the routed near horizon, for the MILP to choose among.
+
+Routes are the MILP's decision, but sequencing stops is not what a MILP does
+well, so the candidates come from the routing engine and the MILP selects
+them and decides what each carries (`optimizer.route_model`), together with
+production and replenishment. For each warehouse and each of the first
+`PlanningSettings.routed_periods` periods:
+
+- vehicles are grouped into crews: vehicles of one depot that are
+  interchangeable that day (room, speed, shift, working reefer or not, cost
+  per km, departure hour). A crew's routes can be driven by any of its
+  vehicles; the MILP runs at most as many of them as the crew has vehicles.
+- the engine (PyVRP, `optimizer.vrp`) routes every customer the warehouse
+  could serve that day as if it served all of their demand: those routes are
+  good sequences for the busy case.
+- every customer also gets an out-and-back route per crew, so the MILP can
+  always serve any reachable customer from any warehouse and is never stuck
+  with the engine's guess of who is served from where.
+
+Each candidate keeps every window and the shift by construction (its timing
+is recomputed here, not trusted from the engine). Cold-chain goods may ride
+only on a crew with a working reefer, and only to stops reached within the
+product's `max_hours_out_of_storage` of departure; `Column.arrive` lets the
+model check that per product.
+
+In period 0 a vehicle starts where it is: one that is away from its depot
+with nothing committed leaves when it is back, and one out on committed stops
+takes no new route that day (its trip under way is frozen, see
+`frozen_routes`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from optimizer.data import PlanningData
+from optimizer.fleet import VehicleData
+from optimizer.geometry import fits_shift, road_km, trip
+from optimizer.vrp import solve_routes, validate
+from optimizer.vrp.depot import REEFER_PREMIUM_KM, Truck, Visit, depot_instance
+from supplysync.network import Customer
+from supplysync.offers import VehicleOffer
+
+BUDGET_S = (0.01, 0.002, 0.1)
+"""Engine time per depot and day: base, per client, cap (seconds)."""
+NO_IMPROVEMENT = 100
+"""Stop a depot's search after this many iterations without a better solution."""
+AT_DEPOT_KM = 0.5
+"""A vehicle closer than this to its depot is at the depot."""
+
+
+CrewKey = tuple[str, int, float, float, float, bool, bool, float, float]
+
+
+@dataclass(frozen=True)
+class Crew:
+    """Interchangeable vehicles of one depot on one day."""
+
+    depot_id: str
+    period: int
+    vehicle_ids: tuple[str, ...]
+    room: float
+    speed_kmh: float
+    shift_hours: float
+    cold_ok: bool
+    refrigerated: bool
+    cost_per_km: float
+    departure: float
+
+    @property
+    def key(self) -> Hashable:
+        """What makes two crews the same crew in another snapshot (the room is a parameter)."""
+        return (
+            self.depot_id,
+            self.period,
+            self.vehicle_ids,
+            self.speed_kmh,
+            self.shift_hours,
+            self.cold_ok,
+            self.refrigerated,
+            self.cost_per_km,
+        )
+
+
+@dataclass(frozen=True)
+class Column:
+    """One candidate route: a crew drives `stops` in order, from its depot and back.
+
+    Attributes:
+        crew: index into the crews list it was generated with.
+        arrive: arrival hour at each stop (after waiting for its window).
+        cost: driving cost, with the reefer premium for a refrigerated truck.
+    """
+
+    crew: int
+    depot_id: str
+    period: int
+    stops: tuple[str, ...]
+    arrive: tuple[float, ...]
+    km: float
+    cost: float
+
+    def hours_out(self, k: int, departure: float) -> float:
+        """Hours from leaving the depot to reaching stop `k`."""
+        return self.arrive[k] - departure
+
+
+@dataclass(frozen=True)
+class RouteCandidates:
+    """The crews and candidate routes of the routed periods."""
+
+    crews: tuple[Crew, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def key(self) -> Hashable:
+        """The part of a model's shape the candidates decide."""
+        return (
+            tuple(c.key for c in self.crews),
+            tuple((c.crew, c.stops) for c in self.columns),
+        )
+
+
+def routed_periods(data: PlanningData) -> tuple[int, ...]:
+    """The periods whose routes the MILP decides."""
+    return tuple(t for t in data.periods if t < data.routed_periods)
+
+
+def crews_of(data: PlanningData) -> tuple[Crew, ...]:
+    """The crews of every depot in every routed period."""
+    costs = {v.id: v.cost_per_km for v in data.network.vehicles}
+    groups: dict[CrewKey, list[str]] = defaultdict(list)
+    for t in routed_periods(data):
+        for v in data.vehicles:
+            room = v.capacity(t)
+            dep = departure_of(data, v, t)
+            if room <= 1e-6 or dep is None:
+                continue
+            key = (
+                v.depot_id,
+                t,
+                room,
+                v.speed_kmh,
+                v.shift_hours,
+                v.cold_ok,
+                v.refrigerated,
+                costs[v.vehicle_id],
+                dep,
+            )
+            groups[key].append(v.vehicle_id)
+    return tuple(
+        Crew(w, t, tuple(ids), room, speed, shift, cold_ok, refrigerated, per_km, dep)
+        for (w, t, room, speed, shift, cold_ok, refrigerated, per_km, dep), ids in sorted(
+            groups.items()
+        )
+    )
+
+
+def departure_of(data: PlanningData, v: VehicleData, period: int) -> float | None:
+    """When a vehicle can leave its depot with a new load in `period`, or None if it cannot.
+
+    In period 0 a vehicle away from its depot first drives back; one out on
+    committed stops is busy all day (its trip is frozen).
+    """
+    if period > 0:
+        return data.departure(period)
+    offer = data.offers.get(v.vehicle_id)
+    if offer is None:
+        return data.departure(0)
+    if offer.committed_stops:
+        return None
+    back_h = road_km(offer.location, data.location(v.depot_id)) / v.speed_kmh
+    return data.departure(0) + (back_h if back_h * v.speed_kmh > AT_DEPOT_KM else 0.0)
+
+
+def candidates(data: PlanningData) -> RouteCandidates:
+    """Crews and candidate routes for every depot and routed period."""
+    crews = crews_of(data)
+    columns: dict[tuple[int, tuple[str, ...]], Column] = {}
+    by_depot: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, crew in enumerate(crews):
+        by_depot[crew.depot_id, crew.period].append(i)
+    for (w, t), members in sorted(by_depot.items()):
+        clients = _clients(data, w, t)
+        for i in members:
+            for c, cold in clients:
+                if cold and not crews[i].cold_ok:
+                    continue
+                _add(data, crews, i, (c.id,), columns)
+        for i, stops in _engine_routes(data, [(i, crews[i]) for i in members], clients):
+            _add(data, crews, i, stops, columns)
+    return RouteCandidates(crews, tuple(columns.values()))
+
+
+def _clients(data: PlanningData, w: str, t: int) -> list[tuple[Customer, bool]]:
+    """Customers with demand in `t` that `w` can reach: (customer, has cold demand) each part."""
+    dry: dict[str, float] = defaultdict(float)
+    cold: dict[str, float] = defaultdict(float)
+    for line in data.demand:
+        if line.period != t:
+            continue
+        if line.product_id in data.cold:
+            if (w, line.customer_id) in data.cold_arcs:
+                cold[line.customer_id] += line.quantity
+        elif (w, line.customer_id) in data.arc_set:
+            dry[line.customer_id] += line.quantity
+    out = [(data.customers[c], True) for c in sorted(cold)]
+    out += [(data.customers[c], False) for c in sorted(dry)]
+    return out
+
+
+def _engine_routes(
+    data: PlanningData,
+    members: list[tuple[int, Crew]],
+    clients: list[tuple[Customer, bool]],
+) -> list[tuple[int, tuple[str, ...]]]:
+    """Routes the engine finds for the crews of one depot and day serving every client whole."""
+    w, t = members[0][1].depot_id, members[0][1].period
+    quantity, worth = _quantities(data, t)
+    trucks: list[Truck] = []
+    owner: list[int] = []
+    by_id = {v.vehicle_id: v for v in data.vehicles}
+    for i, crew in members:
+        for vid in crew.vehicle_ids:
+            trucks.append(Truck(by_id[vid], crew.room, crew.departure, crew.cost_per_km))
+            owner.append(i)
+    visits = []
+    for c, cold in clients:
+        q = quantity[c.id, cold]
+        room = max((cr.room for _, cr in members if cr.cold_ok or not cold), default=0.0)
+        if q > 1e-6 and room > 1e-6:
+            share = min(q, room) / q  # a part too big for one truck is worth its share
+            visits.append(Visit(c, min(q, room), cold, worth[c.id, cold] * share))
+    if not visits or not trucks:
+        return []
+    instance = depot_instance(data.location(w), visits, trucks)
+    base, per_client, cap = BUDGET_S
+    result = solve_routes(
+        instance,
+        time_limit_s=min(cap, base + per_client * len(visits)),
+        no_improvement=NO_IMPROVEMENT,
+    )
+    out = []
+    for route, k in zip(result.routes, result.vehicle_classes, strict=True):
+        if validate(instance, [route], [k]):
+            continue  # never trust a route the independent check rejects
+        stops = tuple(dict.fromkeys(visits[n - 1].customer.id for n in route))
+        out.append((owner[k], stops))
+    return out
+
+
+def _quantities(
+    data: PlanningData, t: int
+) -> tuple[dict[tuple[str, bool], float], dict[tuple[str, bool], float]]:
+    """Units and shortage value of each customer's cold and dry demand in `t`."""
+    units: dict[tuple[str, bool], float] = defaultdict(float)
+    worth: dict[tuple[str, bool], float] = defaultdict(float)
+    for line in data.demand:
+        if line.period == t:
+            key = (line.customer_id, line.product_id in data.cold)
+            units[key] += line.quantity
+            worth[key] += line.quantity * data.line_penalty(line)
+    return units, worth
+
+
+def _add(
+    data: PlanningData,
+    crews: tuple[Crew, ...],
+    i: int,
+    stops: tuple[str, ...],
+    into: dict[tuple[int, tuple[str, ...]], Column],
+) -> None:
+    """Add the route if its own timing keeps every window and the shift."""
+    if (i, stops) in into:
+        return
+    crew = crews[i]
+    column = timed(data, crew, i, stops)
+    if column is not None:
+        into[i, stops] = column
+
+
+def timed(data: PlanningData, crew: Crew, i: int, stops: tuple[str, ...]) -> Column | None:
+    """The column of `stops` driven by `crew`, or None if it breaks a window or the shift."""
+    tour = trip(
+        data.location(crew.depot_id),
+        [data.customers[c] for c in stops],
+        departure_hour=crew.departure,
+        speed_kmh=crew.speed_kmh,
+    )
+    if not fits_shift(tour, departure_hour=crew.departure, shift_hours=crew.shift_hours):
+        return None
+    premium = REEFER_PREMIUM_KM if crew.refrigerated else 0.0
+    return Column(
+        crew=i,
+        depot_id=crew.depot_id,
+        period=crew.period,
+        stops=stops,
+        arrive=tour.arrive,
+        km=tour.km,
+        cost=(tour.km + premium) * crew.cost_per_km,
+    )
+
+
+def frozen_offers(data: PlanningData) -> list[VehicleOffer]:
+    """Offers of vehicles out on committed stops: their trips under way stay as they are."""
+    return [o for o in data.offers.values() if o.committed_stops]

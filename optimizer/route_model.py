@@ -1,0 +1,128 @@
+"""Routing builder: which candidate routes run, and what each carries.
+
+Variables, for the candidates of `optimizer.columns` (routed periods only):
+
+- ``use[j]`` binary: candidate route j runs.
+- ``carry[j, c, p] >= 0``: units of product p route j drops at its stop c;
+  only where c has demand for p that day, and for a cold-chain product only
+  on a working reefer reaching c within the product's hours out of storage.
+
+Constraints: a route carries at most its crew's room, and nothing unless it
+runs (``route_load``); a crew runs at most as many routes as it has
+vehicles (``crew_limit``); a route whose timing no longer holds (a later
+replan the same day) cannot run (``route_ok``); and what a warehouse ships
+to a customer in a routed period is exactly what its running routes drop
+there (``route_link``). That last row is the coupling: production and
+replenishment see every route's room, reach and cost, and routes see every
+unit the plan wants moved.
+
+Room, crew sizes and route feasibility are mutable ``Param``s
+(`set_routes`), so a warm model follows a vehicle's load or the clock
+without a rebuild; the candidates themselves are the model's shape.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import pyomo.environ as pyo
+
+from optimizer.columns import Column, Crew, RouteCandidates, crews_of, timed
+from optimizer.data import PlanningData
+
+Ship = tuple[str, str, str, int]
+
+
+def add_routes(
+    model: pyo.ConcreteModel,
+    data: PlanningData,
+    cands: RouteCandidates,
+    ships: Iterable[Ship],
+) -> Any:
+    """Add route selection and loading to `model`; returns the driving cost."""
+    cols = range(len(cands.columns))
+    loads = list(_loads(data, cands))
+    model.use = pyo.Var(cols, domain=pyo.Binary)
+    model.carry = pyo.Var(loads, domain=pyo.NonNegativeReals)
+    model.col_room = pyo.Param(
+        cols, mutable=True, initialize=lambda _, j: cands.crews[cands.columns[j].crew].room
+    )
+    model.col_ok = pyo.Param(cols, mutable=True, initialize=1.0)
+    model.crew_size = pyo.Param(
+        range(len(cands.crews)),
+        mutable=True,
+        initialize=lambda _, k: len(cands.crews[k].vehicle_ids),
+    )
+    on_route: dict[int, list[Any]] = defaultdict(list)
+    dropped: dict[Ship, list[Any]] = defaultdict(list)
+    for j, c, p in loads:
+        col = cands.columns[j]
+        on_route[j].append(model.carry[j, c, p])
+        dropped[col.depot_id, c, p, col.period].append(model.carry[j, c, p])
+    model.route_load = pyo.Constraint(
+        cols, rule=lambda _, j: sum(on_route[j]) <= model.col_room[j] * model.use[j]
+    )
+    model.route_ok = pyo.Constraint(cols, rule=lambda _, j: model.use[j] <= model.col_ok[j])
+    by_crew: dict[int, list[int]] = defaultdict(list)
+    for j, col in enumerate(cands.columns):
+        by_crew[col.crew].append(j)
+    model.crew_limit = pyo.Constraint(
+        list(by_crew),
+        rule=lambda _, k: sum(model.use[j] for j in by_crew[k]) <= model.crew_size[k],
+    )
+    routed = [s for s in ships if s[3] < data.routed_periods]
+    model.route_link = pyo.Constraint(
+        routed, rule=lambda _, *s: model.ship[s] == sum(dropped.get(s, ()))
+    )
+    return sum(col.cost * model.use[j] for j, col in enumerate(cands.columns))
+
+
+def _loads(data: PlanningData, cands: RouteCandidates) -> Iterable[tuple[int, str, str]]:
+    """Every (route, stop, product) a route may drop."""
+    products: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for c, p, t in data.demand_keys:
+        products[c, t].append(p)
+    limits = {p.id: p.max_hours_out_of_storage for p in data.network.products}
+    for j, col in enumerate(cands.columns):
+        crew = cands.crews[col.crew]
+        for k, c in enumerate(col.stops):
+            for p in sorted(products[c, col.period]):
+                if p not in data.cold:
+                    if (col.depot_id, c) in data.arc_set:
+                        yield j, c, p
+                    continue
+                limit = limits[p]
+                if (
+                    crew.cold_ok
+                    and (col.depot_id, c) in data.cold_arcs
+                    and (limit is None or col.hours_out(k, crew.departure) <= limit + 1e-9)
+                ):
+                    yield j, c, p
+
+
+def set_routes(model: pyo.ConcreteModel, data: PlanningData, cands: RouteCandidates) -> None:
+    """Write today's room, crew sizes and route feasibility into a model of the same shape.
+
+    `cands` are the candidates the model was built with; their crews are
+    matched to `data`'s by key (same vehicles, same depot and day).
+    """
+    now = {c.key: c for c in crews_of(data)}
+    for j, col in enumerate(cands.columns):
+        crew = now.get(cands.crews[col.crew].key)
+        still = crew is not None and _still_fits(data, crew, col)
+        model.col_ok[j] = 1.0 if still else 0.0
+        model.col_room[j] = crew.room if crew is not None else 0.0
+    for k, crew in enumerate(cands.crews):
+        current = now.get(crew.key)
+        model.crew_size[k] = len(current.vehicle_ids) if current is not None else 0
+
+
+def _still_fits(data: PlanningData, crew: Crew, col: Column) -> bool:
+    """Whether the route keeps its windows and shift from the crew's departure today.
+
+    Its cold-chain drops need no second look: leaving later only shortens the
+    waits, so every stop's hours out of storage can only fall.
+    """
+    return timed(data, crew, col.crew, col.stops) is not None
