@@ -15,6 +15,7 @@ from supplysync.events import Alert, AssetKind
 from supplysync.offers import MachineOffer, SupplierOffer, VehicleOffer, WarehouseOffer
 from supplysync.planning import PlanningWindow
 from supplysync.readings import Reading
+from supplysync.snapshots import ReadingPosition
 
 Offer = MachineOffer | SupplierOffer | WarehouseOffer | VehicleOffer
 
@@ -51,4 +52,16 @@ class Agent(Protocol):
 
     def state(self) -> dict[str, Any]:
         """A JSON-ready view of the live state, for the API and tests."""
+        ...
+
+    def position(self) -> ReadingPosition:
+        """The readings folded in so far: what a snapshot taken now covers."""
+        ...
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole mutable state as JSON, for `restore` on a freshly built agent."""
+        ...
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Take back a `snapshot`; ValueError if it is not one this agent can read."""
         ...

@@ -13,9 +13,11 @@ Two questions, asked of every cargo temperature reading:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from agents.alerts import AlertMaker, reading_key
 from agents.coldchain import Range, outside
+from agents.persist import iso, when
 from agents.settings import AgentSettings
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.readings import TemperatureReading
@@ -42,6 +44,25 @@ class CargoWatch:
         self._excursion_alerted = False
         self._above_since: datetime | None = None
         self._in_range_since: datetime | None = None
+
+    def snapshot(self) -> dict[str, Any]:
+        """The excursion and fault bookkeeping as JSON."""
+        return {
+            "refrigeration_ok": self.refrigeration_ok,
+            "out_since": iso(self._out_since),
+            "peak": self._peak,
+            "excursion_alerted": self._excursion_alerted,
+            "above_since": iso(self._above_since),
+            "in_range_since": iso(self._in_range_since),
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take back what `snapshot` wrote."""
+        self.refrigeration_ok = data["refrigeration_ok"]
+        self._out_since, self._peak = when(data["out_since"]), float(data["peak"])
+        self._excursion_alerted = data["excursion_alerted"]
+        self._above_since = when(data["above_since"])
+        self._in_range_since = when(data["in_range_since"])
 
     def update(
         self, r: TemperatureReading, carried: Range | None, door_open: bool, alerts: list[Alert]

@@ -19,6 +19,7 @@ from agents.health import Zone, derated, estimate_health, vibration_zone
 from agents.machine_alerts import bearing_alert, down_alert, restored_alert, zone_alert
 from agents.machine_schedule import Schedule, hours_asked
 from agents.machine_trend import TrendWatch
+from agents.persist import iso, when
 from agents.settings import AgentSettings
 from agents.shifts import shift_overlap_hours
 from supplysync.commands import AssignmentResponse, Command, ProduceOrder
@@ -107,6 +108,9 @@ class MachineAgent(AgentCore):
             alerts.append(zone_alert(self._alert, r, zone, s))
         elif v < s.vibration_warn_mm_s * s.vibration_clear_fraction:
             self._zone_alerted = Zone.GOOD
+        predicted = self._trend.refresh(self._alert, self.asset_id)
+        if predicted is not None:
+            alerts.append(predicted)
 
     def _on_temperature(self, r: TemperatureReading, alerts: list[Alert]) -> None:
         s = self.settings
@@ -154,11 +158,6 @@ class MachineAgent(AgentCore):
         last = self._last_running_vib
         warn = self.settings.vibration_warn_mm_s
         return (last is not None and last >= warn) or self._trend.predicted_at is not None
-
-    def _after_batch(self, now: datetime, alerts: list[Alert]) -> None:
-        alert = self._trend.refresh(self._alert, self.asset_id)
-        if alert is not None:
-            alerts.append(alert)
 
     # ------------------------------------------------------------------ capacity
     def _capacity(self, window: PlanningWindow, period: int, now: datetime) -> float:
@@ -258,3 +257,48 @@ class MachineAgent(AgentCore):
             "has_schedule": self._schedule is not None,
             "devices": self._devices_state(),
         }
+
+    # ------------------------------------------------------------------ snapshots
+    _PLAIN = (
+        "_health",
+        "_running",
+        "_hours",
+        "_vibration",
+        "_last_running_vib",
+        "_temperature",
+        "_pressure",
+        "_temp_alerted",
+        "_pre_stop_vib",
+        "_restarted",
+        "_service_pending",
+        "_current_product",
+    )
+    """Attributes that are JSON as they stand (floats, bools, strings or None)."""
+
+    def _snapshot_state(self) -> dict[str, Any]:
+        schedule = self._schedule
+        return {
+            **{name: getattr(self, name) for name in self._PLAIN},
+            "trend": self._trend.snapshot(),
+            "recent": list(self._recent),
+            "zone_alerted": int(self._zone_alerted),
+            "stopped_since": iso(self._stopped_since),
+            "down_since": iso(self._down_since),
+            "made": dict(self._made),
+            "schedule": None if schedule is None else schedule.snapshot(),
+        }
+
+    def _restore_state(self, data: dict[str, Any]) -> None:
+        for name in self._PLAIN:
+            setattr(self, name, data[name])
+        self._trend.restore(data["trend"])
+        self._recent.clear()
+        self._recent.extend(float(v) for v in data["recent"])
+        self._zone_alerted = Zone(data["zone_alerted"])
+        self._stopped_since = when(data["stopped_since"])
+        self._down_since = when(data["down_since"])
+        self._made = {p: float(u) for p, u in data["made"].items()}
+        schedule = data["schedule"]
+        self._schedule = (
+            None if schedule is None else Schedule.from_snapshot(self.asset_id, schedule)
+        )

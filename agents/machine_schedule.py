@@ -9,6 +9,7 @@ machine runs from the shift start until its work for the day is finished).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from agents.shifts import shift_containing, shift_overlap_hours
 from supplysync.commands import ProduceOrder
@@ -26,6 +27,22 @@ class Schedule:
             if run.machine_id == machine_id:
                 self.run_hours[run.period] = self.run_hours.get(run.period, 0.0) + run.hours
         self.maintenance = {m.period for m in order.maintenance if m.machine_id == machine_id}
+
+    def snapshot(self) -> dict[str, Any]:
+        """The schedule as JSON (periods become string keys, as JSON requires)."""
+        return {
+            "window": self.window.model_dump(mode="json"),
+            "run_hours": {str(p): h for p, h in self.run_hours.items()},
+            "maintenance": sorted(self.maintenance),
+        }
+
+    @classmethod
+    def from_snapshot(cls, machine_id: str, data: dict[str, Any]) -> Schedule:
+        """The schedule `snapshot` wrote."""
+        schedule = cls(machine_id, ProduceOrder(), PlanningWindow.model_validate(data["window"]))
+        schedule.run_hours = {int(p): float(h) for p, h in data["run_hours"].items()}
+        schedule.maintenance = {int(p) for p in data["maintenance"]}
+        return schedule
 
     def period_of(self, ts: datetime) -> int | None:
         """The window period holding `ts`, None outside the window."""

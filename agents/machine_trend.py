@@ -2,18 +2,25 @@
 
 Samples are `(hour meter, vibration)` pairs taken while the machine runs,
 kept for the last `trend_window_hours` of running time. The line is refitted
-at most every `trend_refit_hours` of running time and once per ingest batch,
-so the per-reading cost stays an append. PREDICTED_FAILURE is raised once per
-degradation episode; `reset` starts a new episode after maintenance or repair.
+when a sample arrives `trend_refit_hours` of running time after the last fit,
+so the number of fits follows the running hours, not the readings. The
+moment of a fit depends on the samples alone, never on how ingest happened
+to batch them: an agent rebuilt from a snapshot plus a replay of the log
+(issue 4) fits at the same samples and reaches the same trend as the agent
+that saw the readings live. PREDICTED_FAILURE is raised once per degradation
+episode; `reset` starts a new episode after maintenance or repair.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import astuple
 from datetime import datetime
+from typing import Any
 
 from agents.alerts import AlertMaker, reading_key
 from agents.health import WearTrend, failure_predicted, fit_wear_trend
+from agents.persist import iso, when
 from agents.settings import AgentSettings
 from agents.shifts import after_shift_hours
 from supplysync.events import Alert, AlertKind, Severity
@@ -52,7 +59,10 @@ class TrendWatch:
         self.trend, self.predicted_at = None, None
 
     def refresh(self, make_alert: AlertMaker, asset_id: str) -> Alert | None:
-        """Refit when due; the PREDICTED_FAILURE alert the first time a failure is predicted."""
+        """Refit when due; the PREDICTED_FAILURE alert the first time a failure is predicted.
+
+        Called after every `add`, so the samples alone decide when a fit happens.
+        """
         latest, s = self._latest, self._s
         if not self._new or latest is None:
             return None
@@ -100,3 +110,31 @@ class TrendWatch:
                 "samples": trend.samples,
             },
         )
+
+    def snapshot(self) -> dict[str, Any]:
+        """The samples, the latest fit and the episode's latch, as JSON."""
+        trend = self.trend
+        return {
+            "samples": [list(sample) for sample in self._samples],
+            "latest": None if self._latest is None else self._latest.model_dump(mode="json"),
+            "new": self._new,
+            "fitted_at": self._fitted_at,
+            "alerted": self._alerted,
+            "trend": None if trend is None else list(astuple(trend)),
+            "predicted_at": iso(self.predicted_at),
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take back what `snapshot` wrote."""
+        self._samples.clear()
+        self._samples.extend((float(h), float(v)) for h, v in data["samples"])
+        latest = data["latest"]
+        self._latest = None if latest is None else VibrationReading.model_validate(latest)
+        self._new, self._fitted_at, self._alerted = data["new"], data["fitted_at"], data["alerted"]
+        trend = data["trend"]
+        if trend is None:
+            self.trend = None
+        else:
+            slope, t_stat, wear_now, to_danger, samples = trend
+            self.trend = WearTrend(slope, t_stat, wear_now, to_danger, int(samples))
+        self.predicted_at = when(data["predicted_at"])

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from agents.geo import Point, km_between
+from agents.persist import point
 from supplysync.plan import Route
 
 
@@ -71,3 +73,34 @@ class RouteProgress:
         if km_between(pos, self.depot) <= reach_km:
             last_due = self.planned_arrival(len(self.stops) - 1) if self.stops else self.start
             self.done = self.next_stop == len(self.stops) or ts > last_due
+
+    def to_json(self) -> dict[str, Any]:
+        """The route and the progress along it, for an agent snapshot."""
+        return {
+            "route": self.route.model_dump(mode="json"),
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "depot": list(self.depot),
+            "stops": [list(stop) for stop in self.stops],
+            "next_stop": self.next_stop,
+            "started": self.started,
+            "done": self.done,
+            "eta_alerted": sorted(self.eta_alerted),
+            "deviation_alerted": sorted(self.deviation_alerted),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RouteProgress:
+        """The progress `to_json` wrote."""
+        return cls(
+            route=Route.model_validate(data["route"]),
+            start=datetime.fromisoformat(data["start"]),
+            end=datetime.fromisoformat(data["end"]),
+            depot=point(data["depot"]),
+            stops=[point(stop) for stop in data["stops"]],
+            next_stop=int(data["next_stop"]),
+            started=data["started"],
+            done=data["done"],
+            eta_alerted=set(data["eta_alerted"]),
+            deviation_alerted=set(data["deviation_alerted"]),
+        )

@@ -16,6 +16,7 @@ from typing import Any
 from agents.alerts import AlertMaker, reading_key
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.readings import Reading
+from supplysync.snapshots import ReadingPosition
 
 PERIODIC_KINDS = frozenset(
     {
@@ -122,3 +123,26 @@ class DeviceTracker:
             }
             for device_id, d in self._devices.items()
         }
+
+    def position(self) -> ReadingPosition:
+        """The readings folded in so far, as a snapshot records them."""
+        devices = self._devices.values()
+        return ReadingPosition(
+            last_seq={device_id: d.last_seq for device_id, d in self._devices.items()},
+            since=min((d.last_ts for d in devices), default=None),
+        )
+
+    def snapshot(self) -> dict[str, list[Any]]:
+        """Every device's bookkeeping as JSON: `[last_seq, last_ts, periodic, silent, retired]`."""
+        return {
+            device_id: [d.last_seq, d.last_ts.isoformat(), d.periodic, d.silent, d.retired]
+            for device_id, d in self._devices.items()
+        }
+
+    def restore(self, data: dict[str, list[Any]]) -> None:
+        """Take back the bookkeeping `snapshot` wrote."""
+        self._devices = {}
+        for device_id, (seq, ts, periodic, silent, retired) in data.items():
+            device = _Device(int(seq), datetime.fromisoformat(ts), bool(periodic))
+            device.silent, device.retired = bool(silent), bool(retired)
+            self._devices[device_id] = device

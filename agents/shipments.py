@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from agents.geo import Point
+from agents.persist import iso, point, when
 from supplysync.plan import PurchaseOrder
 
 
@@ -64,3 +66,32 @@ class Shipment:
     def delay_h(self, buffer_h: float) -> float:
         """Estimated delay against the promise, in hours."""
         return (self.eta(buffer_h) - self.promised).total_seconds() / 3600.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The tracking state, for an agent snapshot."""
+        return {
+            "order": self.order.model_dump(mode="json"),
+            "departs": self.departs.isoformat(),
+            "promised": self.promised.isoformat(),
+            "destination": list(self.destination),
+            "seen": self.seen,
+            "late": self.late,
+            "held_since": iso(self.held_since),
+            "held_before_h": self.held_before_h,
+            "last_fix": iso(self.last_fix),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Shipment:
+        """The shipment `to_json` wrote."""
+        return cls(
+            order=PurchaseOrder.model_validate(data["order"]),
+            departs=datetime.fromisoformat(data["departs"]),
+            promised=datetime.fromisoformat(data["promised"]),
+            destination=point(data["destination"]),
+            seen=data["seen"],
+            late=data["late"],
+            held_since=when(data["held_since"]),
+            held_before_h=data["held_before_h"],
+            last_fix=when(data["last_fix"]),
+        )

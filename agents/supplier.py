@@ -211,3 +211,16 @@ class SupplierAgent(AgentCore):
             "observed_delay_h": self.observed_delay_h,
             "devices": self._devices_state(),
         }
+
+    # ------------------------------------------------------------------ snapshots
+    def _snapshot_state(self) -> dict[str, Any]:
+        return {
+            "shipments": {po_id: sh.to_json() for po_id, sh in self._shipments.items()},
+            "delivered_delay_h": self._delivered_delay_h,
+            "delivered": self._delivered,
+        }
+
+    def _restore_state(self, data: dict[str, Any]) -> None:
+        self._shipments = {po_id: Shipment.from_json(sh) for po_id, sh in data["shipments"].items()}
+        self._delivered_delay_h = float(data["delivered_delay_h"])
+        self._delivered = int(data["delivered"])

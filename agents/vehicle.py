@@ -14,6 +14,7 @@ from agents.cargo import CargoWatch
 from agents.coldchain import Range, cold_range
 from agents.core import AgentCore
 from agents.geo import Point, site_point
+from agents.persist import iso, point, when
 from agents.routes import RouteProgress
 from agents.settings import AgentSettings
 from agents.shifts import shift_left_today
@@ -223,3 +224,30 @@ class VehicleAgent(AgentCore):
             "routes_committed": len(self._routes),
             "devices": self._devices_state(),
         }
+
+    # ------------------------------------------------------------------ snapshots
+    def _snapshot_state(self) -> dict[str, Any]:
+        return {
+            "cargo": self._cargo.snapshot(),
+            "watch": self._watch.snapshot(),
+            "pos": list(self._pos),
+            "speed": self._speed,
+            "fix_ts": iso(self._fix_ts),
+            "cargo_c": self._cargo_c,
+            "fuel": self._fuel,
+            "door_open": self._door_open,
+            "last_shock_g": self._last_shock_g,
+            "routes": [route.to_json() for route in self._routes],
+        }
+
+    def _restore_state(self, data: dict[str, Any]) -> None:
+        self._cargo.restore(data["cargo"])
+        self._watch.restore(data["watch"])
+        self._pos, self._speed, self._fix_ts = (
+            point(data["pos"]),
+            data["speed"],
+            when(data["fix_ts"]),
+        )
+        self._cargo_c, self._fuel = data["cargo_c"], data["fuel"]
+        self._door_open, self._last_shock_g = data["door_open"], data["last_shock_g"]
+        self._routes = [RouteProgress.from_json(route) for route in data["routes"]]

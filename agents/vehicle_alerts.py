@@ -7,6 +7,7 @@ opening for the door) so a condition that persists is reported once.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from agents.alerts import AlertMaker, reading_key
 from agents.geo import km_between, km_from_segment
@@ -27,6 +28,21 @@ class VehicleAlerts:
         self._door_opened: DoorReading | None = None
         self._door_alerted = False
         self._fuel_low = False
+
+    def snapshot(self) -> dict[str, Any]:
+        """The door episode and the fuel latch as JSON."""
+        opened = self._door_opened
+        return {
+            "door_opened": None if opened is None else opened.model_dump(mode="json"),
+            "door_alerted": self._door_alerted,
+            "fuel_low": self._fuel_low,
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take back what `snapshot` wrote."""
+        opened = data["door_opened"]
+        self._door_opened = None if opened is None else DoorReading.model_validate(opened)
+        self._door_alerted, self._fuel_low = data["door_alerted"], data["fuel_low"]
 
     def eta(self, route: RouteProgress, r: LocationReading, alerts: list[Alert]) -> None:
         """ETA_SLIP once per stop when the next stop cannot be reached in time."""

@@ -41,6 +41,23 @@ class PendingTransfer:
     departs: datetime
     arrives: datetime
 
+    def to_json(self) -> dict[str, Any]:
+        """The transfer and its times, for an agent snapshot."""
+        return {
+            "transfer": self.transfer.model_dump(mode="json"),
+            "departs": self.departs.isoformat(),
+            "arrives": self.arrives.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PendingTransfer:
+        """The pending transfer `to_json` wrote."""
+        return cls(
+            Transfer.model_validate(data["transfer"]),
+            datetime.fromisoformat(data["departs"]),
+            datetime.fromisoformat(data["arrives"]),
+        )
+
 
 class WarehouseAgent(AgentCore):
     """Live stock of one warehouse and its part of the replenishment plan."""
@@ -218,3 +235,23 @@ class WarehouseAgent(AgentCore):
             "below_reorder_point": sorted(self._watch.below),
             "devices": self._devices_state(),
         }
+
+    # ------------------------------------------------------------------ snapshots
+    def _snapshot_state(self) -> dict[str, Any]:
+        return {
+            "stock": dict(self._stock),
+            "shelf_ts": {p: ts.isoformat() for p, ts in self._shelf_ts.items()},
+            "watch": self._watch.snapshot(),
+            "room_c": self._room_c,
+            "humidity": self._humidity,
+            "pending": {tid: p.to_json() for tid, p in self._pending.items()},
+            "inbound": dict(self._inbound),
+        }
+
+    def _restore_state(self, data: dict[str, Any]) -> None:
+        self._stock = {p: float(units) for p, units in data["stock"].items()}
+        self._shelf_ts = {p: datetime.fromisoformat(ts) for p, ts in data["shelf_ts"].items()}
+        self._watch.restore(data["watch"])
+        self._room_c, self._humidity = data["room_c"], data["humidity"]
+        self._pending = {tid: PendingTransfer.from_json(p) for tid, p in data["pending"].items()}
+        self._inbound = {p: float(units) for p, units in data["inbound"].items()}

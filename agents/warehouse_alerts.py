@@ -8,6 +8,7 @@ value hovering at a limit does not flood the event store.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from agents.alerts import AlertMaker, reading_key
 from agents.coldchain import Range, outside
@@ -35,6 +36,20 @@ class WarehouseAlerts:
         self.near_full = False
         self.room_ok = True
         self.humid = False
+
+    def snapshot(self) -> dict[str, Any]:
+        """The latches as JSON."""
+        return {
+            "below": sorted(self.below),
+            "near_full": self.near_full,
+            "room_ok": self.room_ok,
+            "humid": self.humid,
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take back what `snapshot` wrote."""
+        self.below = set(data["below"])
+        self.near_full, self.room_ok, self.humid = data["near_full"], data["room_ok"], data["humid"]
 
     def reorder(
         self, product_id: str, position: float, ts: datetime, key: str, alerts: list[Alert]

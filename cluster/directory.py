@@ -23,6 +23,7 @@ from cluster.agent_host import MAX_DEAD_LETTERS, AgentFactory
 from cluster.errors import UnknownAssetError
 from cluster.placement import layout
 from cluster.pool import HostPool, LocalHostPool, PoolFactory
+from cluster.recovery import Recovery
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.deadletters import DeadLetter, agent_letter
 from supplysync.events import Alert
@@ -88,11 +89,17 @@ class AgentDirectory:
         agent_settings: AgentSettings | None = None,
         *,
         factory: AgentFactory | None = None,
+        store_url: str | None = None,
     ) -> Self:
         """Start host actors, first starting or joining Ray as `settings` say.
 
         `settings.resolved_placement` picks an actor per asset or
         `settings.shards` actors; `factory` replaces the real agents in tests.
+        With `store_url`, hosts rebuild their agents from that event store
+        (the live run's readings and snapshots) whenever they start or Ray
+        restarts them, and snapshot them every `settings.snapshot_every`
+        readings, every tick and every commit (cluster.recovery); every
+        reading must be stored before it is ingested. None keeps nothing.
         """
         from cluster.bootstrap import start_ray
         from cluster.hosts import RayHostPool
@@ -100,10 +107,15 @@ class AgentDirectory:
         start_ray(settings)
 
         placement = settings.resolved_placement(len(network.asset_kinds()))
+        recovery = (
+            None
+            if store_url is None
+            else Recovery(store_url, snapshot_every=settings.snapshot_every)
+        )
         return cls(
             network,
             arrange=partial(_arrange_by_settings, settings),
-            spawn=RayHostPool,
+            spawn=partial(RayHostPool, recovery=recovery),
             agent_settings=agent_settings,
             factory=factory,
             placement=placement,
@@ -251,8 +263,16 @@ class InlineDirectory(AgentDirectory):
         agent_settings: AgentSettings | None = None,
         *,
         factory: AgentFactory | None = None,
+        store_url: str | None = None,
     ) -> Self:
-        """Agents in this process; `settings` is accepted for symmetry and ignored."""
+        """Agents in this process; `settings` is accepted for symmetry and ignored.
+
+        Raises:
+            ValueError: a `store_url`: the in-process pool
+                (`cluster.pool.LocalHostPool`) does not take a `Recovery` yet.
+        """
+        if store_url is not None:
+            raise ValueError("an inline directory keeps no snapshots; use AgentDirectory.start")
         return cls(
             network,
             arrange=lambda ids: [list(ids)],

@@ -15,19 +15,23 @@ from ray.exceptions import RayActorError, RayTaskError
 
 from cluster.agent_host import AgentFactory, AgentHost
 from cluster.errors import HostCallError, HostUnavailableError
+from cluster.recovery import Recovery
 from supplysync.network import Network
 
 if TYPE_CHECKING:
     from agents.settings import AgentSettings
 
 MAX_RESTARTS = 10
-"""Ray brings a dead host back this many times; it returns with fresh agents."""
+"""Ray brings a dead host back this many times, re-running its constructor:
+with a `Recovery` its agents are rebuilt from the event store, else fresh."""
 
 MAX_TASK_RETRIES = 2
 """Calls in flight when a host dies are retried on the restarted host.
 
-Safe because agents drop duplicate readings by `(device_id, seq)` and a
-restarted host has lost its state anyway.
+Safe because agents drop duplicate readings by `(device_id, seq)`: a host
+rebuilt from the store has already replayed the retried batch's readings
+(they were stored before it was sent), and a host without one has lost its
+state anyway.
 """
 
 RemoteAgentHost = ray.remote(max_restarts=MAX_RESTARTS, max_task_retries=MAX_TASK_RETRIES)(
@@ -44,11 +48,13 @@ class RayHostPool:
         layout: Sequence[Sequence[str]],
         agent_settings: AgentSettings | None = None,
         factory: AgentFactory | None = None,
+        *,
+        recovery: Recovery | None = None,
     ) -> None:
         # Held for the pool's life: Ray re-runs the constructor with it on restart.
         self._network_ref = ray.put(network)
         self._handles: list[Any] = [
-            RemoteAgentHost.remote(self._network_ref, list(ids), agent_settings, factory)
+            RemoteAgentHost.remote(self._network_ref, list(ids), agent_settings, factory, recovery)
             for ids in layout
         ]
 

@@ -34,6 +34,8 @@ class RuntimeSettings(Frozen):
     batch_max_delay_ms: Annotated[float, Field(gt=0, le=10_000)] = 20.0
     ray_address: str | None = None
     db_url: str = "sqlite:///supplysync.db"
+    snapshot_every: Annotated[int, Field(ge=1, le=10_000_000)] = 1000
+    """Readings of one asset between two snapshots of its agent, when hosts keep them."""
 
     def resolved_placement(self, n_assets: int) -> Literal["per-asset", "sharded"]:
         """The concrete placement for a network of `n_assets` assets."""

@@ -5,6 +5,9 @@ written twice is stored once; the first write wins) and atomic per call.
 Reads are scoped to one run: a live system is the run `live`, a research
 run is named after its policy, so several runs can share one database.
 Time ranges are half-open, `[since, until)`, and take aware datetimes.
+
+Agent snapshots are kept beside the log: an agent is rebuilt from its
+`latest_snapshot` plus `readings_after` the position that snapshot covers.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from supplysync.events import Alert
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import Reading
+from supplysync.snapshots import AgentSnapshot, ReadingPosition
 
 LIVE_RUN: Final = "live"
 
@@ -67,6 +71,20 @@ class EventStore(Protocol):
     def readings(
         self, asset_id: str, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
     ) -> list[Reading]: ...
+
+    def readings_after(
+        self, asset_id: str, position: ReadingPosition | None, *, run_id: str = LIVE_RUN
+    ) -> list[Reading]:
+        """An asset's readings that `position` does not cover (all for None), in log order."""
+        ...
+
+    def save_snapshots(self, snapshots: Iterable[AgentSnapshot], *, run_id: str = LIVE_RUN) -> None:
+        """Record agent snapshots in one transaction; a generation is written once."""
+        ...
+
+    def latest_snapshot(self, asset_id: str, *, run_id: str = LIVE_RUN) -> AgentSnapshot | None:
+        """The asset's snapshot of the highest generation, if any."""
+        ...
 
     def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]: ...
 

@@ -14,6 +14,13 @@ record itself, so a read is a pydantic round trip of what was written.
 trace from a plan to its alerts is one indexed join instead of a search
 through JSON that SQLite and PostgreSQL spell differently.
 
+`snapshots` holds agent snapshots (supplysync.snapshots), keyed by asset and
+generation. They live beside the log, not in it: a snapshot is derived from
+the log and may be pruned or rebuilt, a replay of `events` should never meet
+one, and the `kind` CHECK of an existing `events` table cannot be widened in
+place on SQLite, while a new table reaches existing stores through the same
+`CREATE TABLE IF NOT EXISTS` as a new one.
+
 Column types (TEXT, BIGINT, INTEGER) and the DDL are the same on both
 databases. Timestamps are integers so that ranges compare the same way on
 both, exactly, whatever offset a record's timestamp carries.
@@ -78,6 +85,14 @@ DDL: Final = (
         alert_id TEXT NOT NULL,
         position INTEGER NOT NULL,
         PRIMARY KEY (run_id, plan_id, alert_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS snapshots (
+        run_id TEXT NOT NULL,
+        asset_id TEXT NOT NULL,
+        generation BIGINT NOT NULL,
+        taken_us BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (run_id, asset_id, generation)
     )""",
 )
 

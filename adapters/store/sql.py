@@ -36,12 +36,19 @@ from supplysync.events import Alert
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import READING_ADAPTER, Reading
+from supplysync.snapshots import AgentSnapshot, ReadingPosition, log_order
 
 M = TypeVar("M", bound=BaseModel)
 
 _DRIVER_ERRORS: Final = (sqlite3.Error, psycopg.Error)
 _SQLITE: Final = "sqlite://"
 _POSTGRES: Final = ("postgresql://", "postgres://")
+
+_SCHEMA_ATTEMPTS: Final = 3
+"""Tries at creating the schema. PostgreSQL's `CREATE TABLE IF NOT EXISTS` is
+not atomic against a concurrent one: when several processes (agent hosts
+starting together) open a fresh database, all but one may fail with a unique
+violation on `pg_type`; on retry the tables are there."""
 
 _INSERT_EVENT: Final = (
     "INSERT INTO events (run_id, kind, record_key, ts_us, asset_id, plan_id, body) "
@@ -50,6 +57,13 @@ _INSERT_EVENT: Final = (
 _INSERT_CAUSE: Final = (
     "INSERT INTO plan_causes (run_id, plan_id, alert_id, position) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (run_id, plan_id, alert_id) DO NOTHING"
+)
+_INSERT_SNAPSHOT: Final = (
+    "INSERT INTO snapshots (run_id, asset_id, generation, taken_us, body) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, asset_id, generation) DO NOTHING"
+)
+_LATEST_SNAPSHOT: Final = (
+    "SELECT body FROM snapshots WHERE run_id = ? AND asset_id = ? ORDER BY generation DESC LIMIT 1"
 )
 _CAUSES: Final = (
     "SELECT e.body FROM plan_causes c JOIN events e ON e.run_id = c.run_id "
@@ -110,13 +124,16 @@ class SqlEventStore:
             raise self._error("cannot open", exc) from exc
         except StoreError as exc:
             raise StoreError(f"{self.url}: {exc}") from exc
-        try:
-            with self._transaction() as cur:
-                for statement in DDL:
-                    cur.execute(statement)
-        except StoreError:
-            self._close()
-            raise
+        for attempt in range(1, _SCHEMA_ATTEMPTS + 1):
+            try:
+                with self._transaction() as cur:
+                    for statement in DDL:
+                        cur.execute(statement)
+                break
+            except StoreError:
+                if attempt == _SCHEMA_ATTEMPTS:
+                    self._close()
+                    raise
         return self
 
     def __exit__(
@@ -186,6 +203,43 @@ class SqlEventStore:
         where, params = _time_range(since, until)
         rows = self._bodies("reading", run_id, f"asset_id = ? AND {where}", (asset_id, *params))
         return [READING_ADAPTER.validate_json(body) for body in rows]
+
+    def readings_after(
+        self, asset_id: str, position: ReadingPosition | None, *, run_id: str = LIVE_RUN
+    ) -> list[Reading]:
+        """An asset's readings that `position` does not cover (all for None), in log order.
+
+        Log order (`supplysync.snapshots.log_order`) is time, then device, then
+        sequence number compared as a number (the record key would put seq 10
+        before seq 9 of the same instant). Rows before `position.since` are
+        not read at all.
+        """
+        since = None if position is None else position.since
+        if since is None:
+            rows = self._bodies("reading", run_id, "asset_id = ?", (asset_id,))
+        else:
+            where = "asset_id = ? AND ts_us >= ?"
+            rows = self._bodies("reading", run_id, where, (asset_id, micros(since)))
+        found = (READING_ADAPTER.validate_json(body) for body in rows)
+        fresh = [r for r in found if position is None or not position.covers(r)]
+        return sorted(fresh, key=log_order)
+
+    def save_snapshots(self, snapshots: Iterable[AgentSnapshot], *, run_id: str = LIVE_RUN) -> None:
+        """Record agent snapshots in one transaction; a generation is written once."""
+        rows = [
+            (run_id, s.asset_id, s.generation, micros(s.taken_at), s.model_dump_json())
+            for s in snapshots
+        ]
+        if rows:
+            with self._transaction() as cur:
+                cur.executemany(self._sql(_INSERT_SNAPSHOT), rows)
+
+    def latest_snapshot(self, asset_id: str, *, run_id: str = LIVE_RUN) -> AgentSnapshot | None:
+        """The asset's snapshot of the highest generation, if any."""
+        with self._transaction() as cur:
+            cur.execute(self._sql(_LATEST_SNAPSHOT), (run_id, asset_id))
+            row = cur.fetchone()
+        return None if row is None else AgentSnapshot.model_validate_json(row[0])
 
     def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]:
         """The commands dispatched for a plan."""

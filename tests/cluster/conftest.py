@@ -1,4 +1,5 @@
-"""Fixtures for cluster tests: the demo network (Ray itself: tests/conftest.py)."""
+"""Fixtures for cluster tests: the demo network and an empty store on each backend
+(`store_url`, shared with the store tests; Ray itself: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from supplysync.network import Network
+from tests.adapters.store.conftest import store_url  # noqa: F401 - hosts that recover need one
 
 
 @pytest.fixture(scope="session")
