@@ -19,8 +19,10 @@ from typing import Final, Protocol, Self
 
 from adapters.store.schema import Record
 from supplysync.commands import Command, CommandAck
+from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
+from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import Reading
@@ -87,6 +89,16 @@ class EventStore(Protocol):
         ...
 
     def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]: ...
+
+    def requests(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[OperatorRequest]:
+        """Operator requests accepted in `[since, until)`, oldest first."""
+        ...
+
+    def latest_network(self, *, run_id: str = LIVE_RUN) -> NetworkSnapshot | None:
+        """The most recent network snapshot the planner saw (what-ifs start from it)."""
+        ...
 
     def acks(self, command_id: str, *, run_id: str = LIVE_RUN) -> list[CommandAck]: ...
 

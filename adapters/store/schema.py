@@ -34,14 +34,25 @@ from datetime import UTC, datetime, timedelta
 from typing import Final, get_args
 
 from supplysync.commands import Command, CommandAck
+from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
+from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import Reading
 
 Record = (
-    Reading | Alert | Plan | Command | CommandAck | CustomerOrder | ProofOfDelivery | DeadLetter
+    Reading
+    | Alert
+    | Plan
+    | Command
+    | CommandAck
+    | CustomerOrder
+    | ProofOfDelivery
+    | DeadLetter
+    | OperatorRequest
+    | NetworkSnapshot
 )
 
 READING_TYPES: Final = get_args(get_args(Reading)[0])
@@ -53,6 +64,8 @@ _RECORD_TYPES: Final = (
     CustomerOrder,
     ProofOfDelivery,
     DeadLetter,
+    OperatorRequest,
+    NetworkSnapshot,
     *READING_TYPES,
 )
 KINDS: Final = (
@@ -64,6 +77,8 @@ KINDS: Final = (
     "order",
     "delivery",
     "dead_letter",
+    "request",
+    "network",
 )
 
 DDL: Final = (
@@ -140,6 +155,11 @@ def to_row(record: Record) -> Row:
         return Row("ack", key, micros(record.ts), record.asset_id, None, body)
     if isinstance(record, DeadLetter):
         return Row("dead_letter", record.letter_id, micros(record.at), record.asset_id, None, body)
+    if isinstance(record, OperatorRequest):
+        return Row("request", record.request_id, micros(record.at), None, None, body)
+    if isinstance(record, NetworkSnapshot):
+        key = record.taken_at.isoformat()
+        return Row("network", key, micros(record.taken_at), None, None, body)
     if isinstance(record, CustomerOrder):
         ts = micros(record.created_at)
         return Row("order", record.order_id, ts, record.customer_id, None, body)

@@ -31,8 +31,10 @@ from adapters.store.errors import StoreError, redact, scrub
 from adapters.store.protocol import LIVE_RUN
 from adapters.store.schema import DDL, Record, cause_rows, micros, to_row
 from supplysync.commands import Command, CommandAck
+from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
+from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import READING_ADAPTER, Reading
@@ -244,6 +246,23 @@ class SqlEventStore:
     def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]:
         """The commands dispatched for a plan."""
         return self._select(Command, "command", run_id, "plan_id = ?", (plan_id,))
+
+    def requests(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[OperatorRequest]:
+        """Operator requests accepted in `[since, until)`, oldest first."""
+        return self._select(OperatorRequest, "request", run_id, *_time_range(since, until))
+
+    def latest_network(self, *, run_id: str = LIVE_RUN) -> NetworkSnapshot | None:
+        """The most recent network snapshot the planner saw (what-ifs start from it)."""
+        sql = (
+            "SELECT body FROM events WHERE run_id = ? AND kind = 'network' "
+            "ORDER BY ts_us DESC LIMIT 1"
+        )
+        with self._transaction() as cur:
+            cur.execute(self._sql(sql), (run_id,))
+            row = cur.fetchone()
+        return None if row is None else NetworkSnapshot.model_validate_json(str(row[0]))
 
     def acks(self, command_id: str, *, run_id: str = LIVE_RUN) -> list[CommandAck]:
         """A command's acknowledgements from its device, oldest first."""

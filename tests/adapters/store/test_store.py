@@ -10,6 +10,7 @@ import pytest
 from adapters.store import StoreError, open_store
 from adapters.store.protocol import EventStore
 from supplysync.commands import CommandAck
+from supplysync.control import MachineOut, OperatorRequest, PinSupplier, active_overrides
 from supplysync.deadletters import DeadLetter, letter_id_of
 from tests.adapters.store import records as r
 
@@ -197,3 +198,40 @@ def test_acks_and_dead_letters_round_trip_and_are_idempotent(store_url: str) -> 
         assert store.acks("C_1") == [ack, done]
         assert store.dead_letters(T0, T0 + timedelta(seconds=1)) == [letter]
         assert store.dead_letters(T0, T0 + timedelta(seconds=1))[0].raw == raw
+
+
+def test_operator_requests_and_the_latest_network_snapshot(store_url: str, demo_scenario) -> None:  # type: ignore[no-untyped-def]
+    from tests.optimizer.conftest import snapshot_of
+
+    out = MachineOut(machine_id="M-DUI-1")
+    asks = [
+        OperatorRequest(request_id="r1", action="set", override=out, by="ops", at=T0),
+        OperatorRequest(
+            request_id="r2", action="replan", by="ops", at=T0 + timedelta(seconds=1), comment="go"
+        ),
+    ]
+    first = snapshot_of(demo_scenario.network, 2)
+    later = first.model_copy(update={"taken_at": first.taken_at + timedelta(hours=1)})
+    with open_store(store_url) as store:
+        assert store.latest_network() is None
+        store.append([*asks, later, first, asks[0]])
+        assert store.requests(T0, T0 + timedelta(hours=1)) == asks
+        assert store.latest_network() == later
+
+
+def test_overrides_in_force_follow_set_and_clear_in_order() -> None:
+    def req(n: int, action: str, o: object) -> OperatorRequest:
+        return OperatorRequest(
+            request_id=f"r{n}", action=action, override=o, by="ops", at=T0 + timedelta(seconds=n)
+        )  # type: ignore[arg-type]
+
+    pin_a = PinSupplier(product_id="P", supplier_id="S-A")
+    pin_b = PinSupplier(product_id="P", supplier_id="S-B")
+    out = MachineOut(machine_id="M1")
+    requests = [
+        req(0, "set", pin_a),
+        req(1, "set", out),
+        req(2, "set", pin_b),
+        req(3, "clear", out),
+    ]
+    assert active_overrides(requests) == [pin_b]
