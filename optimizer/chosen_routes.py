@@ -22,6 +22,7 @@ from optimizer.geometry import road_km, trip
 from supplysync.plan import Delivery, Route, Stop
 
 METHOD = "milp-columns"
+FROZEN_BY_OPERATOR = "operator-frozen"
 COMMITTED = "committed"
 EPS = 1e-6
 
@@ -43,7 +44,11 @@ def read_routes(
         if q > EPS:
             drops[j][c][p] = round(q, 3)
     running = sorted(
-        (j for j in range(len(cands.columns)) if value(model.use[j]) > 0.5 and drops.get(j)),
+        (
+            j
+            for j in range(len(cands.columns))
+            if value(model.use[j]) > 0.5 and (drops.get(j) or j in cands.fixed)
+        ),
         key=lambda j: (cands.columns[j].crew, -cands.columns[j].cost, j),
     )
     handed: dict[int, int] = defaultdict(int)
@@ -53,7 +58,8 @@ def read_routes(
         crew = cands.crews[col.crew]
         vehicle = crew.vehicle_ids[handed[col.crew]]
         handed[col.crew] += 1
-        stops_used = [c for c in col.stops if drops[j].get(c)]
+        kept = j in cands.fixed  # a frozen route keeps its stops, with or without drops
+        stops_used = [c for c in col.stops if kept or drops[j].get(c)]
         tour = trip(
             data.location(col.depot_id),
             [data.customers[c] for c in stops_used],
@@ -63,14 +69,14 @@ def read_routes(
         load: dict[str, float] = defaultdict(float)
         stops = []
         for k, c in enumerate(stops_used):
-            for p, q in drops[j][c].items():
+            for p, q in drops[j].get(c, {}).items():
                 load[p] += q
             stops.append(
                 Stop(
                     site_id=c,
                     arrive_h=round(tour.arrive[k], 3),
                     depart_h=round(tour.depart[k], 3),
-                    drop=dict(sorted(drops[j][c].items())),
+                    drop=dict(sorted(drops[j].get(c, {}).items())),
                     order_ids=sorted(orders[col.depot_id, c, col.period]),
                 )
             )
@@ -83,7 +89,7 @@ def read_routes(
                 load={p: round(q, 3) for p, q in sorted(load.items())},
                 distance_km=round(tour.km, 2),
                 duration_h=round(tour.back - crew.departure, 3),
-                method=METHOD,
+                method=FROZEN_BY_OPERATOR if kept else METHOD,
             )
         )
     return routes

@@ -51,7 +51,7 @@ AT_DEPOT_KM = 0.5
 """A vehicle closer than this to its depot is at the depot."""
 
 
-CrewKey = tuple[str, int, float, float, float, bool, bool, float, float]
+CrewKey = tuple[str, int, float, float, float, bool, bool, float, float, str]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class Crew:
     refrigerated: bool
     cost_per_km: float
     departure: float
+    fixed: bool = False
 
     @property
     def key(self) -> Hashable:
@@ -81,6 +82,7 @@ class Crew:
             self.cold_ok,
             self.refrigerated,
             self.cost_per_km,
+            self.fixed,
         )
 
 
@@ -109,18 +111,17 @@ class Column:
 
 @dataclass(frozen=True)
 class RouteCandidates:
-    """The crews and candidate routes of the routed periods."""
+    """The crews and candidate routes of the routed periods.
+
+    Attributes:
+        fixed: indices of columns that must run (routes an operator froze).
+        notes: frozen routes that could not be kept, and why.
+    """
 
     crews: tuple[Crew, ...]
     columns: tuple[Column, ...]
-
-    @property
-    def key(self) -> Hashable:
-        """The part of a model's shape the candidates decide."""
-        return (
-            tuple(c.key for c in self.crews),
-            tuple((c.crew, c.stops) for c in self.columns),
-        )
+    fixed: frozenset[int] = frozenset()
+    notes: tuple[str, ...] = ()
 
 
 def routed_periods(data: PlanningData) -> tuple[int, ...]:
@@ -132,6 +133,7 @@ def crews_of(data: PlanningData) -> tuple[Crew, ...]:
     """The crews of every depot in every routed period."""
     costs = {v.id: v.cost_per_km for v in data.network.vehicles}
     groups: dict[CrewKey, list[str]] = defaultdict(list)
+    fixed = {(f.vehicle_id, f.period) for f in data.fixed_routes}
     for t in routed_periods(data):
         for v in data.vehicles:
             room = v.capacity(t)
@@ -148,11 +150,12 @@ def crews_of(data: PlanningData) -> tuple[Crew, ...]:
                 v.refrigerated,
                 costs[v.vehicle_id],
                 dep,
+                v.vehicle_id if (v.vehicle_id, t) in fixed else "",
             )
             groups[key].append(v.vehicle_id)
     return tuple(
-        Crew(w, t, tuple(ids), room, speed, shift, cold_ok, refrigerated, per_km, dep)
-        for (w, t, room, speed, shift, cold_ok, refrigerated, per_km, dep), ids in sorted(
+        Crew(w, t, tuple(ids), room, speed, shift, cold_ok, refrigerated, per_km, dep, bool(only))
+        for (w, t, room, speed, shift, cold_ok, refrigerated, per_km, dep, only), ids in sorted(
             groups.items()
         )
     )
@@ -182,16 +185,46 @@ def candidates(data: PlanningData) -> RouteCandidates:
     by_depot: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, crew in enumerate(crews):
         by_depot[crew.depot_id, crew.period].append(i)
+    notes: list[str] = []
     for (w, t), members in sorted(by_depot.items()):
+        free = [i for i in members if not crews[i].fixed]
         clients = _clients(data, w, t)
-        for i in members:
+        for i in free:
             for c, cold in clients:
                 if cold and not crews[i].cold_ok:
                     continue
                 _add(data, crews, i, (c.id,), columns)
-        for i, stops in _engine_routes(data, [(i, crews[i]) for i in members], clients):
-            _add(data, crews, i, stops, columns)
-    return RouteCandidates(crews, tuple(columns.values()))
+        if free:
+            for i, stops in _engine_routes(data, [(i, crews[i]) for i in free], clients):
+                _add(data, crews, i, stops, columns)
+    fixed = _fixed_columns(data, crews, notes)
+    cols = tuple(columns.values()) + tuple(fixed)
+    return RouteCandidates(crews, cols, frozenset(range(len(columns), len(cols))), tuple(notes))
+
+
+def _fixed_columns(data: PlanningData, crews: tuple[Crew, ...], notes: list[str]) -> list[Column]:
+    """The one route of each frozen-route crew, or a note saying why it cannot be kept."""
+    wanted = {(f.vehicle_id, f.period): tuple(f.stops) for f in data.fixed_routes}
+    out = []
+    for i, crew in enumerate(crews):
+        if not crew.fixed:
+            continue
+        v = crew.vehicle_ids[0]
+        stops = wanted[v, crew.period]
+        unknown = [c for c in stops if c not in data.customers]
+        column = None if unknown else timed(data, crew, i, stops)
+        if column is None:
+            why = f"unknown stops {unknown}" if unknown else "it breaks a window or the shift"
+            notes.append(f"frozen route of {v} in period {crew.period} not kept: {why}")
+        else:
+            out.append(column)
+    for v, t in sorted(wanted):
+        if t >= data.routed_periods:
+            notes.append(
+                f"frozen route of {v} in period {t} is kept once that day is within the "
+                f"{data.routed_periods} routed periods"
+            )
+    return out
 
 
 def _clients(data: PlanningData, w: str, t: int) -> list[tuple[Customer, bool]]:

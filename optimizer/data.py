@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from optimizer.costs import CostModel
 from optimizer.fleet import VehicleData, capacity_by_depot, fleet_of, reach
 from optimizer.geometry import road_km
+from supplysync.control import FreezeRoute
 from supplysync.network import Customer, Location, Network
 from supplysync.offers import DemandLine, MachineOffer, NetworkSnapshot, VehicleOffer
 from supplysync.planning import PlanningWindow
@@ -79,6 +80,7 @@ class PlanningData:
     machines: tuple[MachineData, ...]
     vehicles: tuple[VehicleData, ...]
     offers: Mapping[str, VehicleOffer]
+    fixed_routes: tuple[FreezeRoute, ...]
     purchases: tuple[PurchaseOption, ...]
     stock: Mapping[Key2, float]
     arrivals: Mapping[Key3, float]
@@ -162,6 +164,7 @@ def planning_data(
         machines=machines,
         vehicles=vehicles,
         offers={v.vehicle_id: v for v in snapshot.vehicles},
+        fixed_routes=tuple(snapshot.fixed_routes),
         purchases=tuple(
             PurchaseOption(
                 s.supplier_id,

@@ -88,5 +88,5 @@ def assemble(
         deliveries=routed + routing.delivered,
         routes=chosen + routing.routes,
         shortages=parts.shortages + fleet_shortages(data, routing.unplaced),
-        notes=[*data.notes, *parts.notes, *unrouted],
+        notes=[*data.notes, *cands.notes, *parts.notes, *unrouted],
     )

@@ -8,7 +8,8 @@ Variables, for the candidates of `optimizer.columns` (routed periods only):
   on a working reefer reaching c within the product's hours out of storage.
 
 Constraints: a route carries at most its crew's room, and nothing unless it
-runs (``route_load``); a crew runs at most as many routes as it has
+runs (``route_load``); a route an operator froze runs while its timing holds
+(``route_kept``); a crew runs at most as many routes as it has
 vehicles (``crew_limit``); a route whose timing no longer holds (a later
 replan the same day) cannot run (``route_ok``); and what a warehouse ships
 to a customer in a routed period is exactly what its running routes drop
@@ -65,6 +66,9 @@ def add_routes(
         cols, rule=lambda _, j: sum(on_route[j]) <= model.col_room[j] * model.use[j]
     )
     model.route_ok = pyo.Constraint(cols, rule=lambda _, j: model.use[j] <= model.col_ok[j])
+    model.route_kept = pyo.Constraint(
+        sorted(cands.fixed), rule=lambda _, j: model.use[j] >= model.col_ok[j]
+    )
     by_crew: dict[int, list[int]] = defaultdict(list)
     for j, col in enumerate(cands.columns):
         by_crew[col.crew].append(j)

@@ -74,6 +74,7 @@ def shape_of(data: PlanningData) -> tuple[Hashable, ...]:
         tuple(sorted(data.cold_capacity)),
         data.transfer_periods,
         data.routed_periods,
+        data.fixed_routes,
         tuple(c.key for c in crews_of(data)),
     )
 

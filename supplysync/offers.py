@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
+from supplysync.control import FreezeRoute
 from supplysync.events import Alert
 from supplysync.network import Frozen, Id, Location, Network, NonNeg
 from supplysync.planning import PlanningWindow
@@ -149,3 +150,6 @@ class NetworkSnapshot(Frozen):
     vehicles: list[VehicleOffer] = Field(default_factory=list)
     demand: list[DemandLine] = Field(default_factory=list)
     causes: list[Alert] = Field(default_factory=list)
+    fixed_routes: list[FreezeRoute] = Field(
+        default_factory=list, description="routes an operator froze; the plan keeps them"
+    )
