@@ -1,0 +1,196 @@
+"""The simulator run as a fleet of MQTT devices on the wall clock.
+
+`Fleet` is an async context manager: entering connects every device (one
+connection per asset, with its own credentials) and starts pacing the
+simulator; `wait()` returns when the scenario ends or `stop()` is called;
+leaving flushes the outboxes (bounded by `drain_timeout_s`) and disconnects.
+Commands a device receives are carried out by the shared simulator between
+two pacing steps: one event loop, so the world is never stepped and
+commanded at once.
+
+Customer orders and proofs of delivery are not device data (they come from
+the ERP and the drivers' apps), so the fleet does not publish them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from adapters.devices.broker import BrokerAddress
+from adapters.devices.credentials import Credentials
+from adapters.devices.device import Device
+from adapters.devices.errors import DeviceError
+from adapters.devices.pacing import Pacing, rebased
+from adapters.devices.settings import FleetSettings
+from adapters.devices.wire import uploads
+from adapters.mqtt.topics import topic_of
+from adapters.simulator import Simulator
+from supplysync.commands import Command
+from supplysync.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+
+class Fleet:
+    """Every asset of `scenario` as an MQTT device.
+
+    Args:
+        scenario: the world to simulate.
+        broker: where the devices connect.
+        credentials: each asset's secret (user name = asset id); None for a
+            broker without passwords.
+        settings: pace, QoS, batching, reconnect.
+        start: the simulated instant the fleet starts at (the scenario is
+            moved there, see `pacing.rebased`); its own start if None.
+        monotonic: the wall clock pacing follows (seconds).
+        seed: seeds the reconnect jitter; the world's chance is the scenario's.
+    """
+
+    def __init__(
+        self,
+        *,
+        scenario: Scenario,
+        broker: BrokerAddress,
+        credentials: Credentials | None,
+        settings: FleetSettings,
+        start: datetime | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        seed: int = 0,
+    ) -> None:
+        if start is not None:
+            scenario = rebased(scenario, start)
+        self.simulator = Simulator(scenario)
+        self._settings = settings
+        self._monotonic = monotonic
+        self._stop = asyncio.Event()
+        self._pacing: Pacing | None = None
+        network = scenario.network
+        rng = random.Random(seed)
+        self.devices = {
+            asset: Device(
+                home=topic_of(network, asset, "cmd"),
+                broker=broker,
+                password=None if credentials is None else credentials.secret(asset),
+                settings=settings,
+                execute=self._execute,
+                now=self.now,
+                rng=random.Random(rng.random()),
+            )
+            for asset in network.asset_kinds()
+        }
+        self._tg: asyncio.TaskGroup | None = None
+        self._pace_task: asyncio.Task[None] | None = None
+        self._device_tasks: list[asyncio.Task[None]] = []
+        self.readings = 0
+
+    def now(self) -> datetime:
+        """The simulated instant matching the wall clock now."""
+        if self._pacing is None:
+            return self.simulator.now
+        return min(self._pacing.sim_time(self._monotonic()), self.simulator.end)
+
+    def stop(self) -> None:
+        """Ask `wait()` to return (from a signal handler, say)."""
+        self._stop.set()
+
+    async def wait(self) -> None:
+        """Return when the scenario has run to its end or `stop()` was called."""
+        assert self._pace_task is not None, "enter the fleet first"
+        stopped = asyncio.create_task(self._stop.wait(), name="fleet-stop")
+        try:
+            await asyncio.wait({self._pace_task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+
+    async def __aenter__(self) -> Self:
+        self._tg = asyncio.TaskGroup()
+        await self._tg.__aenter__()
+        try:
+            for asset, device in self.devices.items():
+                task = self._tg.create_task(device.run(), name=f"device:{asset}")
+                self._device_tasks.append(task)
+            await self._all_ready()
+            self._pacing = Pacing(self.simulator.now, self._monotonic(), self._settings.speed)
+            self._pace_task = self._tg.create_task(self._pace(), name="pace")
+        except BaseException as exc:
+            await self.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._tg is None:
+            return
+        if self._pace_task is not None:
+            self._pace_task.cancel()
+        cancelled = await self._drain() if exc is None else None
+        for task in self._device_tasks:
+            task.cancel()
+        tg, self._tg = self._tg, None
+        try:
+            # the body's own exception is not the group's: it propagates as itself
+            await tg.__aexit__(None, None, None)
+        except BaseExceptionGroup as group:
+            device_errors, _ = group.split(DeviceError)
+            if device_errors is None:
+                raise
+            first = device_errors.exceptions[0]
+            raise (first if isinstance(first, DeviceError) else DeviceError(str(first))) from group
+        if cancelled is not None:
+            raise cancelled
+
+    async def _drain(self) -> asyncio.CancelledError | None:
+        """Publish what is queued, for at most `drain_timeout_s`.
+
+        Returns the cancellation that cut it short (a device failing, or the
+        caller), to be raised once the task group has been closed.
+        """
+        drained = [d.drained() for d in self.devices.values()]
+        try:
+            await asyncio.wait_for(asyncio.gather(*drained), self._settings.drain_timeout_s)
+        except TimeoutError:
+            left = sum(d.queued for d in self.devices.values())
+            log.warning("fleet stopped with %d publishes undelivered", left)
+        except asyncio.CancelledError as cancelled:
+            return cancelled
+        return None
+
+    async def _all_ready(self) -> None:
+        waits = [d.ready.wait() for d in self.devices.values()]
+        try:
+            await asyncio.wait_for(asyncio.gather(*waits), self._settings.connect_timeout_s)
+        except TimeoutError:
+            missing = sorted(a for a, d in self.devices.items() if not d.ready.is_set())
+            raise DeviceError(
+                f"{len(missing)} devices not connected after "
+                f"{self._settings.connect_timeout_s} s, e.g. {missing[:3]}"
+            ) from None
+
+    async def _pace(self) -> None:
+        sim, s = self.simulator, self._settings
+        while sim.now < sim.end:
+            frame = sim.advance(self.now())
+            self.readings += len(frame.readings)
+            batch = uploads(frame.readings, max_batch=s.max_batch, telemetry_qos=s.telemetry_qos)
+            for upload in batch:
+                await self.devices[upload.asset_id].send(upload.channel, upload.payload, upload.qos)
+            await asyncio.sleep(s.tick_s)
+
+    def _execute(self, command: Command) -> str | None:
+        try:
+            self.simulator.execute([command])
+        except ValueError as exc:
+            return str(exc)
+        log.info("executed command %s for %s", command.command_id, command.asset_id)
+        return None

@@ -1,0 +1,93 @@
+"""What a device puts on the wire and how it reads a command: pure functions.
+
+A device's readings go out as `GatewayMessage` batches (versioned JSON), one
+per channel: state-changing readings (stock levels, RFID scans, production
+output counts) on `events` at QoS 1, because the system acknowledges them
+only once recorded; the high-rate rest on `telemetry` at the configured QoS.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from pydantic import ValidationError
+
+from adapters.mqtt.topics import Channel
+from supplysync.commands import Command, CommandAck
+from supplysync.readings import GatewayMessage, Reading
+
+EVENT_KINDS = frozenset({"stock_level", "rfid_scan", "output"})
+AckStatus = Literal["received", "done", "rejected"]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One MQTT publish of an asset's device."""
+
+    asset_id: str
+    channel: Channel
+    payload: bytes
+    qos: int
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A `cmd` payload the device cannot carry out; `command_id` if it could be read."""
+
+    command_id: str | None
+    reason: str
+
+
+def channel_of(reading: Reading) -> Channel:
+    return "events" if reading.kind in EVENT_KINDS else "telemetry"
+
+
+def uploads(readings: Iterable[Reading], *, max_batch: int, telemetry_qos: int) -> list[Upload]:
+    """The publishes for a frame of readings: per asset and channel, in order, batched."""
+    groups: dict[tuple[str, Channel], list[Reading]] = {}
+    for r in readings:
+        groups.setdefault((r.asset_id, channel_of(r)), []).append(r)
+    out = []
+    for (asset, channel), batch in groups.items():
+        qos = 1 if channel == "events" else telemetry_qos
+        for i in range(0, len(batch), max_batch):
+            message = GatewayMessage(gateway_id=asset, readings=batch[i : i + max_batch])
+            out.append(Upload(asset, channel, message.model_dump_json().encode(), qos))
+    return out
+
+
+def decode_command(payload: object, asset_id: str) -> Command | Refusal:
+    """The command in a `cmd` payload addressed to `asset_id`, or why it is refused."""
+    if not isinstance(payload, bytes | bytearray):
+        return Refusal(None, "empty or non-binary payload")
+    try:
+        command = Command.model_validate_json(payload)
+    except ValidationError as exc:
+        return Refusal(_command_id(payload), f"invalid command: {exc.errors()[0]['msg']}")
+    if command.asset_id != asset_id:
+        return Refusal(command.command_id, f"command is for {command.asset_id!r}, not {asset_id!r}")
+    return command
+
+
+def ack(command_id: str, asset_id: str, ts: datetime, status: AckStatus, reason: str = "") -> bytes:
+    """The JSON of a `CommandAck`."""
+    return (
+        CommandAck(
+            command_id=command_id, asset_id=asset_id, ts=ts, status=status, reason=reason[:1000]
+        )
+        .model_dump_json()
+        .encode()
+    )
+
+
+def _command_id(payload: bytes | bytearray) -> str | None:
+    """The `command_id` of a payload that is JSON but not a valid command, if usable."""
+    try:
+        value = json.loads(payload).get("command_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) and 0 < len(value) <= 128 else None
