@@ -7,7 +7,12 @@ fast, and names itself to the server for `pg_stat_activity`.
 
 from __future__ import annotations
 
+from typing import Final
+
 import psycopg
+
+PARAMETER_LIMIT: Final = 65_535
+"""Parameters one statement may bind (the wire protocol counts them in 16 bits)."""
 
 
 def connect(url: str, *, connect_timeout_s: int) -> psycopg.Connection[tuple[object, ...]]:

@@ -53,8 +53,8 @@ class EventStore(Protocol):
 
     def plan(self, plan_id: str, *, run_id: str = LIVE_RUN) -> Plan | None: ...
 
-    def plans(self, *, run_id: str = LIVE_RUN) -> list[Plan]:
-        """Every plan of the run, oldest first."""
+    def plans(self, *, run_id: str = LIVE_RUN, since: datetime | None = None) -> list[Plan]:
+        """Every plan of the run (created at or after `since`, if given), oldest first."""
         ...
 
     def causes_of(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Alert]:

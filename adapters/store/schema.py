@@ -28,10 +28,9 @@ both, exactly, whatever offset a record's timestamp carries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Final, get_args
+from typing import Any, Final, get_args
 
 from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
@@ -56,18 +55,6 @@ Record = (
 )
 
 READING_TYPES: Final = get_args(get_args(Reading)[0])
-_RECORD_TYPES: Final = (
-    Alert,
-    Plan,
-    Command,
-    CommandAck,
-    CustomerOrder,
-    ProofOfDelivery,
-    DeadLetter,
-    OperatorRequest,
-    NetworkSnapshot,
-    *READING_TYPES,
-)
 KINDS: Final = (
     "reading",
     "alert",
@@ -114,23 +101,22 @@ DDL: Final = (
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One `events` row before the run id is attached."""
+EVENT_COLUMNS: Final = ("run_id", "kind", "record_key", "ts_us", "asset_id", "plan_id", "body")
 
-    kind: str
-    key: str
-    ts_us: int
-    asset_id: str | None
-    plan_id: str | None
-    body: str
+EventRow = tuple[str, str, str, int, str | None, str | None, str]
+"""One `events` row, its values in the order of `EVENT_COLUMNS`.
+
+A plain tuple in column order, because the live ingest writes tens of
+thousands a second and the insert binds it as is (no per-row object)."""
+
+_MICROSECOND: Final = timedelta(microseconds=1)
 
 
 def micros(ts: datetime) -> int:
     """Microseconds since the epoch; naive datetimes are refused (whose time would it be?)."""
     if ts.tzinfo is None:
         raise ValueError(f"expected a timezone-aware datetime, got {ts!r}")
-    return (ts - _EPOCH) // timedelta(microseconds=1)
+    return (ts - _EPOCH) // _MICROSECOND
 
 
 def _key(*parts: str) -> str:
@@ -138,36 +124,93 @@ def _key(*parts: str) -> str:
     return "\x1f".join(parts)
 
 
-def to_row(record: Record) -> Row:
-    """The row for `record`, keyed by its natural idempotency key."""
-    if not isinstance(record, _RECORD_TYPES):
-        raise TypeError(f"not a storable record: {type(record).__name__}")
-    body = record.model_dump_json()
-    if isinstance(record, Alert):
-        return Row("alert", record.alert_id, micros(record.ts), record.asset_id, None, body)
-    if isinstance(record, Plan):
-        return Row("plan", record.plan_id, micros(record.created_at), None, record.plan_id, body)
-    if isinstance(record, Command):
-        ts = micros(record.issued_at)
-        return Row("command", record.command_id, ts, record.asset_id, record.plan_id, body)
-    if isinstance(record, CommandAck):
-        key = _key(record.command_id, record.status)
-        return Row("ack", key, micros(record.ts), record.asset_id, None, body)
-    if isinstance(record, DeadLetter):
-        return Row("dead_letter", record.letter_id, micros(record.at), record.asset_id, None, body)
-    if isinstance(record, OperatorRequest):
-        return Row("request", record.request_id, micros(record.at), None, None, body)
-    if isinstance(record, NetworkSnapshot):
-        key = record.taken_at.isoformat()
-        return Row("network", key, micros(record.taken_at), None, None, body)
-    if isinstance(record, CustomerOrder):
-        ts = micros(record.created_at)
-        return Row("order", record.order_id, ts, record.customer_id, None, body)
-    if isinstance(record, ProofOfDelivery):
-        key = _key(record.order_id, record.vehicle_id, record.ts.isoformat())
-        return Row("delivery", key, micros(record.ts), record.vehicle_id, None, body)
-    key = _key(record.device_id, str(record.seq))
-    return Row("reading", key, micros(record.ts), record.asset_id, None, body)
+def event_rows(records: Iterable[Record], run_id: str) -> list[EventRow]:
+    """The rows for `records`, in order, each keyed by its record's natural idempotency key.
+
+    The body is what `model_dump_json()` returns, produced by the model's
+    pydantic-core serializer directly: the same text for 60 % of the cost
+    (0.67 against 1.18 µs for a temperature reading; `model_dump_json`
+    spends the rest passing on its keyword arguments). Each row is made by
+    a function looked up by the record's exact type, not by a chain of
+    `isinstance` tests, so a reading, the commonest record by far, costs
+    one dict lookup to place.
+
+    Raises:
+        TypeError: something that is not a record.
+    """
+    rows = []
+    for record in records:
+        cls = type(record)
+        make = _MAKERS.get(cls) or _maker_for(cls)
+        body = cls.__pydantic_serializer__.to_json(record).decode()
+        rows.append(make(record, run_id, body))
+    return rows
+
+
+def _reading(r: Reading, run_id: str, body: str) -> EventRow:
+    return (run_id, "reading", f"{r.device_id}\x1f{r.seq}", micros(r.ts), r.asset_id, None, body)
+
+
+def _alert(a: Alert, run_id: str, body: str) -> EventRow:
+    return (run_id, "alert", a.alert_id, micros(a.ts), a.asset_id, None, body)
+
+
+def _plan(p: Plan, run_id: str, body: str) -> EventRow:
+    return (run_id, "plan", p.plan_id, micros(p.created_at), None, p.plan_id, body)
+
+
+def _command(c: Command, run_id: str, body: str) -> EventRow:
+    return (run_id, "command", c.command_id, micros(c.issued_at), c.asset_id, c.plan_id, body)
+
+
+def _ack(a: CommandAck, run_id: str, body: str) -> EventRow:
+    key = _key(a.command_id, a.status)
+    return (run_id, "ack", key, micros(a.ts), a.asset_id, None, body)
+
+
+def _dead_letter(d: DeadLetter, run_id: str, body: str) -> EventRow:
+    return (run_id, "dead_letter", d.letter_id, micros(d.at), d.asset_id, None, body)
+
+
+def _request(o: OperatorRequest, run_id: str, body: str) -> EventRow:
+    return (run_id, "request", o.request_id, micros(o.at), None, None, body)
+
+
+def _network(n: NetworkSnapshot, run_id: str, body: str) -> EventRow:
+    return (run_id, "network", n.taken_at.isoformat(), micros(n.taken_at), None, None, body)
+
+
+def _order(o: CustomerOrder, run_id: str, body: str) -> EventRow:
+    return (run_id, "order", o.order_id, micros(o.created_at), o.customer_id, None, body)
+
+
+def _delivery(d: ProofOfDelivery, run_id: str, body: str) -> EventRow:
+    key = _key(d.order_id, d.vehicle_id, d.ts.isoformat())
+    return (run_id, "delivery", key, micros(d.ts), d.vehicle_id, None, body)
+
+
+_RowMaker = Callable[[Any, str, str], EventRow]
+_MAKERS: Final[dict[type, _RowMaker]] = {
+    Alert: _alert,
+    Plan: _plan,
+    Command: _command,
+    CommandAck: _ack,
+    DeadLetter: _dead_letter,
+    OperatorRequest: _request,
+    NetworkSnapshot: _network,
+    CustomerOrder: _order,
+    ProofOfDelivery: _delivery,
+    **dict.fromkeys(READING_TYPES, _reading),
+}
+
+
+def _maker_for(cls: type) -> _RowMaker:
+    """The maker of the nearest record type `cls` derives from (a subclass of a record)."""
+    for base in cls.__mro__:
+        if base in _MAKERS:
+            _MAKERS[cls] = _MAKERS[base]
+            return _MAKERS[cls]
+    raise TypeError(f"not a storable record: {cls.__name__}")
 
 
 def cause_rows(plans: Iterable[Plan]) -> list[tuple[str, str, int]]:

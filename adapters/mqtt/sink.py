@@ -1,0 +1,128 @@
+"""Where the ingest puts a batch before it may acknowledge it.
+
+    Sink.record(batch)  returns once the batch would survive a crash
+
+`StoreSink` is the production sink: it appends the batch to the event store
+in one transaction, then hands the readings to the agents and the command
+acks to the dispatcher. The store is synchronous (sqlite3, psycopg), so it
+runs on one dedicated worker thread that opens, writes and closes it: the
+event loop keeps receiving and decoding the next batch meanwhile (sqlite3
+releases the GIL inside SQLite, so the write really overlaps), and sqlite3's
+rule that a connection stays on the thread that made it holds. A single
+thread also keeps batches committed in the order they were taken, which the
+ingest's in-order acknowledgement relies on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
+
+from adapters.store import LIVE_RUN, Record, open_store
+from supplysync.commands import CommandAck
+from supplysync.deadletters import DeadLetter
+from supplysync.readings import Reading
+
+R = TypeVar("R")
+
+ReadingsHandler = Callable[[Sequence[Reading]], Awaitable[None]]
+"""Takes readings already recorded (the agents' hand-off)."""
+
+AckHandler = Callable[[CommandAck], None]
+"""Takes a command ack already recorded (the dispatcher's tracker)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What one group commit records: new readings, command acks, refusals."""
+
+    readings: Sequence[Reading] = field(default_factory=tuple)
+    acks: Sequence[CommandAck] = field(default_factory=tuple)
+    letters: Sequence[DeadLetter] = field(default_factory=tuple)
+
+    def records(self) -> list[Record]:
+        return [*self.readings, *self.acks, *self.letters]
+
+
+class Sink(Protocol):
+    """Durable destination of ingested batches."""
+
+    async def record(self, batch: Batch) -> None:
+        """Record `batch` durably (all or nothing); raise if it could not be."""
+        ...
+
+
+class StoreSink:
+    """Records batches in the event store at `url`, then hands them on.
+
+    Args:
+        url: the store (`sqlite:///path` or `postgresql://...`).
+        run_id: the run the records belong to (`live` in live mode).
+        on_readings: called with each batch's readings after the write.
+        on_ack: called with each command ack after the write.
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        run_id: str = LIVE_RUN,
+        on_readings: ReadingsHandler | None = None,
+        on_ack: AckHandler | None = None,
+    ) -> None:
+        if not run_id:
+            raise ValueError("Expected a non-empty run_id.")
+        self._store = open_store(url)
+        self._run_id = run_id
+        self._on_readings = on_readings
+        self._on_ack = on_ack
+        self._thread: ThreadPoolExecutor | None = None
+
+    async def __aenter__(self) -> Self:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-sink")
+        try:
+            await self._run(self._store.__enter__)
+        except BaseException:
+            self._thread.shutdown()
+            self._thread = None
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._thread is None:
+            return
+        try:
+            await self._run(self._store.__exit__, None, None, None)
+        finally:
+            self._thread.shutdown()
+            self._thread = None
+
+    async def append(self, records: Sequence[Record]) -> None:
+        """Append `records` in one transaction (the dispatcher records commands here)."""
+        await self._run(self._append, records)
+
+    async def record(self, batch: Batch) -> None:
+        """Write the batch, then hand its readings and acks on."""
+        await self.append(batch.records())
+        if self._on_readings is not None and batch.readings:
+            await self._on_readings(batch.readings)
+        if self._on_ack is not None:
+            for ack in batch.acks:
+                self._on_ack(ack)
+
+    def _append(self, records: Sequence[Record]) -> None:
+        self._store.append(records, run_id=self._run_id)
+
+    async def _run(self, fn: Callable[..., R], *args: object) -> R:
+        if self._thread is None:
+            raise RuntimeError("StoreSink is not open (use it in `async with`)")
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)

@@ -1,0 +1,281 @@
+"""Live-mode ingest: readings per second end to end, and latency at fixed rates.
+
+Run as `supplysync bench ingest [--broker mqtt://127.0.0.1:PORT] [--readings N]
+[--batch B] [--rates 1000,10000] [--json]`; the broker must be on 127.0.0.1 and
+allow anonymous clients. Without `--broker` a private `mosquitto`
+(persistence off) is started on a free port for the run.
+
+What is measured, in one run and on the same payloads (gateway messages of
+B temperature readings, published at QoS 1 on `.../events` by a separate
+publisher process, so the consumer's core is its own):
+
+- ceiling: `mosquitto_sub` receiving the stream (no decoding, no store);
+- throughput: `MqttIngest` with a `StoreSink` on a fresh SQLite file
+  (WAL, synchronous=FULL), with its default group-commit limits, handing
+  readings to a counting "agent" callback: readings/s from the publisher's
+  first publish to the last reading handed over (the publisher's process
+  start, ~0.3 s of imports, is not the consumer's time and is left out);
+- latency at each offered rate: reading timestamp (set by the publisher at
+  publish) to hand-off, p50 and p99. Timestamps are wall-clock on one host.
+
+Other work on the machine moves the flat-out figure a lot (another process
+busy on one of two cores nearly halves it), so the table ends with the
+1-minute load average at the start of the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+
+import aiomqtt
+
+from adapters.mqtt.broker import BrokerAddress, Session
+from adapters.mqtt.ingest import MqttIngest
+from adapters.mqtt.sink import StoreSink
+from supplysync.readings import Reading
+
+ASSETS = 20
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One measurement, one table row."""
+
+    scenario: str
+    readings: int
+    seconds: float
+    readings_per_s: float
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+
+
+def _payload(seq0: int, batch: int, asset: str) -> bytes:
+    ts = datetime.now(UTC).isoformat()
+    readings = [
+        {
+            "kind": "temperature",
+            "device_id": f"{asset}-t{i % 4}",
+            "asset_id": asset,
+            "seq": seq0 + i,
+            "ts": ts,
+            "celsius": 20.0 + i % 10,
+        }
+        for i in range(batch)
+    ]
+    return json.dumps({"v": 1, "gateway_id": f"gw-{asset}", "readings": readings}).encode()
+
+
+def _topic(k: int) -> str:
+    return f"supplysync/site-1/machine/m{k % ASSETS}/events"
+
+
+def _publish(
+    port: int, total: int, batch: int, rate: float | None, run: int, started: Synchronized[float]
+) -> None:
+    """Publisher process: `total` readings in messages of `batch`, at `rate`/s or flat out.
+
+    Sets `started` to the wall-clock time of its first publish.
+    """
+
+    async def main() -> None:
+        async with aiomqtt.Client(
+            "127.0.0.1", port, identifier=f"bench-pub-{run}", max_inflight_messages=1000
+        ) as client:
+            client.pending_calls_threshold = 10**9  # the window below bounds them
+            window = asyncio.Semaphore(500)
+            start = time.perf_counter()
+            started.value = time.time()
+            tasks = []
+
+            async def one(k: int) -> None:
+                async with window:
+                    await client.publish(
+                        _topic(k), _payload(k * batch, batch, f"m{k % ASSETS}"), qos=1
+                    )
+
+            for k in range(total // batch):
+                if rate is not None:
+                    due = start + k * batch / rate
+                    delay = due - time.perf_counter()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(one(k)))
+            await asyncio.gather(*tasks)
+
+    asyncio.run(main())
+
+
+class _Publisher:
+    """The publisher process, and when it published first (wall clock)."""
+
+    def __init__(self, port: int, total: int, batch: int, rate: float | None, run: int) -> None:
+        spawn = multiprocessing.get_context("spawn")
+        self._started: Synchronized[float] = spawn.Value("d", 0.0)
+        self.process: BaseProcess = spawn.Process(
+            target=_publish, args=(port, total, batch, rate, run, self._started), daemon=True
+        )
+        self.process.start()
+
+    def seconds_since_first_publish(self) -> float:
+        """Wall-clock seconds from the first publish to now."""
+        return time.time() - self._started.value
+
+
+async def _ingest(
+    port: int, total: int, batch: int, rate: float | None, run: int, db: str
+) -> Figures:
+    latencies: list[float] = []
+    done = asyncio.Event()
+    count = 0
+
+    async def agents(readings: Sequence[Reading]) -> None:
+        nonlocal count
+        now = datetime.now(UTC)
+        latencies.extend((now - r.ts).total_seconds() for r in readings)
+        count += len(readings)
+        if count >= total:
+            done.set()
+
+    async with (
+        StoreSink(url=db, on_readings=agents) as sink,
+        MqttIngest(
+            broker=f"mqtt://127.0.0.1:{port}",
+            sink=sink,
+            session=Session(client_id=f"bench-ingest-{run}", receive_maximum=1000),
+        ) as ingest,
+    ):
+        await ingest.wait_connected()
+        publisher = _Publisher(port, total, batch, rate, run)
+        await asyncio.wait_for(done.wait(), timeout=300)
+        seconds = publisher.seconds_since_first_publish()
+        await asyncio.to_thread(publisher.process.join)
+    name = "ingest, flat out" if rate is None else f"ingest at {rate:,.0f}/s"
+    ordered = sorted(latencies)
+    return Figures(
+        name,
+        count,
+        seconds,
+        count / seconds,
+        p50_ms=1000 * statistics.median(ordered),
+        p99_ms=1000 * ordered[int(0.99 * (len(ordered) - 1))],
+    )
+
+
+def _ceiling(port: int, total: int, batch: int, run: int) -> Figures:
+    messages = total // batch
+    sub = subprocess.Popen(
+        [
+            _which("mosquitto_sub"),
+            "-p",
+            str(port),
+            "-q",
+            "1",
+            "-t",
+            "supplysync/+/+/+/events",
+            "-C",
+            str(messages),
+            "-i",
+            f"bench-sub-{run}",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    time.sleep(0.3)  # mosquitto_sub gives no signal when it has subscribed
+    publisher = _Publisher(port, total, batch, None, run)
+    sub.wait(timeout=300)
+    seconds = publisher.seconds_since_first_publish()
+    publisher.process.join()
+    return Figures("mosquitto_sub (ceiling)", total, seconds, total / seconds)
+
+
+def _which(name: str) -> str:
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin")
+    if path is None:
+        raise FileNotFoundError(f"`{name}` is not installed")
+    return path
+
+
+class _Mosquitto:
+    """A throwaway broker on a free port, persistence off: the benchmark's default."""
+
+    def __init__(self, workdir: Path) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        conf = workdir / "mosquitto.conf"
+        conf.write_text(
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n"
+        )
+        self._proc = subprocess.Popen(
+            [_which("mosquitto"), "-c", str(conf)], stderr=subprocess.DEVNULL
+        )
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("mosquitto did not start")
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        self._proc.wait()
+
+
+def measure(*, port: int, readings: int, batch: int, rates: Sequence[float]) -> list[Figures]:
+    """Ceiling, flat-out throughput, then latency at each offered rate."""
+    rows = [_ceiling(port, readings, batch, 0)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for run, rate in enumerate([None, *rates], start=1):
+            total = readings if rate is None else max(batch, int(min(readings, rate * 5)))
+            db = f"sqlite:///{tmp}/events-{run}.db"
+            rows.append(asyncio.run(_ingest(port, total, batch, rate, run, db)))
+    return rows
+
+
+def report(
+    *,
+    broker: str | None,
+    readings: int,
+    batch: int,
+    rates: Sequence[float],
+    as_json: bool,
+) -> int:
+    """Measure and print a table (or JSON); 0 on success."""
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        private = None if broker else _Mosquitto(Path(tmp))
+        try:
+            port = private.port if private else BrokerAddress.parse(str(broker)).port
+            rows = measure(port=port, readings=readings, batch=batch, rates=rates)
+        finally:
+            if private:
+                private.stop()
+    if as_json:
+        out = {"batch": batch, "load_average_1m": load, "rows": [asdict(r) for r in rows]}
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"{'scenario':<26}{'readings':>10}{'seconds':>9}{'readings/s':>12}", end="")
+    print(f"{'p50 ms':>9}{'p99 ms':>9}")
+    for r in rows:
+        p50 = "" if r.p50_ms is None else f"{r.p50_ms:.1f}"
+        p99 = "" if r.p99_ms is None else f"{r.p99_ms:.1f}"
+        rate = f"{r.readings_per_s:>12,.0f}"
+        print(f"{r.scenario:<26}{r.readings:>10,}{r.seconds:>9.2f}{rate}{p50:>9}{p99:>9}")
+    print(f"(gateway messages of {batch} readings, QoS 1, SQLite synchronous=FULL;")
+    print(f" {os.cpu_count()} cores, 1-minute load average {load:.2f} at the start)")
+    return 0

@@ -1,0 +1,52 @@
+"""Payload builders shared by the MQTT tests: valid JSON as devices send it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+TS = "2025-03-01T08:00:00+00:00"
+TELEMETRY = "supplysync/plant-1/machine/m1/telemetry"
+EVENTS = "supplysync/plant-1/machine/m1/events"
+ACK = "supplysync/plant-1/machine/m1/ack"
+
+
+def reading(seq: int, *, device: str = "d1", asset: str = "m1", **extra: Any) -> dict[str, Any]:
+    """A temperature reading of `asset` as a dict (edit it to break it)."""
+    return {
+        "kind": "temperature",
+        "device_id": device,
+        "asset_id": asset,
+        "seq": seq,
+        "ts": TS,
+        "celsius": 21.5,
+        **extra,
+    }
+
+
+def scan(seq: int, *, device: str = "gate-1", asset: str = "m1") -> dict[str, Any]:
+    """An RFID scan (a stock movement: state-changing, published on `events`)."""
+    return {
+        "kind": "rfid_scan",
+        "device_id": device,
+        "asset_id": asset,
+        "seq": seq,
+        "ts": TS,
+        "lot_id": f"lot-{seq}",
+        "product_id": "p1",
+        "units": 5.0,
+        "direction": "in",
+        "site_id": "plant-1",
+    }
+
+
+def gateway(readings: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"v": 1, "gateway_id": "gw-1", "readings": readings, **extra}
+
+
+def ack(command_id: str = "c1", status: str = "done", asset: str = "m1") -> dict[str, Any]:
+    return {"v": 1, "command_id": command_id, "asset_id": asset, "ts": TS, "status": status}
+
+
+def encode(obj: object) -> bytes:
+    return json.dumps(obj).encode()

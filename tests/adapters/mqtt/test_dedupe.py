@@ -1,0 +1,37 @@
+"""The ingest's bounded duplicate window."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.mqtt.dedupe import SeenWindow
+from supplysync.readings import READING_ADAPTER, Reading
+from tests.adapters.mqtt.payloads import reading
+
+
+def r(device: str, seq: int) -> Reading:
+    return READING_ADAPTER.validate_python(reading(seq, device=device))
+
+
+def keys(readings: list[Reading]) -> list[tuple[str, int]]:
+    return [(x.device_id, x.seq) for x in readings]
+
+
+def test_a_key_is_admitted_once() -> None:
+    seen = SeenWindow(capacity=10)
+    assert keys(seen.fresh([r("d1", 1), r("d1", 1), r("d2", 1)])) == [("d1", 1), ("d2", 1)]
+    assert seen.fresh([r("d1", 1), r("d2", 1)]) == []  # a redelivered message
+    assert keys(seen.fresh([r("d2", 1), r("d2", 2)])) == [("d2", 2)]  # overlapping
+
+
+def test_the_oldest_key_is_forgotten_beyond_capacity() -> None:
+    seen = SeenWindow(capacity=2)
+    seen.fresh([r("d1", 1), r("d1", 2), r("d1", 3)])
+    assert len(seen) == 2
+    assert keys(seen.fresh([r("d1", 1)])) == [("d1", 1)]  # forgotten: store and agents dedupe
+    assert seen.fresh([r("d1", 1)]) == []
+
+
+def test_capacity_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="capacity >= 1"):
+        SeenWindow(capacity=0)

@@ -1,0 +1,94 @@
+"""Commands out and their answers back, through a real broker and store."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import aiomqtt
+
+from adapters.mqtt.dispatch import FINAL, CommandDispatcher
+from adapters.mqtt.ingest import MqttIngest
+from adapters.mqtt.sink import StoreSink
+from adapters.mqtt.topics import Topic
+from adapters.mqtt.tracking import CommandTracker, Outcome
+from adapters.store import open_store
+from supplysync.clock import VirtualClock
+from supplysync.commands import Command, CommandAck
+from tests.adapters.mqtt.test_tracking import T0, command
+from tests.brokers import PrivateBroker
+
+CMD = Topic("depot-1", "vehicle", "v1", "cmd")
+
+
+async def device(port: int, subscribed: asyncio.Event) -> Command:
+    """A vehicle that answers its first command with `received`, then `done`."""
+    async with aiomqtt.Client("127.0.0.1", port, identifier="v1") as client:
+        await client.subscribe(str(CMD), qos=1)
+        subscribed.set()
+        async for message in client.messages:
+            assert isinstance(message.payload, bytes)
+            got = Command.model_validate_json(message.payload)
+            for status in ("received", "done"):
+                answer = CommandAck(command_id=got.command_id, asset_id="v1", ts=T0, status=status)
+                await client.publish(str(CMD.on("ack")), answer.model_dump_json(), qos=1)
+            return got
+    raise AssertionError("no command arrived")
+
+
+def test_a_command_is_recorded_published_and_tracked_to_done(
+    broker: PrivateBroker, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path}/events.db"
+    clock = VirtualClock(T0)
+
+    async def run() -> tuple[Command, Outcome]:
+        async with (
+            # a lambda: `dispatcher` is bound only on the next line
+            StoreSink(url=url, on_ack=lambda a: dispatcher.acknowledge(a)) as sink,  # noqa: PLW0108
+            CommandDispatcher(journal=sink, broker=broker.url, clock=clock) as dispatcher,
+            MqttIngest(broker=broker.url, sink=sink, clock=clock) as ingest,
+        ):
+            await ingest.wait_connected()
+            subscribed = asyncio.Event()
+            vehicle = asyncio.create_task(device(broker.port, subscribed))
+            await subscribed.wait()
+            sent = await dispatcher.send(command(), to=CMD)
+            assert sent.outcome is Outcome.PENDING
+            received = await vehicle
+            status = await dispatcher.settled("c1", outcomes=FINAL)
+            return received, status.outcome
+
+    received, outcome = asyncio.run(run())
+    assert received == command()
+    assert outcome is Outcome.DONE
+    with open_store(url) as store:
+        assert store.commands("p1") == [command()]
+        assert sorted(a.status for a in store.acks("c1")) == ["done", "received"]
+
+
+def test_an_unanswered_command_times_out_on_the_injected_clock(
+    broker: PrivateBroker, tmp_path: Path
+) -> None:
+    clock = VirtualClock(T0)
+
+    async def run() -> Outcome:
+        async with (
+            StoreSink(url=f"sqlite:///{tmp_path}/events.db") as sink,
+            CommandDispatcher(
+                journal=sink,
+                broker=broker.url,
+                clock=clock,
+                tracker=CommandTracker(timeout=timedelta(seconds=30)),
+                tick_s=0.01,
+            ) as dispatcher,
+        ):
+            await dispatcher.send(command(), to=CMD)
+            waiting = asyncio.create_task(dispatcher.settled("c1"))
+            await asyncio.sleep(0.05)  # several ticks at T0: nothing may expire yet
+            assert not waiting.done()
+            clock.advance(timedelta(seconds=30))
+            return (await asyncio.wait_for(waiting, 5)).outcome
+
+    assert asyncio.run(run()) is Outcome.TIMED_OUT
