@@ -2,8 +2,10 @@
 
 It hears every alert, order and proof of delivery; a trigger policy decides
 when to replan (significant alerts, debounced; a periodic tick; an operator's
-request). A replan asks every agent for its offer, freezes them into a
-snapshot, calls the policy's planner, and lets each agent review its part.
+request, `request`). A replan asks every agent for its offer, freezes them
+into a snapshot, passes it through `shape_snapshot` (live mode applies the
+operators' overrides there), calls the policy's planner, and lets each agent
+review its part.
 An asset that rejects has its offer withdrawn and the plan is made once more;
 then the accepted commands are committed to the agents and returned for
 dispatch. Plain Python: `cluster/actors.py` runs it as a Ray actor.
@@ -12,7 +14,7 @@ dispatch. Plain Python: `cluster/actors.py` runs it as a Ray actor.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +22,7 @@ from cluster.directory import Directory
 from cluster.policies import Policy
 from optimizer import commands_for, diff_plans
 from optimizer.demand import OrderBook
+from optimizer.trigger import OperatorRequest as Request
 from optimizer.trigger import TriggerState, decide
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.events import Alert
@@ -36,15 +39,24 @@ from supplysync.plan import Plan, PlanStatus
 from supplysync.planning import PlanningWindow, period_floor
 from supplysync.scenario import PlanningSettings
 
+ShapeSnapshot = Callable[[NetworkSnapshot], NetworkSnapshot]
+"""Edits the agents' snapshot before it is planned (operator overrides)."""
+
 
 @dataclass(frozen=True)
 class Dispatch:
-    """The outcome of one replan: the plan, what agents said, what goes out."""
+    """The outcome of one replan: the plan, what agents said, what goes out.
+
+    `snapshot` is what the agents offered, before `shape_snapshot` and any
+    withdrawal: the raw material a what-if starts from, to which the
+    overrides in force can be applied again (`cluster.overrides`).
+    """
 
     plan: Plan
     commands: list[Command]
     responses: list[AssignmentResponse]
     latency_s: float
+    snapshot: NetworkSnapshot | None = None
 
 
 @dataclass
@@ -67,6 +79,12 @@ class Coordinator:
         policy: which planner, and whether it replans at all.
         origin: start of the run; periods and ticks are counted from it.
         run_end: end of the run; the static policy plans up to it.
+        shape_snapshot: applied to every snapshot before it is planned;
+            identity by default.
+        plan_prefix: plan ids are `{plan_prefix}-0001`, ...; the policy's
+            name by default. A live system restarted on the same store needs
+            a new prefix, or its plans and commands would reuse ids the
+            store and the devices have already seen (both dedupe by id).
     """
 
     def __init__(
@@ -78,6 +96,8 @@ class Coordinator:
         policy: Policy,
         origin: datetime,
         run_end: datetime,
+        shape_snapshot: ShapeSnapshot | None = None,
+        plan_prefix: str | None = None,
     ) -> None:
         self._network = network
         self._planning = planning
@@ -86,9 +106,11 @@ class Coordinator:
         self._planner = policy.make_planner()
         self._origin = origin
         self._run_end = run_end
+        self._shape = shape_snapshot
+        self._prefix = plan_prefix or policy.name
         self._orders = OrderBook(network)
         self._trigger = TriggerState.starting(origin)
-        self._pending: list[Alert] = []
+        self._pending: list[Alert | Request] = []
         self._plans: list[Plan] = []
         self._routes: dict[str, list[tuple[datetime, list[str]]]] = {}
         self.stats = CoordinatorStats()
@@ -117,6 +139,11 @@ class Coordinator:
             kinds = self._policy.trigger_kinds
             self._pending.extend(a for a in alerts if kinds is None or a.kind in kinds)
 
+    def request(self, request_id: str, now: datetime) -> None:
+        """An operator asks for a replan: the next `step` makes one, caused by `request_id`."""
+        if self._policy.replans:
+            self._pending.append(Request(request_id, now))
+
     def step(self, now: datetime) -> Dispatch | None:
         """Replan if the trigger policy says so (its first tick is at the origin)."""
         if self._plans and not self._policy.replans:
@@ -129,11 +156,12 @@ class Coordinator:
         """Make, review and commit a plan now."""
         started = time.perf_counter()
         window = self._window(now)
-        snapshot = self._snapshot(window, now)
-        plan_id = f"{self._policy.name}-{len(self._plans) + 1:04d}"
+        offered = self._snapshot(window, now)
+        snapshot = offered if self._shape is None else self._shape(offered)
+        plan_id = f"{self._prefix}-{len(self._plans) + 1:04d}"
         plan = self._planner(snapshot, self._planning, plan_id, causes, self.current_plan)
         if plan.status is PlanStatus.STALE:
-            return self._keep(plan, started)
+            return self._keep(plan, started, offered)
         commands = commands_for(plan, self._network, now)
         responses = self._directory.review(commands)
         rejected = {r.asset_id for r in responses if not r.accepted}
@@ -154,16 +182,16 @@ class Coordinator:
         latency = time.perf_counter() - started
         self.stats.replans += 1
         self.stats.latencies_s.append(latency)
-        return Dispatch(plan, commands, responses, latency)
+        return Dispatch(plan, commands, responses, latency, offered)
 
-    def _keep(self, stale: Plan, started: float) -> Dispatch:
+    def _keep(self, stale: Plan, started: float, offered: NetworkSnapshot) -> Dispatch:
         """No new plan in time: the agents keep the commands they hold; nothing is sent."""
         stale = stale.model_copy(update={"diff": diff_plans(self.current_plan, stale)})
         self._plans.append(stale)
         latency = time.perf_counter() - started
         self.stats.replans += 1
         self.stats.latencies_s.append(latency)
-        return Dispatch(stale, [], [], latency)
+        return Dispatch(stale, [], [], latency, offered)
 
     def _window(self, now: datetime) -> PlanningWindow:
         hours = self._planning.period_hours

@@ -265,18 +265,20 @@ class InlineDirectory(AgentDirectory):
         factory: AgentFactory | None = None,
         store_url: str | None = None,
     ) -> Self:
-        """Agents in this process; `settings` is accepted for symmetry and ignored.
+        """Agents in this process; of `settings` only `snapshot_every` is read.
 
-        Raises:
-            ValueError: a `store_url`: the in-process pool
-                (`cluster.pool.LocalHostPool`) does not take a `Recovery` yet.
+        With `store_url` the host rebuilds its agents from that event store
+        when it starts and snapshots them, as Ray hosts do.
         """
-        if store_url is not None:
-            raise ValueError("an inline directory keeps no snapshots; use AgentDirectory.start")
+        recovery = (
+            None
+            if store_url is None
+            else Recovery(store_url, snapshot_every=(settings or RuntimeSettings()).snapshot_every)
+        )
         return cls(
             network,
             arrange=lambda ids: [list(ids)],
-            spawn=LocalHostPool,
+            spawn=partial(LocalHostPool, recovery=recovery),
             agent_settings=agent_settings,
             factory=factory,
             placement="inline",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from cluster.agent_host import AgentFactory, AgentHost
 from cluster.errors import HostCallError
+from cluster.recovery import Recovery
 from supplysync.network import Network
 
 if TYPE_CHECKING:
@@ -50,7 +51,11 @@ PoolFactory = Callable[
 
 
 class LocalHostPool:
-    """Hosts as plain objects in this process: no serialisation, no Ray."""
+    """Hosts as plain objects in this process: no serialisation, no Ray.
+
+    With a `recovery`, its hosts rebuild their agents from the event store
+    and snapshot them, as Ray hosts do (a restarted live process recovers).
+    """
 
     def __init__(
         self,
@@ -58,8 +63,10 @@ class LocalHostPool:
         layout: Sequence[Sequence[str]],
         agent_settings: AgentSettings | None = None,
         factory: AgentFactory | None = None,
+        *,
+        recovery: Recovery | None = None,
     ) -> None:
-        self._hosts = [AgentHost(network, ids, agent_settings, factory) for ids in layout]
+        self._hosts = [AgentHost(network, ids, agent_settings, factory, recovery) for ids in layout]
 
     def __len__(self) -> int:
         return len(self._hosts)

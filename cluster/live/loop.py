@@ -1,0 +1,320 @@
+"""The live loop: devices in over MQTT, plans out as commands, on the wall clock.
+
+    async with ...:
+        loop = LiveLoop(network=..., planning=..., directory=..., store_url=..., brokers=...)
+        await loop.run(stop)           # until `stop` is set
+
+One asyncio program, research mode's shape (`cluster.research.run_policy`)
+with the simulator replaced by the broker and the virtual clock by the wall:
+
+- `MqttIngest` receives, `StoreSink` records every batch durably, then hands
+  its readings to the agents (`Directory.ingest`, on the `agents` thread);
+  their alerts are recorded too before the MQTT messages are acknowledged,
+  and queue up for the coordinator. Acks go to the `CommandDispatcher`.
+- Every turn (`LiveSettings.turn_s`): new operator requests are read from the
+  store (each asks for a replan; `set`/`clear` change the overrides every
+  snapshot passes through, `cluster.overrides.apply_overrides`), the agents
+  get their time tick when it is due, and the coordinator takes the queued
+  alerts and decides, on the `planner` thread, whether to replan.
+- A `Dispatch` is recorded (the offered `NetworkSnapshot` and the plan, in
+  one transaction) and its commands published by the dispatcher, which
+  records each before sending it and tracks it until its ack or timeout.
+
+Threads: Ray calls and the MILP are synchronous; run on the event loop they
+would stall receiving and acknowledging. Ingest and planning get a thread
+each, so a replan of seconds does not hold readings up; the directory they
+share runs one call at a time (`serial.SerialDirectory`).
+
+Failures: a host that dies mid-call is restarted by Ray and replays the
+store, which already holds the readings of the failed call, so the loop
+logs it and goes on; a replan that fails that way is asked for again next
+turn. The store or the broker refusing for good ends `run` with the error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, TypeVar
+
+from adapters.mqtt.dispatch import CommandDispatcher
+from adapters.mqtt.errors import BrokerError
+from adapters.mqtt.ingest import ChannelQos, MqttIngest
+from adapters.mqtt.sink import StoreSink
+from adapters.mqtt.topics import topic_of
+from adapters.mqtt.tracking import CommandTracker, Outcome
+from cluster.coordinator import Coordinator, Dispatch
+from cluster.directory import Directory
+from cluster.errors import ClusterError
+from cluster.live.inbox import RequestInbox
+from cluster.live.reader import StoreReader
+from cluster.live.serial import SerialDirectory
+from cluster.live.settings import Brokers, LiveSettings
+from cluster.overrides import apply_overrides
+from cluster.policies import POLICIES
+from supplysync.clock import Clock, WallClock
+from supplysync.commands import CommandAck
+from supplysync.events import Alert
+from supplysync.network import Network
+from supplysync.offers import NetworkSnapshot
+from supplysync.readings import Reading
+from supplysync.scenario import PlanningSettings
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+RETRY_CAUSE: Final = "retry-after-host-failure"
+"""The cause of a replan asked for again because the last one met a dead host."""
+
+_BEGINNING: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class LiveStats:
+    """Counters since start, for the exit summary and tests."""
+
+    readings: int = 0
+    alerts: int = 0
+    plans: int = 0
+    commands: int = 0
+    unsent: int = 0
+    acks: int = 0
+    requests: int = 0
+    host_failures: int = 0
+
+
+class LiveLoop:
+    """The whole system live, for one network, until told to stop.
+
+    Args:
+        network: the assets the agents and the planner know.
+        planning: horizon, tick, debounce and solver settings.
+        directory: the agents, already started; with a store URL so hosts
+            rebuild from the store this loop writes (the caller closes it).
+        store_url: the event store everything is recorded in.
+        brokers: how the ingest and the dispatcher log in.
+        settings: pacing of the loop.
+        qos: subscription QoS per channel.
+        clock: the wall clock, or a test's.
+    """
+
+    def __init__(
+        self,
+        *,
+        network: Network,
+        planning: PlanningSettings,
+        directory: Directory,
+        store_url: str,
+        brokers: Brokers | None = None,
+        settings: LiveSettings | None = None,
+        qos: ChannelQos | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._network = network
+        self._planning = planning
+        self._directory = SerialDirectory(directory)
+        self._store_url = store_url
+        self._brokers = brokers or Brokers()
+        self._settings = settings or LiveSettings()
+        self._qos = qos
+        self._clock = clock or WallClock()
+        self._inbox = RequestInbox()
+        self._alerts: list[Alert] = []
+        self._ready = asyncio.Event()
+        self._agents: ThreadPoolExecutor | None = None
+        self._sink: StoreSink | None = None
+        self._dispatcher: CommandDispatcher | None = None
+        self._sent: list[str] = []
+        self.stats = LiveStats()
+
+    async def wait_ready(self) -> None:
+        """Return once the store is open and the ingest connected and subscribed."""
+        await self._ready.wait()
+
+    async def agent_states(self) -> dict[str, dict[str, Any]]:
+        """Every agent's state now, read between two ingest batches."""
+        return await self._on_agents(self._directory.states)
+
+    def outcomes(self) -> dict[str, Outcome]:
+        """Where every command this loop sent stands, by command id."""
+        if self._dispatcher is None:
+            return {}
+        tracked = {c: self._dispatcher.status(c) for c in self._sent}
+        return {c: s.outcome for c, s in tracked.items() if s is not None}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set; a turn under way (a replan, its dispatch) finishes first.
+
+        On the way out the ingest stops receiving (messages received but not
+        yet recorded stay unacknowledged, so the broker delivers them again
+        to the next run), the dispatcher disconnects and the store closes.
+        """
+        origin = self._clock.now()
+        coordinator = Coordinator(
+            network=self._network,
+            planning=self._planning,
+            directory=self._directory,
+            policy=POLICIES["milp"],
+            origin=origin,
+            run_end=origin + timedelta(hours=self._planning.period_hours),
+            shape_snapshot=self._shape,
+            plan_prefix=f"live-{origin:%Y%m%dT%H%M%S}",
+        )
+        brokers, settings = self._brokers, self._settings
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="agents") as agents,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner") as planner,
+        ):
+            self._agents = agents
+            async with (
+                StoreReader(url=self._store_url) as reader,
+                StoreSink(
+                    url=self._store_url, on_readings=self._ingest, on_ack=self._acknowledged
+                ) as sink,
+                CommandDispatcher(
+                    journal=sink,
+                    broker=brokers.dispatch,
+                    tracker=CommandTracker(timeout=settings.ack_timeout),
+                    clock=self._clock,
+                ) as dispatcher,
+            ):
+                self._sink, self._dispatcher = sink, dispatcher
+                earlier = await reader.requests(_BEGINNING, origin + settings.request_lookback)
+                self._inbox.take(earlier)
+                async with MqttIngest(
+                    sink=sink, broker=brokers.ingest, qos=self._qos, clock=self._clock
+                ) as ingest:
+                    connected = asyncio.create_task(ingest.wait_connected(), name="live.connected")
+                    connected.add_done_callback(self._connected)
+                    try:
+                        await self._turns(stop, coordinator, reader, planner)
+                    finally:
+                        connected.cancel()
+
+    async def _turns(
+        self,
+        stop: asyncio.Event,
+        coordinator: Coordinator,
+        reader: StoreReader,
+        planner: ThreadPoolExecutor,
+    ) -> None:
+        settings = self._settings
+        read_until = self._clock.now()
+        next_tick = read_until + timedelta(seconds=settings.agent_tick_s)
+        retry = False
+        while not stop.is_set():
+            now = self._clock.now()
+            fresh = self._inbox.take(
+                await reader.requests(
+                    read_until - settings.request_lookback, now + settings.request_lookback
+                )
+            )
+            read_until = now
+            self.stats.requests += len(fresh)
+            if now >= next_tick:
+                await self._tick(now)
+                next_tick = now + timedelta(seconds=settings.agent_tick_s)
+            causes = [r.request_id for r in fresh] + ([RETRY_CAUSE] if retry else [])
+            alerts, self._alerts = self._alerts, []
+            try:
+                dispatch = await _on(planner, _plan_turn, coordinator, alerts, causes, now)
+            except ClusterError as exc:
+                log.warning("replan failed (asked again next turn): %s", exc)
+                self.stats.host_failures += 1
+                retry = True
+            else:
+                retry = False
+                if dispatch is not None:
+                    await self._dispatch(dispatch)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), settings.turn_s)
+
+    def _connected(self, waiting: asyncio.Task[None]) -> None:
+        if not waiting.cancelled():
+            self._ready.set()
+
+    def _shape(self, snapshot: NetworkSnapshot) -> NetworkSnapshot:
+        return apply_overrides(snapshot, self._inbox.overrides)
+
+    async def _ingest(self, readings: Sequence[Reading]) -> None:
+        """The sink's hand-off: readings already recorded go to the agents."""
+        try:
+            alerts = await self._on_agents(self._directory.ingest, readings, self._clock.now())
+        except ClusterError as exc:
+            # Stored already: the host Ray restarts replays them from the store.
+            log.warning("%d readings not taken by the agents now: %s", len(readings), exc)
+            self.stats.host_failures += 1
+            return
+        self.stats.readings += len(readings)
+        await self._raised(alerts)
+
+    async def _tick(self, now: datetime) -> None:
+        try:
+            alerts = await self._on_agents(self._directory.tick, now)
+        except ClusterError as exc:
+            log.warning("agent tick skipped: %s", exc)
+            self.stats.host_failures += 1
+            return
+        await self._raised(alerts)
+
+    async def _raised(self, alerts: list[Alert]) -> None:
+        """Record alerts, then queue them for the coordinator's next turn."""
+        if alerts and self._sink is not None:
+            await self._sink.append(alerts)
+            self.stats.alerts += len(alerts)
+            self._alerts.extend(alerts)
+
+    def _acknowledged(self, ack: CommandAck) -> None:
+        self.stats.acks += 1
+        if self._dispatcher is not None:
+            self._dispatcher.acknowledge(ack)
+
+    async def _dispatch(self, dispatch: Dispatch) -> None:
+        """Record the plan with the snapshot it came from, then send its commands."""
+        sink, dispatcher = self._sink, self._dispatcher
+        assert sink is not None and dispatcher is not None  # set before the first turn
+        snapshot = [] if dispatch.snapshot is None else [dispatch.snapshot]
+        await sink.append([*snapshot, dispatch.plan])
+        self.stats.plans += 1
+        log.info(
+            "plan %s (%s, %d commands, %.2fs) caused by %s",
+            dispatch.plan.plan_id,
+            dispatch.plan.status,
+            len(dispatch.commands),
+            dispatch.latency_s,
+            ", ".join(dispatch.plan.causes) or "the tick",
+        )
+        for command in dispatch.commands:
+            try:
+                await dispatcher.send(command, to=topic_of(self._network, command.asset_id, "cmd"))
+            except BrokerError as exc:
+                # Recorded and tracked: it times out unless the device answers after all.
+                log.warning("command %s not published: %s", command.command_id, exc)
+                self.stats.unsent += 1
+            self._sent.append(command.command_id)
+            self.stats.commands += 1
+
+    async def _on_agents(self, fn: Callable[..., R], *args: object) -> R:
+        if self._agents is None:
+            raise RuntimeError("the live loop is not running")
+        return await _on(self._agents, fn, *args)
+
+
+async def _on(thread: ThreadPoolExecutor, fn: Callable[..., R], *args: object) -> R:
+    return await asyncio.get_running_loop().run_in_executor(thread, fn, *args)
+
+
+def _plan_turn(
+    coordinator: Coordinator, alerts: list[Alert], causes: list[str], now: datetime
+) -> Dispatch | None:
+    """One turn of the coordinator, on the planner thread that alone touches it."""
+    coordinator.observe(alerts, [], [], now)
+    for cause in causes:
+        coordinator.request(cause, now)
+    return coordinator.step(now)

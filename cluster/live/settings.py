@@ -1,0 +1,101 @@
+"""How the live loop paces itself and where it connects, each value checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from adapters.devices.broker_config import DISPATCH_USER, INGEST_USER
+from adapters.devices.credentials import Credentials
+from adapters.mqtt.broker import DEFAULT_BROKER, BrokerAddress
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    """Tunables of `LiveLoop`.
+
+    Attributes:
+        turn_s: how often the loop reads new operator requests and asks the
+            coordinator whether to replan. A replan itself is triggered by
+            the scenario's planning settings (debounce, tick); this only
+            bounds how late a due one starts.
+        agent_tick_s: how often every agent runs its time-driven checks
+            (a silent sensor, a door left open).
+        ack_timeout_s: how long a dispatched command may go unanswered
+            before it counts as timed out.
+        request_lookback_s: operator requests are read back this far behind
+            the last read, so one the API stamped just before it was
+            committed is still seen (ids make reading it twice harmless).
+    """
+
+    turn_s: float = 1.0
+    agent_tick_s: float = 60.0
+    ack_timeout_s: float = 30.0
+    request_lookback_s: float = 300.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.turn_s <= 60:
+            raise ValueError(f"Expected 0 < turn_s <= 60, got {self.turn_s}.")
+        if not 0 < self.agent_tick_s <= 86_400:
+            raise ValueError(f"Expected 0 < agent_tick_s <= 86400, got {self.agent_tick_s}.")
+        if not 0 < self.ack_timeout_s <= 86_400:
+            raise ValueError(f"Expected 0 < ack_timeout_s <= 86400, got {self.ack_timeout_s}.")
+        if not 0 <= self.request_lookback_s <= 86_400:
+            raise ValueError(
+                f"Expected 0 <= request_lookback_s <= 86400, got {self.request_lookback_s}."
+            )
+
+    @property
+    def ack_timeout(self) -> timedelta:
+        return timedelta(seconds=self.ack_timeout_s)
+
+    @property
+    def request_lookback(self) -> timedelta:
+        return timedelta(seconds=self.request_lookback_s)
+
+
+@dataclass(frozen=True)
+class Brokers:
+    """The broker as the ingest and the dispatcher each log in to it.
+
+    Two URLs because the project's ACL gives them different rights under
+    different user names (`supplysync-ingest` reads what devices say,
+    `supplysync-dispatch` writes their commands); without passwords both
+    are the same `mqtt://host:port`.
+    """
+
+    ingest: str = DEFAULT_BROKER
+    dispatch: str = DEFAULT_BROKER
+
+    def __post_init__(self) -> None:
+        BrokerAddress.parse(self.ingest)
+        BrokerAddress.parse(self.dispatch)
+
+    @classmethod
+    def same(cls, url: str) -> Brokers:
+        """Both clients on `url` (a broker without per-user ACL)."""
+        return cls(ingest=url, dispatch=url)
+
+    @classmethod
+    def logged_in(cls, url: str, credentials: Credentials) -> Brokers:
+        """`url` with the ingest's and the dispatcher's user names and secrets.
+
+        Raises:
+            CredentialsError: `credentials` lack one of the two system users.
+            ValueError: a secret needs quoting in a URL, which
+                `BrokerAddress.parse` would not undo (`broker-config`
+                makes URL-safe ones).
+        """
+        return cls(
+            ingest=_with_user(url, INGEST_USER, credentials.secret(INGEST_USER)),
+            dispatch=_with_user(url, DISPATCH_USER, credentials.secret(DISPATCH_USER)),
+        )
+
+
+def _with_user(url: str, user: str, secret: str) -> str:
+    if quote(secret, safe="") != secret:
+        raise ValueError(f"the secret of MQTT user {user!r} has characters a URL cannot carry")
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:{secret}@{host}"))

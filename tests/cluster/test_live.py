@@ -1,0 +1,150 @@
+"""The live loop against a private Mosquitto and each store backend, agents in-process.
+
+Payloads are published by hand with `mosquitto_pub`; operator requests are
+written to the store as the API writes them. Ray is not the point here
+(tests/cluster/test_live_ray.py kills a host), nor the device fleet and the
+ACL (tests/e2e/test_live.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from adapters.mqtt.topics import topic_of
+from adapters.store import EventStore, open_store
+from cluster.directory import InlineDirectory
+from cluster.live import Brokers, LiveLoop, LiveSettings
+from supplysync.control import MachineOut, OperatorRequest
+from supplysync.events import AlertKind
+from supplysync.plan import Plan
+from supplysync.readings import StockLevelReading
+from supplysync.scenario import Scenario
+from tests.brokers import PrivateBroker
+from tests.cluster.live_harness import eventually, mosquitto_pub, running
+
+FAST = LiveSettings(turn_s=0.1, agent_tick_s=3600)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+LATER = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[PrivateBroker]:
+    workdir = tmp_path / "broker"
+    workdir.mkdir()
+    with PrivateBroker(workdir) as private:
+        yield private
+
+
+def live_loop(scenario: Scenario, store_url: str, broker: PrivateBroker) -> LiveLoop:
+    directory = InlineDirectory.start(scenario.network, store_url=store_url)
+    return LiveLoop(
+        network=scenario.network,
+        planning=scenario.planning,
+        directory=directory,
+        store_url=store_url,
+        brokers=Brokers.same(broker.url),
+        settings=FAST,
+    )
+
+
+def shelf(asset_id: str, seq: int, units: float) -> bytes:
+    reading = StockLevelReading(
+        device_id=f"{asset_id}-shelf",
+        asset_id=asset_id,
+        seq=seq,
+        ts=datetime.now(UTC),
+        product_id="PUMP",
+        units=units,
+    )
+    return reading.model_dump_json().encode()
+
+
+def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letters(
+    demo_scenario: Scenario, store_url: str, broker: PrivateBroker
+) -> None:
+    network = demo_scenario.network
+    topic = str(topic_of(network, "W-DUI", "telemetry"))
+    broken = b'{"kind": "stock_level", "device_id": "W-DUI-shelf", "units": -3}'
+
+    async def run() -> tuple[dict[str, object], int]:
+        loop = live_loop(demo_scenario, store_url, broker)
+        async with running(loop):
+            await mosquitto_pub(broker.port, topic, shelf("W-DUI", 0, 42))
+            await mosquitto_pub(broker.port, topic, broken)
+            await mosquitto_pub(broker.port, topic, shelf("W-DUI", 1, 7))
+            readings = await eventually(
+                store_url, lambda s: len(s.readings("W-DUI", EPOCH, LATER)) == 2
+            )
+            assert readings
+            states = await loop.agent_states()
+            return states["W-DUI"], loop.stats.readings
+
+    state, ingested = asyncio.run(run())
+    assert state["stock"]["PUMP"] == 7.0  # type: ignore[index]
+    assert ingested == 2
+    with open_store(store_url) as store:
+        assert [r.seq for r in store.readings("W-DUI", EPOCH, LATER)] == [0, 1]
+        [letter] = store.dead_letters(EPOCH, LATER)
+        below = [a for a in store.alerts(EPOCH, LATER) if a.kind is AlertKind.BELOW_REORDER_POINT]
+    assert (letter.topic, letter.raw, letter.asset_id) == (topic, broken, "W-DUI")
+    assert "units" in letter.reason and "greater than or equal to 0" in letter.reason
+    assert [a.asset_id for a in below] == ["W-DUI"]  # 42 on hand, the alert recorded once
+
+
+def production_of(plan: Plan) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for run in plan.production:
+        out[run.machine_id] = out.get(run.machine_id, 0.0) + run.quantity
+    return out
+
+
+def caused_by(request_id: str) -> Callable[[EventStore], Plan | None]:
+    def look(store: EventStore) -> Plan | None:
+        return next((p for p in store.plans() if request_id in p.causes), None)
+
+    return look
+
+
+def test_operator_requests_replan_and_a_machine_out_gets_no_production(
+    demo_scenario: Scenario, store_url: str, broker: PrivateBroker
+) -> None:
+    def request(request_id: str, **fields: object) -> None:
+        with open_store(store_url) as store:
+            store.append(
+                [OperatorRequest(request_id=request_id, by="ops", at=datetime.now(UTC), **fields)]
+            )
+
+    async def run() -> tuple[Plan, Plan, Plan, int]:
+        loop = live_loop(demo_scenario, store_url, broker)
+        async with running(loop):
+            [first] = await eventually(store_url, lambda s: s.plans())
+            await asyncio.to_thread(request, "r-replan", action="replan")
+            asked = await eventually(store_url, caused_by("r-replan"))
+            busiest = max(production_of(asked).items(), key=lambda kv: kv[1])[0]
+            out = MachineOut(machine_id=busiest)
+            await asyncio.to_thread(request, "r-out", action="set", override=out)
+            without = await eventually(store_url, caused_by("r-out"))
+        return first, asked, without, loop.stats.commands  # stopped: every send is done
+
+    first, asked, without, commands = asyncio.run(run())
+    busiest = max(production_of(asked).items(), key=lambda kv: kv[1])[0]
+    assert production_of(asked)[busiest] > 0
+    assert busiest not in production_of(without)
+    assert sum(production_of(without).values()) > 0  # the others took over
+    assert first.causes == []  # the tick at start
+    n_assets = len(demo_scenario.network.asset_kinds())
+    with open_store(store_url) as store:
+        assert [p.plan_id for p in store.plans()] == [first.plan_id, asked.plan_id, without.plan_id]
+        for plan in (first, asked, without):
+            assert len(store.commands(plan.plan_id)) == n_assets
+        # The snapshot kept is what the agents offered: overrides are applied on top.
+        latest = store.latest_network()
+    assert commands == 3 * n_assets
+    assert latest is not None and latest.taken_at >= asked.created_at - timedelta(seconds=1)
+    offered = {m.machine_id: m for m in latest.machines}
+    assert sum(offered[busiest].capacity_hours) > 0

@@ -1,0 +1,104 @@
+"""An agent host killed while the live loop runs comes back holding what the store says.
+
+Ray restarts the host; it rebuilds its agents from the store the loop wrote
+(snapshot plus replay) and the loop goes on. Its agents then equal agents
+rebuilt from the store by a fresh process (`InlineDirectory` with the same
+store): the state is a replay of the log, whatever the kill interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import aiomqtt
+import pytest
+import ray
+
+from adapters.mqtt.topics import topic_of
+from cluster.directory import AgentDirectory, InlineDirectory
+from cluster.live import Brokers, LiveLoop, LiveSettings
+from supplysync.network import Network
+from supplysync.readings import GatewayMessage, Reading
+from supplysync.scenario import Scenario
+from supplysync.settings import RuntimeSettings
+from tests.brokers import PrivateBroker
+from tests.cluster.live_harness import eventually, running
+from tests.cluster.sample_readings import demo_readings
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+LATER = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[PrivateBroker]:
+    workdir = tmp_path / "broker"
+    workdir.mkdir()
+    with PrivateBroker(workdir) as private:
+        yield private
+
+
+async def publish(port: int, network: Network, readings: list[Reading]) -> None:
+    """One gateway message per asset and 15-minute step, as device gateways upload."""
+    async with aiomqtt.Client("127.0.0.1", port, identifier="test-gateways") as client:
+        by_asset = sorted(readings, key=lambda r: (r.asset_id, r.ts))
+        for (asset, _ts), batch in groupby(by_asset, key=lambda r: (r.asset_id, r.ts)):
+            message = GatewayMessage(gateway_id=f"gw-{asset}", readings=list(batch))
+            topic = str(topic_of(network, asset, "telemetry"))
+            await client.publish(topic, message.model_dump_json(), qos=1)
+
+
+def stored(store_url: str, network: Network, n: int) -> Any:
+    def look(store: Any) -> bool:
+        return sum(len(store.readings(a, EPOCH, LATER)) for a in network.asset_kinds()) >= n
+
+    return look
+
+
+@pytest.mark.ray
+def test_a_host_killed_mid_run_comes_back_as_the_store_replays_it(
+    ray_session: None, demo_scenario: Scenario, tmp_path: Path, broker: PrivateBroker
+) -> None:
+    network = demo_scenario.network
+    store_url = f"sqlite://{tmp_path}/events.db"
+    settings = RuntimeSettings(placement="sharded", shards=2, snapshot_every=5)
+    directory = AgentDirectory.start(network, settings, store_url=store_url)
+    readings = demo_readings(network, datetime.now(UTC), steps=4)
+    half = len(readings) // 2
+    loop = LiveLoop(
+        network=network,
+        planning=demo_scenario.planning,
+        directory=directory,
+        store_url=store_url,
+        brokers=Brokers.same(broker.url),
+        settings=LiveSettings(turn_s=0.1, agent_tick_s=3600),
+    )
+
+    async def run() -> tuple[dict[str, Any], list[int], list[int]]:
+        async with running(loop):
+            await eventually(store_url, lambda s: s.plans())  # a commitment, too
+            await publish(broker.port, network, readings[:half])
+            await eventually(store_url, stored(store_url, network, half))
+            before = await asyncio.to_thread(directory.pids)
+            ray.kill(directory.pool.handles[0], no_restart=False)  # type: ignore[attr-defined]
+            await publish(broker.port, network, readings[half:])
+            await eventually(store_url, stored(store_url, network, len(readings)))
+            async with asyncio.timeout(20):
+                while loop.stats.readings < len(readings):
+                    await asyncio.sleep(0.1)
+            states = await loop.agent_states()
+            after = await asyncio.to_thread(directory.pids)
+        return states, before, after
+
+    with directory:
+        states, before, after = asyncio.run(run())
+    assert after[0] != before[0] and after[1] == before[1]
+    assert loop.stats.readings == len(readings)
+    with InlineDirectory.start(network, store_url=store_url) as replayed:
+        assert states == replayed.states()
+    machine = network.machines[0].id
+    assert states[machine]["devices"], "the readings reached the agents"
