@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/supplysync demo
 
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -1,0 +1,158 @@
+"""The FastAPI app factory: `create_app(settings, store_url=...)`.
+
+Everything is wired here and nowhere else: the ledger of users, acks and
+refusals beside the event store, the live feed, the what-if pool, the
+middleware (outermost first: refusal audit, rate limit, body limit, so the
+audit sees the refusals of the other two) and one router per resource
+under `/api`, plus `/metrics` and the page at `/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from threading import BoundedSemaphore
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from adapters.store import StoreError
+from api.audit import AuditMiddleware, RefusalLog
+from api.context import Context
+from api.feed import Feed
+from api.ledger import Ledger
+from api.limits import BodyLimitMiddleware, RateLimitMiddleware, TokenBuckets
+from api.routes import (
+    alerts,
+    assets,
+    auth,
+    control,
+    kpis,
+    metrics,
+    page,
+    plans,
+    stream,
+    traceability,
+    users,
+)
+from api.routes.page import STATIC
+from api.routes.users import create_user
+from api.schemas import UserCreate
+from api.security import KeyCache, new_secret
+from api.settings import Settings
+from api.stores import ThreadStores
+from supplysync.clock import Clock, WallClock
+from supplysync.scenario import PlanningSettings, Scenario
+
+log = logging.getLogger(__name__)
+
+AUDIT_FLUSH_S = 1.0
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store_url: str,
+    clock: Clock | None = None,
+    scenario: Scenario | None = None,
+) -> FastAPI:
+    """The operations-center app over the event store at `store_url`.
+
+    Args:
+        settings: API settings (already checked: no default secret outside development).
+        store_url: the event store the live loop writes (`sqlite:///path`, `postgresql://...`).
+        clock: "now" for defaults, token expiry and records; the wall clock by default.
+        scenario: its network is drawn before the first network snapshot, its planning
+            settings drive what-ifs.
+    """
+    clock = clock or WallClock()
+    ledger = Ledger(store_url)
+    lookback = timedelta(hours=settings.state_lookback_h)
+    network = scenario.network if scenario is not None else None
+    context = Context(
+        settings=settings,
+        store_url=store_url,
+        stores=ThreadStores(store_url),
+        clock=clock,
+        ledger=ledger,
+        keys=KeyCache(),
+        refusals=RefusalLog(ledger, clock),
+        feed=Feed(
+            store_url=store_url,
+            run_id=settings.run_id,
+            clock=clock,
+            network=network,
+            lookback=lookback,
+            poll_s=settings.poll_s,
+            asset_poll_s=settings.asset_poll_s,
+        ),
+        network=network,
+        planning=scenario.planning if scenario is not None else PlanningSettings(),
+        whatif_pool=ThreadPoolExecutor(settings.whatif_workers, thread_name_prefix="what-if"),
+        whatif_slots=BoundedSemaphore(settings.whatif_workers),
+    )
+    _ensure_admin(context)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(context.feed.prime)
+        async with asyncio.TaskGroup() as tasks:
+            feed = tasks.create_task(context.feed.run(), name="live-feed")
+            audit = tasks.create_task(_flush_refusals(context), name="audit-flush")
+            try:
+                yield
+            finally:
+                feed.cancel()
+                audit.cancel()
+        context.refusals.flush()
+        context.whatif_pool.shutdown(wait=False, cancel_futures=True)
+        context.stores.close()
+
+    app = FastAPI(
+        title="supplysync operations center",
+        version="1",
+        description="Watch and steer the supply network: assets, alerts, plans, what-ifs.",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    for module in (auth, assets, alerts, plans, control, traceability, kpis, stream, users):
+        app.include_router(module.router, prefix="/api")
+    app.include_router(metrics.router)
+    app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(StoreError)
+    async def store_unavailable(_: Request, exc: StoreError) -> JSONResponse:
+        log.error("event store: %s", exc)
+        return JSONResponse({"detail": "event store unavailable"}, status_code=503)
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RateLimitMiddleware, buckets=TokenBuckets(settings.rate_per_s, settings.rate_burst)
+    )
+    app.add_middleware(AuditMiddleware, log=context.refusals)
+    return app
+
+
+def _ensure_admin(context: Context) -> None:
+    """Create the `admin` user when no admin exists: with the configured key, or a new one."""
+    if context.ledger.has_admin():
+        return
+    configured = context.settings.admin_key
+    secret = configured.get_secret_value() if configured is not None else new_secret()
+    created = create_user(context, UserCreate(name="admin", role="admin"), "start-up", secret)
+    if configured is None:
+        log.warning("created user admin; its API key (shown once): %s", created.api_key)
+
+
+async def _flush_refusals(context: Context) -> None:
+    while True:
+        await asyncio.sleep(AUDIT_FLUSH_S)
+        with contextlib.suppress(StoreError):
+            await asyncio.to_thread(context.refusals.flush)

@@ -1,0 +1,87 @@
+"""Plans: the current one, the history, the diff between any two, and what caused each."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query, status
+from pydantic import BaseModel, ConfigDict
+
+from adapters.store import EventStore
+from api.context import Context
+from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser
+from api.schemas import PlanSummary
+from cluster.whatif import compare
+from supplysync.events import Alert
+from supplysync.plan import Plan, PlanDiff
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+
+PlanId = Annotated[str, Path(min_length=1, max_length=256)]
+
+
+class PlanDetail(BaseModel):
+    """A plan with the stored alerts that caused it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan: Plan
+    causes: list[Alert]
+
+
+def current_plan(store: EventStore, context: Context) -> Plan | None:
+    """The newest plan of the run: the stream's latest, or a newer one it has not seen yet."""
+    run_id = context.settings.run_id
+    known = context.feed.current_plan_id
+    plan = store.plan(known, run_id=run_id) if known is not None else None
+    if plan is None:
+        every = store.plans(run_id=run_id)
+        return every[-1] if every else None
+    newer = store.plans(since=plan.created_at, run_id=run_id)
+    return newer[-1] if newer else plan
+
+
+def _plan(store: EventStore, context: Context, plan_id: str) -> Plan:
+    plan = store.plan(plan_id, run_id=context.settings.run_id)
+    if plan is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no plan {plan_id!r}")
+    return plan
+
+
+@router.get("", response_model=list[PlanSummary])
+def list_plans(
+    _: ViewerUser, context: ContextDep, store: StoreDep, span: RangeDep
+) -> list[PlanSummary]:
+    """Plans created in `[since, until)`, oldest first."""
+    plans = store.plans(since=span.since, run_id=context.settings.run_id)
+    return [PlanSummary.of(p) for p in plans if p.created_at < span.until]
+
+
+@router.get("/current", response_model=PlanDetail)
+def get_current(_: ViewerUser, context: ContextDep, store: StoreDep) -> PlanDetail:
+    """The plan in force and its causes; 404 before the first plan."""
+    plan = current_plan(store, context)
+    if plan is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no plan yet")
+    return PlanDetail(
+        plan=plan, causes=store.causes_of(plan.plan_id, run_id=context.settings.run_id)
+    )
+
+
+@router.get("/diff", response_model=PlanDiff)
+def diff(
+    _: ViewerUser,
+    context: ContextDep,
+    store: StoreDep,
+    base: Annotated[str, Query(alias="from", min_length=1, max_length=256)],
+    target: Annotated[str, Query(alias="to", min_length=1, max_length=256)],
+) -> PlanDiff:
+    """What plan `to` changes relative to plan `from`, where their windows overlap."""
+    return compare(_plan(store, context, base), _plan(store, context, target))
+
+
+@router.get("/{plan_id}", response_model=PlanDetail)
+def get_plan(plan_id: PlanId, _: ViewerUser, context: ContextDep, store: StoreDep) -> PlanDetail:
+    """A plan and the alerts that caused it."""
+    plan = _plan(store, context, plan_id)
+    return PlanDetail(plan=plan, causes=store.causes_of(plan_id, run_id=context.settings.run_id))

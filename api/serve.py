@@ -1,0 +1,35 @@
+"""`supplysync serve`: the operations-center API and page over an event store.
+
+Settings come from `SUPPLYSYNC_API_*` variables (`api.settings.Settings`);
+a missing or placeholder secret outside development stops the server before
+it listens, with exit code 2 like any other bad input of the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from api.app import create_app
+from api.settings import Settings
+from supplysync.scenario import ScenarioError, load_scenario
+
+
+def main(args: argparse.Namespace) -> int:
+    """Serve until interrupted; 2 for bad settings or scenario.
+
+    Args:
+        args: `db` (store URL), `host`, `port`, `scenario` (a path or None).
+    """
+    try:
+        settings = Settings()
+        scenario = load_scenario(args.scenario) if args.scenario else None
+    except (ValidationError, ScenarioError) as exc:
+        print(f"supplysync serve: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(settings, store_url=args.db, scenario=scenario)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
+    return 0

@@ -1,0 +1,1 @@
+"""Tests of the operations-center API (issue 5)."""

@@ -1,0 +1,165 @@
+"""A small, realistic run in an event store: the network snapshot the planner saw, two
+plans (the second caused by an alert, with its diff), alerts, readings that trace a lot
+from a supplier's truck into a warehouse, orders, deliveries and a dead letter.
+
+Everything is stamped around `NOW`, the tests' clock.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from adapters.store import Record
+from optimizer.diff import diff_plans
+from optimizer.milp import plan_milp
+from optimizer.testing import START, Size, generate_network, snapshot_for
+from supplysync.deadletters import DeadLetter
+from supplysync.events import Alert, AlertKind, Severity
+from supplysync.offers import NetworkSnapshot
+from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.plan import Plan
+from supplysync.readings import (
+    LocationReading,
+    RfidScan,
+    ShockReading,
+    StockLevelReading,
+    TemperatureReading,
+)
+from supplysync.scenario import PlanningSettings
+
+NOW = START + timedelta(hours=6)
+SIZE = Size(suppliers=2, machines=3, products=3, warehouses=2, customers=6, vehicles=2)
+SETTINGS = PlanningSettings(time_limit_s=5)
+LOT = "PO-lot-1"
+
+
+def network_snapshot() -> NetworkSnapshot:
+    return snapshot_for(generate_network(SIZE, seed=1), 3)
+
+
+def alert(alert_id: str, asset_id: str, minutes: int, kind: AlertKind = AlertKind.TREND) -> Alert:
+    return Alert(
+        alert_id=alert_id,
+        asset_id=asset_id,
+        asset_kind="machine" if asset_id.startswith("M") else "warehouse",
+        kind=kind,
+        severity=Severity.WARNING,
+        ts=START + timedelta(minutes=minutes),
+        message=f"{kind.value} on {asset_id}",
+    )
+
+
+def plans(snap: NetworkSnapshot) -> list[Plan]:
+    """A first plan, then a replan an hour later caused by alert `a-1`, with its diff."""
+    first = plan_milp(snap, SETTINGS, plan_id="live-0001")
+    first = first.model_copy(update={"diff": diff_plans(None, first)})
+    second = plan_milp(snap, SETTINGS, plan_id="live-0002", causes=["a-1"], previous=first)
+    second = second.model_copy(
+        update={"created_at": START + timedelta(hours=1), "diff": diff_plans(first, second)}
+    )
+    return [first, second]
+
+
+def lot_readings(warehouse: str, supplier: str) -> list[Record]:
+    """Lot `LOT` on the road with a supplier's tracker, then scanned into `warehouse`."""
+    t = START + timedelta(hours=2)
+    trk = f"{supplier}-trk"
+    return [
+        LocationReading(
+            device_id=trk, asset_id=supplier, seq=0, ts=t, lat=48.1, lon=11.5, shipment_id=LOT
+        ),
+        TemperatureReading(
+            device_id=trk, asset_id=supplier, seq=1, ts=t, celsius=4.5, shipment_id=LOT
+        ),
+        ShockReading(
+            device_id=trk,
+            asset_id=supplier,
+            seq=2,
+            ts=t + timedelta(minutes=30),
+            g=3.5,
+            shipment_id=LOT,
+        ),
+        RfidScan(
+            device_id=f"{warehouse}-rfid",
+            asset_id=warehouse,
+            seq=0,
+            ts=t + timedelta(hours=1),
+            lot_id=LOT,
+            product_id="P00",
+            units=40,
+            direction="in",
+            site_id=warehouse,
+        ),
+        TemperatureReading(
+            device_id=f"{warehouse}-env",
+            asset_id=warehouse,
+            seq=0,
+            ts=t + timedelta(hours=2),
+            celsius=6.25,
+        ),
+        StockLevelReading(
+            device_id=f"{warehouse}-shelf",
+            asset_id=warehouse,
+            seq=0,
+            ts=t + timedelta(hours=2),
+            product_id="P00",
+            units=321.0,
+        ),
+    ]
+
+
+def records() -> list[Record]:
+    snap = network_snapshot()
+    net = snap.network
+    warehouse, supplier = net.warehouses[0].id, net.suppliers[0].id
+    vehicle = net.vehicles[0].id
+    depot = net.warehouse(net.vehicles[0].depot_id).location
+    out: list[Record] = [
+        snap,
+        alert("a-1", "M00", 30, AlertKind.PREDICTED_FAILURE),
+        alert("a-2", warehouse, 90, AlertKind.NEAR_CAPACITY),
+        *plans(snap),
+        *lot_readings(warehouse, supplier),
+        LocationReading(
+            device_id=f"{vehicle}-gps",
+            asset_id=vehicle,
+            seq=0,
+            ts=NOW - timedelta(minutes=5),
+            lat=round(depot.lat + 0.05, 4),
+            lon=round(depot.lon + 0.05, 4),
+            speed_kmh=40,
+        ),
+        CustomerOrder(
+            order_id="O-1",
+            customer_id=net.customers[0].id,
+            product_id="P00",
+            quantity=10,
+            due=START + timedelta(days=1),
+            created_at=START + timedelta(minutes=10),
+        ),
+        CustomerOrder(
+            order_id="O-2",
+            customer_id=net.customers[1].id,
+            product_id="P01",
+            quantity=30,
+            due=START + timedelta(days=1),
+            created_at=START + timedelta(minutes=20),
+        ),
+        ProofOfDelivery(
+            order_id="O-1",
+            customer_id=net.customers[0].id,
+            product_id="P00",
+            quantity=10,
+            ts=START + timedelta(hours=4),
+            vehicle_id=vehicle,
+        ),
+        DeadLetter(
+            letter_id="dl-1",
+            source="mqtt",
+            topic="supplysync/x/machine/M00/telemetry",
+            raw=b"\xff not json",
+            reason="not UTF-8 JSON",
+            at=START + timedelta(hours=3),
+        ),
+    ]
+    return out

@@ -1,0 +1,98 @@
+"""Reading the network: assets, alerts and acks, plans, traceability, KPIs, metrics."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import Api, TestClient
+from tests.api.data import LOT
+
+
+def _get(client: TestClient, api: Api, path: str) -> object:
+    response = client.get(path, headers=api.headers("viewer"))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_assets_carry_offer_position_and_latest_readings(client: TestClient, api: Api) -> None:
+    assets = {a["asset_id"]: a for a in _get(client, api, "/api/assets")}  # type: ignore[union-attr]
+    assert {a["kind"] for a in assets.values()} == {
+        "supplier",
+        "machine",
+        "warehouse",
+        "vehicle",
+        "plant",
+        "customer",
+    }
+    w = assets["W00"]
+    assert w["stock"]["P00"] == 321.0  # the shelf count overrides the offer
+    assert w["capacity_units"] > 0
+    assert {r["kind"] for r in w["latest"]} == {"rfid_scan", "temperature", "stock_level"}
+    depot = assets[assets["V00"]["offer"]["depot_id"]]["location"]
+    fix = assets["V00"]["location"]  # the last GNSS fix, 0.05° from the depot
+    assert (fix["lat"] - depot["lat"], fix["lon"] - depot["lon"]) == pytest.approx((0.05, 0.05))
+    assert 0 <= assets["M00"]["health"] <= 1
+
+
+def test_alerts_filter_and_acknowledge_once(client: TestClient, api: Api) -> None:
+    alerts = _get(client, api, "/api/alerts?kind=near_capacity")
+    assert [a["alert"]["alert_id"] for a in alerts] == ["a-2"]  # type: ignore[index,union-attr]
+    ack = client.post(
+        "/api/alerts/a-2/ack", headers=api.headers("operator"), json={"comment": "moving stock"}
+    )
+    assert ack.status_code == 201
+    assert ack.json()["by"] == "operator"
+    again = client.post("/api/alerts/a-2/ack", headers=api.headers("admin"), json={"comment": "x"})
+    assert again.status_code == 409
+    open_ = _get(client, api, "/api/alerts?acknowledged=false")
+    assert [a["alert"]["alert_id"] for a in open_] == ["a-1"]  # type: ignore[index,union-attr]
+    done = _get(client, api, "/api/alerts?acknowledged=true")
+    assert done[0]["ack"]["comment"] == "moving stock"  # type: ignore[index]
+    missing = client.post(
+        "/api/alerts/zz/ack", headers=api.headers("operator"), json={"comment": "x"}
+    )
+    assert missing.status_code == 404
+
+
+def test_plans_current_history_diff_and_causes(client: TestClient, api: Api) -> None:
+    current = _get(client, api, "/api/plans/current")
+    assert current["plan"]["plan_id"] == "live-0002"  # type: ignore[index]
+    assert [a["alert_id"] for a in current["causes"]] == ["a-1"]  # type: ignore[index]
+    history = _get(client, api, "/api/plans")
+    assert [p["plan_id"] for p in history] == ["live-0001", "live-0002"]  # type: ignore[union-attr]
+    diff = _get(client, api, "/api/plans/diff?from=live-0001&to=live-0002")
+    assert diff["previous_plan_id"] == "live-0001"  # type: ignore[index]
+    assert diff == current["plan"]["diff"]  # type: ignore[index]
+    assert client.get("/api/plans/nope", headers=api.headers("viewer")).status_code == 404
+
+
+def test_a_lot_is_traced_from_the_road_into_the_warehouse(client: TestClient, api: Api) -> None:
+    trace = _get(client, api, f"/api/lots/{LOT}/trace")
+    assert [(s["site_id"], s["direction"]) for s in trace["scans"]] == [("W00", "in")]  # type: ignore[index]
+    assert [(s["site_id"], s["left"]) for s in trace["stays"]] == [("W00", None)]  # type: ignore[index]
+    assert [(r["lat"], r["lon"]) for r in trace["track"]] == [(48.1, 11.5)]  # type: ignore[index]
+    assert [r["kind"] for r in trace["conditions"]] == ["temperature", "shock", "temperature"]  # type: ignore[index]
+    assert (trace["max_celsius"], trace["max_shock_g"]) == (6.25, 3.5)  # type: ignore[index]
+    assert client.get("/api/lots/nope/trace", headers=api.headers("viewer")).status_code == 404
+
+
+def test_kpis_from_the_store(client: TestClient, api: Api) -> None:
+    k = _get(client, api, "/api/kpis")
+    assert (k["ordered_units"], k["delivered_units"], k["fill_rate"]) == (40.0, 10.0, 0.25)  # type: ignore[index]
+    assert k["on_time_rate"] == 1.0  # type: ignore[index]
+    assert k["replans"] == 2 and k["dead_letters"] == 1  # type: ignore[index]
+    assert k["alerts_by_kind"] == {"near_capacity": 1, "predicted_failure": 1}  # type: ignore[index]
+    assert k["plans_by_status"] == {"optimal": 2}  # type: ignore[index]
+
+
+def test_metrics_in_prometheus_text(client: TestClient, api: Api) -> None:
+    client.get("/api/users")  # one refusal to count
+    response = client.get("/metrics", headers=api.headers("viewer"))
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    lines = set(response.text.splitlines())
+    assert "supplysync_replans 2" in lines
+    assert 'supplysync_plans_by_status{status="optimal"} 2' in lines
+    assert 'supplysync_alerts{kind="predicted_failure"} 1' in lines
+    assert "supplysync_dead_letters 1" in lines
+    assert 'supplysync_api_refused_requests_total{status="401"} 1' in lines
+    assert "# TYPE supplysync_ingest_readings_per_second gauge" in lines
