@@ -17,9 +17,11 @@ from typing import Any
 import highspy
 import numpy as np
 
+from optimizer.columns import RouteCandidates
 from optimizer.data import PlanningData
-from optimizer.production import run_index
+from optimizer.production import remaining_need, run_index, useful
 from optimizer.replenishment import given
+from optimizer.route_model import route_loads
 
 INF = highspy.kHighsInf
 
@@ -66,20 +68,21 @@ class _Lp:
         h.addRows(len(self.rows), lower, upper, len(index), starts, index, value)
 
 
-def build_highs(data: PlanningData, h: highspy.Highs) -> None:
-    """Load the planning model of `data` into an empty `h`."""
+def build_highs(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) -> None:
+    """Load the planning model of `data`, with candidate routes `cands`, into an empty `h`."""
     lp, c = _Lp(), data.costs
     n, ws, ps, last = len(data.periods), data.warehouses, data.products, len(data.periods) - 1
     machines = {m.machine_id: m for m in data.machines}
     slot: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     out: dict[Any, list[int]] = defaultdict(list)
+    need = remaining_need(data)
     for m, p, t in run_index(data):
         mach = machines[m]
         s = mach.setup(p, t)
         mk = lp.var(("make", m, p, t), c.production_per_hour / mach.rates[p])
         su = lp.var(("setup", m, p, t), c.setup if s > 0 else 0.0, binary=True)
         slot[m, t] += [(mk, 1 / mach.rates[p]), (su, s)]
-        lp.row([(mk, 1.0), (su, -mach.rates[p] * (mach.capacity[t] - s))], -INF, 0.0)
+        lp.row([(mk, 1.0), (su, -useful(mach, p, t, need))], -INF, 0.0)
         out[mach.warehouse_id, p, t].append(mk)
     for mach in data.machines:
         once = []
@@ -113,6 +116,7 @@ def build_highs(data: PlanningData, h: highspy.Highs) -> None:
                         inflow[d, p, t + lag].append((j, -1.0))
                         inflow[o, p, t].append((j, 1.0))
     _deliveries(lp, data, inflow)
+    _routes(lp, data, cands)
     value = {p.id: p.unit_value for p in data.network.products}
     for w in ws:
         for t in data.periods:
@@ -143,9 +147,13 @@ def _deliveries(lp: _Lp, data: PlanningData, inflow: dict[Any, list[tuple[int, f
         terms = []
         for w in data.warehouses:
             if (w, cu) in (data.cold_arcs if p in data.cold else arcs):
-                j = lp.var(("ship", w, cu, p, t), data.costs.delivery_per_km * data.km[w, cu])
+                routed = t < data.routed_periods
+                unit = 0.0 if routed else data.costs.delivery_per_km * data.km[w, cu]
+                j = lp.var(("ship", w, cu, p, t), unit)
                 terms.append((j, 1.0))
                 inflow[w, p, t].append((j, 1.0))
+                if routed:
+                    continue
                 fleet[w, t].append((j, 1.0))
                 if p in data.cold:
                     cold[w, t].append((j, 1.0))
@@ -158,6 +166,31 @@ def _deliveries(lp: _Lp, data: PlanningData, inflow: dict[Any, list[tuple[int, f
         lp.row(terms, -INF, data.fleet_capacity.get((w, t), 0.0))
     for (w, t), terms in cold.items():
         lp.row(terms, -INF, data.cold_capacity.get((w, t), 0.0))
+
+
+def _routes(lp: _Lp, data: PlanningData, cands: RouteCandidates) -> None:
+    """Route selection and loading, as in `optimizer.route_model`."""
+    on_route: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    dropped: dict[tuple[str, str, str, int], list[tuple[int, float]]] = defaultdict(list)
+    uses = [lp.var(("use", j), col.cost, binary=True) for j, col in enumerate(cands.columns)]
+    for j, cu, p in route_loads(data, cands):
+        col = cands.columns[j]
+        k = lp.var(("carry", j, cu, p))
+        on_route[j].append((k, 1.0))
+        dropped[col.depot_id, cu, p, col.period].append((k, -1.0))
+    by_crew: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for j, col in enumerate(cands.columns):
+        room = cands.crews[col.crew].room
+        lp.row([*on_route[j], (uses[j], -room)], -INF, 0.0)
+        by_crew[col.crew].append((uses[j], 1.0))
+        if j in cands.fixed:
+            lp.row([(uses[j], 1.0)], 1.0, 1.0)
+    for k, terms in by_crew.items():
+        lp.row(terms, -INF, float(len(cands.crews[k].vehicle_ids)))
+    for key, j in list(lp.col.items()):
+        parts: tuple[Any, ...] = key  # type: ignore[assignment]
+        if parts[0] == "ship" and parts[4] < data.routed_periods:
+            lp.row([(j, 1.0), *dropped.get(parts[1:], [])], 0.0, 0.0)
 
 
 def _keep(lp: _Lp, data: PlanningData) -> None:

@@ -8,13 +8,15 @@ Variables (only where a run fits in the period at all):
 - ``maint[m, t]`` binary: the due maintenance of m is done in t.
 
 Constraints: hours of runs plus setups fit the period's hours minus the
-maintenance done in it; ``make <= rate * (hours - setup) * setup`` (the
-tightest big-M: a run can use no more than the period's hours); exactly one
-maintenance among the feasible periods up to the due one.
+maintenance done in it; ``make <= useful * setup``, where ``useful`` is the
+smaller of what the period's hours can make and what demand and safety stock
+can use from then on (`useful`); exactly one maintenance among the feasible
+periods up to the due one.
 
-The hours a machine offers are a mutable ``Param`` (``hours_cap``), so a
-derated machine updates a built model in place (`set_production`) instead of
-rebuilding it; which runs exist at all is part of the model's shape.
+The hours a machine offers and the useful output are mutable ``Param``s
+(``hours_cap``, ``useful``), so a derated machine or new demand updates a
+built model in place (`set_production`) instead of rebuilding it; which
+runs exist at all is part of the model's shape.
 """
 
 from __future__ import annotations
@@ -87,10 +89,13 @@ def add_production(model: pyo.ConcreteModel, data: PlanningData) -> ProductionPa
     )
     model.machine_hours = pyo.Constraint(slots, rule=hours_rule)
 
+    need = remaining_need(data)
+    model.useful = pyo.Param(
+        runs, mutable=True, initialize=lambda _, m, p, t: useful(machines[m], p, t, need)
+    )
+
     def link_rule(_: pyo.ConcreteModel, m: str, p: str, t: int) -> Any:
-        mach = machines[m]
-        big_m = mach.rates[p] * (model.hours_cap[m, t] - mach.setup(p, t))
-        return model.make[m, p, t] <= big_m * model.setup[m, p, t]
+        return model.make[m, p, t] <= model.useful[m, p, t] * model.setup[m, p, t]
 
     model.setup_link = pyo.Constraint(runs, rule=link_rule)
     due = [m for m in data.machines if m.maintenance_periods]
@@ -118,7 +123,39 @@ def add_production(model: pyo.ConcreteModel, data: PlanningData) -> ProductionPa
 
 
 def set_production(model: pyo.ConcreteModel, data: PlanningData) -> None:
-    """Write the machines' offered hours into a model of the same shape."""
+    """Write offered hours and the output demand can use into a model of the same shape."""
     machines = {m.machine_id: m for m in data.machines}
     for m, t in model.hours_cap:
         model.hours_cap[m, t] = machines[m].capacity[t]
+    need = remaining_need(data)
+    for m, p, t in model.useful:
+        model.useful[m, p, t] = useful(machines[m], p, t, need)
+
+
+def remaining_need(data: PlanningData) -> dict[tuple[str, int], float]:
+    """Units of each product anyone can use from period t on: demand from t, plus safety stock."""
+    per_period: dict[tuple[str, int], float] = defaultdict(float)
+    for line in data.demand:
+        per_period[line.product_id, line.period] += line.quantity
+    safety: dict[str, float] = defaultdict(float)
+    for (_, p), q in data.reorder_point.items():
+        safety[p] += q
+    out: dict[tuple[str, int], float] = {}
+    for p in data.products:
+        left = safety[p]
+        for t in reversed(data.periods):
+            left += per_period[p, t]
+            out[p, t] = left
+    return out
+
+
+def useful(mach: MachineData, p: str, t: int, need: Mapping[tuple[str, int], float]) -> float:
+    """The most of p that m can usefully make in t: the big-M of its setup link.
+
+    It is the smaller of what the machine can make in the period and what
+    anyone can use from then on (demand plus safety stock). Making more would
+    only add cost, so the bound cuts no optimal plan, and it is much tighter
+    than the machine's rate when demand is small: the LP relaxation can no
+    longer buy a whole run's output with a sliver of a setup.
+    """
+    return min(mach.rates[p] * (mach.capacity[t] - mach.setup(p, t)), need[p, t])

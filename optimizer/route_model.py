@@ -44,7 +44,7 @@ def add_routes(
 ) -> Any:
     """Add route selection and loading to `model`; returns the driving cost."""
     cols = range(len(cands.columns))
-    loads = list(_loads(data, cands))
+    loads = list(route_loads(data, cands))
     model.use = pyo.Var(cols, domain=pyo.Binary)
     model.carry = pyo.Var(loads, domain=pyo.NonNegativeReals)
     model.col_room = pyo.Param(
@@ -83,7 +83,7 @@ def add_routes(
     return sum(col.cost * model.use[j] for j, col in enumerate(cands.columns))
 
 
-def _loads(data: PlanningData, cands: RouteCandidates) -> Iterable[tuple[int, str, str]]:
+def route_loads(data: PlanningData, cands: RouteCandidates) -> Iterable[tuple[int, str, str]]:
     """Every (route, stop, product) a route may drop."""
     products: dict[tuple[str, int], list[str]] = defaultdict(list)
     for c, p, t in data.demand_keys:

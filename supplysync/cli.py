@@ -15,6 +15,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from supplysync.scenario import Scenario, ScenarioError, load_scenario
 
@@ -83,11 +84,116 @@ def _parser() -> argparse.ArgumentParser:
     replan.add_argument("--gap", type=float, default=0.01, help="relative MIP gap")
     replan.add_argument("--json", action="store_true", help="print the results as JSON")
     replan.set_defaults(func=_bench_replan)
+    ingest = bench_sub.add_parser(
+        "ingest",
+        help="MQTT ingest end to end (broker to durable store to agents): readings/s, "
+        "p50/p99 latency at fixed rates, and the mosquitto_sub ceiling",
+    )
+    ingest.add_argument(
+        "--broker",
+        default=None,
+        metavar="URL",
+        help="mqtt://127.0.0.1:PORT (default: a private one)",
+    )
+    ingest.add_argument(
+        "--readings", type=int, default=200_000, help="readings in the flat-out run"
+    )
+    ingest.add_argument("--batch", type=int, default=100, help="readings per gateway message")
+    ingest.add_argument("--rates", default="1000,10000", help="offered readings/s, comma-separated")
+    ingest.add_argument("--json", action="store_true", help="print the results as JSON")
+    ingest.set_defaults(func=_bench_ingest)
+
+    broker_config = sub.add_parser(
+        "broker-config",
+        help="write the Mosquitto password file and the MQTT credentials for a scenario",
+    )
+    broker_config.add_argument("--scenario", type=Path, required=True, help="scenario TOML")
+    broker_config.add_argument(
+        "--out", type=Path, required=True, help="directory for passwd and credentials.json"
+    )
+    broker_config.set_defaults(func=_broker_config)
+
+    devices = sub.add_parser(
+        "devices", help="run a scenario's simulator as a fleet of MQTT devices on the wall clock"
+    )
+    devices.add_argument("--broker", required=True, metavar="URL", help="mqtt://host[:port]")
+    devices.add_argument("--scenario", type=Path, required=True, help="scenario TOML")
+    devices.add_argument(
+        "--credentials", type=Path, default=None, help="credentials.json of broker-config"
+    )
+    devices.add_argument(
+        "--speed", type=float, default=1.0, help="simulated seconds per wall second"
+    )
+    devices.add_argument(
+        "--telemetry-qos", type=int, default=0, help="QoS of high-rate telemetry (0 or 1)"
+    )
+    devices.set_defaults(func=_devices)
+
+    _add_live(sub)
 
     validate = sub.add_parser("validate", help="check a scenario file and summarise it")
     validate.add_argument("scenario", type=Path)
     validate.set_defaults(func=_validate)
     return parser
+
+
+def _add_live(sub: Any) -> None:
+    """`run` (the live system) and `serve` (the operations-center API over its store)."""
+    run = sub.add_parser(
+        "run", help="run the system live on the wall clock: MQTT devices in, commands out"
+    )
+    run.add_argument("--broker", required=True, metavar="URL", help="mqtt://host[:port]")
+    run.add_argument(
+        "--db", required=True, metavar="URL", help="event store: sqlite:///path or postgresql://..."
+    )
+    run.add_argument("--scenario", type=Path, required=True, help="scenario TOML")
+    run.add_argument(
+        "--placement",
+        choices=("auto", "per-asset", "sharded", "inline"),
+        default=None,
+        help="agent placement on Ray; 'inline' runs agents in-process without Ray",
+    )
+    run.add_argument(
+        "--tick-seconds",
+        type=float,
+        default=60.0,
+        help="seconds between the agents' time checks (silent sensors)",
+    )
+    run.add_argument(
+        "--credentials",
+        type=Path,
+        default=None,
+        help="credentials.json of broker-config (for a broker with the project's ACL)",
+    )
+    run.set_defaults(func=_run)
+
+    serve = sub.add_parser(
+        "serve", help="serve the operations-center API and web page over an event store"
+    )
+    serve.add_argument(
+        "--db", required=True, help="event store URL (sqlite:///path or postgresql://...)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--scenario",
+        type=Path,
+        default=None,
+        help="scenario TOML: the network drawn before the first snapshot, what-if settings",
+    )
+    serve.set_defaults(func=_serve)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from cluster.live.command import main as run_live
+
+    return run_live(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from api.serve import main as serve_api
+
+    return serve_api(args)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -159,6 +265,75 @@ def _bench_replan(args: argparse.Namespace) -> int:
         events=args.events,
         time_limit_s=args.time_limit,
         mip_gap=args.gap,
+        as_json=args.json,
+    )
+
+
+def _broker_config(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    from adapters.devices import DeviceError
+    from adapters.devices.broker_config import write_broker_config
+
+    try:
+        creds = write_broker_config(scenario.network, args.out)
+    except (DeviceError, OSError) as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: passwd and credentials.json for {len(creds.users)} MQTT users")
+    return 0
+
+
+def _devices(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    from pydantic import ValidationError
+
+    from adapters.devices import (
+        BrokerAddress,
+        Credentials,
+        CredentialsError,
+        DeviceError,
+        FleetSettings,
+    )
+    from adapters.devices.run import run_fleet
+
+    try:
+        broker = BrokerAddress.parse(args.broker)
+        settings = FleetSettings(speed=args.speed, telemetry_qos=args.telemetry_qos)
+        creds = None if args.credentials is None else Credentials.load(args.credentials)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]).replace("_", "-")
+        print(f"supplysync: --{field}: {error['msg']}", file=sys.stderr)
+        return 2
+    except (ValueError, DeviceError) as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return run_fleet(scenario, broker=broker, credentials=creds, settings=settings)
+    except CredentialsError as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
+    except DeviceError as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 1
+
+
+def _bench_ingest(args: argparse.Namespace) -> int:
+    try:
+        rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    except ValueError:
+        rates = [-1.0]
+    if not 1 <= args.batch <= 10_000 or args.readings < args.batch or min(rates, default=1) <= 0:
+        message = "expected 1 <= --batch <= 10000, --readings >= --batch and positive --rates"
+        print(f"supplysync: {message}", file=sys.stderr)
+        return 2
+    from benchmarks.ingest import report
+
+    return report(
+        broker=args.broker,
+        readings=args.readings,
+        batch=args.batch,
+        rates=rates,
         as_json=args.json,
     )
 
