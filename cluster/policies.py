@@ -68,7 +68,9 @@ def _static(
     causes: Sequence[str],
     previous: Plan | None,
 ) -> Plan:
-    return plan_milp(snapshot, s, plan_id=plan_id, policy="static", causes=causes)
+    # Never revised, so every day's routes must be in this one plan.
+    every_day = s.model_copy(update={"routed_periods": snapshot.window.periods})
+    return plan_milp(snapshot, every_day, plan_id=plan_id, policy="static", causes=causes)
 
 
 def _reorder(

@@ -98,6 +98,7 @@ class PlanningData:
     demand: tuple[DemandLine, ...]
     demand_keys: Mapping[Key3, tuple[int, ...]]
     transfer_periods: int
+    lanes: frozenset[Key2]
     routed_periods: int
     departure_hour: float
     first_departure_hour: float
@@ -203,6 +204,7 @@ def planning_data(
         demand=demand,
         demand_keys={k: tuple(v) for k, v in keys.items()},
         transfer_periods=math.ceil(settings.transfer_days * 24.0 / hours_per_period - 1e-9),
+        lanes=_lanes(net, km, settings.transfer_lanes),
         routed_periods=settings.routed_periods,
         departure_hour=settings.departure_hour,
         first_departure_hour=max(
@@ -212,6 +214,18 @@ def planning_data(
         now_hour=(snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0,
         notes=tuple(notes),
     )
+
+
+def _lanes(net: Network, km: Mapping[Key2, float], nearest: int) -> frozenset[Key2]:
+    """(origin, destination) pairs transfers may use: nearest origins, and every plant's output."""
+    ws = [w.id for w in net.warehouses]
+    outputs = {p.output_warehouse_id for p in net.plants}
+    lanes: set[Key2] = set()
+    for d in ws:
+        others = sorted((km[o, d], o) for o in ws if o != d)
+        lanes.update((o, d) for _, o in others[:nearest])
+        lanes.update((o, d) for o in outputs if o != d)
+    return frozenset(lanes)
 
 
 def _known_plant(offer: MachineOffer, net: Network, notes: list[str]) -> bool:

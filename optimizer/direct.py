@@ -110,7 +110,7 @@ def build_highs(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) ->
         for d in ws:
             for p in ps:
                 for t in data.periods:
-                    if o != d and t + lag < n and data.receives(d, p):
+                    if (o, d) in data.lanes and t + lag < n and data.receives(d, p):
                         unit = c.transfer_base + c.transfer_per_km * data.km[o, d]
                         j = lp.var(("move", o, d, p, t), unit)
                         inflow[d, p, t + lag].append((j, -1.0))

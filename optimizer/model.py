@@ -4,8 +4,7 @@ Builder → frozen data → solve → result: `planning_data` freezes the
 snapshot, the production, replenishment and stability builders add their
 parts to one Pyomo model (`build_model`), `solve` runs HiGHS, and
 `assemble` maps the values: routes of the routed periods as the model chose
-them (`optimizer.route_model`), later deliveries sequenced by the route
-heuristic.
+them (`optimizer.route_model`).
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from optimizer.production import add_production
 from optimizer.replenishment import add_replenishment
 from optimizer.result import read_parts
 from optimizer.route_model import add_routes
-from optimizer.routing import fleet_shortages, route_deliveries
 from optimizer.solve import SolveResult
 from optimizer.stability import add_stability
 from supplysync.plan import Plan
@@ -58,9 +56,11 @@ def assemble(
 ) -> Plan:
     """The plan of a solved model (its solution loaded), or an empty one when there is none.
 
-    Routes of the routed periods are the model's own choice; deliveries of
-    later periods are sequenced by the route heuristic, as a preview a later
-    replan will decide for real.
+    Routes of the routed periods are the model's own choice. Later periods
+    have deliveries within each depot's fleet capacity but no routes yet: a
+    replan routes them when they come within the routed periods (the
+    replanning loop replans at least every tick), so no time is spent
+    sequencing stops that will be sequenced again.
     """
     plan_id = header["plan_id"]
     header = {**header, "status": outcome.status, "solve_seconds": outcome.seconds}
@@ -68,15 +68,7 @@ def assemble(
         return Plan(**header, notes=[*data.notes, f"no plan: {outcome.message}"])
     parts = read_parts(model, data, plan_id)
     routed = [d for d in parts.deliveries if d.period < data.routed_periods]
-    routing = route_deliveries(
-        data, [d for d in parts.deliveries if d.period >= data.routed_periods]
-    )
     chosen = frozen_routes(data) + read_routes(model, data, cands, routed)
-    unrouted = [
-        f"fleet: {d.quantity:g} {d.product_id} for {d.customer_id} from {d.warehouse_id} "
-        f"in period {d.period} fit on no vehicle"
-        for d in routing.unplaced
-    ]
     return Plan(
         **header,
         objective=outcome.objective,
@@ -85,8 +77,8 @@ def assemble(
         maintenance=parts.maintenance,
         purchases=parts.purchases,
         transfers=parts.transfers,
-        deliveries=routed + routing.delivered,
-        routes=chosen + routing.routes,
-        shortages=parts.shortages + fleet_shortages(data, routing.unplaced),
-        notes=[*data.notes, *cands.notes, *parts.notes, *unrouted],
+        deliveries=parts.deliveries,
+        routes=chosen,
+        shortages=parts.shortages,
+        notes=[*data.notes, *cands.notes, *parts.notes],
     )

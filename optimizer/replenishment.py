@@ -5,7 +5,7 @@ Variables:
 - ``buy[i, w, t]``: units bought on quote i for warehouse w, ordered in t and
   arriving ``lead`` periods later (only arrivals inside the window help).
 - ``move[o, d, p, t]``: units shipped from warehouse o to d in t, arriving
-  ``transfer_periods`` later (line haul, unlimited).
+  ``transfer_periods`` later (line haul, unlimited), on `PlanningData.lanes`.
 - ``ship[w, c, p, t]``: units delivered from w to customer c in t, only on
   pairs a vehicle of w reaches in one shift (cold products: a working reefer).
   In the routed periods the routes carry them (`optimizer.route_model`);
@@ -60,7 +60,7 @@ def add_replenishment(
         for d in ws
         for p in ps
         for t in data.periods
-        if o != d and t + lag < n and data.receives(d, p)
+        if (o, d) in data.lanes and t + lag < n and data.receives(d, p)
     ]
     arcs = frozenset(data.arcs)
     ships = [

@@ -32,6 +32,10 @@ class SimulationSettings(Frozen):
 class PlanningSettings(Frozen):
     """Replanning loop and solver tunables.
 
+    `transfer_lanes` is how many nearest warehouses may send transfers to
+    each warehouse (plant output warehouses may send to any): line-haul
+    lanes are contracts, and the model stays linear in warehouses instead of
+    quadratic. `routed_periods` is how many periods' routes the MILP decides.
     `frozen_hours` extends the frozen near horizon: decisions of periods
     starting within it keep the previous plan's figures unless impossible.
     It defaults to 0 because work already under way is frozen by
@@ -46,6 +50,7 @@ class PlanningSettings(Frozen):
     time_limit_s: Annotated[float, Field(gt=0, le=3600)] = 10.0
     mip_gap: Annotated[float, Field(ge=0, le=1)] = 0.01
     transfer_days: Annotated[int, Field(ge=0, le=14)] = 1
+    transfer_lanes: Annotated[int, Field(ge=1, le=100)] = 3
     departure_hour: Annotated[float, Field(ge=0, lt=24)] = 7.0
     frozen_hours: Annotated[float, Field(ge=0, le=720)] = 0.0
     routed_periods: Annotated[int, Field(ge=0, le=30)] = 2
