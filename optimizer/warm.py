@@ -22,8 +22,10 @@ keeps its stop flag, and an abandoned worker thread may still hold the model.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pyomo.environ as pyo
@@ -130,27 +132,41 @@ class WarmPlanner:
         causes: Sequence[str] = (),
         previous: Plan | None = None,
     ) -> Plan:
-        """Plan one snapshot; see `optimizer.milp.plan_milp` for the outcomes."""
+        """Plan one snapshot; see `optimizer.milp.plan_milp` for the outcomes.
+
+        The budget covers the build too: building, loading and solving run
+        in the guard's worker, which waits at most `time_limit_s` and then a
+        grace period. A build still running at the deadline is left to
+        finish in the background (it cannot be interrupted) and kept for the
+        next replan, which then only updates it; this replan keeps the
+        previous plan, marked stale.
+        """
         start = time.perf_counter()
-        data = planning_data(snapshot, settings, self._costs)
-        model, solver, cands = self._ready(data)
-        set_targets(model, data, previous, settings, snapshot.taken_at)
-        built = time.perf_counter() - start
         budget = settings.time_limit_s
-        params = SolveParams(max((budget - built) * HIGHS_SHARE, 0.01), settings.mip_gap)
-        cancelled: list[bool] = []
+        deadline = start + budget
+        cancelled = threading.Event()
+        work = _Work()
+
+        def run() -> SolveResult | None:
+            data = planning_data(snapshot, settings, self._costs)
+            model, solver, cands = self._ready(data)
+            set_targets(model, data, previous, settings, snapshot.taken_at)
+            work.built = time.perf_counter() - start
+            work.data, work.model, work.cands = data, model, cands
+            if cancelled.is_set():
+                return None
+            left = deadline - time.perf_counter()
+            work.solver = solver
+            params = SolveParams(max(left * HIGHS_SHARE, 0.01), settings.mip_gap)
+            return self._solve_fn(model, params, solver)
 
         def stop() -> None:
-            cancelled.append(True)
-            cancel(solver)
+            cancelled.set()
+            if work.solver is not None:
+                cancel(work.solver)
 
-        outcome = within(
-            lambda: self._solve_fn(model, params, solver),
-            max(budget - built, 0.0) + GRACE * budget,
-            cancel=stop,
-            grace_s=GRACE * budget / 2,
-        )
-        if cancelled:
+        outcome = within(run, budget, cancel=stop, grace_s=GRACE * budget)
+        if cancelled.is_set() and work.solver is not None:
             # HiGHS keeps its stop flag after `cancelSolve`, and an abandoned
             # worker may still hold the model: the next replan rebuilds.
             self._shape = self._model = self._solver = self._cands = None
@@ -159,16 +175,16 @@ class WarmPlanner:
             "policy": policy,
             "created_at": snapshot.taken_at,
             "window": snapshot.window,
-            "build_seconds": built,
+            "build_seconds": work.built if work.built is not None else time.perf_counter() - start,
             "causes": list(causes) or [a.alert_id for a in snapshot.causes],
         }
-        if outcome is None:
+        if outcome is None or work.data is None or work.model is None or work.cands is None:
             return _stale(
                 previous, header, "no plan within the time budget", time.perf_counter() - start
             )
         if not outcome.has_solution and previous is not None:
             return _stale(previous, header, outcome.message, outcome.seconds)
-        return assemble(model, data, cands, outcome, header)
+        return assemble(work.model, work.data, work.cands, outcome, header)
 
     def _ready(self, data: PlanningData) -> tuple[pyo.ConcreteModel, Highs, RouteCandidates]:
         shape = shape_of(data)
@@ -185,6 +201,17 @@ class WarmPlanner:
         self._cands = cands
         self.rebuilds += 1
         return model, self._solver, cands
+
+
+@dataclass
+class _Work:
+    """What the guarded worker has got to, for the caller to read after the guard."""
+
+    built: float | None = None
+    data: PlanningData | None = None
+    model: pyo.ConcreteModel | None = None
+    cands: RouteCandidates | None = None
+    solver: Highs | None = None
 
 
 def _stale(previous: Plan | None, header: dict[str, Any], why: str, seconds: float) -> Plan:

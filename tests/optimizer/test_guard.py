@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from optimizer.columns import candidates
 from optimizer.guard import within
 from optimizer.milp import plan_milp
 from optimizer.warm import WarmPlanner
@@ -53,6 +54,27 @@ def test_overrun_without_a_previous_plan_is_an_error_plan(demo_snapshot, hung) -
     plan = WarmPlanner(solve_fn=hung).plan(demo_snapshot, FAST, plan_id="p1")  # type: ignore[arg-type]
     assert plan.status is PlanStatus.ERROR and not plan.production
     assert "no previous plan" in plan.notes[-1]
+
+
+def test_a_build_past_the_budget_leaves_the_plan_stale_and_the_model_for_next_time(
+    demo_snapshot,
+) -> None:  # type: ignore[no-untyped-def]
+    """The budget covers the build; a build that overruns finishes in the background."""
+    previous = plan_milp(demo_snapshot, SETTINGS, plan_id="p1")
+    release = threading.Event()
+
+    def slow_candidates(data):  # type: ignore[no-untyped-def]
+        release.wait(10)  # a build that cannot finish within FAST's budget
+        return candidates(data)
+
+    planner = WarmPlanner(route_candidates=slow_candidates)
+    plan = planner.plan(demo_snapshot, FAST, plan_id="p2", previous=previous)
+    assert plan.status is PlanStatus.STALE
+    assert "no plan within the time budget" in plan.notes[-1]
+    release.set()
+    again = planner.plan(demo_snapshot, SETTINGS, plan_id="p3", previous=previous)
+    assert again.status is PlanStatus.OPTIMAL
+    assert (planner.rebuilds, planner.updates) == (1, 1)  # the background build was kept
 
 
 def test_a_solve_waits_for_an_abandoned_one_to_finish() -> None:
