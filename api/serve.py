@@ -26,10 +26,21 @@ def main(args: argparse.Namespace) -> int:
     """
     try:
         settings = Settings()
+    except ValidationError as exc:
+        print(f"supplysync serve: {_without_input(exc)}", file=sys.stderr)
+        return 2
+    try:
         scenario = load_scenario(args.scenario) if args.scenario else None
-    except (ValidationError, ScenarioError) as exc:
+    except ScenarioError as exc:
         print(f"supplysync serve: {exc}", file=sys.stderr)
         return 2
     app = create_app(settings, store_url=args.db, scenario=scenario)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
     return 0
+
+
+def _without_input(exc: ValidationError) -> str:
+    """The settings errors by field, never echoing the input: it holds the secrets."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+    )

@@ -49,6 +49,10 @@ def test_serve_exits_2_before_listening(
 ) -> None:
     monkeypatch.delenv("SUPPLYSYNC_API_ENVIRONMENT", raising=False)
     monkeypatch.setenv("SUPPLYSYNC_API_SECRET_KEY", DEVELOPMENT_SECRET)
+    admin_secret = "a-very-private-admin-secret-0123456789"
+    monkeypatch.setenv("SUPPLYSYNC_API_ADMIN_KEY", admin_secret)
     args = argparse.Namespace(db="sqlite:///unused.db", host="127.0.0.1", port=1, scenario=None)
     assert main(args) == 2
-    assert "SECRET_KEY" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "SECRET_KEY" in err
+    assert admin_secret[:12] not in err  # the refusal never echoes the settings' input
