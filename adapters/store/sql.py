@@ -28,7 +28,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from adapters.store import postgres, sqlite
 from adapters.store.errors import StoreError, redact, scrub
-from adapters.store.inserts import chunks, insert_sql, rows_per_statement
+from adapters.store.inserts import insert_sql, rows_per_statement, statements
 from adapters.store.protocol import LIVE_RUN
 from adapters.store.schema import DDL, EVENT_COLUMNS, Record, cause_rows, event_rows, micros
 from supplysync.commands import Command, CommandAck
@@ -102,11 +102,15 @@ class SqlEventStore:
             path = url.removeprefix(_SQLITE) or sqlite.MEMORY
             self._connect = lambda: sqlite.connect(path, busy_timeout_s=busy_timeout_s)
             self._marker = "?"
-            self._parameter_limit: Callable[[Any], int] = sqlite.parameter_limit
+            self._rows_per_insert_of: Callable[[Any], int] = lambda conn: rows_per_statement(
+                len(EVENT_COLUMNS), sqlite.ROWS_PER_INSERT, sqlite.parameter_limit(conn)
+            )
         elif url.startswith(_POSTGRES):
             self._connect = lambda: postgres.connect(url, connect_timeout_s=connect_timeout_s)
             self._marker = "%s"
-            self._parameter_limit = lambda _: postgres.PARAMETER_LIMIT
+            self._rows_per_insert_of = lambda _: rows_per_statement(
+                len(EVENT_COLUMNS), postgres.ROWS_PER_INSERT, postgres.PARAMETER_LIMIT
+            )
         else:
             raise StoreError(
                 f"unsupported store URL {redact(url)!r}: "
@@ -126,9 +130,7 @@ class SqlEventStore:
             raise self._error("cannot open", exc) from exc
         except StoreError as exc:
             raise StoreError(f"{self.url}: {exc}") from exc
-        self._rows_per_insert = rows_per_statement(
-            len(EVENT_COLUMNS), self._parameter_limit(self._conn)
-        )
+        self._rows_per_insert = self._rows_per_insert_of(self._conn)
         for attempt in range(1, _SCHEMA_ATTEMPTS + 1):
             try:
                 with self._transaction() as cur:
@@ -155,9 +157,9 @@ class SqlEventStore:
         rows = event_rows(records, run_id)
         plans = [r for r in records if isinstance(r, Plan)]
         with self._transaction() as cur:
-            for n, params in chunks(rows, self._rows_per_insert):
+            for n, values in statements(rows, self._rows_per_insert):
                 sql = insert_sql("events", EVENT_COLUMNS, _EVENT_KEY, n, self._marker)
-                cur.execute(sql, params)
+                cur.executemany(sql, values)
             causes = cause_rows(plans)
             if causes:
                 cur.executemany(self._sql(_INSERT_CAUSE), [(run_id, *c) for c in causes])

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from adapters.store import StoreError, open_store
-from adapters.store.inserts import MAX_ROWS
+from adapters.store import StoreError, open_store, sqlite
 from adapters.store.protocol import EventStore
 from supplysync.commands import CommandAck
 from supplysync.control import MachineOut, OperatorRequest, PinSupplier, active_overrides
@@ -81,7 +80,7 @@ def test_a_batch_of_several_statements_is_stored_once_and_reads_back_equal(
         TemperatureReading(
             device_id=f"d{i % 3}", asset_id="M9", seq=i, ts=T0 + timedelta(seconds=i), celsius=20.0
         )
-        for i in range(MAX_ROWS + 3)  # one full statement, then three rows padded to four
+        for i in range(sqlite.ROWS_PER_INSERT + 3)  # full statements, then a padded one
     ]
     with open_store(store_url) as store:
         store.append(many[5:9])
