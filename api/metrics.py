@@ -4,8 +4,11 @@ Store-backed figures are gauges over a trailing window (the live KPIs of
 the last `window`), because the API is not the process that ingests or
 plans and cannot keep counters of what others did; the API's own activity
 (refused requests, stream subscribers, what-ifs running, the audit buffer)
-is counted here. Queue depths of the ingest and the agent hosts live in
-those processes and are not known to the API.
+is counted here. Queue depths live in the live loop's memory; that process
+records them as a `LoopStatus` every few seconds, and the latest one is
+reported with its age (`supplysync_live_status_age_seconds`), so a loop that
+stopped reporting shows as an age that keeps growing rather than as depths
+that look calm. Before the first status there are none of these families.
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ from datetime import datetime, timedelta
 from adapters.store import EventStore
 from api.kpis import live_kpis
 from supplysync.network import Network
+from supplysync.status import LoopStatus
 
 
 def _line(name: str, value: float, labels: Mapping[str, str] | None = None) -> str:
+    # Integers exactly: `:g` would print a counter of 1,234,567 as 1.23457e+06.
+    text = str(value) if isinstance(value, int) else f"{value:g}"
     if labels:
         inner = ",".join(f'{k}="{_escape(v)}"' for k, v in sorted(labels.items()))
-        return f"{name}{{{inner}}} {value:g}"
-    return f"{name} {value:g}"
+        return f"{name}{{{inner}}} {text}"
+    return f"{name} {text}"
 
 
 def _escape(value: str) -> str:
@@ -103,7 +109,56 @@ def render(
             ],
         ),
     ]
+    status = store.latest_status(run_id=run_id)
+    if status is not None:
+        lines += _live(status, now)
     for name, value in sorted(api.items()):
         lines += _family(f"supplysync_api_{name}", "gauge", name.replace("_", " "), [])
         lines.append(_line(f"supplysync_api_{name}", value))
     return "\n".join(lines) + "\n"
+
+
+def _live(status: LoopStatus, now: datetime) -> list[str]:
+    """The live loop's gauges from its latest recorded status."""
+    depths = {
+        "ingest_pending": status.ingest_pending_messages,
+        "ingest_unacked": status.unacked_messages,
+        "commands_pending": status.commands_pending,
+        "alerts_queued": status.alerts_queued,
+    }
+    return [
+        *_family(
+            "supplysync_live_status_age_seconds",
+            "gauge",
+            "seconds since the live loop recorded the status the live figures come from",
+            [_line("supplysync_live_status_age_seconds", (now - status.taken_at).total_seconds())],
+        ),
+        *_family(
+            "supplysync_queue_depth",
+            "gauge",
+            "items waiting in the live loop, by queue, at its latest status",
+            [
+                _line("supplysync_queue_depth", n, {"queue": queue})
+                for queue, n in depths.items()
+                if n is not None
+            ],
+        ),
+        *_family(
+            "supplysync_live_replan_running",
+            "gauge",
+            "1 while the live loop's planner was working, at its latest status",
+            [_line("supplysync_live_replan_running", int(status.replan_running))],
+        ),
+        *_family(
+            "supplysync_live_readings_total",
+            "counter",
+            "readings the live loop recorded since it started",
+            [_line("supplysync_live_readings_total", status.readings_total)],
+        ),
+        *_family(
+            "supplysync_live_host_failures_total",
+            "counter",
+            "agent-host calls of the live loop that failed since it started",
+            [_line("supplysync_live_host_failures_total", status.host_failures)],
+        ),
+    ]

@@ -138,6 +138,15 @@ class CommandDispatcher:
         """Where the command stands now; None if this dispatcher never sent it."""
         return self._tracker.status(command_id)
 
+    @property
+    def commands_pending(self) -> int:
+        """Commands sent whose device has not answered done or rejected, timed-out ones included.
+
+        A timeout is only a suspicion (`tracking`); counting those commands
+        keeps a fleet that stopped answering visible as a growing queue.
+        """
+        return self._tracker.unfinished()
+
     async def settled(
         self, command_id: str, *, outcomes: Collection[Outcome] = SETTLED
     ) -> CommandStatus:

@@ -174,6 +174,8 @@ class MqttIngest:
         self._changed = asyncio.Event()
         self._tasks: asyncio.TaskGroup | None = None
         self._running: list[asyncio.Task[None]] = []
+        self._writing = 0
+        self._unacked = 0
         self.stats = IngestStats()
 
     async def __aenter__(self) -> Self:
@@ -210,6 +212,24 @@ class MqttIngest:
             self._connected.clear()
         self._changed.set()
         self._changed = asyncio.Event()
+
+    @property
+    def pending_messages(self) -> int:
+        """Messages received but not yet acknowledged: queued, or in the batch being recorded.
+
+        A batch is acknowledged once recorded and handed on to the agents, so
+        a count that keeps growing means the store or the agents cannot keep
+        up (the live loop reports it as a queue depth).
+        """
+        return len(self._pending) + self._writing
+
+    @property
+    def unacked_messages(self) -> int:
+        """Of `pending_messages`, those received at QoS 1, which the broker holds in flight.
+
+        When they fill the session's receive window the broker stops sending.
+        """
+        return self._unacked
 
     def subscriptions(self) -> list[tuple[str, int]]:
         """The topic filters and QoS this ingest subscribes to."""
@@ -249,6 +269,8 @@ class MqttIngest:
         decoded = decode(message.topic.value, raw, at=self._clock.now(), n=stats.messages)
         stats.messages += 1
         delivery = Delivery(link, message.mid, message.qos)
+        if message.qos:
+            self._unacked += 1
         if isinstance(decoded, Readings):
             fresh = self._seen.fresh(decoded.readings)
             stats.duplicates += len(decoded.readings) - len(fresh)
@@ -266,12 +288,16 @@ class MqttIngest:
                 acks=[item.ack for item in items if item.ack is not None],
                 letters=[item.letter for item in items if item.letter is not None],
             )
+            self._writing = len(items)
             try:
                 await self._sink.record(batch)
             except Exception as exc:
                 raise SinkError(f"recording {len(items)} messages failed: {exc}") from exc
+            self._writing = 0
             for item in items:
                 item.delivery.ack()
+                if item.delivery.qos:
+                    self._unacked -= 1  # acknowledged, or left to the broker's redelivery
             stats = self.stats
             stats.batches += 1
             stats.readings += len(batch.readings)

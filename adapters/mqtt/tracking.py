@@ -95,3 +95,7 @@ class CommandTracker:
 
     def status(self, command_id: str) -> CommandStatus | None:
         return self._status.get(command_id)
+
+    def unfinished(self) -> int:
+        """Commands not yet answered done or rejected (pending, received or timed out)."""
+        return sum(1 for s in self._status.values() if _RANK[s.outcome] < _RANK[Outcome.DONE])

@@ -27,6 +27,7 @@ from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import Reading
 from supplysync.snapshots import AgentSnapshot, ReadingPosition
+from supplysync.status import LoopStatus
 
 LIVE_RUN: Final = "live"
 
@@ -98,6 +99,10 @@ class EventStore(Protocol):
 
     def latest_network(self, *, run_id: str = LIVE_RUN) -> NetworkSnapshot | None:
         """The most recent network snapshot the planner saw (what-ifs start from it)."""
+        ...
+
+    def latest_status(self, *, run_id: str = LIVE_RUN) -> LoopStatus | None:
+        """The live loop's most recent status (the API reports its queues from it)."""
         ...
 
     def acks(self, command_id: str, *, run_id: str = LIVE_RUN) -> list[CommandAck]: ...

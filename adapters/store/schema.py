@@ -40,6 +40,7 @@ from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import Reading
+from supplysync.status import LoopStatus
 
 Record = (
     Reading
@@ -52,10 +53,11 @@ Record = (
     | DeadLetter
     | OperatorRequest
     | NetworkSnapshot
+    | LoopStatus
 )
 
 READING_TYPES: Final = get_args(get_args(Reading)[0])
-KINDS: Final = (
+KINDS: Final = (  # a kind added here reaches new stores only (the CHECK below)
     "reading",
     "alert",
     "plan",
@@ -66,6 +68,7 @@ KINDS: Final = (
     "dead_letter",
     "request",
     "network",
+    "status",
 )
 
 DDL: Final = (
@@ -180,6 +183,10 @@ def _network(n: NetworkSnapshot, run_id: str, body: str) -> EventRow:
     return (run_id, "network", n.taken_at.isoformat(), micros(n.taken_at), None, None, body)
 
 
+def _status(s: LoopStatus, run_id: str, body: str) -> EventRow:
+    return (run_id, "status", s.taken_at.isoformat(), micros(s.taken_at), None, None, body)
+
+
 def _order(o: CustomerOrder, run_id: str, body: str) -> EventRow:
     return (run_id, "order", o.order_id, micros(o.created_at), o.customer_id, None, body)
 
@@ -198,6 +205,7 @@ _MAKERS: Final[dict[type, _RowMaker]] = {
     DeadLetter: _dead_letter,
     OperatorRequest: _request,
     NetworkSnapshot: _network,
+    LoopStatus: _status,
     CustomerOrder: _order,
     ProofOfDelivery: _delivery,
     **dict.fromkeys(READING_TYPES, _reading),

@@ -40,6 +40,7 @@ from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import READING_ADAPTER, Reading
 from supplysync.snapshots import AgentSnapshot, ReadingPosition, log_order
+from supplysync.status import LoopStatus
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -268,6 +269,17 @@ class SqlEventStore:
             cur.execute(self._sql(sql), (run_id,))
             row = cur.fetchone()
         return None if row is None else NetworkSnapshot.model_validate_json(str(row[0]))
+
+    def latest_status(self, *, run_id: str = LIVE_RUN) -> LoopStatus | None:
+        """The live loop's most recent status (the API reports its queues from it)."""
+        sql = (
+            "SELECT body FROM events WHERE run_id = ? AND kind = 'status' "
+            "ORDER BY ts_us DESC LIMIT 1"
+        )
+        with self._transaction() as cur:
+            cur.execute(self._sql(sql), (run_id,))
+            row = cur.fetchone()
+        return None if row is None else LoopStatus.model_validate_json(str(row[0]))
 
     def acks(self, command_id: str, *, run_id: str = LIVE_RUN) -> list[CommandAck]:
         """A command's acknowledgements from its device, oldest first."""

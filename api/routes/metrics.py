@@ -15,7 +15,10 @@ router = APIRouter(tags=["metrics"])
 
 @router.get("/metrics", response_class=PlainTextResponse)
 def metrics(_: ViewerUser, context: ContextDep, store: StoreDep) -> PlainTextResponse:
-    """Ingest rate, replans and latency, solver outcomes, alerts, dead letters, API refusals."""
+    """Ingest rate, queue depths, replans and latency, solver outcomes, alerts, dead letters.
+
+    Also the API's own refusals; queue depths come from the live loop's latest status.
+    """
     settings = context.settings
     text = render(
         store,

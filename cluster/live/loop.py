@@ -16,6 +16,11 @@ with the simulator replaced by the broker and the virtual clock by the wall:
   snapshot passes through, `cluster.overrides.apply_overrides`), the agents
   get their time tick when it is due, and the coordinator takes the queued
   alerts and decides, on the `planner` thread, whether to replan.
+- Every `LiveSettings.status_every_s`, a `LoopStatus` (queue depths: messages
+  not yet acknowledged, commands awaiting their final answer, alerts waiting
+  for the coordinator; whether a replan runs) is recorded for the API's
+  `/metrics`, which shares only the store with this process. It is written
+  by a task of its own, so a replan of seconds does not delay it.
 - A `Dispatch` is recorded (the offered `NetworkSnapshot` and the plan, in
   one transaction) and its commands published by the dispatcher, which
   records each before sending it and tracks it until its ack or timeout.
@@ -48,6 +53,7 @@ from adapters.mqtt.ingest import ChannelQos, MqttIngest
 from adapters.mqtt.sink import StoreSink
 from adapters.mqtt.topics import topic_of
 from adapters.mqtt.tracking import CommandTracker, Outcome
+from adapters.store import StoreError
 from cluster.coordinator import Coordinator, Dispatch
 from cluster.directory import Directory
 from cluster.errors import ClusterError
@@ -64,6 +70,7 @@ from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
 from supplysync.readings import Reading
 from supplysync.scenario import PlanningSettings
+from supplysync.status import LoopStatus
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +138,7 @@ class LiveLoop:
         self._sink: StoreSink | None = None
         self._dispatcher: CommandDispatcher | None = None
         self._sent: list[str] = []
+        self._replanning = False
         self.stats = LiveStats()
 
     async def wait_ready(self) -> None:
@@ -192,10 +200,16 @@ class LiveLoop:
                 ) as ingest:
                     connected = asyncio.create_task(ingest.wait_connected(), name="live.connected")
                     connected.add_done_callback(self._connected)
+                    reporting = asyncio.create_task(
+                        self._report(ingest, sink, dispatcher), name="live.status"
+                    )
                     try:
                         await self._turns(stop, coordinator, reader, planner)
                     finally:
                         connected.cancel()
+                        reporting.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await reporting
 
     async def _turns(
         self,
@@ -222,6 +236,7 @@ class LiveLoop:
                 next_tick = now + timedelta(seconds=settings.agent_tick_s)
             causes = [r.request_id for r in fresh] + ([RETRY_CAUSE] if retry else [])
             alerts, self._alerts = self._alerts, []
+            self._replanning = True
             try:
                 dispatch = await _on(planner, _plan_turn, coordinator, alerts, causes, now)
             except ClusterError as exc:
@@ -232,8 +247,46 @@ class LiveLoop:
                 retry = False
                 if dispatch is not None:
                     await self._dispatch(dispatch)
+            finally:
+                self._replanning = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), settings.turn_s)
+
+    def _status(self, ingest: MqttIngest, dispatcher: CommandDispatcher) -> LoopStatus:
+        """The loop's queues and counters now."""
+        return LoopStatus(
+            taken_at=self._clock.now(),
+            readings_total=ingest.stats.readings,
+            ingest_pending_messages=ingest.pending_messages,
+            unacked_messages=ingest.unacked_messages,
+            commands_pending=dispatcher.commands_pending,
+            alerts_queued=len(self._alerts),
+            replan_running=self._replanning,
+            host_failures=self.stats.host_failures,
+        )
+
+    async def _report(
+        self, ingest: MqttIngest, sink: StoreSink, dispatcher: CommandDispatcher
+    ) -> None:
+        """Record a status now and every `status_every_s` until cancelled.
+
+        A refused write is logged (once per run of failures) and the loop goes
+        on: the status is for watching, and a store that is really gone ends
+        `run` through the ingest anyway. One reason it may be refused alone:
+        a store created before the `status` kind existed, whose `kind` CHECK
+        still lists the old kinds (`CREATE TABLE IF NOT EXISTS` leaves it be).
+        """
+        failing = False
+        while True:
+            try:
+                await sink.append([self._status(ingest, dispatcher)])
+            except StoreError as exc:
+                if not failing:
+                    log.warning("loop status not recorded (goes on without): %s", exc)
+                failing = True
+            else:
+                failing = False
+            await asyncio.sleep(self._settings.status_every_s)
 
     def _connected(self, waiting: asyncio.Task[None]) -> None:
         if not waiting.cancelled():

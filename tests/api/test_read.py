@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from adapters.store import open_store
+from supplysync.status import LoopStatus
 from tests.api.conftest import Api, TestClient
-from tests.api.data import LOT
+from tests.api.data import LOT, NOW
 
 
 def _get(client: TestClient, api: Api, path: str) -> object:
@@ -96,3 +100,43 @@ def test_metrics_in_prometheus_text(client: TestClient, api: Api) -> None:
     assert "supplysync_dead_letters 1" in lines
     assert 'supplysync_api_refused_requests_total{status="401"} 1' in lines
     assert "# TYPE supplysync_ingest_readings_per_second gauge" in lines
+    # No live loop has reported yet: no queue depths rather than made-up zeros.
+    assert not [line for line in lines if "supplysync_queue_depth" in line]
+    assert not [line for line in lines if "supplysync_live_" in line]
+
+
+def test_metrics_report_the_live_loops_latest_status(client: TestClient, api: Api) -> None:
+    older = LoopStatus(
+        taken_at=NOW - timedelta(seconds=30),
+        readings_total=1,
+        ingest_pending_messages=1,
+        unacked_messages=1,
+        commands_pending=1,
+        alerts_queued=1,
+        replan_running=False,
+        host_failures=1,
+    )
+    latest = LoopStatus(
+        taken_at=NOW - timedelta(seconds=3),
+        readings_total=1_234_567,
+        ingest_pending_messages=12,
+        unacked_messages=None,  # not known: no sample rather than a zero
+        commands_pending=7,
+        alerts_queued=2,
+        replan_running=True,
+        host_failures=0,
+    )
+    with open_store(api.url) as store:
+        store.append([latest, older])
+    lines = set(client.get("/metrics", headers=api.headers("viewer")).text.splitlines())
+    assert "supplysync_live_status_age_seconds 3" in lines
+    depths = {line for line in lines if line.startswith("supplysync_queue_depth{")}
+    assert depths == {
+        'supplysync_queue_depth{queue="ingest_pending"} 12',
+        'supplysync_queue_depth{queue="commands_pending"} 7',
+        'supplysync_queue_depth{queue="alerts_queued"} 2',
+    }
+    assert "# TYPE supplysync_queue_depth gauge" in lines
+    assert "supplysync_live_replan_running 1" in lines
+    assert "supplysync_live_readings_total 1234567" in lines  # exact, not 1.23457e+06
+    assert "supplysync_live_host_failures_total 0" in lines

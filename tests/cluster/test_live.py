@@ -24,10 +24,11 @@ from supplysync.events import AlertKind
 from supplysync.plan import Plan
 from supplysync.readings import StockLevelReading
 from supplysync.scenario import Scenario
+from supplysync.status import LoopStatus
 from tests.brokers import PrivateBroker
 from tests.cluster.live_harness import eventually, mosquitto_pub, running
 
-FAST = LiveSettings(turn_s=0.1, agent_tick_s=3600)
+FAST = LiveSettings(turn_s=0.1, agent_tick_s=3600, status_every_s=0.2)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -71,7 +72,7 @@ def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letter
     topic = str(topic_of(network, "W-DUI", "telemetry"))
     broken = b'{"kind": "stock_level", "device_id": "W-DUI-shelf", "units": -3}'
 
-    async def run() -> tuple[dict[str, object], int]:
+    async def run() -> tuple[dict[str, object], int, LoopStatus, LoopStatus]:
         loop = live_loop(demo_scenario, store_url, broker)
         async with running(loop):
             await mosquitto_pub(broker.port, topic, shelf("W-DUI", 0, 42))
@@ -81,12 +82,18 @@ def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letter
                 store_url, lambda s: len(s.readings("W-DUI", EPOCH, LATER)) == 2
             )
             assert readings
+            # The status the API reports: both readings counted, nothing held back.
+            status = await eventually(store_url, settled_status(readings_total=2))
+            later = await eventually(store_url, status_after(status.taken_at))
             states = await loop.agent_states()
-            return states["W-DUI"], loop.stats.readings
+            return states["W-DUI"], loop.stats.readings, status, later
 
-    state, ingested = asyncio.run(run())
+    state, ingested, status, later = asyncio.run(run())
     assert state["stock"]["PUMP"] == 7.0  # type: ignore[index]
     assert ingested == 2
+    assert (status.ingest_pending_messages, status.unacked_messages) == (0, 0)
+    assert status.host_failures == 0
+    assert later.readings_total == 2  # recorded again, every status_every_s
     with open_store(store_url) as store:
         assert [r.seq for r in store.readings("W-DUI", EPOCH, LATER)] == [0, 1]
         [letter] = store.dead_letters(EPOCH, LATER)
@@ -94,6 +101,28 @@ def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letter
     assert (letter.topic, letter.raw, letter.asset_id) == (topic, broken, "W-DUI")
     assert "units" in letter.reason and "greater than or equal to 0" in letter.reason
     assert [a.asset_id for a in below] == ["W-DUI"]  # 42 on hand, the alert recorded once
+
+
+def settled_status(readings_total: int) -> Callable[[EventStore], LoopStatus | None]:
+    """The latest status once it counts `readings_total` and holds no message back."""
+
+    def look(store: EventStore) -> LoopStatus | None:
+        status = store.latest_status()
+        if status is None or status.readings_total != readings_total:
+            return None
+        return status if status.ingest_pending_messages == 0 else None
+
+    return look
+
+
+def status_after(at: datetime) -> Callable[[EventStore], LoopStatus | None]:
+    """The latest status once it was taken after `at`."""
+
+    def look(store: EventStore) -> LoopStatus | None:
+        status = store.latest_status()
+        return status if status is not None and status.taken_at > at else None
+
+    return look
 
 
 def production_of(plan: Plan) -> dict[str, float]:

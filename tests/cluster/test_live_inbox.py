@@ -58,6 +58,8 @@ def test_a_replan_leaves_the_overrides_alone() -> None:
         ("agent_tick_s", -1),
         ("ack_timeout_s", 0),
         ("request_lookback_s", -1),  # would skip requests stamped just before a read
+        ("status_every_s", 0),  # a status row per turn of the event loop
+        ("status_every_s", 3601),  # /metrics would report depths an hour old
     ],
 )
 def test_live_settings_are_checked(field: str, value: float) -> None:

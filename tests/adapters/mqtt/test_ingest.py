@@ -68,6 +68,34 @@ def test_readings_batches_and_acks_are_recorded_and_handed_on(
         assert [a.status for a in store.acks("c1")] == ["received"]
 
 
+def test_messages_held_before_their_write_count_as_pending_and_unacked(
+    broker: PrivateBroker, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path}/events.db"
+    messages = [
+        (TELEMETRY, encode(reading(1))),  # subscribed at QoS 0: nothing to acknowledge
+        (EVENTS, encode(scan(1))),
+        (ACK, encode(ack("c1", "received"))),
+    ]
+
+    async def run() -> tuple[int, int, int, int]:
+        async with StoreSink(url=url) as store:
+            sink = CountingSink(store)
+            sink.gate.clear()
+            async with ingest(broker, sink) as running:
+                await running.wait_connected()
+                await publish_all(broker.port, messages)
+                async with asyncio.timeout(10):
+                    while running.pending_messages < 3:
+                        await asyncio.sleep(0.01)
+                held = (running.pending_messages, running.unacked_messages)
+                sink.gate.set()
+                await sink.reach(3)
+                return (*held, running.pending_messages, running.unacked_messages)
+
+    assert asyncio.run(run()) == (3, 2, 0, 0)
+
+
 def test_every_message_delivered_twice_leaves_the_same_stored_state(
     broker: PrivateBroker, tmp_path: Path
 ) -> None:

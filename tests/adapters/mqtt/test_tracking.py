@@ -91,3 +91,16 @@ def test_answers_for_unknown_commands_or_from_other_assets_are_ignored(
 def test_the_timeout_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive timeout"):
         CommandTracker(timeout=timedelta(0))
+
+
+def test_unfinished_counts_every_command_without_a_final_answer(clock: VirtualClock) -> None:
+    tracker = CommandTracker(timeout=timedelta(seconds=30))
+    for n in range(5):
+        tracker.sent(command(f"c{n}"), clock.now())
+    assert tracker.unfinished() == 5
+    tracker.observe(answer("received", "c1"), clock.now())  # carried out: not final yet
+    tracker.observe(answer("done", "c2"), clock.now())
+    tracker.observe(answer("rejected", "c3"), clock.now())
+    clock.advance(timedelta(seconds=30))
+    assert [s.command_id for s in tracker.expire(clock.now())] == ["c0", "c4"]
+    assert tracker.unfinished() == 3  # c0 and c4 timed out, c1 received

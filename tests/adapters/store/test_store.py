@@ -13,6 +13,7 @@ from supplysync.commands import CommandAck
 from supplysync.control import MachineOut, OperatorRequest, PinSupplier, active_overrides
 from supplysync.deadletters import DeadLetter, letter_id_of
 from supplysync.readings import TemperatureReading
+from supplysync.status import LoopStatus
 from tests.adapters.store import records as r
 
 T0 = r.T0
@@ -252,3 +253,31 @@ def test_overrides_in_force_follow_set_and_clear_in_order() -> None:
         req(3, "clear", out),
     ]
     assert active_overrides(requests) == [pin_b]
+
+
+def test_the_latest_loop_status_is_the_youngest_of_its_run(store_url: str) -> None:
+    first = LoopStatus(
+        taken_at=T0,
+        readings_total=10,
+        ingest_pending_messages=3,
+        unacked_messages=2,
+        commands_pending=4,
+        alerts_queued=1,
+        replan_running=True,
+        host_failures=0,
+    )
+    later = first.model_copy(
+        update={
+            "taken_at": T0 + timedelta(seconds=5),
+            "unacked_messages": None,
+            "readings_total": 12,
+        }
+    )
+    with open_store(store_url) as store:
+        assert store.latest_status() is None
+        store.append([later, first])  # written out of order: time decides, not arrival
+        store.append([first.model_copy(update={"readings_total": 99})])  # same key: first wins
+        store.append([first], run_id="other")
+        assert store.latest_status() == later
+        assert store.latest_status(run_id="other") == first
+        assert store.latest_status(run_id="nobody") is None
