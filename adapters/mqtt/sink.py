@@ -15,19 +15,16 @@ ingest's in-order acknowledgement relies on.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import Protocol, Self
 
-from adapters.store import LIVE_RUN, Record, open_store
+from adapters.store import LIVE_RUN, Record
+from adapters.store.threaded import ThreadedStore
 from supplysync.commands import CommandAck
 from supplysync.deadletters import DeadLetter
 from supplysync.readings import Reading
-
-R = TypeVar("R")
 
 ReadingsHandler = Callable[[Sequence[Reading]], Awaitable[None]]
 """Takes readings already recorded (the agents' hand-off)."""
@@ -76,20 +73,13 @@ class StoreSink:
     ) -> None:
         if not run_id:
             raise ValueError("Expected a non-empty run_id.")
-        self._store = open_store(url)
+        self._store = ThreadedStore(url, name="store-sink")
         self._run_id = run_id
         self._on_readings = on_readings
         self._on_ack = on_ack
-        self._thread: ThreadPoolExecutor | None = None
 
     async def __aenter__(self) -> Self:
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-sink")
-        try:
-            await self._run(self._store.__enter__)
-        except BaseException:
-            self._thread.shutdown()
-            self._thread = None
-            raise
+        await self._store.__aenter__()
         return self
 
     async def __aexit__(
@@ -98,17 +88,11 @@ class StoreSink:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._thread is None:
-            return
-        try:
-            await self._run(self._store.__exit__, None, None, None)
-        finally:
-            self._thread.shutdown()
-            self._thread = None
+        await self._store.__aexit__(exc_type, exc, tb)
 
     async def append(self, records: Sequence[Record]) -> None:
         """Append `records` in one transaction (the dispatcher records commands here)."""
-        await self._run(self._append, records)
+        await self._store.run(lambda store: store.append(records, run_id=self._run_id))
 
     async def record(self, batch: Batch) -> None:
         """Write the batch, then hand its readings and acks on."""
@@ -118,11 +102,3 @@ class StoreSink:
         if self._on_ack is not None:
             for ack in batch.acks:
                 self._on_ack(ack)
-
-    def _append(self, records: Sequence[Record]) -> None:
-        self._store.append(records, run_id=self._run_id)
-
-    async def _run(self, fn: Callable[..., R], *args: object) -> R:
-        if self._thread is None:
-            raise RuntimeError("StoreSink is not open (use it in `async with`)")
-        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)

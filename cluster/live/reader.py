@@ -8,17 +8,13 @@ sqlite3's rule that a connection stays on the thread that made it holds.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Self
 
-from adapters.store import LIVE_RUN, open_store
+from adapters.store import LIVE_RUN
+from adapters.store.threaded import ThreadedStore
 from supplysync.control import OperatorRequest
-
-R = TypeVar("R")
 
 
 class StoreReader:
@@ -30,18 +26,11 @@ class StoreReader:
     """
 
     def __init__(self, *, url: str, run_id: str = LIVE_RUN) -> None:
-        self._store = open_store(url)
+        self._store = ThreadedStore(url, name="store-reader")
         self._run_id = run_id
-        self._thread: ThreadPoolExecutor | None = None
 
     async def __aenter__(self) -> Self:
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-reader")
-        try:
-            await self._run(self._store.__enter__)
-        except BaseException:
-            self._thread.shutdown()
-            self._thread = None
-            raise
+        await self._store.__aenter__()
         return self
 
     async def __aexit__(
@@ -50,22 +39,10 @@ class StoreReader:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._thread is None:
-            return
-        try:
-            await self._run(self._store.__exit__, None, None, None)
-        finally:
-            self._thread.shutdown()
-            self._thread = None
+        await self._store.__aexit__(exc_type, exc, tb)
 
     async def requests(self, since: datetime, until: datetime) -> list[OperatorRequest]:
         """Operator requests accepted in `[since, until)`, oldest first."""
-        return await self._run(self._requests, since, until)
-
-    def _requests(self, since: datetime, until: datetime) -> list[OperatorRequest]:
-        return self._store.requests(since, until, run_id=self._run_id)
-
-    async def _run(self, fn: Callable[..., R], *args: object) -> R:
-        if self._thread is None:
-            raise RuntimeError("StoreReader is not open (use it in `async with`)")
-        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+        return await self._store.run(
+            lambda store: store.requests(since, until, run_id=self._run_id)
+        )
