@@ -9,6 +9,7 @@ host sees them, as live ingest does. One Ray test kills a real actor.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -209,8 +210,13 @@ def test_a_killed_host_comes_back_with_the_log_s_agents(
         live_run(store_url, demo_network, demo_start, reference, directory)
         pids = directory.pids()
         ray.kill(directory.pool.handles[0], no_restart=False)  # type: ignore[attr-defined]
-        assert directory.states() == reference.states()
+        # `ray.kill` returns before the process is gone: a call right after it
+        # may still be served by the old host, so wait for the restarted one.
+        deadline = time.monotonic() + 60
+        while directory.pids()[0] == pids[0] and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert directory.pids()[0] != pids[0]
+        assert directory.states() == reference.states()
         more = steps(demo_network, demo_start + timedelta(hours=2), 2)
         for batch in more:
             assert feed(store_url, batch, directory) == feed(store_url, batch, reference)
