@@ -30,6 +30,7 @@ The WAL mode is checked, not assumed: a file system that cannot do it
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Final
 
 from adapters.store.errors import StoreError
@@ -42,7 +43,7 @@ def connect(path: str, *, busy_timeout_s: float) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=busy_timeout_s)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        mode = _wal(conn, busy_timeout_s)
         if mode != "wal" and not (path == MEMORY and mode == "memory"):
             raise StoreError(f"sqlite {path}: WAL journal mode unavailable (got {mode!r})")
         conn.execute("PRAGMA synchronous = FULL")
@@ -51,6 +52,25 @@ def connect(path: str, *, busy_timeout_s: float) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _wal(conn: sqlite3.Connection, busy_timeout_s: float) -> str:
+    """Switch to WAL, retrying while another connection holds the lock.
+
+    Turning a fresh file to WAL takes an exclusive lock, and SQLite answers
+    "database is locked" at once instead of calling its busy handler when
+    several processes open the same new file together (seen when two agent
+    hosts start on one store).
+    """
+    deadline = time.monotonic() + busy_timeout_s
+    while True:
+        try:
+            (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return str(mode)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 ROWS_PER_INSERT: Final = 4096
