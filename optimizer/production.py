@@ -29,6 +29,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from optimizer.data import Key3, MachineData, PlanningData
+from optimizer.linear import Term, at_most, equal, ones, rows
 
 EPS = 1e-6
 
@@ -39,11 +40,11 @@ class ProductionPart:
 
     Attributes:
         output: the ``make`` variables landing in each (warehouse, product, period).
-        cost: machine-hour, setup and maintenance-delay cost (a Pyomo expression).
+        cost: machine-hour, setup and maintenance-delay cost terms.
     """
 
     output: Mapping[Key3, list[Any]]
-    cost: Any
+    cost: list[Term]
 
 
 def run_index(data: PlanningData) -> list[tuple[str, str, int]]:
@@ -66,59 +67,49 @@ def add_production(model: pyo.ConcreteModel, data: PlanningData) -> ProductionPa
     model.make = pyo.Var(runs, domain=pyo.NonNegativeReals)
     model.setup = pyo.Var(runs, domain=pyo.Binary)
     model.maint = pyo.Var(maint, domain=pyo.Binary)
+    make, setup, down = (
+        dict(model.make.items()),
+        dict(model.setup.items()),
+        dict(model.maint.items()),
+    )
 
-    by_slot: dict[tuple[str, int], list[tuple[str, str, int]]] = defaultdict(list)
-    for key in runs:
-        by_slot[key[0], key[2]].append(key)
-    maint_set = set(maint)
-
-    def hours(mach: MachineData, t: int) -> Any:
-        return sum(
-            model.make[k] / mach.rates[k[1]] + mach.setup(k[1], t) * model.setup[k]
-            for k in by_slot[mach.machine_id, t]
-        )
-
-    def hours_rule(_: pyo.ConcreteModel, m: str, t: int) -> Any:
-        mach = machines[m]
-        down = mach.maintenance_hours * model.maint[m, t] if (m, t) in maint_set else 0.0
-        return hours(mach, t) + down <= model.hours_cap[m, t]
-
-    slots = sorted({*by_slot, *maint_set})
+    hours: dict[tuple[str, int], list[Term]] = defaultdict(list)
+    for k in runs:
+        mach = machines[k[0]]
+        hours[k[0], k[2]] += [(1 / mach.rates[k[1]], make[k]), (mach.setup(k[1], k[2]), setup[k])]
+    for m, t in maint:
+        hours[m, t].append((machines[m].maintenance_hours, down[m, t]))
+    slots = sorted(hours)
     model.hours_cap = pyo.Param(
         slots, mutable=True, initialize={(m, t): machines[m].capacity[t] for m, t in slots}
     )
-    model.machine_hours = pyo.Constraint(slots, rule=hours_rule)
+    model.machine_hours = rows({s: at_most(hours[s], model.hours_cap[s]) for s in slots})
 
     need = remaining_need(data)
     model.useful = pyo.Param(
-        runs, mutable=True, initialize=lambda _, m, p, t: useful(machines[m], p, t, need)
+        runs, mutable=True, initialize={k: useful(machines[k[0]], k[1], k[2], need) for k in runs}
     )
-
-    def link_rule(_: pyo.ConcreteModel, m: str, p: str, t: int) -> Any:
-        return model.make[m, p, t] <= model.useful[m, p, t] * model.setup[m, p, t]
-
-    model.setup_link = pyo.Constraint(runs, rule=link_rule)
-    due = [m for m in data.machines if m.maintenance_periods]
-    model.maintain_once = pyo.Constraint(
-        [m.machine_id for m in due],
-        rule=lambda _, m: sum(model.maint[m, t] for t in machines[m].maintenance_periods) == 1,
+    model.setup_link = rows(
+        {k: at_most([(1, make[k]), (-model.useful[k], setup[k])], 0.0) for k in runs}
+    )
+    model.maintain_once = rows(
+        {
+            m.machine_id: equal(ones(down[m.machine_id, t] for t in m.maintenance_periods), 1.0)
+            for m in data.machines
+            if m.maintenance_periods
+        }
     )
 
     output: dict[Key3, list[Any]] = defaultdict(list)
     for m, p, t in runs:
-        output[machines[m].warehouse_id, p, t].append(model.make[m, p, t])
+        output[machines[m].warehouse_id, p, t].append(make[m, p, t])
     c = data.costs
-
-    def run_cost(m: str, p: str, t: int) -> Any:
+    cost: list[Term] = []
+    for m, p, t in runs:
         mach = machines[m]
-        setup_cost = c.setup if mach.setup(p, t) > 0 else 0.0
-        return c.production_per_hour * model.make[m, p, t] / mach.rates[p] + (
-            setup_cost * model.setup[m, p, t]
-        )
-
-    cost = sum(run_cost(*k) for k in runs) + sum(
-        c.maintenance_delay * t * model.maint[m, t] for m, t in maint
-    )
+        cost.append((c.production_per_hour / mach.rates[p], make[m, p, t]))
+        cost.append((c.setup if mach.setup(p, t) > 0 else 0.0, setup[m, p, t]))
+    cost += [(c.maintenance_delay * t, down[m, t]) for m, t in maint]
     return ProductionPart(output=dict(output), cost=cost)
 
 

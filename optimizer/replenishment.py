@@ -33,12 +33,13 @@ from typing import Any
 import pyomo.environ as pyo
 
 from optimizer.data import Key3, PlanningData
+from optimizer.linear import Term, at_most, equal, ones, rows
 
 
 def add_replenishment(
     model: pyo.ConcreteModel, data: PlanningData, produced: Mapping[Key3, list[Any]]
-) -> Any:
-    """Add the flow of goods to `model`; returns its cost expression.
+) -> list[Term]:
+    """Add the flow of goods to `model`; returns its cost terms.
 
     Args:
         model: the model the production builder already added to.
@@ -73,77 +74,93 @@ def add_replenishment(
     model.move = pyo.Var(moves, domain=pyo.NonNegativeReals)
     model.ship = pyo.Var(ships, domain=pyo.NonNegativeReals)
     lines = range(len(data.demand))
-    model.line_qty = pyo.Param(lines, mutable=True, initialize=lambda _, i: data.demand[i].quantity)
+    model.line_qty = pyo.Param(
+        lines, mutable=True, initialize={i: line.quantity for i, line in enumerate(data.demand)}
+    )
     model.line_pen = pyo.Param(
-        lines, mutable=True, initialize=lambda _, i: data.line_penalty(data.demand[i])
+        lines,
+        mutable=True,
+        initialize={i: data.line_penalty(line) for i, line in enumerate(data.demand)},
     )
     model.short = pyo.Var(
         lines, domain=pyo.NonNegativeReals, bounds=lambda _, i: (0.0, model.line_qty[i])
     )
     model.given = pyo.Param(
-        ws, ps, data.periods, mutable=True, initialize=lambda _, *k: given(data, *k)
+        ws,
+        ps,
+        data.periods,
+        mutable=True,
+        initialize={(w, p, t): given(data, w, p, t) for w in ws for p in ps for t in data.periods},
     )
-    model.room = pyo.Param(ws, mutable=True, initialize=lambda _, w: data.capacity_units[w])
+    model.room = pyo.Param(ws, mutable=True, initialize=data.capacity_units)
     model.price = pyo.Param(
         range(len(data.purchases)),
         mutable=True,
-        initialize=lambda _, i: data.purchases[i].unit_price,
+        initialize={i: o.unit_price for i, o in enumerate(data.purchases)},
     )
     model.stock = pyo.Var(ws, ps, data.periods, domain=pyo.NonNegativeReals)
     model.over = pyo.Var(ws, data.periods, domain=pyo.NonNegativeReals)
     model.below = pyo.Var(list(data.reorder_point), domain=pyo.NonNegativeReals)
+    buy, move, ship = dict(model.buy.items()), dict(model.move.items()), dict(model.ship.items())
+    stock, over = dict(model.stock.items()), dict(model.over.items())
 
     inflow: dict[Key3, list[Any]] = defaultdict(list)
     outflow: dict[Key3, list[Any]] = defaultdict(list)
     for i, w, t in buys:
-        inflow[w, data.purchases[i].product_id, t + data.purchases[i].lead].append(
-            model.buy[i, w, t]
-        )
+        quote = data.purchases[i]
+        inflow[w, quote.product_id, t + quote.lead].append(buy[i, w, t])
     for o, d, p, t in moves:
-        inflow[d, p, t + lag].append(model.move[o, d, p, t])
-        outflow[o, p, t].append(model.move[o, d, p, t])
+        inflow[d, p, t + lag].append(move[o, d, p, t])
+        outflow[o, p, t].append(move[o, d, p, t])
     for w, c, p, t in ships:
-        outflow[w, p, t].append(model.ship[w, c, p, t])
+        outflow[w, p, t].append(ship[w, c, p, t])
 
-    def balance(_: pyo.ConcreteModel, w: str, p: str, t: int) -> Any:
-        before = model.stock[w, p, t - 1] if t > 0 else 0.0
-        gain = model.given[w, p, t] + sum(produced.get((w, p, t), ())) + sum(inflow[w, p, t])
-        return model.stock[w, p, t] == before + gain - sum(outflow[w, p, t])
+    def balance(w: str, p: str, t: int) -> Any:
+        gain = [*produced.get((w, p, t), ()), *inflow[w, p, t]]
+        terms = [(1, stock[w, p, t])]
+        if t > 0:
+            terms.append((-1, stock[w, p, t - 1]))
+        terms += [(-1, v) for v in gain] + ones(outflow[w, p, t])
+        return equal(terms, model.given[w, p, t])
 
-    model.balance = pyo.Constraint(ws, ps, data.periods, rule=balance)
-    model.space = pyo.Constraint(
-        ws,
-        data.periods,
-        rule=lambda _, w, t: (
-            sum(model.stock[w, p, t] for p in ps) <= model.room[w] + model.over[w, t]
-        ),
+    model.balance = rows(
+        {(w, p, t): balance(w, p, t) for w in ws for p in ps for t in data.periods}
+    )
+    model.space = rows(
+        {
+            (w, t): at_most([*ones(stock[w, p, t] for p in ps), (-1, over[w, t])], model.room[w])
+            for w in ws
+            for t in data.periods
+        }
     )
     _add_limits(model, data, buys, ships)
 
     cm, last = data.costs, n - 1
-    model.safety = pyo.Constraint(
-        list(data.reorder_point),
-        rule=lambda _, w, p: (
-            model.below[w, p] >= data.reorder_point[w, p] - model.stock[w, p, last]
-        ),
+    below = dict(model.below.items())
+    model.safety = rows(
+        {
+            (w, p): at_most([(-1, stock[w, p, last]), (-1, below[w, p])], -point)
+            for (w, p), point in data.reorder_point.items()
+        }
     )
     value = {p.id: p.unit_value for p in data.network.products}
-    return (
-        sum(model.price[i] * model.buy[i, w, t] for i, w, t in buys)
-        + sum(
-            (cm.transfer_base + cm.transfer_per_km * data.km[o, d]) * model.move[o, d, p, t]
+    short = dict(model.short.items())
+    return [
+        *((model.price[i], buy[i, w, t]) for i, w, t in buys),
+        *(
+            (cm.transfer_base + cm.transfer_per_km * data.km[o, d], move[o, d, p, t])
             for o, d, p, t in moves
-        )
-        + sum(
-            cm.delivery_per_km * data.km[w, cu] * model.ship[w, cu, p, t]
+        ),
+        *(
+            (cm.delivery_per_km * data.km[w, cu], ship[w, cu, p, t])
             for w, cu, p, t in ships
             if t >= data.routed_periods  # routed periods pay for their routes instead
-        )
-        + sum(data.holding[p] * model.stock[w, p, t] for w in ws for p in ps for t in data.periods)
-        + sum(model.line_pen[i] * model.short[i] for i in lines)
-        + sum(cm.overflow_per_unit * model.over[w, t] for w in ws for t in data.periods)
-        + sum(cm.safety_stock_weight * value[p] * model.below[w, p] for w, p in data.reorder_point)
-    )
+        ),
+        *((data.holding[p], stock[w, p, t]) for w in ws for p in ps for t in data.periods),
+        *((model.line_pen[i], short[i]) for i in lines),
+        *((cm.overflow_per_unit, over[w, t]) for w in ws for t in data.periods),
+        *((cm.safety_stock_weight * value[p], below[w, p]) for w, p in data.reorder_point),
+    ]
 
 
 def _add_limits(
@@ -159,40 +176,37 @@ def _add_limits(
     model.quote_qty = pyo.Param(
         range(len(data.purchases)),
         mutable=True,
-        initialize=lambda _, i: data.purchases[i].per_period,
+        initialize={i: o.per_period for i, o in enumerate(data.purchases)},
     )
-    model.quote_limit = pyo.Constraint(
-        list(per_quote), rule=lambda _, i, t: sum(per_quote[i, t]) <= model.quote_qty[i]
+    model.quote_limit = rows(
+        {(i, t): at_most(ones(vs), model.quote_qty[i]) for (i, t), vs in per_quote.items()}
     )
     served: dict[Key3, list[Any]] = defaultdict(list)
     fleet: dict[tuple[str, int], list[Any]] = defaultdict(list)
     cold: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for w, c, p, t in ships:
-        served[c, p, t].append(model.ship[w, c, p, t])
+        v = model.ship[w, c, p, t]
+        served[c, p, t].append(v)
         if t < data.routed_periods:
             continue  # the routes' own room limits these (`optimizer.route_model`)
-        fleet[w, t].append(model.ship[w, c, p, t])
+        fleet[w, t].append(v)
         if p in data.cold:
-            cold[w, t].append(model.ship[w, c, p, t])
+            cold[w, t].append(v)
 
-    def serve(_: pyo.ConcreteModel, c: str, p: str, t: int) -> Any:
+    def serve(c: str, p: str, t: int) -> Any:
         lines = data.demand_keys[c, p, t]
         wanted = sum(model.line_qty[i] for i in lines)
-        return sum(served[c, p, t]) + sum(model.short[i] for i in lines) == wanted
+        return equal(ones([*served[c, p, t], *(model.short[i] for i in lines)]), wanted)
 
-    model.serve = pyo.Constraint(list(data.demand_keys), rule=serve)
+    model.serve = rows({k: serve(*k) for k in data.demand_keys})
     model.fleet_cap = pyo.Param(
-        list(fleet), mutable=True, initialize=lambda _, *k: data.fleet_capacity.get(k, 0.0)
+        list(fleet), mutable=True, initialize={k: data.fleet_capacity.get(k, 0.0) for k in fleet}
     )
     model.cold_cap = pyo.Param(
-        list(cold), mutable=True, initialize=lambda _, *k: data.cold_capacity.get(k, 0.0)
+        list(cold), mutable=True, initialize={k: data.cold_capacity.get(k, 0.0) for k in cold}
     )
-    model.fleet = pyo.Constraint(
-        list(fleet), rule=lambda _, w, t: sum(fleet[w, t]) <= model.fleet_cap[w, t]
-    )
-    model.cold_fleet = pyo.Constraint(
-        list(cold), rule=lambda _, w, t: sum(cold[w, t]) <= model.cold_cap[w, t]
-    )
+    model.fleet = rows({k: at_most(ones(vs), model.fleet_cap[k]) for k, vs in fleet.items()})
+    model.cold_fleet = rows({k: at_most(ones(vs), model.cold_cap[k]) for k, vs in cold.items()})
 
 
 def given(data: PlanningData, w: str, p: str, t: int) -> float:

@@ -32,6 +32,7 @@ import pyomo.environ as pyo
 
 from optimizer.columns import Column, Crew, RouteCandidates, crews_of, timed
 from optimizer.data import PlanningData
+from optimizer.linear import Term, at_least, at_most, equal, ones, rows
 
 Ship = tuple[str, str, str, int]
 
@@ -41,46 +42,59 @@ def add_routes(
     data: PlanningData,
     cands: RouteCandidates,
     ships: Iterable[Ship],
-) -> Any:
-    """Add route selection and loading to `model`; returns the driving cost."""
+) -> list[Term]:
+    """Add route selection and loading to `model`; returns the driving cost terms."""
     cols = range(len(cands.columns))
     loads = list(route_loads(data, cands))
     model.use = pyo.Var(cols, domain=pyo.Binary)
     model.carry = pyo.Var(loads, domain=pyo.NonNegativeReals)
     model.col_room = pyo.Param(
-        cols, mutable=True, initialize=lambda _, j: cands.crews[cands.columns[j].crew].room
+        cols,
+        mutable=True,
+        initialize={j: cands.crews[col.crew].room for j, col in enumerate(cands.columns)},
     )
     model.col_ok = pyo.Param(cols, mutable=True, initialize=1.0)
     model.crew_size = pyo.Param(
         range(len(cands.crews)),
         mutable=True,
-        initialize=lambda _, k: len(cands.crews[k].vehicle_ids),
+        initialize={k: len(crew.vehicle_ids) for k, crew in enumerate(cands.crews)},
     )
+    use, carry = dict(model.use.items()), dict(model.carry.items())
     on_route: dict[int, list[Any]] = defaultdict(list)
     dropped: dict[Ship, list[Any]] = defaultdict(list)
     for j, c, p in loads:
         col = cands.columns[j]
-        on_route[j].append(model.carry[j, c, p])
-        dropped[col.depot_id, c, p, col.period].append(model.carry[j, c, p])
-    model.route_load = pyo.Constraint(
-        cols, rule=lambda _, j: sum(on_route[j]) <= model.col_room[j] * model.use[j]
+        on_route[j].append(carry[j, c, p])
+        dropped[col.depot_id, c, p, col.period].append(carry[j, c, p])
+    model.route_load = rows({j: _room(model, j, on_route[j]) for j in cols})
+    model.route_ok = rows({j: at_most([(1, use[j])], model.col_ok[j]) for j in cols})
+    model.route_kept = rows(
+        {j: at_least([(1, use[j])], model.col_ok[j]) for j in sorted(cands.fixed)}
     )
-    model.route_ok = pyo.Constraint(cols, rule=lambda _, j: model.use[j] <= model.col_ok[j])
-    model.route_kept = pyo.Constraint(
-        sorted(cands.fixed), rule=lambda _, j: model.use[j] >= model.col_ok[j]
-    )
-    by_crew: dict[int, list[int]] = defaultdict(list)
+    by_crew: dict[int, list[Any]] = defaultdict(list)
     for j, col in enumerate(cands.columns):
-        by_crew[col.crew].append(j)
-    model.crew_limit = pyo.Constraint(
-        list(by_crew),
-        rule=lambda _, k: sum(model.use[j] for j in by_crew[k]) <= model.crew_size[k],
+        by_crew[col.crew].append(use[j])
+    model.crew_limit = rows({k: at_most(ones(vs), model.crew_size[k]) for k, vs in by_crew.items()})
+    model.route_link = rows(
+        {
+            s: equal([(1, model.ship[s]), *((-1, v) for v in dropped.get(s, ()))], 0.0)
+            for s in ships
+            if s[3] < data.routed_periods
+        }
     )
-    routed = [s for s in ships if s[3] < data.routed_periods]
-    model.route_link = pyo.Constraint(
-        routed, rule=lambda _, *s: model.ship[s] == sum(dropped.get(s, ()))
-    )
-    return sum(col.cost * model.use[j] for j, col in enumerate(cands.columns))
+    return [(col.cost, use[j]) for j, col in enumerate(cands.columns)]
+
+
+def _room(model: pyo.ConcreteModel, j: int, loads: list[Any]) -> Any:
+    """Route j carries at most its crew's room, and nothing unless it runs.
+
+    A route with nothing it may drop keeps a row (``room * use >= 0``, always
+    met), so every route has its row and the loaded LP keeps its shape.
+    """
+    use = model.use[j]
+    if not loads:
+        return at_least([(model.col_room[j], use)], 0.0)
+    return at_most([*ones(loads), (-model.col_room[j], use)], 0.0)
 
 
 def route_loads(data: PlanningData, cands: RouteCandidates) -> Iterable[tuple[int, str, str]]:

@@ -34,6 +34,7 @@ from pyomo.common.enums import CaptureOutputMode
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from optimizer.bulk_highs import BulkHighs
 from supplysync.plan import PlanStatus
 
 _STOPPED = {
@@ -112,11 +113,13 @@ class SolveResult:
 def persistent_solver(model: pyo.ConcreteModel) -> Highs:
     """A HiGHS instance holding `model`, updated only through its mutable parameters.
 
+    It is Pyomo's persistent interface, loading in bulk (`BulkHighs`).
+
     Every automatic structure check is off: they walk the whole model on each
     solve (seconds on a large one) and a model of the same shape has nothing
     for them to find.
     """
-    solver = Highs()
+    solver = BulkHighs()
     if not solver.available():
         raise SolverUnavailableError("HiGHS (highspy) is not available to Pyomo")
     updates = solver.config.auto_updates

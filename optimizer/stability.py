@@ -37,6 +37,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from optimizer.data import PlanningData
+from optimizer.linear import Term, at_least, ones, rows
 from supplysync.plan import Plan
 from supplysync.scenario import PlanningSettings
 
@@ -61,24 +62,29 @@ def groups(model: pyo.ConcreteModel, data: PlanningData) -> dict[str, dict[Key, 
     return out
 
 
-def add_stability(model: pyo.ConcreteModel, data: PlanningData) -> Any:
-    """Add deviation variables and rows (targets 0, weights 0); returns their cost."""
+def add_stability(model: pyo.ConcreteModel, data: PlanningData) -> tuple[list[Term], list[Any]]:
+    """Add deviation variables and rows (targets 0, weights 0); returns their cost.
+
+    The cost is its terms and its constant part (``-weight * target`` per key).
+    """
     model.stab_w = pyo.Param(data.periods, mutable=True, initialize=0.0)
-    cost: Any = 0.0
+    weight: dict[Hashable, Any] = {t: model.stab_w[t] for t in data.periods}
+    twice = {t: 2 * w for t, w in weight.items()}  # one expression per period, shared
+    terms: list[Term] = []
+    constants: list[Any] = []
     for family, members in groups(model, data).items():
         keys = list(members)
         block = pyo.Block()
         model.add_component(f"keep_{family}", block)
         block.target = pyo.Param(keys, mutable=True, initialize=0.0)
         block.down = pyo.Var(keys, domain=pyo.NonNegativeReals)
-        block.row = pyo.Constraint(
-            keys, rule=lambda b, *k, members=members: sum(members[k]) + b.down[k] >= b.target[k]
-        )
-        cost += sum(
-            model.stab_w[k[-1]] * (sum(members[k]) - block.target[k] + 2 * block.down[k])
-            for k in keys
-        )
-    return cost
+        down, target = dict(block.down.items()), dict(block.target.items())
+        block.row = rows({k: at_least([*ones(members[k]), (1, down[k])], target[k]) for k in keys})
+        for k in keys:
+            terms += [(weight[k[-1]], v) for v in members[k]]
+            terms.append((twice[k[-1]], down[k]))
+            constants.append(-weight[k[-1]] * target[k])
+    return terms, constants
 
 
 def set_targets(
