@@ -10,8 +10,14 @@ generated network
   HiGHS solve, as a first plan pays them;
 - warm: `WarmPlanner.plan` after each of N events (machine derate, demand
   +30 % at one customer, supplier delay, in turn), each applied to the base
-  snapshot with the base plan in force: parameter update, solve, reading and
-  routing, p50 and p95;
+  snapshot with the base plan in force: parameter update, repair
+  (`optimizer.repair`), reading and routing, p50 and p95;
+- full: the same replans re-solved in full (`PlanningSettings.repair` off)
+  by a second planner, under the same budget, p50 and p95. "vs full" is the
+  median of (repair - full) / full objective over the events (negative: the
+  repair is better), counting only full re-solves that were not stale; "rep
+  gap" is the largest (repair - full's bound) / repair, an upper bound on
+  how far a repaired plan is from the optimum (as weak as full's bound);
 - direct: the same model (same candidate routes) built straight into
   highspy with numpy (`optimizer.direct`) and solved, for the Pyomo/highspy
   ratios.
@@ -37,7 +43,12 @@ from optimizer.model import build_model
 from optimizer.solve import SolveParams, persistent_solver, solve
 from optimizer.testing import EVENT_KINDS, SIZES, apply_event, generate_network, snapshot_for
 from optimizer.warm import WarmPlanner
+from supplysync.plan import PlanStatus
 from supplysync.scenario import PlanningSettings
+
+BASE_BUDGET_X = 6
+"""The plan in force gets this many times the budget (it is not measured, and a
+stale one would leave every warm replan with nothing to keep)."""
 
 
 def _p(values: list[float], q: float) -> float:
@@ -78,19 +89,33 @@ def run(
     h.run()
     direct_solve = time.perf_counter() - start
 
-    warm = WarmPlanner()
-    base = warm.plan(snap, settings, plan_id="base")
+    settled = settings.model_copy(update={"time_limit_s": BASE_BUDGET_X * time_limit_s})
+    warm = WarmPlanner(route_candidates=lambda _: routes)
+    full = WarmPlanner(route_candidates=lambda _: routes)
+    base = warm.plan(snap, settled, plan_id="base")
+    full.plan(snap, settled, plan_id="full-base")  # built, so its replans are updates
+    whole = settings.model_copy(update={"repair": False})
     rng = random.Random(0)
     total: list[float] = []
-    solves: list[float] = []
+    full_total: list[float] = []
+    versus: list[float] = []
+    gaps: list[float] = []
     statuses: dict[str, int] = {}
     for k in range(events):
         event, _ = apply_event(snap, EVENT_KINDS[k % len(EVENT_KINDS)], rng)
         t0 = time.perf_counter()
         plan = warm.plan(event, settings, plan_id=f"e{k}", previous=base)
         total.append(time.perf_counter() - t0)
-        solves.append(plan.solve_seconds)
         statuses[plan.status.value] = statuses.get(plan.status.value, 0) + 1
+        t0 = time.perf_counter()
+        ref = full.plan(event, whole, plan_id=f"f{k}", previous=base)
+        full_total.append(time.perf_counter() - t0)
+        if plan.objective is None or ref.objective is None or ref.status is PlanStatus.STALE:
+            continue
+        versus.append((plan.objective - ref.objective) / abs(ref.objective))
+        if ref.mip_gap is not None:
+            bound = ref.objective - ref.mip_gap * abs(ref.objective)
+            gaps.append((plan.objective - bound) / abs(plan.objective))
     return {
         "size": size,
         "columns": cols,
@@ -107,8 +132,11 @@ def run(
         "solve_ratio": cold.seconds / direct_solve,
         "warm_p50_s": statistics.median(total),
         "warm_p95_s": _p(total, 0.95),
-        "warm_solve_p50_s": statistics.median(solves),
         "warm_statuses": statuses,
+        "full_p50_s": statistics.median(full_total),
+        "full_p95_s": _p(full_total, 0.95),
+        "repair_vs_full": statistics.median(versus) if versus else None,
+        "repair_gap": max(gaps) if gaps else None,
         "warm_rebuilds": warm.rebuilds - 1,
         "events": events,
         "time_limit_s": time_limit_s,
@@ -120,18 +148,23 @@ def table(rows: list[dict[str, Any]]) -> str:
     head = (
         f"{'size':>4} {'cols':>7} {'rows':>7} {'routes':>6} {'cold build':>10} {'cold solve':>10} "
         f"{'gap':>6} {'hs build':>8} {'hs solve':>8} {'build x':>7} {'solve x':>7} "
-        f"{'warm p50':>8} {'warm p95':>8}  warm status"
+        f"{'warm p50':>8} {'warm p95':>8} {'full p50':>8} {'full p95':>8} {'vs full':>7} "
+        f"{'rep gap':>7}"
+        "  warm status"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         gap = "-" if r["cold_gap"] is None else f"{100 * r['cold_gap']:.1f}%"
         status = ",".join(f"{k}:{v}" for k, v in sorted(r["warm_statuses"].items()))
+        rep = "-" if r["repair_gap"] is None else f"{100 * r['repair_gap']:.1f}%"
+        vs = "-" if r["repair_vs_full"] is None else f"{100 * r['repair_vs_full']:+.1f}%"
         lines.append(
             f"{r['size']:>4} {r['columns']:>7} {r['rows']:>7} {r['candidates_s']:>6.2f} "
             f"{r['cold_build_s']:>10.2f} "
             f"{r['cold_solve_s']:>10.2f} {gap:>6} {r['direct_build_s']:>8.2f} "
             f"{r['direct_solve_s']:>8.2f} {r['build_ratio']:>7.1f} {r['solve_ratio']:>7.2f} "
-            f"{r['warm_p50_s']:>8.2f} {r['warm_p95_s']:>8.2f}  {status}"
+            f"{r['warm_p50_s']:>8.2f} {r['warm_p95_s']:>8.2f} {r['full_p50_s']:>8.2f} "
+            f"{r['full_p95_s']:>8.2f} {vs:>7} {rep:>7}  {status}"
         )
     return "\n".join(lines)
 

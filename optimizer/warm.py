@@ -18,6 +18,12 @@ storage, the routed periods and their crews (the candidate routes are
 generated at a rebuild and kept; an update only re-times them and rewrites
 room and crew sizes). A solve cancelled at the deadline also forces a rebuild: HiGHS
 keeps its stop flag, and an abandoned worker thread may still hold the model.
+
+After an update, when the plan in force was made by this model, the replan
+is a repair (`optimizer.repair`): only the on/off decisions the event
+touched are re-decided, with LPs hot-started on the same HiGHS instance
+(`optimizer.reprice`). A repair that finds no plan falls back to a full
+solve in the time left.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyomo.environ as pyo
@@ -37,7 +43,16 @@ from optimizer.data import PlanningData, planning_data
 from optimizer.guard import within
 from optimizer.model import assemble, build_model
 from optimizer.production import run_index, set_production
+from optimizer.repair import (
+    Incumbent,
+    Neighbourhood,
+    fix_all,
+    incumbent_of,
+    rounded,
+    touched,
+)
 from optimizer.replenishment import set_replenishment
+from optimizer.reprice import load, reprice, values_of
 from optimizer.route_model import set_routes
 from optimizer.solve import SolveParams, SolveResult, cancel, persistent_solver, solve
 from optimizer.stability import set_targets
@@ -46,6 +61,8 @@ from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings
 
 SolveFn = Callable[[pyo.ConcreteModel, SolveParams, Highs], SolveResult]
+KEPT_INCUMBENTS = 8
+"""Plans whose decisions are kept for a repair, least recently used dropped first."""
 GRACE = 0.1
 """Share of the budget the guard waits past the time limit before giving up."""
 HIGHS_SHARE = 0.75
@@ -114,6 +131,8 @@ class WarmPlanner:
         self._model: pyo.ConcreteModel | None = None
         self._solver: Highs | None = None
         self._cands: RouteCandidates | None = None
+        self._incumbents: dict[str, Incumbent] = {}
+        self._basis: Any = None
         self.rebuilds = 0
         self.updates = 0
 
@@ -155,10 +174,13 @@ class WarmPlanner:
             work.data, work.model, work.cands = data, model, cands
             if cancelled.is_set():
                 return None
-            left = deadline - time.perf_counter()
             work.solver = solver
-            params = SolveParams(max(left * HIGHS_SHARE, 0.01), settings.mip_gap)
-            return self._solve_fn(model, params, solver)
+            incumbent = self._incumbent(previous)
+            if settings.repair and incumbent is not None:
+                repaired = self._repair(work, incumbent, deadline, settings)
+                if repaired is not None or cancelled.is_set():
+                    return repaired
+            return self._solve_fn(model, _params(deadline, settings.mip_gap), solver)
 
         def stop() -> None:
             cancelled.set()
@@ -169,7 +191,8 @@ class WarmPlanner:
         if cancelled.is_set() and work.solver is not None:
             # HiGHS keeps its stop flag after `cancelSolve`, and an abandoned
             # worker may still hold the model: the next replan rebuilds.
-            self._shape = self._model = self._solver = self._cands = None
+            self._shape = self._model = self._solver = self._cands = self._basis = None
+            self._incumbents.clear()
         header: dict[str, Any] = {
             "plan_id": plan_id,
             "policy": policy,
@@ -184,7 +207,77 @@ class WarmPlanner:
             )
         if not outcome.has_solution and previous is not None:
             return _stale(previous, header, outcome.message, outcome.seconds)
-        return assemble(work.model, work.data, work.cands, outcome, header)
+        plan = assemble(work.model, work.data, work.cands, outcome, header)
+        if outcome.has_solution and self._model is work.model:
+            self._remember(plan_id, incumbent_of(work.model, work.data))
+        if work.repair is not None:
+            plan = plan.model_copy(update={"notes": [*plan.notes, work.repair]})
+        return plan
+
+    def _repair(
+        self, work: _Work, incumbent: Incumbent, deadline: float, settings: PlanningSettings
+    ) -> SolveResult | None:
+        """Re-price the plan in force, then re-decide what the event touched; None without a plan.
+
+        Three LPs on the persistent instance, each hot-started from the
+        last basis (`optimizer.reprice`): the plan in force re-priced with
+        every binary fixed; the touched binaries relaxed, which bounds what
+        re-deciding them could gain; and the relaxation rounded up
+        (`optimizer.repair.rounded`) and re-priced. The better of the first
+        and the last is the plan. A MIP over the touched binaries, started
+        from it, would often do better but costs seconds on large networks
+        (presolve and a cold root LP), more than a repair is for.
+        """
+        model, solver, data, cands = work.model, work.solver, work.data, work.cands
+        assert model is not None and solver is not None and data is not None and cands is not None
+        hood = touched(incumbent, data, cands, model)
+        if hood is None:
+            return None
+        kept, free = fix_all(model, incumbent, hood, cands)
+        every = [*kept, *free]
+        solver.update_variables(every)
+        solver.update_parameters()
+        try:
+            best = reprice(solver, every, deadline - time.perf_counter(), self._basis)
+            if best is None:
+                return None
+            self._basis, bound, took = best.basis, best.objective, best.seconds
+            if free:
+                for var in free:
+                    var.unfix()
+                solver.update_variables(free)
+                relaxed = reprice(solver, every, deadline - time.perf_counter(), best.basis)
+                if relaxed is not None:
+                    bound, took = relaxed.objective, took + relaxed.seconds
+                    choice = rounded(model, free, cands, values_of(solver, relaxed.solution))
+                    for var in free:
+                        var.fix(choice[id(var)])
+                    solver.update_variables(free)
+                    tried = reprice(solver, every, deadline - time.perf_counter(), relaxed.basis)
+                    if tried is not None:
+                        took += tried.seconds
+                        best = min(best, tried, key=lambda r: r.objective)
+            load(solver, best.solution)
+        finally:
+            for var in every:
+                var.unfix()
+            solver.update_variables(every)
+        gap = max(best.objective - bound, 0.0) / max(abs(best.objective), 1e-9)
+        lp = SolveResult(PlanStatus.OPTIMAL, True, best.objective, gap, took, "repaired")
+        return _repaired(lp, work, hood, len(free), len(kept))
+
+    def _incumbent(self, plan: Plan | None) -> Incumbent | None:
+        """The decisions of `plan` if this model made it (kept as the most recently used)."""
+        found = self._incumbents.pop(plan.plan_id, None) if plan is not None else None
+        if plan is not None and found is not None:
+            self._incumbents[plan.plan_id] = found
+        return found
+
+    def _remember(self, plan_id: str, incumbent: Incumbent) -> None:
+        """Keep the last plans' decisions for repairs that name them as the plan in force."""
+        self._incumbents[plan_id] = incumbent
+        while len(self._incumbents) > KEPT_INCUMBENTS:
+            del self._incumbents[next(iter(self._incumbents))]
 
     def _ready(self, data: PlanningData) -> tuple[pyo.ConcreteModel, Highs, RouteCandidates]:
         shape = shape_of(data)
@@ -197,10 +290,31 @@ class WarmPlanner:
             return model, solver, cands
         cands = self._route_candidates(data)
         model = build_model(data, cands)
+        self._incumbents.clear()
+        self._basis = None
         self._model, self._solver, self._shape = model, persistent_solver(model), shape
         self._cands = cands
         self.rebuilds += 1
         return model, self._solver, cands
+
+
+def _repaired(
+    outcome: SolveResult, work: _Work, hood: Neighbourhood, free: int, kept: int
+) -> SolveResult | None:
+    """A repair's outcome as a plan's: `FEASIBLE` (a heuristic for the whole), noted in `work`."""
+    if not outcome.has_solution:
+        return None
+    inner = "-" if outcome.gap is None else f"{100 * outcome.gap:.2f} %"
+    work.repair = (
+        f"repair of the plan in force: {free} of {free + kept} on/off decisions re-decided"
+        f" ({hood.describe()}), the rest kept; at most {inner} from the best re-decision"
+    )
+    return replace(outcome, status=PlanStatus.FEASIBLE, gap=None)
+
+
+def _params(deadline: float, mip_gap: float) -> SolveParams:
+    """HiGHS's share of the time left before `deadline`."""
+    return SolveParams(max((deadline - time.perf_counter()) * HIGHS_SHARE, 0.01), mip_gap)
 
 
 @dataclass
@@ -212,6 +326,7 @@ class _Work:
     model: pyo.ConcreteModel | None = None
     cands: RouteCandidates | None = None
     solver: Highs | None = None
+    repair: str | None = None
 
 
 def _stale(previous: Plan | None, header: dict[str, Any], why: str, seconds: float) -> Plan:

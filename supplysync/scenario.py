@@ -41,6 +41,9 @@ class PlanningSettings(Frozen):
     It defaults to 0 because work already under way is frozen by
     construction (agents offer only the hours left, started runs and
     vehicles out are committed); set it to publish tomorrow's schedule.
+    `repair` lets a replan after a small event re-decide only the on/off
+    choices the event touched (`optimizer.repair`) and keep the rest of the
+    plan in force; off, every replan re-solves in full.
     """
 
     period_hours: Annotated[float, Field(gt=0, le=168)] = 24.0
@@ -54,6 +57,7 @@ class PlanningSettings(Frozen):
     departure_hour: Annotated[float, Field(ge=0, lt=24)] = 7.0
     frozen_hours: Annotated[float, Field(ge=0, le=720)] = 0.0
     routed_periods: Annotated[int, Field(ge=0, le=30)] = 2
+    repair: bool = True
 
 
 class DemandSpike(Frozen):
