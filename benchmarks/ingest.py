@@ -6,8 +6,10 @@ allow anonymous clients. Without `--broker` a private `mosquitto`
 (persistence off) is started on a free port for the run.
 
 What is measured, in one run and on the same payloads (gateway messages of
-B temperature readings, published at QoS 1 on `.../events` by a separate
-publisher process, so the consumer's core is its own):
+B temperature readings, published at QoS 1 on `.../telemetry` by a separate
+publisher process, so the consumer's core is its own; the ingest subscribes
+to telemetry at QoS 1 too, so every message is acknowledged only after its
+batch is committed, as state-changing messages always are):
 
 - ceiling: `mosquitto_sub` receiving the stream (no decoding, no store);
 - throughput: `MqttIngest` with a `StoreSink` on a fresh SQLite file
@@ -15,6 +17,10 @@ publisher process, so the consumer's core is its own):
   readings to a counting "agent" callback: readings/s from the publisher's
   first publish to the last reading handed over (the publisher's process
   start, ~0.3 s of imports, is not the consumer's time and is left out);
+  temperatures are sampled readings, stored many to a row
+  (`adapters.store.batches`);
+- the same flat out with stock levels on `.../events`: state-changing
+  readings, one store row each;
 - latency at each offered rate: reading timestamp (set by the publisher at
   publish) to hand-off, p50 and p99. Timestamps are wall-clock on one host.
 
@@ -45,7 +51,7 @@ from pathlib import Path
 import aiomqtt
 
 from adapters.mqtt.broker import BrokerAddress, Session
-from adapters.mqtt.ingest import MqttIngest
+from adapters.mqtt.ingest import ChannelQos, MqttIngest
 from adapters.mqtt.sink import StoreSink
 from supplysync.readings import Reading
 
@@ -64,30 +70,42 @@ class Figures:
     p99_ms: float | None = None
 
 
-def _payload(seq0: int, batch: int, asset: str) -> bytes:
+def _payload(seq0: int, batch: int, asset: str, stock: bool) -> bytes:
     ts = datetime.now(UTC).isoformat()
+    values = (
+        {"kind": "stock_level", "product_id": "P1", "units": 100.0}
+        if stock
+        else {"kind": "temperature", "celsius": 20.0}
+    )
     readings = [
         {
-            "kind": "temperature",
             "device_id": f"{asset}-t{i % 4}",
             "asset_id": asset,
             "seq": seq0 + i,
             "ts": ts,
-            "celsius": 20.0 + i % 10,
+            **values,
         }
         for i in range(batch)
     ]
     return json.dumps({"v": 1, "gateway_id": f"gw-{asset}", "readings": readings}).encode()
 
 
-def _topic(k: int) -> str:
-    return f"supplysync/site-1/machine/m{k % ASSETS}/events"
+def _topic(k: int, stock: bool) -> str:
+    return f"supplysync/site-1/machine/m{k % ASSETS}/{'events' if stock else 'telemetry'}"
 
 
 def _publish(
-    port: int, total: int, batch: int, rate: float | None, run: int, started: Synchronized[float]
+    port: int,
+    total: int,
+    batch: int,
+    rate: float | None,
+    run: int,
+    stock: bool,
+    started: Synchronized[float],
 ) -> None:
     """Publisher process: `total` readings in messages of `batch`, at `rate`/s or flat out.
+
+    Temperatures on telemetry, or stock levels on events if `stock`.
 
     Sets `started` to the wall-clock time of its first publish.
     """
@@ -105,7 +123,7 @@ def _publish(
             async def one(k: int) -> None:
                 async with window:
                     await client.publish(
-                        _topic(k), _payload(k * batch, batch, f"m{k % ASSETS}"), qos=1
+                        _topic(k, stock), _payload(k * batch, batch, f"m{k % ASSETS}", stock), qos=1
                     )
 
             for k in range(total // batch):
@@ -123,11 +141,13 @@ def _publish(
 class _Publisher:
     """The publisher process, and when it published first (wall clock)."""
 
-    def __init__(self, port: int, total: int, batch: int, rate: float | None, run: int) -> None:
+    def __init__(
+        self, port: int, total: int, batch: int, rate: float | None, run: int, stock: bool = False
+    ) -> None:
         spawn = multiprocessing.get_context("spawn")
         self._started: Synchronized[float] = spawn.Value("d", 0.0)
         self.process: BaseProcess = spawn.Process(
-            target=_publish, args=(port, total, batch, rate, run, self._started), daemon=True
+            target=_publish, args=(port, total, batch, rate, run, stock, self._started), daemon=True
         )
         self.process.start()
 
@@ -137,7 +157,7 @@ class _Publisher:
 
 
 async def _ingest(
-    port: int, total: int, batch: int, rate: float | None, run: int, db: str
+    port: int, total: int, batch: int, rate: float | None, run: int, db: str, stock: bool = False
 ) -> Figures:
     latencies: list[float] = []
     done = asyncio.Event()
@@ -157,14 +177,17 @@ async def _ingest(
             broker=f"mqtt://127.0.0.1:{port}",
             sink=sink,
             session=Session(client_id=f"bench-ingest-{run}", receive_maximum=1000),
+            qos=ChannelQos(telemetry=1),
         ) as ingest,
     ):
         await ingest.wait_connected()
-        publisher = _Publisher(port, total, batch, rate, run)
+        publisher = _Publisher(port, total, batch, rate, run, stock)
         await asyncio.wait_for(done.wait(), timeout=300)
         seconds = publisher.seconds_since_first_publish()
         await asyncio.to_thread(publisher.process.join)
     name = "ingest, flat out" if rate is None else f"ingest at {rate:,.0f}/s"
+    if stock:
+        name = "ingest, stock levels"
     ordered = sorted(latencies)
     return Figures(
         name,
@@ -186,7 +209,7 @@ def _ceiling(port: int, total: int, batch: int, run: int) -> Figures:
             "-q",
             "1",
             "-t",
-            "supplysync/+/+/+/events",
+            "supplysync/+/+/+/telemetry",
             "-C",
             str(messages),
             "-i",
@@ -237,13 +260,15 @@ class _Mosquitto:
 
 
 def measure(*, port: int, readings: int, batch: int, rates: Sequence[float]) -> list[Figures]:
-    """Ceiling, flat-out throughput, then latency at each offered rate."""
+    """Ceiling, flat-out throughput (sampled, then state-changing), latency at each rate."""
     rows = [_ceiling(port, readings, batch, 0)]
+    runs: list[tuple[float | None, bool]] = [(None, False), (None, True)]
+    runs += [(rate, False) for rate in rates]
     with tempfile.TemporaryDirectory() as tmp:
-        for run, rate in enumerate([None, *rates], start=1):
+        for run, (rate, stock) in enumerate(runs, start=1):
             total = readings if rate is None else max(batch, int(min(readings, rate * 5)))
             db = f"sqlite:///{tmp}/events-{run}.db"
-            rows.append(asyncio.run(_ingest(port, total, batch, rate, run, db)))
+            rows.append(asyncio.run(_ingest(port, total, batch, rate, run, db, stock)))
     return rows
 
 

@@ -11,6 +11,12 @@ from typing import Final
 
 import psycopg
 
+MIGRATION_LOCK: Final = "SELECT pg_advisory_xact_lock(4157091642)"
+"""Serialises openers for the migrating transaction (`migrations.py`) and
+is released at its end; `CREATE TABLE IF NOT EXISTS` alone is not atomic
+against a concurrent one (a unique violation on `pg_type`). The number is
+arbitrary, the store's own."""
+
 PARAMETER_LIMIT: Final = 65_535
 """Parameters one statement may bind (the wire protocol counts them in 16 bits)."""
 

@@ -1,4 +1,4 @@
-"""The tables, and how each record kind maps onto them.
+"""The tables' rows, and how each record kind maps onto them.
 
 One `events` table holds every kind of record: `(run_id, kind, record_key)`
 is the primary key and the idempotency key, `ts_us` (microseconds since the
@@ -6,9 +6,10 @@ epoch, UTC) orders it, `asset_id` and `plan_id` are the columns the API
 filters on, and `body` is the record's pydantic JSON. One table rather than
 one per kind because the log is replayed as one ordered stream (issue 4:
 agents rebuild from snapshot plus replay), a new record kind needs no
-migration, and there is exactly one insert statement to get right on both
+new table, and there is exactly one insert statement to get right on both
 databases. The typed columns are only those queries need; the body is the
 record itself, so a read is a pydantic round trip of what was written.
+Sampled readings are the exception: many to a row (`batches.py`).
 
 `plan_causes` links a plan to the alert ids that caused it, in order, so the
 trace from a plan to its alerts is one indexed join instead of a search
@@ -16,14 +17,13 @@ through JSON that SQLite and PostgreSQL spell differently.
 
 `snapshots` holds agent snapshots (supplysync.snapshots), keyed by asset and
 generation. They live beside the log, not in it: a snapshot is derived from
-the log and may be pruned or rebuilt, a replay of `events` should never meet
-one, and the `kind` CHECK of an existing `events` table cannot be widened in
-place on SQLite, while a new table reaches existing stores through the same
-`CREATE TABLE IF NOT EXISTS` as a new one.
+the log and may be pruned or rebuilt, and a replay of `events` should never
+meet one.
 
-Column types (TEXT, BIGINT, INTEGER) and the DDL are the same on both
-databases. Timestamps are integers so that ranges compare the same way on
-both, exactly, whatever offset a record's timestamp carries.
+The DDL is in `migrations.py`. Column types (TEXT, BIGINT, INTEGER) and the
+DDL are the same on both databases. Timestamps are integers so that ranges
+compare the same way on both, exactly, whatever offset a record's timestamp
+carries.
 """
 
 from __future__ import annotations
@@ -57,50 +57,6 @@ Record = (
 )
 
 READING_TYPES: Final = get_args(get_args(Reading)[0])
-KINDS: Final = (  # a kind added here reaches new stores only (the CHECK below)
-    "reading",
-    "alert",
-    "plan",
-    "command",
-    "ack",
-    "order",
-    "delivery",
-    "dead_letter",
-    "request",
-    "network",
-    "status",
-)
-
-DDL: Final = (
-    f"""CREATE TABLE IF NOT EXISTS events (
-        run_id TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ({", ".join(f"'{k}'" for k in KINDS)})),
-        record_key TEXT NOT NULL,
-        ts_us BIGINT NOT NULL,
-        asset_id TEXT,
-        plan_id TEXT,
-        body TEXT NOT NULL,
-        PRIMARY KEY (run_id, kind, record_key)
-    )""",
-    "CREATE INDEX IF NOT EXISTS events_by_time ON events (run_id, kind, ts_us)",
-    "CREATE INDEX IF NOT EXISTS events_by_asset ON events (run_id, kind, asset_id, ts_us)",
-    """CREATE TABLE IF NOT EXISTS plan_causes (
-        run_id TEXT NOT NULL,
-        plan_id TEXT NOT NULL,
-        alert_id TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        PRIMARY KEY (run_id, plan_id, alert_id)
-    )""",
-    """CREATE TABLE IF NOT EXISTS snapshots (
-        run_id TEXT NOT NULL,
-        asset_id TEXT NOT NULL,
-        generation BIGINT NOT NULL,
-        taken_us BIGINT NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (run_id, asset_id, generation)
-    )""",
-)
-
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 

@@ -26,11 +26,11 @@ from typing import Any, Final, Self, TypeVar
 import psycopg
 from pydantic import BaseModel, TypeAdapter
 
-from adapters.store import postgres, sqlite
+from adapters.store import batches, migrations, postgres, sqlite
 from adapters.store.errors import StoreError, redact, scrub
 from adapters.store.inserts import insert_sql, rows_per_statement, statements
 from adapters.store.protocol import LIVE_RUN
-from adapters.store.schema import DDL, EVENT_COLUMNS, Record, cause_rows, event_rows, micros
+from adapters.store.schema import EVENT_COLUMNS, Record, cause_rows, event_rows, micros
 from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
@@ -47,12 +47,6 @@ M = TypeVar("M", bound=BaseModel)
 _DRIVER_ERRORS: Final = (sqlite3.Error, psycopg.Error)
 _SQLITE: Final = "sqlite://"
 _POSTGRES: Final = ("postgresql://", "postgres://")
-
-_SCHEMA_ATTEMPTS: Final = 3
-"""Tries at creating the schema. PostgreSQL's `CREATE TABLE IF NOT EXISTS` is
-not atomic against a concurrent one: when several processes (agent hosts
-starting together) open a fresh database, all but one may fail with a unique
-violation on `pg_type`; on retry the tables are there."""
 
 _EVENT_KEY: Final = ("run_id", "kind", "record_key")
 _INSERT_CAUSE: Final = (
@@ -103,12 +97,14 @@ class SqlEventStore:
             path = url.removeprefix(_SQLITE) or sqlite.MEMORY
             self._connect = lambda: sqlite.connect(path, busy_timeout_s=busy_timeout_s)
             self._marker = "?"
+            self._lock = sqlite.MIGRATION_LOCK
             self._rows_per_insert_of: Callable[[Any], int] = lambda conn: rows_per_statement(
                 len(EVENT_COLUMNS), sqlite.ROWS_PER_INSERT, sqlite.parameter_limit(conn)
             )
         elif url.startswith(_POSTGRES):
             self._connect = lambda: postgres.connect(url, connect_timeout_s=connect_timeout_s)
             self._marker = "%s"
+            self._lock = postgres.MIGRATION_LOCK
             self._rows_per_insert_of = lambda _: rows_per_statement(
                 len(EVENT_COLUMNS), postgres.ROWS_PER_INSERT, postgres.PARAMETER_LIMIT
             )
@@ -132,16 +128,16 @@ class SqlEventStore:
         except StoreError as exc:
             raise StoreError(f"{self.url}: {exc}") from exc
         self._rows_per_insert = self._rows_per_insert_of(self._conn)
-        for attempt in range(1, _SCHEMA_ATTEMPTS + 1):
-            try:
-                with self._transaction() as cur:
-                    for statement in DDL:
-                        cur.execute(statement)
-                break
-            except StoreError:
-                if attempt == _SCHEMA_ATTEMPTS:
-                    self._close()
-                    raise
+        try:
+            with self._transaction() as cur:
+                cur.execute(self._lock)
+                migrations.apply(cur, marker=self._marker)
+        except migrations.NewerSchemaError as exc:
+            self._close()
+            raise StoreError(f"{self.url}: {exc}") from exc
+        except StoreError:
+            self._close()
+            raise
         return self
 
     def __exit__(
@@ -153,13 +149,25 @@ class SqlEventStore:
         self._close()
 
     def append(self, records: Iterable[Record], *, run_id: str = LIVE_RUN) -> None:
-        """Record `records` in one transaction; records already stored are skipped."""
-        records = list(records)
-        rows = event_rows(records, run_id)
-        plans = [r for r in records if isinstance(r, Plan)]
+        """Record `records` in one transaction; records already stored are skipped.
+
+        Sampled readings go many to a row (`batches.py`), the rest one row each.
+        """
+        sampled: list[Reading] = []
+        others: list[Record] = []
+        for record in records:
+            (sampled if batches.is_sampled(record) else others).append(record)  # type: ignore[arg-type]
+        rows = event_rows(others, run_id)
+        batch_rows = batches.batch_rows(sampled, run_id)
+        plans = [r for r in others if isinstance(r, Plan)]
         with self._transaction() as cur:
             for n, values in statements(rows, self._rows_per_insert):
                 sql = insert_sql("events", EVENT_COLUMNS, _EVENT_KEY, n, self._marker)
+                cur.executemany(sql, values)
+            for n, values in statements(batch_rows, self._rows_per_insert):
+                sql = insert_sql(
+                    "reading_batches", batches.BATCH_COLUMNS, batches.BATCH_KEY, n, self._marker
+                )
                 cur.executemany(sql, values)
             causes = cause_rows(plans)
             if causes:
@@ -168,7 +176,9 @@ class SqlEventStore:
     def runs(self) -> list[str]:
         """The run ids that have records, sorted."""
         with self._transaction() as cur:
-            cur.execute("SELECT DISTINCT run_id FROM events ORDER BY run_id")
+            cur.execute(
+                "SELECT run_id FROM events UNION SELECT run_id FROM reading_batches ORDER BY run_id"
+            )
             return [str(row[0]) for row in cur.fetchall()]
 
     def plan(self, plan_id: str, *, run_id: str = LIVE_RUN) -> Plan | None:
@@ -210,7 +220,12 @@ class SqlEventStore:
         """An asset's readings taken in `[since, until)`, oldest first."""
         where, params = _time_range(since, until)
         rows = self._bodies("reading", run_id, f"asset_id = ? AND {where}", (asset_id, *params))
-        return [READING_ADAPTER.validate_json(body) for body in rows]
+        batched = self._batches(run_id, asset_id, since, until)
+        found = batches.distinct(
+            [*(READING_ADAPTER.validate_json(body) for body in rows), *batched]
+        )
+        inside = [r for r in found if since <= r.ts < until]
+        return sorted(inside, key=_stored_order)
 
     def readings_after(
         self, asset_id: str, position: ReadingPosition | None, *, run_id: str = LIVE_RUN
@@ -228,8 +243,15 @@ class SqlEventStore:
         else:
             where = "asset_id = ? AND ts_us >= ?"
             rows = self._bodies("reading", run_id, where, (asset_id, micros(since)))
-        found = (READING_ADAPTER.validate_json(body) for body in rows)
-        fresh = [r for r in found if position is None or not position.covers(r)]
+        batched = self._batches(run_id, asset_id, since, None)
+        found = batches.distinct(
+            [*(READING_ADAPTER.validate_json(body) for body in rows), *batched]
+        )
+        fresh = [
+            r
+            for r in found
+            if position is None or not (position.covers(r) or (since and r.ts < since))
+        ]
         return sorted(fresh, key=log_order)
 
     def save_snapshots(self, snapshots: Iterable[AgentSnapshot], *, run_id: str = LIVE_RUN) -> None:
@@ -325,6 +347,23 @@ class SqlEventStore:
             cur.execute(self._sql(sql), (run_id, kind, *params))
             return [str(row[0]) for row in cur.fetchall()]
 
+    def _batches(
+        self, run_id: str, asset_id: str, since: datetime | None, until: datetime | None
+    ) -> list[Reading]:
+        """The batched readings of rows that may hold one taken in `[since, until)`."""
+        where = "run_id = ? AND asset_id = ?"
+        params: list[object] = [run_id, asset_id]
+        if since is not None:
+            where += " AND last_us >= ?"
+            params.append(micros(since))
+        if until is not None:
+            where += " AND first_us < ?"
+            params.append(micros(until))
+        sql = f"SELECT body FROM reading_batches WHERE {where} ORDER BY last_us, batch_key"
+        with self._transaction() as cur:
+            cur.execute(self._sql(sql), params)
+            return batches.readings_of(str(row[0]) for row in cur.fetchall())
+
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self._marker)
 
@@ -360,6 +399,11 @@ class SqlEventStore:
 
     def _error(self, what: str, exc: Exception) -> StoreError:
         return StoreError(f"{self.url}: {what}: {scrub(str(exc), self._url)}")
+
+
+def _stored_order(reading: Reading) -> tuple[int, str]:
+    """The order of `events` rows (`ts_us`, `record_key`), for readings from both tables."""
+    return micros(reading.ts), f"{reading.device_id}\x1f{reading.seq}"
 
 
 def _time_range(since: datetime, until: datetime) -> tuple[str, tuple[object, ...]]:

@@ -37,6 +37,11 @@ from adapters.store.errors import StoreError
 
 MEMORY = ":memory:"
 
+MIGRATION_LOCK: Final = "BEGIN IMMEDIATE"
+"""Opens the migrating transaction holding the write lock (`migrations.py`):
+a deferred one would take it only at its first write, after reading the
+schema version, so two openers could both decide to migrate."""
+
 
 def connect(path: str, *, busy_timeout_s: float) -> sqlite3.Connection:
     """A connection to `path` (or `:memory:`) with the durability settings applied."""

@@ -33,8 +33,9 @@ def test_a_small_run_reports_every_row(capsys: pytest.CaptureFixture[str]) -> No
     assert [r["scenario"] for r in rows] == [
         "mosquitto_sub (ceiling)",
         "ingest, flat out",
+        "ingest, stock levels",
         "ingest at 2,000/s",
     ]
-    assert [r["readings"] for r in rows] == [2000, 2000, 2000]
+    assert [r["readings"] for r in rows] == [2000, 2000, 2000, 2000]
     assert all(r["readings_per_s"] > 0 for r in rows)
     assert all(r["p99_ms"] >= r["p50_ms"] > 0 for r in rows[1:])

@@ -24,12 +24,23 @@ def test_a_key_is_admitted_once() -> None:
     assert keys(seen.fresh([r("d2", 1), r("d2", 2)])) == [("d2", 2)]  # overlapping
 
 
-def test_the_oldest_key_is_forgotten_beyond_capacity() -> None:
+def test_the_oldest_keys_are_forgotten_beyond_twice_the_capacity() -> None:
     seen = SeenWindow(capacity=2)
-    seen.fresh([r("d1", 1), r("d1", 2), r("d1", 3)])
+    seen.fresh([r("d1", 1), r("d1", 2)])  # the young generation is full: now the old one
+    seen.fresh([r("d1", 3)])
+    assert len(seen) == 3
+    assert seen.fresh([r("d1", 1)]) == []  # at least the last `capacity` are remembered
+    seen.fresh([r("d1", 4)])  # full again: d1:1 and d1:2 are forgotten
     assert len(seen) == 2
-    assert keys(seen.fresh([r("d1", 1)])) == [("d1", 1)]  # forgotten: store and agents dedupe
-    assert seen.fresh([r("d1", 1)]) == []
+    assert keys(seen.fresh([r("d1", 2)])) == [("d1", 2)]  # forgotten: store and agents dedupe
+    assert seen.fresh([r("d1", 3), r("d1", 4)]) == []
+
+
+def test_a_message_repeating_a_reading_keeps_the_first() -> None:
+    seen = SeenWindow(capacity=10)
+    got = seen.fresh([r("d1", 1), r("d2", 1), r("d1", 1), r("d1", 2)])
+    assert keys(got) == [("d1", 1), ("d2", 1), ("d1", 2)]
+    assert len(seen) == 3
 
 
 def test_capacity_must_be_positive() -> None:
