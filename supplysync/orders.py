@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, model_validator
 
 from supplysync.network import Frozen, Id
+
+MAX_MESSAGE_ITEMS = 10_000
 
 
 class CustomerOrder(Frozen):
@@ -33,3 +37,28 @@ class ProofOfDelivery(Frozen):
     vehicle_id: Id
     accepted: bool = True
     on_time: bool = True
+
+
+class OrderMessage(Frozen):
+    """One MQTT payload of the ERP's order gateway: a versioned batch for one customer.
+
+    New orders and proofs of delivery travel together because both change
+    the same order book: the ERP hears of a drop from the drivers' apps and
+    passes it on with the orders, so the planner stops counting what was
+    delivered. Either list may be empty, not both.
+    """
+
+    v: Literal[1] = 1
+    gateway_id: Id
+    orders: Annotated[list[CustomerOrder], Field(max_length=MAX_MESSAGE_ITEMS)] = Field(
+        default_factory=list
+    )
+    deliveries: Annotated[list[ProofOfDelivery], Field(max_length=MAX_MESSAGE_ITEMS)] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> OrderMessage:
+        if not self.orders and not self.deliveries:
+            raise ValueError("Expected at least one order or proof of delivery.")
+        return self

@@ -19,7 +19,9 @@ from supplysync.network import Network
 
 INGEST_USER = "supplysync-ingest"
 DISPATCH_USER = "supplysync-dispatch"
-SYSTEM_USERS = (INGEST_USER, DISPATCH_USER)
+ORDERS_USER = "supplysync-orders"
+"""The ERP's order gateway: the one user the ACL lets publish customer orders."""
+SYSTEM_USERS = (INGEST_USER, DISPATCH_USER, ORDERS_USER)
 PASSWORD_FILE = "passwd"
 CREDENTIALS_FILE = "credentials.json"
 

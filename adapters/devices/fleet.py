@@ -8,8 +8,11 @@ Commands a device receives are carried out by the shared simulator between
 two pacing steps: one event loop, so the world is never stepped and
 commanded at once.
 
-Customer orders and proofs of delivery are not device data (they come from
-the ERP and the drivers' apps), so the fleet does not publish them.
+Customer orders and proofs of delivery are not device data: they come from
+the ERP (which hears of drops from the drivers' apps). The fleet plays the
+ERP's order gateway too, one more client under its own MQTT user
+(`supplysync-orders`), publishing each customer's new orders and proofs of
+delivery as the simulator makes them.
 """
 
 from __future__ import annotations
@@ -18,21 +21,24 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from adapters.devices.broker import BrokerAddress
+from adapters.devices.broker_config import ORDERS_USER
 from adapters.devices.credentials import Credentials
 from adapters.devices.device import Device
 from adapters.devices.errors import DeviceError
 from adapters.devices.pacing import Pacing, rebased
+from adapters.devices.publisher import Publisher
 from adapters.devices.settings import FleetSettings
-from adapters.devices.wire import uploads
+from adapters.devices.wire import order_uploads, uploads
 from adapters.mqtt.topics import topic_of
 from adapters.simulator import Simulator
 from supplysync.commands import Command
+from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -40,15 +46,18 @@ log = logging.getLogger(__name__)
 CANCEL_RETRY_S = 0.25
 """How long a cancelled device task gets before it is cancelled again."""
 
+GATEWAY_ID = "supplysync-order-gateway"
+"""The order gateway's MQTT client id and the `gateway_id` of its messages."""
+
 
 class Fleet:
-    """Every asset of `scenario` as an MQTT device.
+    """Every asset of `scenario` as an MQTT device, and the ERP's order gateway.
 
     Args:
         scenario: the world to simulate.
         broker: where the devices connect.
-        credentials: each asset's secret (user name = asset id); None for a
-            broker without passwords.
+        credentials: each asset's secret (user name = asset id) and the order
+            gateway's; None for a broker without passwords.
         settings: pace, QoS, batching, reconnect.
         start: the simulated instant the fleet starts at (the scenario is
             moved there, see `pacing.rebased`); its own start if None.
@@ -74,7 +83,7 @@ class Fleet:
         self._monotonic = monotonic
         self._stop = asyncio.Event()
         self._pacing: Pacing | None = None
-        network = scenario.network
+        network = self._network = scenario.network
         rng = random.Random(seed)
         self.devices = {
             asset: Device(
@@ -88,10 +97,20 @@ class Fleet:
             )
             for asset in network.asset_kinds()
         }
+        self.gateway = Publisher(
+            user=ORDERS_USER,
+            client_id=GATEWAY_ID,
+            broker=broker,
+            password=None if credentials is None else credentials.secret(ORDERS_USER),
+            settings=settings,
+            rng=random.Random(rng.random()),
+        )
         self._tg: asyncio.TaskGroup | None = None
         self._pace_task: asyncio.Task[None] | None = None
         self._device_tasks: list[asyncio.Task[None]] = []
         self.readings = 0
+        self.orders = 0
+        self.deliveries = 0
 
     def now(self) -> datetime:
         """The simulated instant matching the wall clock now."""
@@ -116,8 +135,8 @@ class Fleet:
         self._tg = asyncio.TaskGroup()
         await self._tg.__aenter__()
         try:
-            for asset, device in self.devices.items():
-                task = self._tg.create_task(device.run(), name=f"device:{asset}")
+            for client in self._clients():
+                task = self._tg.create_task(client.run(), name=f"device:{client.user}")
                 self._device_tasks.append(task)
             await self._all_ready()
             self._pacing = Pacing(self.simulator.now, self._monotonic(), self._settings.speed)
@@ -173,26 +192,23 @@ class Fleet:
         Returns the cancellation that cut it short (a device failing, or the
         caller), to be raised once the task group has been closed.
         """
-        drained = [d.drained() for d in self.devices.values()]
+        drained = [c.drained() for c in self._clients()]
         try:
-            await asyncio.wait_for(asyncio.gather(*drained), self._settings.drain_timeout_s)
-        except TimeoutError:
-            left = sum(d.queued for d in self.devices.values())
-            log.warning("fleet stopped with %d publishes undelivered", left)
+            if not await _all_within(drained, self._settings.drain_timeout_s):
+                left = sum(c.queued for c in self._clients())
+                log.warning("fleet stopped with %d publishes undelivered", left)
         except asyncio.CancelledError as cancelled:
             return cancelled
         return None
 
     async def _all_ready(self) -> None:
-        waits = [d.ready.wait() for d in self.devices.values()]
-        try:
-            await asyncio.wait_for(asyncio.gather(*waits), self._settings.connect_timeout_s)
-        except TimeoutError:
-            missing = sorted(a for a, d in self.devices.items() if not d.ready.is_set())
+        waits = [c.ready.wait() for c in self._clients()]
+        if not await _all_within(waits, self._settings.connect_timeout_s):
+            missing = sorted(c.user for c in self._clients() if not c.ready.is_set())
             raise DeviceError(
                 f"{len(missing)} devices not connected after "
                 f"{self._settings.connect_timeout_s} s, e.g. {missing[:3]}"
-            ) from None
+            )
 
     async def _pace(self) -> None:
         sim, s = self.simulator, self._settings
@@ -202,7 +218,23 @@ class Fleet:
             batch = uploads(frame.readings, max_batch=s.max_batch, telemetry_qos=s.telemetry_qos)
             for upload in batch:
                 await self.devices[upload.asset_id].send(upload.channel, upload.payload, upload.qos)
+            await self._publish_orders(frame.orders, frame.deliveries)
             await asyncio.sleep(s.tick_s)
+
+    async def _publish_orders(
+        self, orders: list[CustomerOrder], deliveries: list[ProofOfDelivery]
+    ) -> None:
+        """Hand the frame's orders and proofs of delivery to the order gateway (QoS 1)."""
+        self.orders += len(orders)
+        self.deliveries += len(deliveries)
+        for topic, payload in order_uploads(
+            self._network, orders, deliveries, gateway_id=GATEWAY_ID
+        ):
+            await self.gateway.send_to(topic, payload, 1)
+
+    def _clients(self) -> list[Publisher]:
+        """Every MQTT client of the fleet: the devices, then the order gateway."""
+        return [*self.devices.values(), self.gateway]
 
     def _execute(self, command: Command) -> str | None:
         try:
@@ -211,3 +243,19 @@ class Fleet:
             return str(exc)
         log.info("executed command %s for %s", command.command_id, command.asset_id)
         return None
+
+
+async def _all_within(waits: list[Coroutine[Any, Any, Any]], timeout_s: float) -> bool:
+    """Whether every wait finished within `timeout_s`; those that did not are cancelled.
+
+    Not `wait_for(gather(...))`: on Python 3.11 a timeout (or a cancellation
+    from outside) leaves the cancelled gather's exception unretrieved, which
+    asyncio reports as an error when it is collected.
+    """
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+    finally:
+        for task in tasks:
+            task.cancel()
+    return not pending

@@ -49,13 +49,19 @@ async def _main(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, fleet.stop)
     async with fleet:
-        _say(f"{len(fleet.devices)} devices connected to {broker.host}:{broker.port}")
+        _say(
+            f"{len(fleet.devices)} devices connected to {broker.host}:{broker.port}"
+            " (and the order gateway)"
+        )
         progress = asyncio.create_task(_progress(fleet), name="progress")
         try:
             await fleet.wait()
         finally:
             progress.cancel()
-    _say(f"stopped at {fleet.simulator.now.isoformat()}: {fleet.readings} readings")
+    _say(
+        f"stopped at {fleet.simulator.now.isoformat()}: {fleet.readings} readings, "
+        f"{fleet.orders} orders, {fleet.deliveries} proofs of delivery"
+    )
     return 0
 
 

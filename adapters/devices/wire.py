@@ -4,6 +4,8 @@ A device's readings go out as `GatewayMessage` batches (versioned JSON), one
 per channel: state-changing readings (stock levels, RFID scans, production
 output counts) on `events` at QoS 1, because the system acknowledges them
 only once recorded; the high-rate rest on `telemetry` at the configured QoS.
+Customer orders and proofs of delivery go out as the ERP's order gateway
+sends them: one `OrderMessage` per customer on its `orders` topic, at QoS 1.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from adapters.mqtt.topics import Channel
+from adapters.mqtt.topics import Channel, orders_topic
 from supplysync.commands import Command, CommandAck
+from supplysync.network import Network
+from supplysync.orders import MAX_MESSAGE_ITEMS, CustomerOrder, OrderMessage, ProofOfDelivery
 from supplysync.readings import GatewayMessage, Reading
 
 EVENT_KINDS = frozenset({"stock_level", "rfid_scan", "output"})
@@ -57,6 +61,31 @@ def uploads(readings: Iterable[Reading], *, max_batch: int, telemetry_qos: int) 
         for i in range(0, len(batch), max_batch):
             message = GatewayMessage(gateway_id=asset, readings=batch[i : i + max_batch])
             out.append(Upload(asset, channel, message.model_dump_json().encode(), qos))
+    return out
+
+
+def order_uploads(
+    network: Network,
+    orders: Iterable[CustomerOrder],
+    deliveries: Iterable[ProofOfDelivery],
+    *,
+    gateway_id: str,
+) -> list[tuple[str, bytes]]:
+    """The order gateway's publishes for a frame: `(topic, payload)` per customer, in order."""
+    groups: dict[str, tuple[list[CustomerOrder], list[ProofOfDelivery]]] = {}
+    for order in orders:
+        groups.setdefault(order.customer_id, ([], []))[0].append(order)
+    for pod in deliveries:
+        groups.setdefault(pod.customer_id, ([], []))[1].append(pod)
+    out = []
+    step = MAX_MESSAGE_ITEMS
+    for customer, (mine, drops) in groups.items():
+        topic = str(orders_topic(network, customer))
+        for i in range(0, max(len(mine), len(drops)), step):
+            message = OrderMessage(
+                gateway_id=gateway_id, orders=mine[i : i + step], deliveries=drops[i : i + step]
+            )
+            out.append((topic, message.model_dump_json().encode()))
     return out
 
 

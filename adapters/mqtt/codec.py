@@ -1,11 +1,13 @@
 """Payload bytes on a topic into validated messages, or a dead letter.
 
-    decode(topic, payload, at=..., n=...) -> Readings | CommandAck | DeadLetter
+    decode(topic, payload, at=..., n=...) -> Readings | CommandAck | Orders | DeadLetter
 
 `telemetry` and `events` carry either one reading or a `GatewayMessage`
-batching many; `ack` carries a `CommandAck`. Everything that is not exactly
-that becomes a `DeadLetter` keeping the raw bytes and a reason that names
-the offending field, and nothing else happens to it.
+batching many; `ack` carries a `CommandAck`; `orders` carries an
+`OrderMessage` of one customer's new orders and proofs of delivery.
+Everything that is not exactly that becomes a `DeadLetter` keeping the raw
+bytes and a reason that names the offending field, and nothing else happens
+to it.
 
 Speed: one `TypeAdapter.validate_json` over the whole payload, with a
 callable discriminator choosing gateway batch or single reading. Measured on
@@ -31,6 +33,7 @@ from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 from adapters.mqtt.topics import Topic, TopicError, parse
 from supplysync.commands import CommandAck
 from supplysync.deadletters import DeadLetter, letter_id_of
+from supplysync.orders import OrderMessage
 from supplysync.readings import GatewayMessage, Reading
 
 _MAX_ERRORS = 5
@@ -49,6 +52,7 @@ _INBOUND: TypeAdapter[GatewayMessage | Reading] = TypeAdapter(
     ]
 )
 _ACK: TypeAdapter[CommandAck] = TypeAdapter(CommandAck)
+_ORDERS: TypeAdapter[OrderMessage] = TypeAdapter(OrderMessage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,15 @@ class Readings:
     readings: Sequence[Reading]
 
 
-Decoded = Readings | CommandAck | DeadLetter
+@dataclass(frozen=True, slots=True)
+class Orders:
+    """The valid order message of one payload, all of the topic's customer."""
+
+    topic: Topic
+    message: OrderMessage
+
+
+Decoded = Readings | CommandAck | Orders | DeadLetter
 
 
 class _RefusedError(Exception):
@@ -92,7 +104,7 @@ def decode(topic: str, payload: bytes, *, at: datetime, n: int) -> Decoded:
         )
 
 
-def _decode(topic: str, payload: bytes) -> Readings | CommandAck:
+def _decode(topic: str, payload: bytes) -> Readings | CommandAck | Orders:
     try:
         where = parse(topic)
     except TopicError as exc:
@@ -106,6 +118,8 @@ def _decode(topic: str, payload: bytes) -> Readings | CommandAck:
         return ack
     if where.channel == "cmd":
         raise _RefusedError(f"channel 'cmd' is outbound; nothing is accepted on {topic!r}", asset)
+    if where.channel == "orders":
+        return Orders(where, _of_customer(_validated(_ORDERS, payload, asset), asset))
     message = _validated(_INBOUND, payload, asset)
     readings = message.readings if isinstance(message, GatewayMessage) else [message]
     prefix = "readings." if isinstance(message, GatewayMessage) else ""
@@ -116,6 +130,19 @@ def _decode(topic: str, payload: bytes) -> Readings | CommandAck:
                 f"{field}: {reading.asset_id!r} is not the topic's asset {asset!r}", asset
             )
     return Readings(where, readings)
+
+
+def _of_customer(message: OrderMessage, customer: str) -> OrderMessage:
+    """`message` if every order and proof in it is the topic's customer's; refused otherwise."""
+    named = [("orders", i, o.customer_id) for i, o in enumerate(message.orders)]
+    named += [("deliveries", i, d.customer_id) for i, d in enumerate(message.deliveries)]
+    for field, i, customer_id in named:
+        if customer_id != customer:
+            reason = (
+                f"{field}.{i}.customer_id: {customer_id!r} is not the topic's customer {customer!r}"
+            )
+            raise _RefusedError(reason, customer)
+    return message
 
 
 def _validated(adapter: TypeAdapter[T], payload: bytes, asset: str) -> T:

@@ -32,12 +32,17 @@ but a shared subscription deals a device's messages round-robin to the
 consumers, so its readings reach the agents out of order, and the agents'
 highest-sequence dedupe would drop the late ones and raise false gaps. It is
 therefore off by default; the benchmark measures the single consumer only.
-Flat out with 100-reading gateway messages, the store thread is the busier
-stage (writing for about 90 % of the run), and of the time the
-interpreter lock is held (py-spy --gil) decoding takes 40 %, making and
-binding rows 25 %, the duplicate window 8 %. A second consumer (split by
-site, to keep each device in order) would be a second writer to the same
-SQLite file, whose writers take turns; it has not been measured.
+
+Where the time goes, flat out with 100-reading gateway messages of
+temperatures, in instructions a reading (callgrind, which the load of other
+work on this host does not move): decoding ~24,000 and the duplicate window
+~1,800 on the event loop thread; writing ~16,700 on the store thread, since
+sampled readings go many to a row (`adapters.store.batches`; 57,000 at one
+row each). So the event loop thread, decoding, is now the busier stage. A
+second consumer process (split by site, to keep each device in order)
+would have to share the second core with the broker and the devices, and
+be a second writer to the same SQLite file, whose writers take turns; it
+has not been measured.
 
 Errors: a sink failure ends the ingest with `SinkError` (nothing of that
 batch was acknowledged); the broker going away is retried forever.
@@ -57,7 +62,7 @@ import aiomqtt
 from adapters.mqtt import topics
 from adapters.mqtt.batching import GroupCommit
 from adapters.mqtt.broker import DEFAULT_BROKER, Backoff, BrokerAddress, Session, client, paho
-from adapters.mqtt.codec import Readings, decode
+from adapters.mqtt.codec import Orders, Readings, decode
 from adapters.mqtt.dedupe import SeenWindow
 from adapters.mqtt.delivery import Delivery, Link
 from adapters.mqtt.errors import SinkError
@@ -65,6 +70,7 @@ from adapters.mqtt.sink import Batch, Sink
 from supplysync.clock import Clock, WallClock
 from supplysync.commands import CommandAck
 from supplysync.deadletters import DeadLetter
+from supplysync.orders import OrderMessage
 from supplysync.readings import Reading
 
 log = logging.getLogger(__name__)
@@ -75,21 +81,22 @@ class ChannelQos:
     """Subscription QoS per inbound channel.
 
     Telemetry may be QoS 0 (high rate, a lost reading is a gap the agents
-    notice); events and acks change state and must be QoS 1, so that they
-    are acknowledged only once recorded.
+    notice); events, acks and customer orders change state and must be QoS 1,
+    so that they are acknowledged only once recorded.
     """
 
     telemetry: int = 0
     events: int = 1
     ack: int = 1
+    orders: int = 1
 
     def __post_init__(self) -> None:
         if self.telemetry not in (0, 1):
             raise ValueError(f"Expected telemetry QoS 0 or 1, got {self.telemetry}.")
-        if self.events != 1 or self.ack != 1:
+        if self.events != 1 or self.ack != 1 or self.orders != 1:
             raise ValueError(
-                f"Expected QoS 1 for the state-changing events and ack channels, "
-                f"got events={self.events}, ack={self.ack}."
+                f"Expected QoS 1 for the state-changing events, ack and orders channels, "
+                f"got events={self.events}, ack={self.ack}, orders={self.orders}."
             )
 
 
@@ -102,6 +109,7 @@ class IngestStats:
     duplicates: int = 0
     dead_letters: int = 0
     acks: int = 0
+    orders: int = 0
     batches: int = 0
     connects: int = 0
 
@@ -112,10 +120,11 @@ class _Item:
     readings: list[Reading]
     ack: CommandAck | None = None
     letter: DeadLetter | None = None
+    orders: OrderMessage | None = None
 
 
 class MqttIngest:
-    """Subscribes to telemetry, events and acks of every asset and records them.
+    """Subscribes to telemetry, events and acks of every asset, and customer orders; records them.
 
     Args:
         sink: where batches are recorded before their messages are acknowledged.
@@ -238,6 +247,7 @@ class MqttIngest:
             (prefix + topics.subscription("telemetry"), self._qos.telemetry),
             (prefix + topics.subscription("events"), self._qos.events),
             (prefix + topics.subscription("ack"), self._qos.ack),
+            (prefix + topics.subscription("orders"), self._qos.orders),
         ]
 
     async def _receive(self) -> None:
@@ -277,6 +287,10 @@ class MqttIngest:
             self._pending.put(_Item(delivery, fresh), max(1, len(fresh)))
         elif isinstance(decoded, CommandAck):
             self._pending.put(_Item(delivery, [], ack=decoded))
+        elif isinstance(decoded, Orders):
+            orders = decoded.message
+            weight = len(orders.orders) + len(orders.deliveries)
+            self._pending.put(_Item(delivery, [], orders=orders), weight)
         else:
             self._pending.put(_Item(delivery, [], letter=decoded))
 
@@ -287,6 +301,8 @@ class MqttIngest:
                 readings=[r for item in items for r in item.readings],
                 acks=[item.ack for item in items if item.ack is not None],
                 letters=[item.letter for item in items if item.letter is not None],
+                orders=[o for item in items if item.orders for o in item.orders.orders],
+                deliveries=[d for item in items if item.orders for d in item.orders.deliveries],
             )
             self._writing = len(items)
             try:
@@ -303,3 +319,4 @@ class MqttIngest:
             stats.readings += len(batch.readings)
             stats.acks += len(batch.acks)
             stats.dead_letters += len(batch.letters)
+            stats.orders += len(batch.orders)

@@ -11,6 +11,7 @@ releases the GIL inside SQLite, so the write really overlaps), and sqlite3's
 rule that a connection stays on the thread that made it holds. A single
 thread also keeps batches committed in the order they were taken, which the
 ingest's in-order acknowledgement relies on.
+After the write, a batch's customer orders and proofs of delivery go to the planner.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from adapters.store import LIVE_RUN, Record
 from adapters.store.threaded import ThreadedStore
 from supplysync.commands import CommandAck
 from supplysync.deadletters import DeadLetter
+from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.readings import Reading
 
 ReadingsHandler = Callable[[Sequence[Reading]], Awaitable[None]]
@@ -32,17 +34,22 @@ ReadingsHandler = Callable[[Sequence[Reading]], Awaitable[None]]
 AckHandler = Callable[[CommandAck], None]
 """Takes a command ack already recorded (the dispatcher's tracker)."""
 
+OrdersHandler = Callable[[Sequence[CustomerOrder], Sequence[ProofOfDelivery]], None]
+"""Takes customer orders and proofs of delivery already recorded (the planner's order book)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """What one group commit records: new readings, command acks, refusals."""
+    """What one group commit records: new readings, command acks, refusals, orders."""
 
     readings: Sequence[Reading] = field(default_factory=tuple)
     acks: Sequence[CommandAck] = field(default_factory=tuple)
     letters: Sequence[DeadLetter] = field(default_factory=tuple)
+    orders: Sequence[CustomerOrder] = field(default_factory=tuple)
+    deliveries: Sequence[ProofOfDelivery] = field(default_factory=tuple)
 
     def records(self) -> list[Record]:
-        return [*self.readings, *self.acks, *self.letters]
+        return [*self.readings, *self.acks, *self.letters, *self.orders, *self.deliveries]
 
 
 class Sink(Protocol):
@@ -61,6 +68,8 @@ class StoreSink:
         run_id: the run the records belong to (`live` in live mode).
         on_readings: called with each batch's readings after the write.
         on_ack: called with each command ack after the write.
+        on_orders: called with each batch's orders and proofs of delivery
+            after the write (when it has any).
     """
 
     def __init__(
@@ -70,6 +79,7 @@ class StoreSink:
         run_id: str = LIVE_RUN,
         on_readings: ReadingsHandler | None = None,
         on_ack: AckHandler | None = None,
+        on_orders: OrdersHandler | None = None,
     ) -> None:
         if not run_id:
             raise ValueError("Expected a non-empty run_id.")
@@ -77,6 +87,7 @@ class StoreSink:
         self._run_id = run_id
         self._on_readings = on_readings
         self._on_ack = on_ack
+        self._on_orders = on_orders
 
     async def __aenter__(self) -> Self:
         await self._store.__aenter__()
@@ -95,10 +106,12 @@ class StoreSink:
         await self._store.run(lambda store: store.append(records, run_id=self._run_id))
 
     async def record(self, batch: Batch) -> None:
-        """Write the batch, then hand its readings and acks on."""
+        """Write the batch, then hand its readings, acks and orders on."""
         await self.append(batch.records())
         if self._on_readings is not None and batch.readings:
             await self._on_readings(batch.readings)
         if self._on_ack is not None:
             for ack in batch.acks:
                 self._on_ack(ack)
+        if self._on_orders is not None and (batch.orders or batch.deliveries):
+            self._on_orders(batch.orders, batch.deliveries)

@@ -131,6 +131,7 @@ def _summary(loop: LiveLoop) -> None:
     answered = ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())) or "none"
     print(
         f"supplysync run: stopped: {s.readings} readings, {s.alerts} alerts, {s.plans} plans, "
-        f"{s.commands} commands ({answered}), {s.acks} acks, {s.requests} operator requests",
+        f"{s.commands} commands ({answered}), {s.acks} acks, {s.requests} operator requests, "
+        f"{s.orders} customer orders, {s.deliveries} proofs of delivery",
         file=sys.stderr,
     )

@@ -11,6 +11,12 @@ with the simulator replaced by the broker and the virtual clock by the wall:
   its readings to the agents (`Directory.ingest`, on the `agents` thread);
   their alerts are recorded too before the MQTT messages are acknowledged,
   and queue up for the coordinator. Acks go to the `CommandDispatcher`.
+- Customer orders and proofs of delivery (the ERP's order gateway, on the
+  `orders` topics) are recorded the same way, then queue up for the
+  coordinator's order book (`orders.OrderIntake`, each once); at start the
+  loop reads back every stored one, so a restart forgets no open order.
+  As in research mode, an order does not itself call for a replan: the next
+  plan (the tick, a significant alert, an operator's request) serves it.
 - Every turn (`LiveSettings.turn_s`): new operator requests are read from the
   store (each asks for a replan; `set`/`clear` change the overrides every
   snapshot passes through, `cluster.overrides.apply_overrides`), the agents
@@ -58,6 +64,7 @@ from cluster.coordinator import Coordinator, Dispatch
 from cluster.directory import Directory
 from cluster.errors import ClusterError
 from cluster.live.inbox import RequestInbox
+from cluster.live.orders import OrderIntake
 from cluster.live.reader import StoreReader
 from cluster.live.serial import SerialDirectory
 from cluster.live.settings import Brokers, LiveSettings
@@ -68,6 +75,7 @@ from supplysync.commands import CommandAck
 from supplysync.events import Alert
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
+from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.readings import Reading
 from supplysync.scenario import PlanningSettings
 from supplysync.status import LoopStatus
@@ -93,6 +101,8 @@ class LiveStats:
     unsent: int = 0
     acks: int = 0
     requests: int = 0
+    orders: int = 0
+    deliveries: int = 0
     host_failures: int = 0
 
 
@@ -132,6 +142,7 @@ class LiveLoop:
         self._qos = qos
         self._clock = clock or WallClock()
         self._inbox = RequestInbox()
+        self._orders = OrderIntake(network)
         self._alerts: list[Alert] = []
         self._ready = asyncio.Event()
         self._agents: ThreadPoolExecutor | None = None
@@ -183,7 +194,10 @@ class LiveLoop:
             async with (
                 StoreReader(url=self._store_url) as reader,
                 StoreSink(
-                    url=self._store_url, on_readings=self._ingest, on_ack=self._acknowledged
+                    url=self._store_url,
+                    on_readings=self._ingest,
+                    on_ack=self._acknowledged,
+                    on_orders=self._ordered,
                 ) as sink,
                 CommandDispatcher(
                     journal=sink,
@@ -195,6 +209,7 @@ class LiveLoop:
                 self._sink, self._dispatcher = sink, dispatcher
                 earlier = await reader.requests(_BEGINNING, origin + settings.request_lookback)
                 self._inbox.take(earlier)
+                self._ordered(*await reader.orders())
                 async with MqttIngest(
                     sink=sink, broker=brokers.ingest, qos=self._qos, clock=self._clock
                 ) as ingest:
@@ -236,9 +251,10 @@ class LiveLoop:
                 next_tick = now + timedelta(seconds=settings.agent_tick_s)
             causes = [r.request_id for r in fresh] + ([RETRY_CAUSE] if retry else [])
             alerts, self._alerts = self._alerts, []
+            ordered = self._orders.drain()
             self._replanning = True
             try:
-                dispatch = await _on(planner, _plan_turn, coordinator, alerts, causes, now)
+                dispatch = await _on(planner, _plan_turn, coordinator, alerts, ordered, causes, now)
             except ClusterError as exc:
                 log.warning("replan failed (asked again next turn): %s", exc)
                 self.stats.host_failures += 1
@@ -323,6 +339,14 @@ class LiveLoop:
             self.stats.alerts += len(alerts)
             self._alerts.extend(alerts)
 
+    def _ordered(
+        self, orders: Sequence[CustomerOrder], deliveries: Sequence[ProofOfDelivery]
+    ) -> None:
+        """The sink's hand-off (and the start-up read): orders for the next turn's book."""
+        fresh_orders, fresh_deliveries = self._orders.take(orders, deliveries)
+        self.stats.orders += fresh_orders
+        self.stats.deliveries += fresh_deliveries
+
     def _acknowledged(self, ack: CommandAck) -> None:
         self.stats.acks += 1
         if self._dispatcher is not None:
@@ -364,10 +388,18 @@ async def _on(thread: ThreadPoolExecutor, fn: Callable[..., R], *args: object) -
 
 
 def _plan_turn(
-    coordinator: Coordinator, alerts: list[Alert], causes: list[str], now: datetime
+    coordinator: Coordinator,
+    alerts: list[Alert],
+    ordered: tuple[list[CustomerOrder], list[ProofOfDelivery]],
+    causes: list[str],
+    now: datetime,
 ) -> Dispatch | None:
-    """One turn of the coordinator, on the planner thread that alone touches it."""
-    coordinator.observe(alerts, [], [], now)
+    """One turn of the coordinator, on the planner thread that alone touches it.
+
+    `ordered` is the new customer orders and proofs of delivery, in that order.
+    """
+    orders, deliveries = ordered
+    coordinator.observe(alerts, orders, deliveries, now)
     for cause in causes:
         coordinator.request(cause, now)
     return coordinator.step(now)

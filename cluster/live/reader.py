@@ -1,20 +1,24 @@
 """The live loop's reads of the event store, off the event loop.
 
 The ingest's `StoreSink` owns the writing connection on its own thread; the
-loop's reads (operator requests, once per turn) get a second connection on
+loop's reads (operator requests, once per turn; the stored customer orders,
+once at start) get a second connection on
 a second thread, so a read never waits behind a large group commit and
 sqlite3's rule that a connection stays on the thread that made it holds.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
-from typing import Self
+from typing import Final, Self
 
-from adapters.store import LIVE_RUN
+from adapters.store import LIVE_RUN, EventStore
 from adapters.store.threaded import ThreadedStore
 from supplysync.control import OperatorRequest
+from supplysync.orders import CustomerOrder, ProofOfDelivery
+
+_EVER: Final = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 
 
 class StoreReader:
@@ -46,3 +50,17 @@ class StoreReader:
         return await self._store.run(
             lambda store: store.requests(since, until, run_id=self._run_id)
         )
+
+    async def orders(self) -> tuple[list[CustomerOrder], list[ProofOfDelivery]]:
+        """Every stored customer order and proof of delivery, oldest first.
+
+        All of them, not a recent window: an order's timestamp is when the
+        ERP created it, which says nothing of whether it is still open (that
+        is the order book's to decide, from its due day and the proofs).
+        """
+
+        def read(store: EventStore) -> tuple[list[CustomerOrder], list[ProofOfDelivery]]:
+            run = self._run_id
+            return store.orders(*_EVER, run_id=run), store.deliveries(*_EVER, run_id=run)
+
+        return await self._store.run(read)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.devices.broker_config import DISPATCH_USER, INGEST_USER
+from adapters.devices.broker_config import DISPATCH_USER, INGEST_USER, ORDERS_USER
 from adapters.devices.credentials import Credentials
 from tests.brokers import PrivateBroker
 from tests.deploy.probe import NO_SUBSCRIBERS, NOT_AUTHORIZED, Probe
@@ -18,6 +18,7 @@ M2_TELEMETRY = "supplysync/P-DUI/machine/M-DUI-2/telemetry"
 M2_EVENTS = "supplysync/P-DUI/machine/M-DUI-2/events"
 M1_CMD = "supplysync/P-DUI/machine/M-DUI-1/cmd"
 M2_CMD = "supplysync/P-DUI/machine/M-DUI-2/cmd"
+ESSEN_ORDERS = "supplysync/C-ESSEN/customer/C-ESSEN/orders"
 QUIET_S = 0.5  # how long "nothing arrives" is watched for
 
 Secured = tuple[PrivateBroker, Credentials]
@@ -94,3 +95,24 @@ def test_bad_logins_are_refused(secured: Secured, user: str | None, password: st
     broker, _ = secured
     with Probe(broker.port, user or "", password) as probe:
         assert probe.connack in (0x86, 0x87)  # bad user name or password / not authorized
+
+
+def test_only_the_order_gateway_publishes_customer_orders(secured: Secured) -> None:
+    with (
+        _login(secured, INGEST_USER) as ingest,
+        _login(secured, ORDERS_USER) as gateway,
+        _login(secured, ORDERS_USER) as same_gateway,  # one refusal per connection, see Probe
+        _login(secured, "W-DUI") as device,
+        _login(secured, "W-DUI") as same_device,
+        _login(secured, DISPATCH_USER) as dispatch,
+    ):
+        assert ingest.subscribe("supplysync/+/customer/+/orders") == 1
+        assert gateway.publish(ESSEN_ORDERS, b"order") == 0
+        assert device.publish(ESSEN_ORDERS, b"forged") == NOT_AUTHORIZED
+        # a device under its own id, on a channel no pattern line grants
+        own = "supplysync/W-DUI/warehouse/W-DUI/orders"
+        assert same_device.publish(own, b"forged") == NOT_AUTHORIZED
+        assert dispatch.publish(ESSEN_ORDERS, b"forged") == NOT_AUTHORIZED
+        # the gateway speaks for customers only, not for an asset
+        assert same_gateway.publish(M1_TELEMETRY, b"forged") == NOT_AUTHORIZED
+        assert ingest.received(QUIET_S) == [(ESSEN_ORDERS, b"order")]

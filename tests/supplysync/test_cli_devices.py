@@ -22,9 +22,9 @@ def test_broker_config_writes_passwd_and_credentials(
     out = tmp_path / "auth"
     assert main(["broker-config", "--scenario", str(DEMO_SCENARIO), "--out", str(out)]) == 0
     users = json.loads((out / "credentials.json").read_text())["users"]
-    assert len(users) == 20  # 18 assets and the two system users
-    assert len((out / "passwd").read_text().splitlines()) == 20
-    assert "20 MQTT users" in capsys.readouterr().out
+    assert len(users) == 21  # 18 assets and the three system users
+    assert len((out / "passwd").read_text().splitlines()) == 21
+    assert "21 MQTT users" in capsys.readouterr().out
 
 
 def _creds_without_w_cgn(tmp_path: Path) -> str:

@@ -15,9 +15,11 @@ import pytest
 from adapters.devices import BrokerAddress, DeviceAuthError, Fleet, FleetSettings
 from adapters.devices.broker_config import DISPATCH_USER, INGEST_USER
 from adapters.devices.credentials import Credentials
+from adapters.devices.fleet import GATEWAY_ID
 from adapters.devices.wire import EVENT_KINDS
 from adapters.mqtt.topics import parse, topic_of
 from supplysync.commands import Command, CommandAck, RouteOrder, SupplyOrder
+from supplysync.orders import OrderMessage
 from supplysync.plan import PurchaseOrder
 from supplysync.planning import PlanningWindow
 from supplysync.readings import GatewayMessage
@@ -193,7 +195,46 @@ def test_devices_reconnect_after_a_broker_restart(
 async def _reconnects(broker: PrivateBroker, creds: Credentials, demo_scenario: Scenario) -> None:
     async with _fleet(demo_scenario, broker, creds) as fleet:
         await asyncio.to_thread(broker.restart)
-        devices = fleet.devices.values()
+        devices = [*fleet.devices.values(), fleet.gateway]
         await _until(lambda: all(d.connects == 2 for d in devices), "every device back")
         before = sum(d.published for d in devices)
         await _until(lambda: sum(d.published for d in devices) > before, "publishing again")
+
+
+def test_the_order_gateway_publishes_every_customers_orders(
+    secured: Secured, demo_scenario: Scenario
+) -> None:
+    asyncio.run(_publishes_orders(*secured, demo_scenario))
+
+
+async def _publishes_orders(
+    broker: PrivateBroker, creds: Credentials, demo_scenario: Scenario
+) -> None:
+    network = demo_scenario.network
+    ordering = {c.id for c in network.customers if any(r > 0 for r in c.demand_per_day.values())}
+    received: dict[str, list[OrderMessage]] = defaultdict(list)
+    qos: set[int] = set()
+
+    async def ingest(client: aiomqtt.Client) -> None:
+        async for message in client.messages:
+            assert isinstance(message.payload, bytes)
+            topic = parse(str(message.topic))
+            received[topic.asset_id].append(OrderMessage.model_validate_json(message.payload))
+            qos.add(message.qos)
+
+    async with _client(broker, creds, INGEST_USER) as system_in:
+        await system_in.subscribe("supplysync/+/customer/+/orders", qos=1)
+        listener = asyncio.create_task(ingest(system_in))
+        async with _fleet(demo_scenario, broker, creds) as fleet:
+            await _until(lambda: set(received) == ordering, "orders of every customer")
+            published = fleet.orders
+        listener.cancel()
+
+    assert qos == {1}
+    messages = [m for ms in received.values() for m in ms]
+    assert {m.gateway_id for m in messages} == {GATEWAY_ID}
+    for customer, ms in received.items():
+        assert {o.customer_id for m in ms for o in m.orders} <= {customer}
+    # every order the simulator placed so far went out, once
+    ids = [o.order_id for m in messages for o in m.orders]
+    assert len(ids) == len(set(ids)) and published >= len(ids) > 0

@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.devices.wire import Refusal, ack, decode_command, uploads
+from adapters.devices.wire import Refusal, ack, decode_command, order_uploads, uploads
 from supplysync.commands import CommandAck
+from supplysync.orders import CustomerOrder, OrderMessage, ProofOfDelivery
 from supplysync.readings import GatewayMessage, Reading, StockLevelReading, TemperatureReading
+from supplysync.scenario import Scenario
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -98,3 +100,40 @@ def test_bad_commands_are_refused_with_a_reason(
 def test_ack_is_a_command_ack() -> None:
     parsed = CommandAck.model_validate_json(ack("c-1", "M-1", T0, "rejected", "x" * 2000))
     assert (parsed.command_id, parsed.status, len(parsed.reason)) == ("c-1", "rejected", 1000)
+
+
+def test_order_uploads_one_message_per_customer_on_its_orders_topic(
+    demo_scenario: Scenario,
+) -> None:
+    demo_network = demo_scenario.network
+
+    def order(order_id: str, customer: str) -> CustomerOrder:
+        return CustomerOrder(
+            order_id=order_id,
+            customer_id=customer,
+            product_id="PUMP",
+            quantity=4,
+            due=T0,
+            created_at=T0,
+        )
+
+    drop = ProofOfDelivery(
+        order_id="o0",
+        customer_id="C-DORTMUND",
+        product_id="VALVE",
+        quantity=2,
+        ts=T0,
+        vehicle_id="V-DUI-1",
+    )
+    placed = [order("o1", "C-ESSEN"), order("o2", "C-DORTMUND"), order("o3", "C-ESSEN")]
+    out = order_uploads(demo_network, placed, [drop], gateway_id="erp")
+    messages = [(topic, OrderMessage.model_validate_json(payload)) for topic, payload in out]
+    assert [
+        (topic, [o.order_id for o in m.orders], [d.order_id for d in m.deliveries])
+        for topic, m in messages
+    ] == [
+        ("supplysync/C-ESSEN/customer/C-ESSEN/orders", ["o1", "o3"], []),
+        ("supplysync/C-DORTMUND/customer/C-DORTMUND/orders", ["o2"], ["o0"]),
+    ]
+    assert {m.gateway_id for _, m in messages} == {"erp"}
+    assert order_uploads(demo_network, [], [], gateway_id="erp") == []

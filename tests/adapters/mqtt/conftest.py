@@ -1,4 +1,5 @@
-"""Fixtures for MQTT integration tests: a private broker, a counting sink, a publisher."""
+"""Fixtures for MQTT integration tests: a private broker, a counting sink, a publisher,
+and an empty store on each backend (`store_url`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from adapters.mqtt.sink import Batch, Sink
 from supplysync.readings import Reading
+from tests.adapters.store.conftest import store_url  # noqa: F401 - an empty store per backend
 from tests.brokers import PrivateBroker
 
 

@@ -50,3 +50,40 @@ def ack(command_id: str = "c1", status: str = "done", asset: str = "m1") -> dict
 
 def encode(obj: object) -> bytes:
     return json.dumps(obj).encode()
+
+
+ORDERS = "supplysync/c1/customer/c1/orders"
+
+
+def order(
+    order_id: str, *, customer: str = "c1", quantity: float = 5, **extra: Any
+) -> dict[str, Any]:
+    """A customer order of product p1, as the ERP's order gateway sends it."""
+    return {
+        "order_id": order_id,
+        "customer_id": customer,
+        "product_id": "p1",
+        "quantity": quantity,
+        "due": TS,
+        "created_at": TS,
+        **extra,
+    }
+
+
+def proof(order_id: str, quantity: float, *, customer: str = "c1") -> dict[str, Any]:
+    """A proof that `quantity` of the order was handed over and accepted."""
+    return {
+        "order_id": order_id,
+        "customer_id": customer,
+        "product_id": "p1",
+        "quantity": quantity,
+        "ts": TS,
+        "vehicle_id": "v1",
+    }
+
+
+def orders(
+    placed: list[dict[str, Any]], delivered: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """An `OrderMessage`: one customer's new orders and proofs of delivery."""
+    return {"v": 1, "gateway_id": "erp-1", "orders": placed, "deliveries": delivered or []}

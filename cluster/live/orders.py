@@ -1,0 +1,88 @@
+"""Customer orders and proofs of delivery on their way from the store to the planner.
+
+The coordinator's order book (`optimizer.demand.OrderBook`) lives in memory,
+so the live loop feeds it from two places: what each ingest batch recorded,
+handed on by the sink, and, at start-up, every order and proof already in
+the store, so that a restart forgets no open order. Both paths repeat
+themselves (a message redelivered after a reconnect; an order read back at
+start while its message is still in flight), and the book cannot tell a
+repeat of an order it has closed from a new one (it forgets closed orders
+and would open it again), so this intake passes each order id and each
+proof of delivery on once.
+
+An order for a customer or a product the network does not know is held
+back with a warning: the planner has nowhere to serve it, and it is in the
+store for an operator to see.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from supplysync.network import Network
+from supplysync.orders import CustomerOrder, ProofOfDelivery
+
+log = logging.getLogger(__name__)
+
+_ProofKey = tuple[str, str, str]
+
+
+def _proof_key(pod: ProofOfDelivery) -> _ProofKey:
+    """The store's idempotency key of a proof of delivery: one drop of one order."""
+    return (pod.order_id, pod.vehicle_id, pod.ts.isoformat())
+
+
+class OrderIntake:
+    """New orders and proofs of delivery, each once, queued for the coordinator's next turn.
+
+    Args:
+        network: the customers and products an order may name.
+    """
+
+    def __init__(self, network: Network) -> None:
+        self._customers = {c.id for c in network.customers}
+        self._products = {p.id for p in network.products}
+        self._seen_orders: set[str] = set()
+        self._seen_proofs: set[_ProofKey] = set()
+        self._orders: list[CustomerOrder] = []
+        self._deliveries: list[ProofOfDelivery] = []
+        self.refused = 0
+
+    def take(
+        self, orders: Iterable[CustomerOrder], deliveries: Iterable[ProofOfDelivery]
+    ) -> tuple[int, int]:
+        """Queue the orders and proofs not seen before; return how many of each were new."""
+        fresh_orders = 0
+        for order in orders:
+            if order.order_id in self._seen_orders:
+                continue
+            self._seen_orders.add(order.order_id)
+            problem = self._unknown(order)
+            if problem:
+                log.warning("order %s not planned: %s", order.order_id, problem)
+                self.refused += 1
+                continue
+            self._orders.append(order)
+            fresh_orders += 1
+        fresh_proofs = 0
+        for pod in deliveries:
+            key = _proof_key(pod)
+            if key not in self._seen_proofs:
+                self._seen_proofs.add(key)
+                self._deliveries.append(pod)
+                fresh_proofs += 1
+        return fresh_orders, fresh_proofs
+
+    def drain(self) -> tuple[list[CustomerOrder], list[ProofOfDelivery]]:
+        """Everything queued since the last drain, oldest first, and an empty queue."""
+        out = (self._orders, self._deliveries)
+        self._orders, self._deliveries = [], []
+        return out
+
+    def _unknown(self, order: CustomerOrder) -> str:
+        if order.customer_id not in self._customers:
+            return f"customer_id: {order.customer_id!r} is not a customer of the network"
+        if order.product_id not in self._products:
+            return f"product_id: {order.product_id!r} is not a product of the network"
+        return ""
