@@ -10,8 +10,9 @@ back to decisions by name.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import highspy
@@ -19,9 +20,11 @@ import numpy as np
 
 from optimizer.columns import RouteCandidates
 from optimizer.data import PlanningData
+from optimizer.dive import DIVE_SHARE, HIGHS_SHARE
 from optimizer.production import remaining_need, run_index, useful
+from optimizer.repair import round_up
 from optimizer.replenishment import given
-from optimizer.route_model import route_loads
+from optimizer.route_model import route_loads, wanted
 
 INF = highspy.kHighsInf
 
@@ -68,8 +71,14 @@ class _Lp:
         h.addRows(len(self.rows), lower, upper, len(index), starts, index, value)
 
 
-def build_highs(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) -> None:
-    """Load the planning model of `data`, with candidate routes `cands`, into an empty `h`."""
+def build_highs(
+    data: PlanningData, h: highspy.Highs, cands: RouteCandidates
+) -> dict[Hashable, int]:
+    """Load the planning model of `data`, with candidate routes `cands`, into an empty `h`.
+
+    Returns each column's index by its key (``("setup", m, p, t)``,
+    ``("use", j)``, ``("carry", j, c, p)``, ...).
+    """
     lp, c = _Lp(), data.costs
     n, ws, ps, last = len(data.periods), data.warehouses, data.products, len(data.periods) - 1
     machines = {m.machine_id: m for m in data.machines}
@@ -137,6 +146,7 @@ def build_highs(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) ->
         lp.row([(below, 1.0), (lp.col["stock", w, p, last], 1.0)], point, INF)
     _keep(lp, data)
     lp.into(h)
+    return lp.col
 
 
 def _deliveries(lp: _Lp, data: PlanningData, inflow: dict[Any, list[tuple[int, float]]]) -> None:
@@ -176,6 +186,7 @@ def _routes(lp: _Lp, data: PlanningData, cands: RouteCandidates) -> None:
     for j, cu, p in route_loads(data, cands):
         col = cands.columns[j]
         k = lp.var(("carry", j, cu, p))
+        lp.row([(k, 1.0), (uses[j], -wanted(data, cu, p, col.period))], -INF, 0.0)
         on_route[j].append((k, 1.0))
         dropped[col.depot_id, cu, p, col.period].append((k, -1.0))
     by_crew: dict[int, list[tuple[int, float]]] = defaultdict(list)
@@ -205,3 +216,105 @@ def _keep(lp: _Lp, data: PlanningData) -> None:
             groups[key].append((j, 1.0))
     for key, terms in groups.items():
         lp.row([*terms, (lp.var(("down", key)), 1.0)], 0.0, INF)
+
+
+def full_solve_highs(
+    h: highspy.Highs,
+    cols: Mapping[Hashable, int],
+    cands: RouteCandidates,
+    time_limit_s: float,
+    mip_gap: float,
+) -> tuple[float | None, float | None, str]:
+    """The planner's full solve (`optimizer.dive.full_solve`) on a direct build.
+
+    The same steps on the bare instance: the LP relaxation, rounded up
+    (`optimizer.repair.round_up`) and re-priced, idle setups and routes
+    switched off and re-priced, and the MIP from that plan only when it is
+    not within `mip_gap` of the relaxation. Returns the objective, the gap
+    and how it ended ("dive" or HiGHS's model status).
+    """
+    deadline = time.perf_counter() + time_limit_s
+    ints = np.array(sorted(j for k, j in cols.items() if k[0] in _BINARY), dtype=np.int32)  # type: ignore[index]
+    n = len(ints)
+    h.changeColsIntegrality(n, ints, np.zeros(n, dtype=np.uint8))
+    bound = _lp(h, deadline, time_limit_s * DIVE_SHARE)
+    if bound is None:
+        return _mip(h, ints, None, deadline, mip_gap)
+    x = h.getSolution().col_value
+    by_kind: dict[str, dict[Any, float]] = {kind: {} for kind in _BINARY}
+    for key, j in cols.items():
+        parts: tuple[Any, ...] = key  # type: ignore[assignment]
+        if parts[0] in _BINARY:
+            index = parts[1] if parts[0] == "use" else parts[1:]
+            by_kind[parts[0]][index] = x[j]
+    vehicles = {k: float(len(crew.vehicle_ids)) for k, crew in enumerate(cands.crews)}
+    chosen = round_up(by_kind["setup"], by_kind["maint"], by_kind["use"], vehicles, cands)
+    on = {_col(cols, kind, k): float(v) for (kind, k), v in chosen.items()}
+    _fix(h, on)
+    best = _lp(h, deadline, deadline - time.perf_counter())
+    if best is None:
+        return _mip(h, ints, None, deadline, mip_gap)
+    x = h.getSolution().col_value
+    loaded = {key[1] for key, j in cols.items() if key[0] == "carry" and x[j] > 1e-6}  # type: ignore[index]
+    off = {
+        j: 0.0
+        for key, j in cols.items()
+        if on.get(j) == 1.0
+        and (
+            (key[0] == "setup" and x[cols[("make", *key[1:])]] <= 1e-6)  # type: ignore[index]
+            or (key[0] == "use" and key[1] not in loaded and key[1] not in cands.fixed)  # type: ignore[index]
+        )
+    }
+    solution = h.getSolution()
+    if off:
+        _fix(h, off)
+        trimmed = _lp(h, deadline, deadline - time.perf_counter())
+        if trimmed is not None and trimmed < best:
+            best, solution = trimmed, h.getSolution()
+    gap = max(best - bound, 0.0) / max(abs(best), 1e-9)
+    if gap <= mip_gap:
+        return best, gap, "dive"
+    return _mip(h, ints, solution, deadline, mip_gap)
+
+
+_BINARY = ("setup", "maint", "use")
+
+
+def _col(cols: Mapping[Hashable, int], kind: str, index: Any) -> int:
+    return cols[(kind, index)] if kind == "use" else cols[(kind, *index)]
+
+
+def _fix(h: highspy.Highs, values: Mapping[int, float]) -> None:
+    idx = np.array(list(values), dtype=np.int32)
+    v = np.array(list(values.values()), dtype=np.double)
+    h.changeColsBounds(len(idx), idx, v, v)
+
+
+def _lp(h: highspy.Highs, deadline: float, seconds: float) -> float | None:
+    """Run the LP (time limit counted from the instance's total run time); its objective."""
+    h.setOptionValue(
+        "time_limit", h.getRunTime() + max(min(seconds, deadline - time.perf_counter()), 0.01)
+    )
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(h.getInfo().objective_function_value)
+
+
+def _mip(
+    h: highspy.Highs, ints: Any, start: Any, deadline: float, mip_gap: float
+) -> tuple[float | None, float | None, str]:
+    """The MIP, binaries integral again on [0, 1], from `start` when there is one."""
+    n = len(ints)
+    h.changeColsBounds(n, ints, np.zeros(n), np.ones(n))
+    h.changeColsIntegrality(n, ints, np.ones(n, dtype=np.uint8))
+    if start is not None:
+        h.setSolution(start)
+    left = max((deadline - time.perf_counter()) * HIGHS_SHARE, 0.01)
+    h.setOptionValue("time_limit", left)
+    h.setOptionValue("mip_rel_gap", mip_gap)
+    h.run()
+    info = h.getInfo()
+    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+        return None, None, h.modelStatusToString(h.getModelStatus())
+    return info.objective_function_value, info.mip_gap, h.modelStatusToString(h.getModelStatus())

@@ -234,37 +234,53 @@ def rounded(
     """Round an LP relaxation of the free binaries up to a plan the model accepts.
 
     `value` gives each variable's value in the relaxation (the kept binaries
-    are fixed there). A setup with any output in the relaxation is set up.
-    A machine's due maintenance goes where the relaxation put most of it.
-    Per crew, free routes are taken by their relaxed value, highest first,
-    while the crew has vehicles no kept route uses. Returns 0/1 by `id` of
-    each free variable.
+    are fixed there). The rules are `round_up`'s; the crews' vehicles are
+    what the kept routes leave. Returns 0/1 by `id` of each free variable.
     """
     ids = {id(v) for v in free}
-    out: dict[int, int] = {}
-    for var in model.setup.values():
-        if id(var) in ids:
-            out[id(var)] = 1 if value(var) > ROUND_UP else 0
-    due: dict[str, list[Any]] = {}
-    for (m, _), var in model.maint.items():
-        if id(var) in ids:
-            due.setdefault(m, []).append(var)
-    for choices in due.values():
-        best = max(choices, key=value)
-        out.update({id(v): int(v is best) for v in choices})
     left = {k: pyo.value(model.crew_size[k]) for k in model.crew_size}
-    wanted: list[tuple[float, int, Any]] = []
     for j, var in model.use.items():
-        crew = cands.columns[j].crew
         if id(var) not in ids:
-            left[crew] -= round(pyo.value(var))
-        elif value(var) > ROUND_UP:
-            wanted.append((value(var), j, var))
-    for _, j, var in sorted(wanted, key=lambda w: (-w[0], w[1])):
+            left[cands.columns[j].crew] -= round(pyo.value(var))
+    chosen = round_up(
+        {k: value(v) for k, v in model.setup.items() if id(v) in ids},
+        {k: value(v) for k, v in model.maint.items() if id(v) in ids},
+        {j: value(v) for j, v in model.use.items() if id(v) in ids},
+        left,
+        cands,
+    )
+    parts = {"setup": model.setup, "maint": model.maint, "use": model.use}
+    return {id(parts[kind][k]): on for (kind, k), on in chosen.items()}
+
+
+def round_up(
+    setup: Mapping[RunKey, float],
+    maint: Mapping[tuple[str, int], float],
+    use: Mapping[int, float],
+    vehicles: Mapping[int, float],
+    cands: RouteCandidates,
+) -> dict[tuple[str, Any], int]:
+    """0/1 for each relaxed binary, keyed ("setup" | "maint" | "use", its index).
+
+    A setup with any output in the relaxation is set up. A machine's due
+    maintenance goes where the relaxation put most of it. Per crew, routes
+    are taken by their relaxed value, highest first, while the crew has
+    `vehicles` left. Both planning paths round with it: the Pyomo model
+    (`rounded`) and the direct highspy reference (`optimizer.direct`).
+    """
+    out: dict[tuple[str, Any], int] = {
+        ("setup", k): int(v > ROUND_UP) for k, v in setup.items()
+    }
+    due: dict[str, list[tuple[str, int]]] = {}
+    for m, t in maint:
+        due.setdefault(m, []).append((m, t))
+    for choices in due.values():
+        best = max(choices, key=lambda k: maint[k])
+        out.update({("maint", k): int(k == best) for k in choices})
+    left = dict(vehicles)
+    for j, v in sorted(use.items(), key=lambda jv: (-jv[1], jv[0])):
         crew = cands.columns[j].crew
-        out[id(var)] = int(left[crew] >= 1)
-        left[crew] -= out[id(var)]
-    for var in model.use.values():
-        if id(var) in ids:
-            out.setdefault(id(var), 0)
+        take = v > ROUND_UP and left[crew] >= 1
+        out["use", j] = int(take)
+        left[crew] -= take
     return out

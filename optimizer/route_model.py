@@ -8,16 +8,26 @@ Variables, for the candidates of `optimizer.columns` (routed periods only):
   on a working reefer reaching c within the product's hours out of storage.
 
 Constraints: a route carries at most its crew's room, and nothing unless it
-runs (``route_load``); a route an operator froze runs while its timing holds
-(``route_kept``); a crew runs at most as many routes as it has
-vehicles (``crew_limit``); a route whose timing no longer holds (a later
-replan the same day) cannot run (``route_ok``); and what a warehouse ships
-to a customer in a routed period is exactly what its running routes drop
-there (``route_link``). That last row is the coupling: production and
-replenishment see every route's room, reach and cost, and routes see every
-unit the plan wants moved.
+runs (``route_load``); no drop exceeds what its stop wants of the product
+that day, and nothing unless the route runs (``route_drop``); a route an
+operator froze runs while its timing holds (``route_kept``); a crew runs at
+most as many routes as it has vehicles (``crew_limit``); a route whose
+timing no longer holds (a later replan the same day) cannot run
+(``route_ok``); and what a warehouse ships to a customer in a routed period
+is exactly what its running routes drop there (``route_link``). That last
+row is the coupling: production and replenishment see every route's room,
+reach and cost, and routes see every unit the plan wants moved.
 
-Room, crew sizes and route feasibility are mutable ``Param``s
+``route_drop`` adds nothing to what a plan may do (a customer is never
+sent more than it ordered) but it is what makes the LP relaxation honest:
+with the room row alone, a 500 km out-and-back to one customer carrying 50
+units of a 1,200-unit vehicle runs at 4 %, for 4 % of its cost. With it the
+route runs whole for every unit it drops. On the M benchmark network the
+LP relaxation rose from 2.54 M to 4.84 M (HiGHS's root after presolve and
+5 s of cuts had reached 4.85 M; the best plan known is 4.87 M), and
+rounding it up is within 0.6 % of it (`optimizer.dive`).
+
+Room, crew sizes, wanted quantities and route feasibility are mutable ``Param``s
 (`set_routes`), so a warm model follows a vehicle's load or the clock
 without a rebuild; the candidates themselves are the model's shape.
 """
@@ -59,6 +69,11 @@ def add_routes(
         mutable=True,
         initialize={k: len(crew.vehicle_ids) for k, crew in enumerate(cands.crews)},
     )
+    model.want = pyo.Param(
+        sorted({(c, p, cands.columns[j].period) for j, c, p in loads}),
+        mutable=True,
+        initialize=lambda _, c, p, t: wanted(data, c, p, t),
+    )
     use, carry = dict(model.use.items()), dict(model.carry.items())
     on_route: dict[int, list[Any]] = defaultdict(list)
     dropped: dict[Ship, list[Any]] = defaultdict(list)
@@ -67,6 +82,14 @@ def add_routes(
         on_route[j].append(carry[j, c, p])
         dropped[col.depot_id, c, p, col.period].append(carry[j, c, p])
     model.route_load = rows({j: _room(model, j, on_route[j]) for j in cols})
+    model.route_drop = rows(
+        {
+            (j, c, p): at_most(
+                [(1, carry[j, c, p]), (-model.want[c, p, cands.columns[j].period], use[j])], 0.0
+            )
+            for j, c, p in loads
+        }
+    )
     model.route_ok = rows({j: at_most([(1, use[j])], model.col_ok[j]) for j in cols})
     model.route_kept = rows(
         {j: at_least([(1, use[j])], model.col_ok[j]) for j in sorted(cands.fixed)}
@@ -97,6 +120,11 @@ def _room(model: pyo.ConcreteModel, j: int, loads: list[Any]) -> Any:
     return at_most([*ones(loads), (-model.col_room[j], use)], 0.0)
 
 
+def wanted(data: PlanningData, c: str, p: str, t: int) -> float:
+    """Units of p customer c's demand lines ask for in period t."""
+    return sum(data.demand[i].quantity for i in data.demand_keys.get((c, p, t), ()))
+
+
 def route_loads(data: PlanningData, cands: RouteCandidates) -> Iterable[tuple[int, str, str]]:
     """Every (route, stop, product) a route may drop."""
     products: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -121,7 +149,7 @@ def route_loads(data: PlanningData, cands: RouteCandidates) -> Iterable[tuple[in
 
 
 def set_routes(model: pyo.ConcreteModel, data: PlanningData, cands: RouteCandidates) -> None:
-    """Write today's room, crew sizes and route feasibility into a model of the same shape.
+    """Write today's room, crew sizes, wants and route feasibility into a model of the same shape.
 
     `cands` are the candidates the model was built with; their crews are
     matched to `data`'s by key (same vehicles, same depot and day).
@@ -132,6 +160,8 @@ def set_routes(model: pyo.ConcreteModel, data: PlanningData, cands: RouteCandida
         still = crew is not None and _still_fits(data, crew, col)
         model.col_ok[j] = 1.0 if still else 0.0
         model.col_room[j] = crew.room if crew is not None else 0.0
+    for c, p, t in model.want:
+        model.want[c, p, t] = wanted(data, c, p, t)
     for k, crew in enumerate(cands.crews):
         current = now.get(crew.key)
         model.crew_size[k] = len(current.vehicle_ids) if current is not None else 0

@@ -118,6 +118,11 @@ def persistent_solver(model: pyo.ConcreteModel) -> Highs:
     Every automatic structure check is off: they walk the whole model on each
     solve (seconds on a large one) and a model of the same shape has nothing
     for them to find.
+
+    The instance is quiet and single-threaded from the start, not only once
+    `solve` passes its options: LPs run on it directly (`optimizer.reprice`)
+    before any MIP, and HiGHS fixes its thread scheduler at the first run,
+    refusing a later run that asks for another thread count.
     """
     solver = BulkHighs()
     if not solver.available():
@@ -135,6 +140,8 @@ def persistent_solver(model: pyo.ConcreteModel) -> Highs:
     ):
         setattr(updates, name, False)
     solver.set_instance(model)
+    for name, value in {**_QUIET, "threads": SolveParams.threads}.items():
+        solver._solver_model.setOptionValue(name, value)
     return solver
 
 

@@ -40,6 +40,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 from optimizer.columns import RouteCandidates, candidates, crews_of
 from optimizer.costs import CostModel
 from optimizer.data import PlanningData, planning_data
+from optimizer.dive import SolveFn, full_solve
 from optimizer.guard import within
 from optimizer.model import assemble, build_model
 from optimizer.production import run_index, set_production
@@ -54,24 +55,16 @@ from optimizer.repair import (
 from optimizer.replenishment import set_replenishment
 from optimizer.reprice import load, reprice, values_of
 from optimizer.route_model import set_routes
-from optimizer.solve import SolveParams, SolveResult, cancel, persistent_solver, solve
+from optimizer.solve import SolveResult, cancel, persistent_solver, solve
 from optimizer.stability import set_targets
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings
 
-SolveFn = Callable[[pyo.ConcreteModel, SolveParams, Highs], SolveResult]
 KEPT_INCUMBENTS = 8
 """Plans whose decisions are kept for a repair, least recently used dropped first."""
 GRACE = 0.1
 """Share of the budget the guard waits past the time limit before giving up."""
-HIGHS_SHARE = 0.75
-"""Share of the time left after the build that HiGHS gets as its own limit.
-
-HiGHS checks its limit between steps, and one round of root cuts on the M
-benchmark network takes seconds: with the whole budget as its limit it
-overran into the guard's cancel and the replan came back stale. The rest of
-the budget absorbs that overrun and pays for reading the plan."""
 
 
 def shape_of(data: PlanningData) -> tuple[Hashable, ...]:
@@ -180,7 +173,7 @@ class WarmPlanner:
                 repaired = self._repair(work, incumbent, deadline, settings)
                 if repaired is not None or cancelled.is_set():
                     return repaired
-            return self._solve_fn(model, _params(deadline, settings.mip_gap), solver)
+            return self._full(work, deadline, settings)
 
         def stop() -> None:
             cancelled.set()
@@ -210,9 +203,21 @@ class WarmPlanner:
         plan = assemble(work.model, work.data, work.cands, outcome, header)
         if outcome.has_solution and self._model is work.model:
             self._remember(plan_id, incumbent_of(work.model, work.data))
-        if work.repair is not None:
-            plan = plan.model_copy(update={"notes": [*plan.notes, work.repair]})
+        if work.note is not None:
+            plan = plan.model_copy(update={"notes": [*plan.notes, work.note]})
         return plan
+
+    def _full(self, work: _Work, deadline: float, settings: PlanningSettings) -> SolveResult:
+        """A full solve (`optimizer.dive.full_solve`); the dive's basis starts the next repair."""
+        model, solver, cands = work.model, work.solver, work.cands
+        assert model is not None and solver is not None and cands is not None
+        outcome, dived = full_solve(
+            solver, model, cands, deadline, settings.mip_gap, solve_fn=self._solve_fn
+        )
+        if dived is not None:
+            self._basis = dived.plan.basis
+            work.note = dived.describe()
+        return outcome
 
     def _repair(
         self, work: _Work, incumbent: Incumbent, deadline: float, settings: PlanningSettings
@@ -305,16 +310,11 @@ def _repaired(
     if not outcome.has_solution:
         return None
     inner = "-" if outcome.gap is None else f"{100 * outcome.gap:.2f} %"
-    work.repair = (
+    work.note = (
         f"repair of the plan in force: {free} of {free + kept} on/off decisions re-decided"
         f" ({hood.describe()}), the rest kept; at most {inner} from the best re-decision"
     )
     return replace(outcome, status=PlanStatus.FEASIBLE, gap=None)
-
-
-def _params(deadline: float, mip_gap: float) -> SolveParams:
-    """HiGHS's share of the time left before `deadline`."""
-    return SolveParams(max((deadline - time.perf_counter()) * HIGHS_SHARE, 0.01), mip_gap)
 
 
 @dataclass
@@ -326,7 +326,7 @@ class _Work:
     model: pyo.ConcreteModel | None = None
     cands: RouteCandidates | None = None
     solver: Highs | None = None
-    repair: str | None = None
+    note: str | None = None
 
 
 def _stale(previous: Plan | None, header: dict[str, Any], why: str, seconds: float) -> Plan:

@@ -1,0 +1,121 @@
+"""A full solve's dive: the relaxation bounds every plan, its rounding is one, both paths agree."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import highspy
+import pytest
+
+from optimizer.columns import RouteCandidates, candidates
+from optimizer.data import PlanningData, planning_data
+from optimizer.direct import build_highs, full_solve_highs
+from optimizer.dive import Dive, dive, full_solve, integers
+from optimizer.model import build_model
+from optimizer.solve import SolveParams, persistent_solver, solve
+from optimizer.testing import SIZES, generate_network, snapshot_for
+from optimizer.warm import WarmPlanner
+from supplysync.offers import NetworkSnapshot
+from supplysync.plan import PlanStatus
+from supplysync.scenario import PlanningSettings
+from tests.optimizer.conftest import SETTINGS
+
+S = SIZES["S"]
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[PlanningData, RouteCandidates]:
+    """The S benchmark network's planning data and candidate routes."""
+    snap = snapshot_for(generate_network(S), S.days)
+    data = planning_data(snap, PlanningSettings(horizon_periods=S.days))
+    return data, candidates(data)
+
+
+def _dived(data: PlanningData, cands: RouteCandidates) -> tuple[Any, Any, Dive]:
+    """A freshly built model of `data`, its solver, and its dive."""
+    model = build_model(data, cands)
+    solver = persistent_solver(model)
+    dived = dive(solver, model, cands, 30.0)
+    assert dived is not None
+    return model, solver, dived
+
+
+def test_the_relaxation_bounds_the_mip_and_its_rounding_is_a_plan_near_it(small) -> None:  # type: ignore[no-untyped-def]
+    model, solver, dived = _dived(*small)
+    values = dived.plan.solution.col_value
+    column = solver._pyomo_var_to_solver_var_map
+    assert all(min(abs(values[column[id(v)]] - b) for b in (0, 1)) < 1e-9 for v in integers(model))
+
+    mip = solve(model, SolveParams(time_limit_s=60, mip_gap=0.002), solver)
+    assert mip.has_solution and mip.objective is not None and mip.gap is not None
+    mip_bound = mip.objective * (1 - mip.gap)
+    assert dived.bound <= mip_bound * (1 + 1e-6)  # a relaxation bounds the MIP
+    assert dived.plan.objective >= mip_bound * (1 - 1e-6)  # the rounding is a plan
+    # The LP is tight (routes run whole for what they drop): without
+    # `route_drop` the relaxation was half the plan's cost.
+    assert dived.bound >= 0.98 * mip_bound
+    assert dived.gap < 0.02
+
+
+def test_the_direct_reference_relaxes_the_same_model(small) -> None:  # type: ignore[no-untyped-def]
+    data, cands = small
+    _, _, dived = _dived(data, cands)
+
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    columns = build_highs(data, h, cands)
+    objective, gap, how = full_solve_highs(h, columns, cands, 30.0, 0.01)
+
+    assert how == "dive" and objective is not None and gap is not None
+    assert objective * (1 - gap) == pytest.approx(dived.bound, rel=1e-6)
+    assert gap == pytest.approx(dived.gap, abs=0.005)
+
+
+def test_a_plan_within_the_gap_needs_no_mip(small) -> None:  # type: ignore[no-untyped-def]
+    data, cands = small
+    model = build_model(data, cands)
+    solver = persistent_solver(model)
+
+    def no_mip(*_args: Any) -> Any:
+        raise AssertionError("the MIP ran although the dive was within the gap")
+
+    deadline = time.perf_counter() + 30
+    outcome, dived = full_solve(solver, model, cands, deadline, 0.05, solve_fn=no_mip)
+    assert dived is not None and dived.gap <= 0.05
+    assert outcome.status is PlanStatus.OPTIMAL and outcome.objective == dived.plan.objective
+    assert outcome.gap == dived.gap
+    assert model.cost() == pytest.approx(dived.plan.objective, rel=1e-9)  # the plan is loaded
+
+
+def test_the_mip_starts_from_the_dive_when_it_is_not_within_the_gap(
+    demo_snapshot: NetworkSnapshot,
+) -> None:
+    """With gap 0 the demo's dive (a few % from its bound) hands its plan to the MIP."""
+    data = planning_data(demo_snapshot, SETTINGS)
+    cands = candidates(data)
+    model = build_model(data, cands)
+    solver = persistent_solver(model)
+    seen: dict[str, Any] = {}
+
+    def spy(*args: Any) -> Any:
+        outcome = solve(*args)
+        seen["outcome"] = outcome
+        return outcome
+
+    deadline = time.perf_counter() + 60
+    outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=spy)
+    assert dived is not None and dived.gap > 0
+    assert seen["outcome"] is outcome and outcome.objective is not None
+    assert outcome.objective <= dived.plan.objective * (1 + 1e-9)
+    assert outcome.objective >= dived.bound * (1 - 1e-9)
+
+
+def test_a_first_plan_says_how_it_was_found(demo_snapshot: NetworkSnapshot) -> None:
+    settings = SETTINGS.model_copy(update={"mip_gap": 0.5})
+    plan = WarmPlanner().plan(demo_snapshot, settings, plan_id="p1")
+    assert plan.status is PlanStatus.OPTIMAL and plan.mip_gap is not None
+    assert plan.mip_gap <= 0.5
+    assert plan.notes[-1].startswith("first plan: the LP relaxation rounded up")
+    assert plan.production and plan.routes
