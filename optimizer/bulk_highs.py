@@ -307,29 +307,40 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
 
 
 class _BulkObjective:
-    """The mutable part of a linear objective: costs with Params in them, and the constant."""
+    """The mutable part of a linear objective: costs with Params in them, and the constant.
+
+    Many costs share one Param expression (a period's stability weight is in
+    every cost of that period), so each distinct expression is evaluated
+    once per update and the costs are summed from them in numpy.
+    """
 
     def __init__(
         self, highs: Any, mutable: list[tuple[int, float, list[Any]]], constant: Any
     ) -> None:
         self._highs = highs
         self._cols = np.array([col for col, _, _ in mutable], dtype=np.int32)
-        self._mutable = mutable
+        self._fixed = np.array([fixed for _, fixed, _ in mutable], dtype=np.double)
+        where: dict[int, int] = {}
+        self._exprs: list[Any] = []
+        at: list[int] = []
+        which: list[int] = []
+        for k, (_, _, parts) in enumerate(mutable):
+            for p in parts:
+                if id(p) not in where:
+                    where[id(p)] = len(self._exprs)
+                    self._exprs.append(p)
+                at.append(k)
+                which.append(where[id(p)])
+        self._at = np.array(at, dtype=np.int64)
+        self._which = np.array(which, dtype=np.int64)
         self._constant = constant
 
     def update(self) -> None:
-        """Write the current costs and constant (a Param expression shared by many costs once)."""
-        if self._mutable:
-            seen: dict[int, float] = {}
-
-            def of(p: Any) -> float:
-                v = seen.get(id(p))
-                if v is None:
-                    v = seen[id(p)] = fast_value(p)
-                return v
-
-            costs = [fixed + sum(of(p) for p in parts) for _, fixed, parts in self._mutable]
-            self._highs.changeColsCost(
-                len(self._cols), self._cols, np.array(costs, dtype=np.double)
+        """Write the current costs and constant."""
+        if len(self._cols):
+            values = np.array([fast_value(e) for e in self._exprs], dtype=np.double)
+            costs = self._fixed + np.bincount(
+                self._at, weights=values[self._which], minlength=len(self._cols)
             )
+            self._highs.changeColsCost(len(self._cols), self._cols, costs)
         self._highs.changeObjectiveOffset(fast_value(self._constant))

@@ -21,6 +21,7 @@ import numpy as np
 from optimizer.columns import RouteCandidates
 from optimizer.data import PlanningData
 from optimizer.dive import DIVE_SHARE, HIGHS_SHARE
+from optimizer.gcpause import paused_gc
 from optimizer.production import remaining_need, run_index, useful
 from optimizer.repair import round_up
 from optimizer.replenishment import given
@@ -77,8 +78,14 @@ def build_highs(
     """Load the planning model of `data`, with candidate routes `cands`, into an empty `h`.
 
     Returns each column's index by its key (``("setup", m, p, t)``,
-    ``("use", j)``, ``("carry", j, c, p)``, ...).
+    ``("use", j)``, ``("carry", j, c, p)``, ...). Built with the garbage
+    collector paused, as the Pyomo build is (`optimizer.gcpause`).
     """
+    with paused_gc():
+        return _build(data, h, cands)
+
+
+def _build(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) -> dict[Hashable, int]:
     lp, c = _Lp(), data.costs
     n, ws, ps, last = len(data.periods), data.warehouses, data.products, len(data.periods) - 1
     machines = {m.machine_id: m for m in data.machines}

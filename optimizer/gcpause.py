@@ -27,3 +27,22 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def keep_out_of_collections() -> None:
+    """Exempt every object alive now from the collector's scans (`gc.freeze`).
+
+    A built model lives until the next rebuild, and its million objects are
+    never garbage meanwhile; but each full collection rescans them all: on
+    the M benchmark network the first replan after a build paid 0.43 s of
+    collection, a third of its time. Frozen, they cost nothing. Whoever
+    freezes must `collect_frozen` before dropping what it froze, or its
+    reference cycles would never be freed.
+    """
+    gc.freeze()
+
+
+def collect_frozen() -> None:
+    """Return frozen objects to the collector and collect (what was dropped since is freed)."""
+    gc.unfreeze()
+    gc.collect()

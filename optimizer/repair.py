@@ -268,9 +268,7 @@ def round_up(
     `vehicles` left. Both planning paths round with it: the Pyomo model
     (`rounded`) and the direct highspy reference (`optimizer.direct`).
     """
-    out: dict[tuple[str, Any], int] = {
-        ("setup", k): int(v > ROUND_UP) for k, v in setup.items()
-    }
+    out: dict[tuple[str, Any], int] = {("setup", k): int(v > ROUND_UP) for k, v in setup.items()}
     due: dict[str, list[tuple[str, int]]] = {}
     for m, t in maint:
         due.setdefault(m, []).append((m, t))

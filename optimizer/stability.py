@@ -102,9 +102,12 @@ def set_targets(
         for key, q in _work(previous, data):
             wanted[key] += q
     for family in FAMILIES:
-        target = getattr(model, f"keep_{family}").target
-        for k in target:
-            target[k] = wanted.get((family, *k), 0.0)
+        # Only changed targets are written: most stay 0 from one replan to
+        # the next, and writing a Param through Pyomo costs microseconds.
+        for k, param in getattr(model, f"keep_{family}").target.items():
+            value = wanted.get((family, *k), 0.0)
+            if param.value != value:
+                param.set_value(value)
 
 
 def _weight(

@@ -23,7 +23,8 @@ After an update, when the plan in force was made by this model, the replan
 is a repair (`optimizer.repair`): only the on/off decisions the event
 touched are re-decided, with LPs hot-started on the same HiGHS instance
 (`optimizer.reprice`). A repair that finds no plan falls back to a full
-solve in the time left.
+solve in the time left; every other replan is a full solve, which dives
+first (`optimizer.dive.full_solve`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from optimizer.columns import RouteCandidates, candidates, crews_of
 from optimizer.costs import CostModel
 from optimizer.data import PlanningData, planning_data
 from optimizer.dive import SolveFn, full_solve
+from optimizer.gcpause import collect_frozen, keep_out_of_collections
 from optimizer.guard import within
 from optimizer.model import assemble, build_model
 from optimizer.production import run_index, set_production
@@ -53,7 +55,7 @@ from optimizer.repair import (
     touched,
 )
 from optimizer.replenishment import set_replenishment
-from optimizer.reprice import load, reprice, values_of
+from optimizer.reprice import Repriced, load, reprice, values_of
 from optimizer.route_model import set_routes
 from optimizer.solve import SolveResult, cancel, persistent_solver, solve
 from optimizer.stability import set_targets
@@ -126,6 +128,7 @@ class WarmPlanner:
         self._cands: RouteCandidates | None = None
         self._incumbents: dict[str, Incumbent] = {}
         self._basis: Any = None
+        self._froze = False
         self.rebuilds = 0
         self.updates = 0
 
@@ -222,16 +225,17 @@ class WarmPlanner:
     def _repair(
         self, work: _Work, incumbent: Incumbent, deadline: float, settings: PlanningSettings
     ) -> SolveResult | None:
-        """Re-price the plan in force, then re-decide what the event touched; None without a plan.
+        """Re-decide what the event touched, keeping the rest; None without a plan.
 
-        Three LPs on the persistent instance, each hot-started from the
-        last basis (`optimizer.reprice`): the plan in force re-priced with
-        every binary fixed; the touched binaries relaxed, which bounds what
-        re-deciding them could gain; and the relaxation rounded up
-        (`optimizer.repair.rounded`) and re-priced. The better of the first
-        and the last is the plan. A MIP over the touched binaries, started
-        from it, would often do better but costs seconds on large networks
-        (presolve and a cold root LP), more than a repair is for.
+        Two LPs on the persistent instance, each hot-started from the last
+        basis (`optimizer.reprice`): the touched binaries relaxed (every
+        other one fixed as the plan in force has it), which bounds what
+        re-deciding them could gain; and that relaxation rounded up
+        (`optimizer.repair.rounded`) and re-priced. Only when there is
+        nothing to re-decide, or the rounding has no plan, is the plan in
+        force itself re-priced. A MIP over the touched binaries would often
+        do better but costs seconds on large networks (presolve and a cold
+        root LP), more than a repair is for.
         """
         model, solver, data, cands = work.model, work.solver, work.data, work.cands
         assert model is not None and solver is not None and data is not None and cands is not None
@@ -239,29 +243,35 @@ class WarmPlanner:
         if hood is None:
             return None
         kept, free = fix_all(model, incumbent, hood, cands)
+        in_force = {id(var): var.value for var in free}
         every = [*kept, *free]
         solver.update_variables(every)
         solver.update_parameters()
+        best: Repriced | None = None
+        bound: float | None = None
+        took = 0.0
         try:
-            best = reprice(solver, every, deadline - time.perf_counter(), self._basis)
-            if best is None:
-                return None
-            self._basis, bound, took = best.basis, best.objective, best.seconds
             if free:
                 for var in free:
                     var.unfix()
                 solver.update_variables(free)
-                relaxed = reprice(solver, every, deadline - time.perf_counter(), best.basis)
+                relaxed = reprice(solver, every, deadline - time.perf_counter(), self._basis)
                 if relaxed is not None:
-                    bound, took = relaxed.objective, took + relaxed.seconds
+                    self._basis, bound, took = relaxed.basis, relaxed.objective, relaxed.seconds
                     choice = rounded(model, free, cands, values_of(solver, relaxed.solution))
                     for var in free:
                         var.fix(choice[id(var)])
                     solver.update_variables(free)
-                    tried = reprice(solver, every, deadline - time.perf_counter(), relaxed.basis)
-                    if tried is not None:
-                        took += tried.seconds
-                        best = min(best, tried, key=lambda r: r.objective)
+                    best = reprice(solver, every, deadline - time.perf_counter(), relaxed.basis)
+            if best is None:
+                for var in free:
+                    var.fix(in_force[id(var)])
+                solver.update_variables(free)
+                best = reprice(solver, every, deadline - time.perf_counter(), self._basis)
+            if best is None:
+                return None
+            self._basis, took = best.basis, took + best.seconds
+            bound = best.objective if bound is None else bound
             load(solver, best.solution)
         finally:
             for var in every:
@@ -293,12 +303,17 @@ class WarmPlanner:
             set_routes(model, data, cands)
             self.updates += 1
             return model, solver, cands
-        cands = self._route_candidates(data)
-        model = build_model(data, cands)
+        self._model = self._solver = self._cands = None
         self._incumbents.clear()
         self._basis = None
+        if self._froze:
+            collect_frozen()  # the model dropped above (or at a cancel) is freed
+        cands = self._route_candidates(data)
+        model = build_model(data, cands)
         self._model, self._solver, self._shape = model, persistent_solver(model), shape
         self._cands = cands
+        keep_out_of_collections()
+        self._froze = True
         self.rebuilds += 1
         return model, self._solver, cands
 
