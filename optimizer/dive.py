@@ -33,8 +33,8 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from optimizer.columns import RouteCandidates
-from optimizer.repair import EPS, rounded
-from optimizer.reprice import Repriced, load, reprice, values_of
+from optimizer.repair import EPS
+from optimizer.reprice import Repriced, load, reprice, reprice_rounded, values_of
 from optimizer.solve import SolveParams, SolveResult, solve
 from supplysync.plan import PlanStatus
 
@@ -136,11 +136,10 @@ def dive(
         relaxed = reprice(solver, every, seconds, None)
         if relaxed is None:
             return None
-        choice = rounded(model, every, cands, values_of(solver, relaxed.solution))
-        for var in every:
-            var.fix(choice[id(var)])
-        solver.update_variables(every)
-        tried = reprice(solver, every, deadline - time.perf_counter(), relaxed.basis)
+        left = deadline - time.perf_counter()
+        tried = reprice_rounded(
+            solver, model, every, every, cands=cands, relaxed=relaxed, seconds=left
+        )
         if tried is None:
             return None
         took = relaxed.seconds + tried.seconds

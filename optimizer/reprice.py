@@ -30,6 +30,9 @@ import highspy
 import numpy as np
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from optimizer.columns import RouteCandidates
+from optimizer.repair import rounded
+
 
 @dataclass(frozen=True)
 class Repriced:
@@ -68,6 +71,29 @@ def reprice(
         return None
     objective = float(highs.getInfo().objective_function_value)
     return Repriced(objective, highs.getSolution(), highs.getBasis(), took)
+
+
+def reprice_rounded(
+    solver: Highs,
+    model: Any,
+    free: Sequence[Any],
+    every: Sequence[Any],
+    *,
+    cands: RouteCandidates,
+    relaxed: Repriced,
+    seconds: float,
+) -> Repriced | None:
+    """Fix the `free` binaries to the rounding of `relaxed` (`optimizer.repair.rounded`), re-price.
+
+    Both the dive (every binary free) and a repair (the touched ones free)
+    turn their relaxation into a plan this way; the LP starts from the
+    relaxation's basis. The free binaries stay fixed for the caller to free.
+    """
+    choice = rounded(model, free, cands, values_of(solver, relaxed.solution))
+    for var in free:
+        var.fix(choice[id(var)])
+    solver.update_variables(free)
+    return reprice(solver, every, seconds, relaxed.basis)
 
 
 def load(solver: Highs, solution: Any) -> None:

@@ -51,11 +51,10 @@ from optimizer.repair import (
     Neighbourhood,
     fix_all,
     incumbent_of,
-    rounded,
     touched,
 )
 from optimizer.replenishment import set_replenishment
-from optimizer.reprice import Repriced, load, reprice, values_of
+from optimizer.reprice import Repriced, load, reprice, reprice_rounded
 from optimizer.route_model import set_routes
 from optimizer.solve import SolveResult, cancel, persistent_solver, solve
 from optimizer.stability import set_targets
@@ -258,11 +257,10 @@ class WarmPlanner:
                 relaxed = reprice(solver, every, deadline - time.perf_counter(), self._basis)
                 if relaxed is not None:
                     self._basis, bound, took = relaxed.basis, relaxed.objective, relaxed.seconds
-                    choice = rounded(model, free, cands, values_of(solver, relaxed.solution))
-                    for var in free:
-                        var.fix(choice[id(var)])
-                    solver.update_variables(free)
-                    best = reprice(solver, every, deadline - time.perf_counter(), relaxed.basis)
+                    left = deadline - time.perf_counter()
+                    best = reprice_rounded(
+                        solver, model, free, every, cands=cands, relaxed=relaxed, seconds=left
+                    )
             if best is None:
                 for var in free:
                     var.fix(in_force[id(var)])
