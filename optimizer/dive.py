@@ -57,7 +57,7 @@ class Dive:
     Attributes:
         plan: the rounded plan, re-priced (objective, full solution, basis).
         bound: the LP relaxation's objective, a lower bound on every plan.
-        seconds: both LPs.
+        seconds: all its LPs.
     """
 
     plan: Repriced
