@@ -14,6 +14,7 @@ dispatch. Plain Python: `cluster/actors.py` runs it as a Ray actor.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -231,16 +232,27 @@ class Coordinator:
         return ids
 
     def _remember_routes(self, commands: Iterable[Command]) -> None:
+        """Remember the order ids each vehicle's routes carry, by period start.
+
+        A vehicle out on its trip gets no route for the period under way (its
+        trip is frozen, never re-sent), so what it already carries stays
+        remembered: forgetting it would let the next replan deliver those
+        orders a second time, and the customer would book the surplus
+        against its next order, a day early.
+        """
         for command in commands:
             if command.body.kind != "route":
                 continue
-            self._routes[command.asset_id] = [
-                (
-                    command.window.period_start(r.period),
-                    [oid for stop in r.stops for oid in stop.order_ids],
-                )
-                for r in command.body.routes
+            fresh: dict[datetime, list[str]] = defaultdict(list)
+            for r in command.body.routes:
+                start = command.window.period_start(r.period)
+                fresh[start].extend(oid for stop in r.stops for oid in stop.order_ids)
+            kept = [
+                (start, ids)
+                for start, ids in self._routes.get(command.asset_id, [])
+                if start == command.window.start and start not in fresh
             ]
+            self._routes[command.asset_id] = [*kept, *fresh.items()]
 
 
 def _withdraw(snapshot: NetworkSnapshot, assets: set[str]) -> NetworkSnapshot:

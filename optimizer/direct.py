@@ -148,6 +148,10 @@ def _build(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) -> dict
                     terms.append((lp.col["stock", w, p, t - 1], -1.0))
                 rhs = given(data, w, p, t)
                 lp.row(terms, rhs, rhs)
+                leaving = [(j, 1.0) for j, a in inflow[w, p, t] if a > 0]
+                if leaving:
+                    before = [(lp.col["stock", w, p, t - 1], -1.0)] if t > 0 else []
+                    lp.row([*leaving, *before], -INF, data.stock[w, p] if t == 0 else 0.0)
     for (w, p), point in data.reorder_point.items():
         below = lp.var(("below", w, p), c.safety_stock_weight * value[p])
         lp.row([(below, 1.0), (lp.col["stock", w, p, last], 1.0)], point, INF)

@@ -14,6 +14,11 @@ Variables:
 - ``short[l]``: units of demand line l not served; priced at the product's
   shortage penalty (forecast lines at a share of it), so the model is
   always feasible.
+- ``ready[w, p, t]``: what leaves a warehouse in t (deliveries and
+  transfers) comes from stock on hand when the period starts: vehicles and
+  line hauls leave in the morning (07:00 and 00:00 in the simulator), before
+  the day's machine output or the 08:00 arrivals land. Without this row a
+  plan ships today what is made today, and the trucks leave half empty.
 - ``stock[w, p, t] >= 0``: end-of-period stock; ``over[w, t]``: units above
   capacity (a steep price, only so stock already on hand never makes the model
   infeasible); ``below[w, p]``: units the horizon ends under the reorder point.
@@ -126,6 +131,16 @@ def add_replenishment(
     model.balance = rows(
         {(w, p, t): balance(w, p, t) for w in ws for p in ps for t in data.periods}
     )
+    model.on_hand = pyo.Param(ws, ps, mutable=True, initialize=dict(data.stock))
+    model.ready = rows(
+        {
+            (w, p, t): at_most(
+                [*ones(vs), *([(-1, stock[w, p, t - 1])] if t > 0 else [])],
+                model.on_hand[w, p] if t == 0 else 0.0,
+            )
+            for (w, p, t), vs in outflow.items()
+        }
+    )
     model.space = rows(
         {
             (w, t): at_most([*ones(stock[w, p, t] for p in ps), (-1, over[w, t])], model.room[w])
@@ -221,6 +236,8 @@ def set_replenishment(model: pyo.ConcreteModel, data: PlanningData) -> None:
         model.line_pen[i] = data.line_penalty(line)
     for w, p, t in model.given:
         model.given[w, p, t] = given(data, w, p, t)
+    for w, p in model.on_hand:
+        model.on_hand[w, p] = data.stock[w, p]
     for w in model.room:
         model.room[w] = data.capacity_units[w]
     for i, o in enumerate(data.purchases):

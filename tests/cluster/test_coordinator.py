@@ -123,3 +123,54 @@ def test_daily_tick_replans(demo_scenario: Any, policy: str) -> None:
     assert loop.step(start + timedelta(hours=23)) is None
     dispatch = loop.step(start + timedelta(hours=24))
     assert dispatch is not None and dispatch.plan.window.start == start + timedelta(days=1)
+
+
+def test_orders_on_a_vehicle_out_stay_out_of_later_replans(demo_scenario: Any) -> None:
+    """A second replan while a vehicle is out must not plan its cargo again.
+
+    The vehicle's command after the first mid-trip replan holds no route for
+    today (its trip is frozen, never re-sent); the loop must still remember
+    what it carries, or the next plan sends those orders on another truck.
+    """
+    sim = Simulator(scenario := demo_scenario)
+    directory = InlineDirectory.start(scenario.network)
+    loop = Coordinator(
+        network=scenario.network,
+        planning=scenario.planning,
+        directory=directory,
+        policy=POLICIES["milp"],
+        origin=sim.now,
+        run_end=sim.end,
+    )
+    step = timedelta(minutes=scenario.simulation.step_minutes)
+
+    def run_until(hours: float) -> None:
+        while sim.now < scenario.simulation.start + timedelta(hours=hours):
+            frame = sim.advance(sim.now + step)
+            directory.ingest(frame.readings, sim.now)
+            loop.observe([], frame.orders, frame.deliveries, sim.now)
+
+    frame = sim.advance(sim.now)
+    loop.observe([], frame.orders, [], sim.now)
+    first = loop.step(sim.now)
+    assert first is not None
+    sim.execute(first.commands)
+    carried = {
+        r.vehicle_id: {o for stop in r.stops for o in stop.order_ids}
+        for r in first.plan.routes
+        if r.period == 0
+    }
+    snapshot = None
+    for n, hours in enumerate((8.0, 9.0)):
+        run_until(hours)
+        loop.request(f"op-{n}", sim.now)
+        dispatch = loop.step(sim.now)
+        assert dispatch is not None
+        sim.execute(dispatch.commands)
+        snapshot = dispatch.snapshot
+    assert snapshot is not None
+    out = {v.vehicle_id for v in snapshot.vehicles if not v.available}
+    on_board = set().union(*(carried.get(v, set()) for v in out))
+    assert on_board, "no vehicle was out with orders at 09:00"
+    planned = {line.order_id for line in snapshot.demand}
+    assert not on_board & planned

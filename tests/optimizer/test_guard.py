@@ -111,8 +111,9 @@ def test_demand_beyond_all_capacity_is_priced_with_its_binding_assets() -> None:
         suppliers=[supplier("S", quote("P", 50.0, 0, 5.0))],
         vehicles=[Vehicle(id="V", name="v", depot_id="W", capacity_units=5000.0)],
     )
-    # 16 h x 10/h from the machine and 50 bought: 210 a day can be had, 1000 is asked.
-    snap = snapshot_of(net, 1, demand=[line(1000.0)])
+    # 16 h x 10/h from the machine and 50 bought on day 0 can leave on day 1:
+    # 210 can be had by then, 1000 is asked (day 1's own output leaves too late).
+    snap = snapshot_of(net, 2, demand=[line(1000.0, 1)])
     plan = plan_milp(snap, SETTINGS, plan_id="p1")
     assert plan.status.is_ok
     (short,) = plan.shortages

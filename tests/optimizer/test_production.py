@@ -13,14 +13,19 @@ from tests.optimizer.conftest import SETTINGS, line, line_network, machine_offer
 
 
 def _one_machine(hours: list[float], demand: list[float], *, setup: float = 0.0, **offer: object):
-    """Machine M (10 units/h) with the given hours per period; customer C's demand per period."""
+    """Machine M (10 units/h) with the given hours per period; customer C's demand per period.
+
+    Goods leave the warehouse in the morning, before the day's output lands,
+    so each period's demand is due the period after (one more, idle period).
+    """
     m = Machine(id="M", name="m", plant_id="PL", rates={"P": 10.0}, setup_hours=setup)
     net = line_network(machines=[m])
+    n = len(hours) + 1
     snap = snapshot_of(
         net,
-        len(hours),
-        machines=[machine_offer(m, len(hours), capacity_hours=hours, **offer)],
-        demand=[line(q, t) for t, q in enumerate(demand) if q > 0],
+        n,
+        machines=[machine_offer(m, n, capacity_hours=[*hours, 0.0], **offer)],
+        demand=[line(q, t + 1) for t, q in enumerate(demand) if q > 0],
     )
     return snap, plan_milp(snap, SETTINGS, plan_id="t")
 
@@ -64,20 +69,23 @@ def test_a_period_too_short_for_the_setup_has_no_run_variable() -> None:
 
 
 def _two_machines(due: int | None, hours: list[float]):
-    """M1 (fast, 20/h) and M2 (10/h) on one plant; M1 may have maintenance due."""
+    """M1 (fast, 20/h) and M2 (10/h) on one plant; M1 may have maintenance due.
+
+    Each period's 100 units are due the period after (see `_one_machine`).
+    """
     fast = Machine(id="M1", name="fast", plant_id="PL", rates={"P": 20.0}, setup_hours=0.0)
     slow = Machine(id="M2", name="slow", plant_id="PL", rates={"P": 10.0}, setup_hours=0.0)
-    n = len(hours)
+    n = len(hours) + 1
     offers = [
-        machine_offer(fast, n, capacity_hours=hours, maintenance_due_period=due),
-        machine_offer(slow, n, capacity_hours=hours),
+        machine_offer(fast, n, capacity_hours=[*hours, 0.0], maintenance_due_period=due),
+        machine_offer(slow, n, capacity_hours=[*hours, 0.0]),
     ]
     offers = [o.model_copy(update={"maintenance_hours": 6.0}) for o in offers]
     snap = snapshot_of(
         line_network(machines=[fast, slow]),
         n,
         machines=offers,
-        demand=[line(100.0, t) for t in range(n)],
+        demand=[line(100.0, t) for t in range(1, n)],
     )
     return plan_milp(snap, SETTINGS, plan_id="t")
 

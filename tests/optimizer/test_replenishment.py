@@ -30,8 +30,9 @@ from tests.optimizer.conftest import (
 
 
 def test_a_faster_supplier_beats_a_cheaper_slow_one_when_stock_is_short() -> None:
-    # No stock, no machine. FAST (1 day, 12/unit) and SLOW (2 days, 8/unit):
-    # only FAST arrives for tomorrow's order; SLOW is cheaper for the day after.
+    # No stock, no machine. FAST (1 day, 12/unit) and SLOW (2 days, 8/unit);
+    # goods leave the day after they land. Only FAST lands in time for the
+    # order due on day 2; SLOW is cheaper for the one due on day 3.
     net = line_network(
         machines=[],
         suppliers=[
@@ -40,7 +41,7 @@ def test_a_faster_supplier_beats_a_cheaper_slow_one_when_stock_is_short() -> Non
         ],
     )
     plan = plan_milp(
-        snapshot_of(net, 3, demand=[line(50.0, 1), line(40.0, 2)]), SETTINGS, plan_id="t"
+        snapshot_of(net, 4, demand=[line(50.0, 2), line(40.0, 3)]), SETTINGS, plan_id="t"
     )
     assert plan.shortages == []
     by_arrival = {(p.supplier_id, p.arrival_period): p.quantity for p in plan.purchases}
@@ -50,7 +51,8 @@ def test_a_faster_supplier_beats_a_cheaper_slow_one_when_stock_is_short() -> Non
 
 def test_a_quote_limit_binds_and_is_named() -> None:
     net = line_network(machines=[], suppliers=[supplier("S", quote("P", 30, 0, 5.0))])
-    plan = plan_milp(snapshot_of(net, 1, demand=[line(50.0)]), SETTINGS, plan_id="t")
+    # Bought on day 0 (30 at most), delivered on day 1; day 1's own purchase lands too late.
+    plan = plan_milp(snapshot_of(net, 2, demand=[line(50.0, 1)]), SETTINGS, plan_id="t")
     [short] = plan.shortages
     assert short.quantity == pytest.approx(20.0)
     assert short.binding == ["S"]
@@ -66,8 +68,8 @@ def test_forecast_shortages_cost_half_the_penalty() -> None:
 
 
 def test_warehouse_space_limits_building_ahead() -> None:
-    # 80 units a day can be made; 240 are due on day 2, but only 100 fit in W
-    # overnight, so 240 - (100 + 80) = 60 are short, naming W and M.
+    # 80 units a day can be made; 240 are due on day 2 and leave in the
+    # morning, from what W held overnight: 100 at most, so 140 are short.
     net = line_network(capacity_units=100.0)
     m = net.machines[0]
     snap = snapshot_of(
@@ -75,8 +77,9 @@ def test_warehouse_space_limits_building_ahead() -> None:
     )
     plan = plan_milp(snap, SETTINGS, plan_id="t")
     [short] = plan.shortages
-    assert short.quantity == pytest.approx(60.0)
-    assert {"W", "M"} <= set(short.binding)
+    assert short.quantity == pytest.approx(140.0)
+    assert "W" in short.binding
+    assert "warehouse capacity" in short.reason
 
 
 def test_stock_above_capacity_still_gives_a_plan() -> None:
@@ -127,3 +130,23 @@ def test_cold_products_are_not_sent_to_a_warehouse_without_cold_storage() -> Non
     plan = plan_milp(snap.model_copy(update={"warehouses": no_cold}), SETTINGS, plan_id="t")
     assert plan.production == []
     assert plan.shortages[0].quantity == pytest.approx(10.0)
+
+
+def test_goods_leave_from_the_stock_held_when_the_period_starts() -> None:
+    # Vehicles leave in the morning: today's output (80) waits for tomorrow,
+    # so of 100 due today only the 30 on hand go out, and tomorrow's 50 come
+    # from today's output.
+    net = line_network(stock={"P": 30.0})
+    m = net.machines[0]
+    snap = snapshot_of(
+        net,
+        2,
+        machines=[machine_offer(m, 2, capacity_hours=[8.0, 8.0])],
+        demand=[line(100.0, 0), line(50.0, 1)],
+    )
+    plan = plan_milp(snap, SETTINGS, plan_id="t")
+    [short] = plan.shortages
+    assert (short.period, short.quantity) == (0, pytest.approx(70.0))
+    shipped = {t: sum(d.quantity for d in plan.deliveries if d.period == t) for t in (0, 1)}
+    assert shipped == {0: pytest.approx(30.0), 1: pytest.approx(50.0)}
+    assert sum(r.quantity for r in plan.production if r.period == 0) >= 50.0 - 1e-6
