@@ -97,7 +97,9 @@ def full_solve(
         solve_fn: the MIP solve (a seam for tests).
 
     Returns the outcome (its solution loaded into the model) and the dive,
-    None when the dive's LPs failed (the MIP then starts from nothing).
+    None when the dive's LPs failed (the MIP then starts from nothing). The
+    outcome is the dive's plan when the MIP stops with nothing better, which
+    HiGHS can do when its time runs out before it accepts the start.
     """
     dived = dive(solver, model, cands, (deadline - time.perf_counter()) * DIVE_SHARE)
     if dived is not None:
@@ -114,7 +116,42 @@ def full_solve(
             return outcome, dived
         solver._solver_model.setSolution(dived.plan.solution)
     left = max((deadline - time.perf_counter()) * HIGHS_SHARE, 0.01)
-    return solve_fn(model, SolveParams(left, mip_gap), solver), dived
+    outcome = solve_fn(model, SolveParams(left, mip_gap), solver)
+    if dived is None or (
+        outcome.has_solution
+        and outcome.objective is not None
+        and outcome.objective <= dived.plan.objective
+    ):
+        return outcome, dived
+    return _kept_dive(solver, dived, outcome, mip_gap), dived
+
+
+def _kept_dive(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> SolveResult:
+    """The dive's plan, when the MIP stopped with nothing better (or nothing at all).
+
+    Its gap is measured against the better of the two bounds: the LP
+    relaxation's and the one the MIP proved, if any.
+    """
+    load(solver, dived.plan.solution)
+    objective = dived.plan.objective
+    bound = dived.bound
+    if mip.has_solution and mip.objective is not None and mip.gap is not None:
+        bound = max(bound, mip.objective - mip.gap * abs(mip.objective))
+    gap = max(objective - bound, 0.0) / max(abs(objective), 1e-9)
+    if gap <= mip_gap:
+        status = PlanStatus.OPTIMAL
+    elif mip.status is PlanStatus.TIME_LIMIT:
+        status = PlanStatus.TIME_LIMIT
+    else:
+        status = PlanStatus.FEASIBLE
+    return SolveResult(
+        status,
+        True,
+        objective,
+        gap,
+        dived.seconds + mip.seconds,
+        f"the rounded LP relaxation; the MIP found nothing better ({mip.message})",
+    )
 
 
 def integers(model: pyo.ConcreteModel) -> list[Any]:

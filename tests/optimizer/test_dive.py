@@ -13,7 +13,7 @@ from optimizer.data import PlanningData, planning_data
 from optimizer.direct import build_highs, full_solve_highs
 from optimizer.dive import Dive, dive, full_solve, integers
 from optimizer.model import build_model
-from optimizer.solve import SolveParams, persistent_solver, solve
+from optimizer.solve import SolveParams, SolveResult, persistent_solver, solve
 from optimizer.testing import SIZES, generate_network, snapshot_for
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
@@ -119,3 +119,31 @@ def test_a_first_plan_says_how_it_was_found(demo_snapshot: NetworkSnapshot) -> N
     assert plan.mip_gap <= 0.5
     assert plan.notes[-1].startswith("first plan: the LP relaxation rounded up")
     assert plan.production and plan.routes
+
+
+@pytest.mark.parametrize("found", ["nothing", "worse"])
+def test_the_dive_plan_stands_when_the_mip_finds_nothing_better(
+    demo_snapshot: NetworkSnapshot, found: str
+) -> None:
+    """A MIP stopped by its time limit with no plan, or a worse one, never replaces the dive's."""
+    data = planning_data(demo_snapshot, SETTINGS)
+    cands = candidates(data)
+    model = build_model(data, cands)
+    solver = persistent_solver(model)
+
+    def stopped(*_args: Any) -> SolveResult:
+        if found == "nothing":
+            return SolveResult(PlanStatus.TIME_LIMIT, False, None, None, 1.5, "time limit")
+        for v in integers(model):  # a worse plan: every route and setup on
+            v.set_value(1)
+        return SolveResult(PlanStatus.TIME_LIMIT, True, 1e12, 1.0, 1.5, "time limit")
+
+    deadline = time.perf_counter() + 60
+    outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=stopped)
+    assert dived is not None and dived.gap > 0
+    assert outcome.has_solution and outcome.objective == dived.plan.objective
+    assert outcome.status is PlanStatus.TIME_LIMIT
+    assert outcome.gap == pytest.approx(dived.gap)  # the MIP's bound is weaker than the LP's
+    assert outcome.seconds == pytest.approx(dived.seconds + 1.5)
+    # the dive's plan is loaded
+    assert model.cost() == pytest.approx(dived.plan.objective, rel=1e-9)
