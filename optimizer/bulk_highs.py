@@ -130,14 +130,7 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
         self._reinit()
         self._model = model
         self._solver_model = highspy.Highs()  # type: ignore[no-untyped-call]
-        params = {
-            id(p): p
-            for comp in model.component_objects(Param, descend_into=True)
-            if comp.mutable
-            for p in comp.values()
-        }
-        self.add_parameters(list(params.values()))
-        self._add_rows(model.component_data_objects(Constraint, descend_into=True, active=True))
+        self.add_block(model)
         self.add_sos_constraints(
             list(model.component_data_objects(SOSConstraint, descend_into=True, active=True))
         )
@@ -147,6 +140,23 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
             self.set_objective(obj)
         else:
             self._set_linear_objective(obj, *read)
+
+    def add_block(self, block: Any) -> None:
+        """Add a block's parameters and rows (its new variables with them), rows in bulk.
+
+        The standard interface's `add_block`, for blocks with no objective or
+        SOS rows: how a warm model takes rows added after its load (the
+        stability rows of `optimizer.stability`).
+        """
+        with paused_gc():
+            params = {
+                id(p): p
+                for comp in block.component_objects(Param, descend_into=True)
+                if comp.mutable
+                for p in comp.values()
+            }
+            self.add_parameters(list(params.values()))
+            self._add_rows(block.component_data_objects(Constraint, descend_into=True, active=True))
 
     def _add_rows(self, cons: Iterable[ConstraintData]) -> None:
         """Add rows in order: linear ones in batches, any other one on the standard path."""

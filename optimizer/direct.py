@@ -1,7 +1,8 @@
 """The planning MILP built straight into highspy, for the benchmark's reference.
 
-The same columns, rows and costs as `optimizer.model.build_model` (targets
-and stability weights at 0, as in a first plan), built from the same
+The same columns, rows and costs as `optimizer.model.build_model` for a
+first plan (no plan in force, so no stability rows and weights at 0; the
+Pyomo model's few empty penalty columns for later stability rows aside), built from the same
 `PlanningData` into numpy arrays and passed to HiGHS in bulk
 (`addVars`/`addRows`). It exists to measure what the Pyomo path costs over
 the fastest build we know; plans come from the Pyomo model, which maps
@@ -155,7 +156,6 @@ def _build(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) -> dict
     for (w, p), point in data.reorder_point.items():
         below = lp.var(("below", w, p), c.safety_stock_weight * value[p])
         lp.row([(below, 1.0), (lp.col["stock", w, p, last], 1.0)], point, INF)
-    _keep(lp, data)
     lp.into(h)
     return lp.col
 
@@ -213,20 +213,6 @@ def _routes(lp: _Lp, data: PlanningData, cands: RouteCandidates) -> None:
         parts: tuple[Any, ...] = key  # type: ignore[assignment]
         if parts[0] == "ship" and parts[4] < data.routed_periods:
             lp.row([(j, 1.0), *dropped.get(parts[1:], [])], 0.0, 0.0)
-
-
-def _keep(lp: _Lp, data: PlanningData) -> None:
-    """Stability rows at target 0 and weight 0, as in `optimizer.stability`."""
-    groups: dict[Any, list[tuple[int, float]]] = defaultdict(list)
-    for key, j in list(lp.col.items()):
-        parts: tuple[Any, ...] = key  # type: ignore[assignment]
-        if parts[0] == "buy":
-            o = data.purchases[parts[1]]
-            groups["buy", o.supplier_id, o.product_id, parts[2], parts[3]].append((j, 1.0))
-        elif parts[0] in ("make", "move", "ship"):
-            groups[key].append((j, 1.0))
-    for key, terms in groups.items():
-        lp.row([*terms, (lp.var(("down", key)), 1.0)], 0.0, INF)
 
 
 def full_solve_highs(

@@ -117,7 +117,11 @@ def persistent_solver(model: pyo.ConcreteModel) -> Highs:
 
     Every automatic structure check is off: they walk the whole model on each
     solve (seconds on a large one) and a model of the same shape has nothing
-    for them to find.
+    for them to find. So is the automatic parameter push: the caller pushes
+    changed parameters (`update_parameters`) before its first solve, because
+    a push inside `solve` changes HiGHS's model, which drops the MIP start a
+    dive set (`optimizer.dive.full_solve`): the M benchmark's first plan then
+    took 28 s instead of 2 s.
 
     The instance is quiet and single-threaded from the start, not only once
     `solve` passes its options: LPs run on it directly (`optimizer.reprice`)
@@ -137,6 +141,7 @@ def persistent_solver(model: pyo.ConcreteModel) -> Highs:
         "update_vars",
         "update_named_expressions",
         "update_objective",
+        "update_parameters",
     ):
         setattr(updates, name, False)
     solver.set_instance(model)
@@ -158,8 +163,8 @@ def solve(
     """Solve `model` with HiGHS and load the best solution found into it.
 
     Args:
-        model: the model; with `solver`, the one it holds (its parameters may
-            have changed since).
+        model: the model; with `solver`, the one it holds, parameter
+            changes since pushed (`update_parameters`).
         params: stopping rules.
         solver: a persistent solver from `persistent_solver`; a fresh one when None.
     """

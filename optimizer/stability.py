@@ -5,10 +5,23 @@ day, keyed as the plan diff keys it: production per machine, product and
 day; purchases per supplier, product, destination and day; transfers per
 lane, product and day; deliveries per warehouse, customer, product and day
 (quantities summed over demand lines). The model pays
-``weight[t] * |new - target|`` per unit, written with one row per key:
-``|x - T| = (x - T) + 2 * max(0, T - x)``, so ``x + down >= T`` with a
-non-negative ``down``. One block per family (``keep_make``, ``keep_buy``,
-``keep_move``, ``keep_ship``) holds its targets, deviations and rows.
+``weight[t] * |new - target|`` per unit.
+
+With a target of 0 that is ``weight[t] * new``, a plain cost on every
+variable of the key, which the objective always carries. Only a key with
+work in the plan in force needs more: ``|x - T| = (x - T) + 2 * max(0, T - x)``,
+so a row ``x + down >= T`` with a non-negative ``down`` priced at
+``2 * weight[t]``, and the constant ``-weight[t] * T``. Those rows are added
+when a plan first names their key (`set_targets`), in one block per replan
+(``keep_1``, ``keep_2``, ...), and kept, with their target back at 0 once
+no plan names the key. A first plan's model has none: building a row per
+key the model could use was more than half of the cold build on the M
+benchmark network.
+
+Each block's ``down`` costs reach the objective through one pre-made
+variable, ``keep_pen[n] >= sum(2 * weight[t] * down)``, so the objective is
+written once, at the build; the pool of such variables bounds the number of
+blocks, and a model whose pool is used up is rebuilt (`room_left`).
 
 Per period the weight is:
 
@@ -21,10 +34,8 @@ Per period the weight is:
   penalty, so frozen work moves only when it has become impossible;
 - ``CostModel.stability_per_unit`` beyond.
 
-Targets and weights are mutable ``Param``s: a warm model takes a new
-previous plan without a rebuild. Every key the model could use has its row,
-most with target 0 (which presolve removes), so the shape never depends on
-the previous plan.
+Weights, targets and the constant are mutable ``Param``s: a warm model takes
+a new previous plan as parameter updates plus, at most, one new block.
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pyomo.environ as pyo
 
@@ -42,49 +53,60 @@ from supplysync.plan import Plan
 from supplysync.scenario import PlanningSettings
 
 Key = tuple[Hashable, ...]
-
+"""A family, then the family's key, period last: ``("make", machine, product, t)``."""
 
 FAMILIES = ("make", "buy", "move", "ship")
 
+BLOCKS = 32
+"""Blocks of stability rows one model can take (one per replan that names new keys)."""
 
-def groups(model: pyo.ConcreteModel, data: PlanningData) -> dict[str, dict[Key, list[Any]]]:
-    """Per family, each stability key (period last) and the variables that sum to it."""
-    out: dict[str, dict[Key, list[Any]]] = {f: defaultdict(list) for f in FAMILIES}
+
+def groups(model: pyo.ConcreteModel, data: PlanningData) -> dict[Key, list[Any]]:
+    """Each stability key and the variables that sum to it."""
+    out: dict[Key, list[Any]] = defaultdict(list)
     for m, p, t in model.make:
-        out["make"][m, p, t].append(model.make[m, p, t])
+        out["make", m, p, t].append(model.make[m, p, t])
     for i, w, t in model.buy:
         o = data.purchases[i]
-        out["buy"][o.supplier_id, o.product_id, w, t].append(model.buy[i, w, t])
+        out["buy", o.supplier_id, o.product_id, w, t].append(model.buy[i, w, t])
     for k in model.move:
-        out["move"][k].append(model.move[k])
+        out["move", *k].append(model.move[k])
     for k in model.ship:
-        out["ship"][k].append(model.ship[k])
+        out["ship", *k].append(model.ship[k])
     return out
 
 
-def add_stability(model: pyo.ConcreteModel, data: PlanningData) -> tuple[list[Term], list[Any]]:
-    """Add deviation variables and rows (targets 0, weights 0); returns their cost.
+class Keeping:
+    """The stability part of one model: which keys have rows, and where."""
 
-    The cost is its terms and its constant part (``-weight * target`` per key).
+    def __init__(self, members: dict[Key, list[Any]]) -> None:
+        self.members = members
+        self.rows: dict[Key, Any] = {}  # key -> its target Param
+        self.blocks = 0
+
+
+def add_stability(model: pyo.ConcreteModel, data: PlanningData) -> tuple[list[Term], list[Any]]:
+    """Add the weights, the pool of block penalties and the constant; returns their cost.
+
+    The cost is ``weight[t]`` on every variable of every key (the stability
+    cost of a target of 0), the pool variables at 1 and the constant
+    ``keep_offset``; `set_targets` adds rows for the keys a plan names.
     """
     model.stab_w = pyo.Param(data.periods, mutable=True, initialize=0.0)
-    weight: dict[Hashable, Any] = {t: model.stab_w[t] for t in data.periods}
-    twice = {t: 2 * w for t, w in weight.items()}  # one expression per period, shared
-    terms: list[Term] = []
-    constants: list[Any] = []
-    for family, members in groups(model, data).items():
-        keys = list(members)
-        block = pyo.Block()
-        model.add_component(f"keep_{family}", block)
-        block.target = pyo.Param(keys, mutable=True, initialize=0.0)
-        block.down = pyo.Var(keys, domain=pyo.NonNegativeReals)
-        down, target = dict(block.down.items()), dict(block.target.items())
-        block.row = rows({k: at_least([*ones(members[k]), (1, down[k])], target[k]) for k in keys})
-        for k in keys:
-            terms += [(weight[k[-1]], v) for v in members[k]]
-            terms.append((twice[k[-1]], down[k]))
-            constants.append(-weight[k[-1]] * target[k])
-    return terms, constants
+    model.keep_offset = pyo.Param(mutable=True, initialize=0.0)
+    model.keep_pen = pyo.Var(range(BLOCKS), domain=pyo.NonNegativeReals)
+    keeping = Keeping(groups(model, data))
+    model._keeping = keeping
+    weight = {t: model.stab_w[t] for t in data.periods}
+    terms = [(weight[_period(k)], v) for k, vs in keeping.members.items() for v in vs]
+    terms += ones(model.keep_pen.values())
+    return terms, [model.keep_offset]
+
+
+def room_left(model: pyo.ConcreteModel) -> bool:
+    """Whether `model` can take another block of stability rows."""
+    keeping: Keeping = model._keeping
+    return keeping.blocks < BLOCKS
 
 
 def set_targets(
@@ -93,21 +115,73 @@ def set_targets(
     previous: Plan | None,
     settings: PlanningSettings,
     taken_at: Any,
-) -> None:
-    """Write the previous plan's work as targets, and each period's weight."""
-    for t in data.periods:
-        model.stab_w[t] = _weight(data, previous, settings, taken_at, t)
+) -> pyo.Block | None:
+    """Write the previous plan's work as targets, and each period's weight.
+
+    Returns the block of rows added for keys no earlier plan named (to be
+    added to a solver that already holds the model), or None.
+    """
+    keeping: Keeping = model._keeping
+    weights = {t: _weight(data, previous, settings, taken_at, t) for t in data.periods}
+    for t, w in weights.items():
+        model.stab_w[t] = w
     wanted: dict[Key, float] = defaultdict(float)
-    if previous is not None:
+    if previous is not None and any(weights.values()):
         for key, q in _work(previous, data):
-            wanted[key] += q
-    for family in FAMILIES:
-        # Only changed targets are written: most stay 0 from one replan to
-        # the next, and writing a Param through Pyomo costs microseconds.
-        for k, param in getattr(model, f"keep_{family}").target.items():
-            value = wanted.get((family, *k), 0.0)
-            if param.value != value:
-                param.set_value(value)
+            if key in keeping.members and weights[_period(key)] > 0:
+                wanted[key] += q
+    # Only changed targets are written: writing a Param through Pyomo costs
+    # microseconds, and most targets stay as they were from one replan to the next.
+    for key, param in keeping.rows.items():
+        value = wanted.get(key, 0.0)
+        if param.value != value:
+            param.set_value(value)
+    fresh = sorted((k for k, q in wanted.items() if q > 0 and k not in keeping.rows), key=str)
+    block = _add_block(model, keeping, fresh, wanted) if fresh else None
+    model.keep_offset = -sum(weights[_period(k)] * p.value for k, p in keeping.rows.items())
+    return block
+
+
+def _add_block(
+    model: pyo.ConcreteModel, keeping: Keeping, keys: list[Key], wanted: dict[Key, float]
+) -> pyo.Block:
+    """Rows ``x + down >= target`` for `keys`, and their penalty in the next pool variable."""
+    n = keeping.blocks
+    if n >= BLOCKS:
+        raise RuntimeError("no room for more stability rows; rebuild the model (room_left)")
+    keeping.blocks += 1
+    block = pyo.Block()
+    model.add_component(f"keep_{n + 1}", block)
+    at = range(len(keys))  # keys differ in length between families: rows go by position
+    block.target = pyo.Param(
+        at, mutable=True, initialize={i: wanted[k] for i, k in enumerate(keys)}
+    )
+    block.down = pyo.Var(at, domain=pyo.NonNegativeReals)
+    down, target = dict(block.down.items()), dict(block.target.items())
+    block.row = rows(
+        {
+            i: at_least([*ones(keeping.members[k]), (1, down[i])], target[i])
+            for i, k in enumerate(keys)
+        }
+    )
+    twice = {t: -2 * model.stab_w[t] for t in {_period(k) for k in keys}}
+    block.pen = rows(
+        {
+            0: at_least(
+                [
+                    (1, model.keep_pen[n]),
+                    *((twice[_period(k)], down[i]) for i, k in enumerate(keys)),
+                ],
+                0.0,
+            )
+        }
+    )
+    keeping.rows.update({k: target[i] for i, k in enumerate(keys)})
+    return block
+
+
+def _period(key: Key) -> int:
+    return cast(int, key[-1])
 
 
 def _weight(

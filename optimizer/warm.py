@@ -57,7 +57,7 @@ from optimizer.replenishment import set_replenishment
 from optimizer.reprice import Repriced, load, reprice, reprice_rounded
 from optimizer.route_model import set_routes
 from optimizer.solve import SolveResult, cancel, persistent_solver, solve
-from optimizer.stability import set_targets
+from optimizer.stability import room_left, set_targets
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings
@@ -164,7 +164,10 @@ class WarmPlanner:
         def run() -> SolveResult | None:
             data = planning_data(snapshot, settings, self._costs)
             model, solver, cands = self._ready(data)
-            set_targets(model, data, previous, settings, snapshot.taken_at)
+            added = set_targets(model, data, previous, settings, snapshot.taken_at)
+            if added is not None:
+                solver.add_block(added)
+            solver.update_parameters()  # once: a later push would drop a MIP start
             work.built = time.perf_counter() - start
             work.data, work.model, work.cands = data, model, cands
             if cancelled.is_set():
@@ -245,7 +248,6 @@ class WarmPlanner:
         in_force = {id(var): var.value for var in free}
         every = [*kept, *free]
         solver.update_variables(every)
-        solver.update_parameters()
         best: Repriced | None = None
         bound: float | None = None
         took = 0.0
@@ -295,7 +297,13 @@ class WarmPlanner:
     def _ready(self, data: PlanningData) -> tuple[pyo.ConcreteModel, Highs, RouteCandidates]:
         shape = shape_of(data)
         model, solver, cands = self._model, self._solver, self._cands
-        if model is not None and solver is not None and cands is not None and shape == self._shape:
+        if (
+            model is not None
+            and solver is not None
+            and cands is not None
+            and shape == self._shape
+            and room_left(model)
+        ):
             set_production(model, data)
             set_replenishment(model, data)
             set_routes(model, data, cands)

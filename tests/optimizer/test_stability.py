@@ -7,13 +7,20 @@ the stability price; the plan diff counts what moved.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import timedelta
 
+import pyomo.environ as pyo
 import pytest
 
+from optimizer.columns import candidates
 from optimizer.costs import CostModel
+from optimizer.data import planning_data
 from optimizer.diff import diff_plans
 from optimizer.milp import plan_milp
+from optimizer.model import build_model
+from optimizer.stability import BLOCKS, set_targets
+from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanDiff
 from tests.optimizer.conftest import SETTINGS
@@ -91,3 +98,46 @@ def test_frozen_horizon_keeps_tomorrow_despite_a_cheaper_option(
 def test_cost_model_rejects_bad_stability_prices(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
         CostModel(**{field: value})  # type: ignore[arg-type]
+
+
+def test_rows_only_for_the_work_a_plan_in_force_names(
+    before: tuple[NetworkSnapshot, Plan],
+) -> None:
+    """A first plan's model has no stability rows; a replan adds rows for its old plan's work."""
+    snap, old = before
+    data = planning_data(snap, SETTINGS)
+    model = build_model(data, candidates(data))
+    keeping = model._keeping
+    assert keeping.rows == {} and keeping.blocks == 0
+
+    added = set_targets(model, data, old, SETTINGS, snap.taken_at)
+    assert added is not None and keeping.blocks == 1
+    made: dict[tuple[object, ...], float] = defaultdict(float)
+    for r in old.production:
+        made["make", r.machine_id, r.product_id, r.period] += r.quantity
+    assert made
+    for key, quantity in made.items():
+        assert keeping.rows[key].value == pytest.approx(quantity)
+    named = len(keeping.rows)
+    assert named == len(added.row) < len(keeping.members) / 2
+    assert pyo.value(model.keep_offset) < 0  # -weight * target: the old plan's own work is free
+
+    # The same plan again needs no new rows; no plan in force zeroes every target.
+    assert set_targets(model, data, old, SETTINGS, snap.taken_at) is None
+    assert set_targets(model, data, None, SETTINGS, snap.taken_at) is None
+    assert len(keeping.rows) == named and keeping.blocks == 1
+    assert all(p.value == 0 for p in keeping.rows.values())
+    assert pyo.value(model.keep_offset) == 0
+
+
+def test_a_model_out_of_room_for_stability_rows_is_rebuilt(
+    before: tuple[NetworkSnapshot, Plan],
+) -> None:
+    snap, old = before
+    warm = WarmPlanner()
+    first = warm.plan(snap, SETTINGS, plan_id="p1", previous=old)
+    assert first.status.is_ok and warm.rebuilds == 1
+    assert warm._model is not None
+    warm._model._keeping.blocks = BLOCKS  # as after BLOCKS replans that each named new work
+    assert warm.plan(snap, SETTINGS, plan_id="p2", previous=first).status.is_ok
+    assert (warm.rebuilds, warm.updates) == (2, 0)
