@@ -62,7 +62,7 @@ def reprice(
     continuous = np.full(len(index), highspy.HighsVarType.kContinuous)
     highs.changeColsIntegrality(len(index), index, continuous)
     if basis is not None:
-        highs.setBasis(basis)
+        highs.setBasis(_grown(basis, highs.getNumCol(), highs.getNumRow()))
     highs.setOptionValue("time_limit", highs.getRunTime() + max(seconds, 0.01))
     start = time.perf_counter()
     highs.run()
@@ -71,6 +71,25 @@ def reprice(
         return None
     objective = float(highs.getInfo().objective_function_value)
     return Repriced(objective, highs.getSolution(), highs.getBasis(), took)
+
+
+def _grown(basis: Any, cols: int, rows: int) -> Any:
+    """`basis` for a model that has since gained columns and rows (at their end).
+
+    Stability rows arrive in blocks after the basis was taken
+    (`optimizer.stability`); HiGHS refuses a basis of the wrong size and the
+    LP then starts cold (0.3 s more on M). New rows are basic (their slack
+    takes any infeasibility) and new columns sit at their lower bound of 0,
+    which keeps the basis dual feasible for the dual simplex.
+    """
+    have_cols, have_rows = len(basis.col_status), len(basis.row_status)
+    if (have_cols, have_rows) == (cols, rows):
+        return basis
+    grown = highspy.HighsBasis()
+    grown.col_status = [*basis.col_status, *[highspy.HighsBasisStatus.kLower] * (cols - have_cols)]
+    grown.row_status = [*basis.row_status, *[highspy.HighsBasisStatus.kBasic] * (rows - have_rows)]
+    grown.valid = True
+    return grown
 
 
 def reprice_rounded(
