@@ -75,6 +75,10 @@ def explain(
             reasons.append(reason)
             binding.extend(a for a in assets if a not in binding)
 
+    # Goods ship from the stock a period starts with (`optimizer.replenishment`,
+    # ``ready``): output of period t serves t + 1 on, an order placed in t
+    # with lead L serves t + L + 1 on. A limit only binds where it could
+    # still have helped.
     early = range(period + 1)
     add(
         "production capacity",
@@ -83,7 +87,8 @@ def explain(
             for m in data.machines
             if product in m.rates
             and any(
-                _full(usage.machine_hours.get((m.machine_id, t), 0.0), m.capacity[t]) for t in early
+                _full(usage.machine_hours.get((m.machine_id, t), 0.0), m.capacity[t])
+                for t in range(period)
             )
         ],
     )
@@ -93,7 +98,10 @@ def explain(
             o.supplier_id
             for i, o in enumerate(data.purchases)
             if o.product_id == product
-            and any(_full(usage.quote_units.get((i, t), 0.0), o.per_period) for t in early)
+            and any(
+                _full(usage.quote_units.get((i, t), 0.0), o.per_period)
+                for t in range(period - o.lead)
+            )
         ],
     )
     cold = product in data.cold

@@ -129,3 +129,24 @@ def test_when_no_period_fits_maintenance_the_plan_works_around_the_repair() -> N
     assert plan.maintenance == []
     assert not [r for r in plan.production if r.machine_id == "M1" and r.period > 0]
     assert any("M1" in note and "fail" in note for note in plan.notes)
+
+
+def test_a_shortage_before_any_output_could_ship_does_not_blame_the_machine() -> None:
+    """Day 0 ships only from the stock it starts with: the machine, full that day, is not why."""
+    m = Machine(id="M", name="m", plant_id="PL", rates={"P": 10.0})
+    net = line_network(machines=[m])
+    snap = snapshot_of(
+        net,
+        2,
+        machines=[machine_offer(m, 2, capacity_hours=[8.0, 0.0])],
+        demand=[line(50.0, 0), line(80.0, 1)],
+    )
+    plan = plan_milp(snap, SETTINGS, plan_id="t")
+    assert plan.production[0].hours == pytest.approx(8.0)  # full on day 0, for day 1
+    first, second = sorted(plan.shortages, key=lambda s: s.period)
+    assert (first.period, first.quantity) == (0, pytest.approx(50.0))
+    assert "M" not in first.binding
+    assert first.reason == "no stock within reach in time (lead times)"
+    # Day 1 is short of what the full machine could not make: that one is M's.
+    assert second.period == 1 and second.binding == ["M"]
+    assert second.reason == "production capacity"
