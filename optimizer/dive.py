@@ -84,6 +84,7 @@ def full_solve(
     deadline: float,
     mip_gap: float,
     *,
+    basis: Any | None = None,
     solve_fn: SolveFn = solve,
 ) -> tuple[SolveResult, Dive | None]:
     """Dive, and run the MIP from the dive's plan only when that is not within `mip_gap`.
@@ -94,6 +95,8 @@ def full_solve(
         cands: its candidate routes.
         deadline: `time.perf_counter()` by which the solve must be over.
         mip_gap: the relative gap at which a plan counts as optimal.
+        basis: a basis of an earlier LP of this model to start the dive from
+            (`optimizer.reprice`), or None for a cold start.
         solve_fn: the MIP solve (a seam for tests).
 
     Returns the outcome (its solution loaded into the model) and the dive,
@@ -101,7 +104,7 @@ def full_solve(
     outcome is the dive's plan when the MIP stops with nothing better, which
     HiGHS can do when its time runs out before it accepts the start.
     """
-    dived = dive(solver, model, cands, (deadline - time.perf_counter()) * DIVE_SHARE)
+    dived = dive(solver, model, cands, (deadline - time.perf_counter()) * DIVE_SHARE, basis)
     if dived is not None:
         if dived.gap <= mip_gap:
             load(solver, dived.plan.solution)
@@ -117,41 +120,36 @@ def full_solve(
         solver._solver_model.setSolution(dived.plan.solution)
     left = max((deadline - time.perf_counter()) * HIGHS_SHARE, 0.01)
     outcome = solve_fn(model, SolveParams(left, mip_gap), solver)
-    if dived is None or (
-        outcome.has_solution
-        and outcome.objective is not None
-        and outcome.objective <= dived.plan.objective
-    ):
+    if dived is None:
         return outcome, dived
-    return _kept_dive(solver, dived, outcome, mip_gap), dived
+    return _settled(solver, dived, outcome, mip_gap), dived
 
 
-def _kept_dive(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> SolveResult:
-    """The dive's plan, when the MIP stopped with nothing better (or nothing at all).
+def _settled(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> SolveResult:
+    """The better of the MIP's plan and the dive's, gapped against the better bound.
 
-    Its gap is measured against the better of the two bounds: the LP
-    relaxation's and the one the MIP proved, if any.
+    The bounds are the LP relaxation's and the one the MIP proved, if any: a
+    MIP stopped early on a large network proves far less than the LP (L
+    benchmark: 67 % against 1.3 %). The MIP can stop with nothing better
+    than its start, or nothing at all, when its time runs out first; the
+    dive's plan then stands.
     """
-    load(solver, dived.plan.solution)
-    objective = dived.plan.objective
+    found = mip.has_solution and mip.objective is not None
     bound = dived.bound
-    if mip.has_solution and mip.objective is not None and mip.gap is not None:
+    if found and mip.objective is not None and mip.gap is not None:
         bound = max(bound, mip.objective - mip.gap * abs(mip.objective))
+    if found and mip.objective is not None and mip.objective <= dived.plan.objective:
+        objective, status, message = mip.objective, mip.status, mip.message
+    else:
+        load(solver, dived.plan.solution)
+        objective = dived.plan.objective
+        timed_out = mip.status is PlanStatus.TIME_LIMIT
+        status = PlanStatus.TIME_LIMIT if timed_out else PlanStatus.FEASIBLE
+        message = f"the rounded LP relaxation; the MIP found nothing better ({mip.message})"
     gap = max(objective - bound, 0.0) / max(abs(objective), 1e-9)
     if gap <= mip_gap:
         status = PlanStatus.OPTIMAL
-    elif mip.status is PlanStatus.TIME_LIMIT:
-        status = PlanStatus.TIME_LIMIT
-    else:
-        status = PlanStatus.FEASIBLE
-    return SolveResult(
-        status,
-        True,
-        objective,
-        gap,
-        dived.seconds + mip.seconds,
-        f"the rounded LP relaxation; the MIP found nothing better ({mip.message})",
-    )
+    return SolveResult(status, True, objective, gap, dived.seconds + mip.seconds, message)
 
 
 def integers(model: pyo.ConcreteModel) -> list[Any]:
@@ -160,17 +158,23 @@ def integers(model: pyo.ConcreteModel) -> list[Any]:
 
 
 def dive(
-    solver: Highs, model: pyo.ConcreteModel, cands: RouteCandidates, seconds: float
+    solver: Highs,
+    model: pyo.ConcreteModel,
+    cands: RouteCandidates,
+    seconds: float,
+    basis: Any | None = None,
 ) -> Dive | None:
     """Relax, round up and re-price the model held by `solver`; None if either LP fails.
 
     The model's parameters must already be pushed. Its binaries are left
     free and integral again afterwards; its variable values are untouched.
+    The relaxation starts from `basis` when given: on the L benchmark network
+    a cold relaxation takes 3.5 s, more than a 10 s replan leaves the dive.
     """
     deadline = time.perf_counter() + seconds
     every = integers(model)
     try:
-        relaxed = reprice(solver, every, seconds, None)
+        relaxed = reprice(solver, every, seconds, basis)
         if relaxed is None:
             return None
         left = deadline - time.perf_counter()

@@ -107,7 +107,10 @@ def test_the_mip_starts_from_the_dive_when_it_is_not_within_the_gap(
     deadline = time.perf_counter() + 60
     outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=spy)
     assert dived is not None and dived.gap > 0
-    assert seen["outcome"] is outcome and outcome.objective is not None
+    mip = seen["outcome"]
+    assert outcome.objective is not None and mip.objective is not None
+    assert outcome.objective == mip.objective  # the MIP's plan, loaded
+    assert model.cost() == pytest.approx(mip.objective, rel=1e-9)
     assert outcome.objective <= dived.plan.objective * (1 + 1e-9)
     assert outcome.objective >= dived.bound * (1 - 1e-9)
 
@@ -147,3 +150,25 @@ def test_the_dive_plan_stands_when_the_mip_finds_nothing_better(
     assert outcome.seconds == pytest.approx(dived.seconds + 1.5)
     # the dive's plan is loaded
     assert model.cost() == pytest.approx(dived.plan.objective, rel=1e-9)
+
+
+def test_a_mip_plan_is_gapped_against_the_relaxation_when_that_bound_is_better(
+    demo_snapshot: NetworkSnapshot,
+) -> None:
+    """A MIP stopped early proves a weak bound; the dive's LP bound says how good its plan is."""
+    data = planning_data(demo_snapshot, SETTINGS)
+    cands = candidates(data)
+    model = build_model(data, cands)
+    solver = persistent_solver(model)
+
+    def weak(*args: Any) -> SolveResult:
+        found = solve(*args)
+        assert found.has_solution
+        return SolveResult(PlanStatus.TIME_LIMIT, True, found.objective, 0.67, 1.5, "time limit")
+
+    deadline = time.perf_counter() + 60
+    outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=weak)
+    assert dived is not None and outcome.objective is not None and outcome.gap is not None
+    assert outcome.objective <= dived.plan.objective
+    assert outcome.gap == pytest.approx((outcome.objective - dived.bound) / outcome.objective)
+    assert outcome.gap < 0.1 and outcome.status is PlanStatus.TIME_LIMIT
