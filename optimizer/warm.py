@@ -213,11 +213,18 @@ class WarmPlanner:
         return plan
 
     def _full(self, work: _Work, deadline: float, settings: PlanningSettings) -> SolveResult:
-        """A full solve (`optimizer.dive.full_solve`); the dive's basis starts the next repair."""
+        """A full solve (`optimizer.dive.full_solve`) from the last LP basis; its dive's basis
+        starts the next repair or full solve."""
         model, solver, cands = work.model, work.solver, work.cands
         assert model is not None and solver is not None and cands is not None
         outcome, dived = full_solve(
-            solver, model, cands, deadline, settings.mip_gap, solve_fn=self._solve_fn
+            solver,
+            model,
+            cands,
+            deadline,
+            settings.mip_gap,
+            basis=self._basis,
+            solve_fn=self._solve_fn,
         )
         if dived is not None:
             self._basis = dived.plan.basis

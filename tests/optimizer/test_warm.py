@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
+from optimizer import dive
+from optimizer.reprice import reprice
 from optimizer.testing import EVENT_KINDS, apply_event
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
@@ -50,3 +53,21 @@ def test_a_new_shape_rebuilds(demo_snapshot: NetworkSnapshot) -> None:
     for snap in (later, fewer):
         assert warm.plan(snap, SETTINGS, plan_id="p1").status.is_ok
     assert (warm.rebuilds, warm.updates) == (3, 0)
+
+
+def test_a_full_resolve_dives_from_the_last_basis(
+    demo_snapshot: NetworkSnapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The relaxation of a warm model starts hot (a cold one alone is 3.5 s on the L network)."""
+    warm = WarmPlanner()
+    first = warm.plan(demo_snapshot, FULL, plan_id="p0")
+    bases: list[Any] = []
+
+    def spy(solver: Any, every: Any, seconds: float, basis: Any) -> Any:
+        bases.append(basis)
+        return reprice(solver, every, seconds, basis)
+
+    monkeypatch.setattr(dive, "reprice", spy)
+    again = warm.plan(demo_snapshot, FULL, plan_id="p1", previous=first)
+    assert again.status.is_ok and warm.updates == 1
+    assert bases and bases[0] is not None
