@@ -1,13 +1,14 @@
 """Payload bytes on a topic into validated messages, or a dead letter.
 
-    decode(topic, payload, at=..., n=...) -> Readings | CommandAck | Orders | DeadLetter
+    decode(topic, payload, at=..., n=..., roster=...) -> Readings | CommandAck | Orders | DeadLetter
 
 `telemetry` and `events` carry either one reading or a `GatewayMessage`
 batching many; `ack` carries a `CommandAck`; `orders` carries an
 `OrderMessage` of one customer's new orders and proofs of delivery.
 Everything that is not exactly that becomes a `DeadLetter` keeping the raw
 bytes and a reason that names the offending field, and nothing else happens
-to it.
+to it. With a `Roster`, so does a message on a topic whose site or kind is
+not its asset's.
 
 Speed: one `TypeAdapter.validate_json` over the whole payload, of the
 model the bytes suggest (`_inbound`); the union with a callable
@@ -31,6 +32,7 @@ from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 
+from adapters.mqtt.roster import Roster
 from adapters.mqtt.topics import Topic, TopicError, parse
 from supplysync.commands import CommandAck
 from supplysync.deadletters import DeadLetter, letter_id_of
@@ -84,7 +86,9 @@ class _RefusedError(Exception):
         self.asset_id = asset_id
 
 
-def decode(topic: str, payload: bytes, *, at: datetime, n: int) -> Decoded:
+def decode(
+    topic: str, payload: bytes, *, at: datetime, n: int, roster: Roster | None = None
+) -> Decoded:
     """What `payload` on `topic` says, or the dead letter refusing it.
 
     Args:
@@ -92,9 +96,11 @@ def decode(topic: str, payload: bytes, *, at: datetime, n: int) -> Decoded:
         payload: the bytes as received.
         at: when it was received (names the dead letter, if any).
         n: a per-consumer sequence number telling identical refusals apart.
+        roster: the network's assets; when given, a topic whose site or kind
+            is not its asset's (or whose asset is unknown) is refused.
     """
     try:
-        return _decode(topic, payload)
+        return _decode(topic, payload, roster)
     except _RefusedError as refused:
         return DeadLetter(
             letter_id=letter_id_of("mqtt", topic, payload, at, n),
@@ -107,12 +113,14 @@ def decode(topic: str, payload: bytes, *, at: datetime, n: int) -> Decoded:
         )
 
 
-def _decode(topic: str, payload: bytes) -> Readings | CommandAck | Orders:
+def _decode(topic: str, payload: bytes, roster: Roster | None) -> Readings | CommandAck | Orders:
     try:
         where = parse(topic)
     except TopicError as exc:
         raise _RefusedError(str(exc), None) from exc
     asset = where.asset_id
+    if roster is not None and (refused := roster.refusal(where)) is not None:
+        raise _RefusedError(refused, asset)
     if where.channel == "ack":
         ack = _validated(_ACK, payload, asset)
         if ack.asset_id != asset:

@@ -66,6 +66,7 @@ from adapters.mqtt.codec import Orders, Readings, decode
 from adapters.mqtt.dedupe import SeenWindow
 from adapters.mqtt.delivery import Delivery, Link
 from adapters.mqtt.errors import SinkError
+from adapters.mqtt.roster import Roster
 from adapters.mqtt.sink import Batch, Sink
 from supplysync.clock import Clock, WallClock
 from supplysync.commands import CommandAck
@@ -143,6 +144,9 @@ class MqttIngest:
             dead letter counts as one; a bigger message is a batch of its own).
             8,192 is two full insert statements (`adapters.store.inserts`);
             2,048 to 16,384 measured alike, 1,000 (the old 10 messages) not.
+        roster: the network's assets; a message on a topic whose site or
+            kind is not its asset's becomes a dead letter. None takes every
+            topic in the scheme (tests, and tools that replay raw streams).
     """
 
     def __init__(
@@ -160,6 +164,7 @@ class MqttIngest:
         clock: Clock | None = None,
         seed: int | None = None,
         batch_max_readings: int = 8_192,
+        roster: Roster | None = None,
     ) -> None:
         if share_group is not None and (not share_group or set("/+#") & set(share_group)):
             raise ValueError(f"Expected a share group without '/', '+', '#', got {share_group!r}.")
@@ -175,6 +180,7 @@ class MqttIngest:
         )
         self._seen = SeenWindow(capacity=dedupe_window)
         self._sink = sink
+        self._roster = roster
         self._share = share_group
         self._backoff = backoff or Backoff()
         self._clock = clock or WallClock()
@@ -276,7 +282,9 @@ class MqttIngest:
         payload = message.payload
         raw = payload if isinstance(payload, bytes) else str(payload).encode()
         stats = self.stats
-        decoded = decode(message.topic.value, raw, at=self._clock.now(), n=stats.messages)
+        decoded = decode(
+            message.topic.value, raw, at=self._clock.now(), n=stats.messages, roster=self._roster
+        )
         stats.messages += 1
         delivery = Delivery(link, message.mid, message.qos)
         if message.qos:

@@ -56,6 +56,7 @@ from typing import Any, Final, TypeVar
 from adapters.mqtt.dispatch import CommandDispatcher
 from adapters.mqtt.errors import BrokerError
 from adapters.mqtt.ingest import ChannelQos, MqttIngest
+from adapters.mqtt.roster import Roster
 from adapters.mqtt.sink import StoreSink
 from adapters.mqtt.topics import topic_of
 from adapters.mqtt.tracking import CommandTracker, Outcome
@@ -211,7 +212,11 @@ class LiveLoop:
                 self._inbox.take(earlier)
                 self._ordered(*await reader.orders())
                 async with MqttIngest(
-                    sink=sink, broker=brokers.ingest, qos=self._qos, clock=self._clock
+                    sink=sink,
+                    broker=brokers.ingest,
+                    qos=self._qos,
+                    clock=self._clock,
+                    roster=Roster(self._network),
                 ) as ingest:
                     connected = asyncio.create_task(ingest.wait_connected(), name="live.connected")
                     connected.add_done_callback(self._connected)

@@ -71,12 +71,17 @@ def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letter
     network = demo_scenario.network
     topic = str(topic_of(network, "W-DUI", "telemetry"))
     broken = b'{"kind": "stock_level", "device_id": "W-DUI-shelf", "units": -3}'
+    # A well-formed reading under another site's topic: the ACL would let
+    # W-DUI write there (its own asset id), the roster does not.
+    misplaced = topic.replace("/W-DUI/warehouse/", "/W-EHV/warehouse/")
+    assert misplaced != topic
 
     async def run() -> tuple[dict[str, object], int, LoopStatus, LoopStatus]:
         loop = live_loop(demo_scenario, store_url, broker)
         async with running(loop):
             await mosquitto_pub(broker.port, topic, shelf("W-DUI", 0, 42))
             await mosquitto_pub(broker.port, topic, broken)
+            await mosquitto_pub(broker.port, misplaced, shelf("W-DUI", 5, 99))
             await mosquitto_pub(broker.port, topic, shelf("W-DUI", 1, 7))
             readings = await eventually(
                 store_url, lambda s: len(s.readings("W-DUI", EPOCH, LATER)) == 2
@@ -96,10 +101,12 @@ def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letter
     assert later.readings_total == 2  # recorded again, every status_every_s
     with open_store(store_url) as store:
         assert [r.seq for r in store.readings("W-DUI", EPOCH, LATER)] == [0, 1]
-        [letter] = store.dead_letters(EPOCH, LATER)
+        letter, wrong = sorted(store.dead_letters(EPOCH, LATER), key=lambda d: d.topic != topic)
         below = [a for a in store.alerts(EPOCH, LATER) if a.kind is AlertKind.BELOW_REORDER_POINT]
     assert (letter.topic, letter.raw, letter.asset_id) == (topic, broken, "W-DUI")
     assert "units" in letter.reason and "greater than or equal to 0" in letter.reason
+    assert (wrong.topic, wrong.asset_id) == (misplaced, "W-DUI")
+    assert wrong.reason.endswith(f"its topic is {topic!r}")
     assert [a.asset_id for a in below] == ["W-DUI"]  # 42 on hand, the alert recorded once
 
 

@@ -1,0 +1,69 @@
+"""The roster refuses topics whose site or kind is not their asset's, and unknown assets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.mqtt.codec import Readings, decode
+from adapters.mqtt.roster import Roster
+from adapters.mqtt.topics import Topic, orders_topic, parse, topic_of
+from supplysync.deadletters import DeadLetter
+from supplysync.network import Network
+from supplysync.readings import TemperatureReading
+
+AT = datetime(2026, 11, 29, tzinfo=UTC)
+
+
+@pytest.fixture
+def network(demo_scenario) -> Network:  # type: ignore[no-untyped-def]
+    return demo_scenario.network  # type: ignore[no-any-return]
+
+
+def test_every_assets_own_topics_pass(network: Network) -> None:
+    roster = Roster(network)
+    for asset in network.asset_kinds():
+        for channel in ("telemetry", "events", "ack"):
+            assert roster.refusal(topic_of(network, asset, channel)) is None  # type: ignore[arg-type]
+    for c in network.customers:
+        assert roster.refusal(orders_topic(network, c.id)) is None
+
+
+def test_a_wrong_site_or_kind_is_refused_naming_the_right_topic(network: Network) -> None:
+    roster = Roster(network)
+    right = topic_of(network, "M-DUI-1", "telemetry")
+    assert right.site == "PL-DUI"
+    for wrong in (
+        Topic("PL-EHV", "machine", "M-DUI-1", "telemetry"),
+        Topic("PL-DUI", "vehicle", "M-DUI-1", "telemetry"),
+    ):
+        reason = roster.refusal(wrong)
+        assert reason == (
+            f"topic {str(wrong)!r}: 'M-DUI-1' is a machine at 'PL-DUI'; its topic is {str(right)!r}"
+        )
+
+
+def test_an_unknown_asset_is_refused(network: Network) -> None:
+    reason = Roster(network).refusal(parse("supplysync/PL-DUI/machine/M-GHOST/telemetry"))
+    assert reason is not None and "'M-GHOST' is not in the network" in reason
+
+
+def test_decode_with_a_roster_turns_a_misplaced_reading_into_a_dead_letter(
+    network: Network,
+) -> None:
+    payload = (
+        TemperatureReading(device_id="d1", asset_id="M-DUI-1", seq=1, ts=AT, celsius=40.0)
+        .model_dump_json()
+        .encode()
+    )
+    right = str(topic_of(network, "M-DUI-1", "telemetry"))
+    wrong = right.replace("PL-DUI", "PL-EHV")
+    roster = Roster(network)
+
+    assert isinstance(decode(right, payload, at=AT, n=0, roster=roster), Readings)
+    assert isinstance(decode(wrong, payload, at=AT, n=1), Readings)  # no roster: the scheme only
+    letter = decode(wrong, payload, at=AT, n=2, roster=roster)
+    assert isinstance(letter, DeadLetter)
+    assert (letter.topic, letter.asset_id, letter.raw) == (wrong, "M-DUI-1", payload)
+    assert letter.reason.endswith(f"its topic is {right!r}")
