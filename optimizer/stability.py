@@ -55,8 +55,6 @@ from supplysync.scenario import PlanningSettings
 Key = tuple[Hashable, ...]
 """A family, then the family's key, period last: ``("make", machine, product, t)``."""
 
-FAMILIES = ("make", "buy", "move", "ship")
-
 BLOCKS = 32
 """Blocks of stability rows one model can take (one per replan that names new keys)."""
 

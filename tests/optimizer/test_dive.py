@@ -73,6 +73,14 @@ def test_the_direct_reference_relaxes_the_same_model(small) -> None:  # type: ig
     assert gap == pytest.approx(dived.gap, abs=0.005)
 
 
+def _demo_model(snapshot: NetworkSnapshot) -> tuple[Any, Any, RouteCandidates]:
+    """The demo's planning model, its persistent solver and its candidate routes."""
+    data = planning_data(snapshot, SETTINGS)
+    cands = candidates(data)
+    model = build_model(data, cands)
+    return model, persistent_solver(model), cands
+
+
 def test_a_plan_within_the_gap_needs_no_mip(small) -> None:  # type: ignore[no-untyped-def]
     data, cands = small
     model = build_model(data, cands)
@@ -93,10 +101,7 @@ def test_the_mip_starts_from_the_dive_when_it_is_not_within_the_gap(
     demo_snapshot: NetworkSnapshot,
 ) -> None:
     """With gap 0 the demo's dive (a few % from its bound) hands its plan to the MIP."""
-    data = planning_data(demo_snapshot, SETTINGS)
-    cands = candidates(data)
-    model = build_model(data, cands)
-    solver = persistent_solver(model)
+    model, solver, cands = _demo_model(demo_snapshot)
     seen: dict[str, Any] = {}
 
     def spy(*args: Any) -> Any:
@@ -129,10 +134,7 @@ def test_the_dive_plan_stands_when_the_mip_finds_nothing_better(
     demo_snapshot: NetworkSnapshot, found: str
 ) -> None:
     """A MIP stopped by its time limit with no plan, or a worse one, never replaces the dive's."""
-    data = planning_data(demo_snapshot, SETTINGS)
-    cands = candidates(data)
-    model = build_model(data, cands)
-    solver = persistent_solver(model)
+    model, solver, cands = _demo_model(demo_snapshot)
 
     def stopped(*_args: Any) -> SolveResult:
         if found == "nothing":
@@ -156,10 +158,7 @@ def test_a_mip_plan_is_gapped_against_the_relaxation_when_that_bound_is_better(
     demo_snapshot: NetworkSnapshot,
 ) -> None:
     """A MIP stopped early proves a weak bound; the dive's LP bound says how good its plan is."""
-    data = planning_data(demo_snapshot, SETTINGS)
-    cands = candidates(data)
-    model = build_model(data, cands)
-    solver = persistent_solver(model)
+    model, solver, cands = _demo_model(demo_snapshot)
 
     def weak(*args: Any) -> SolveResult:
         found = solve(*args)
