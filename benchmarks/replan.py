@@ -43,6 +43,7 @@ from optimizer.columns import candidates
 from optimizer.data import planning_data
 from optimizer.direct import build_highs, full_solve_highs
 from optimizer.dive import full_solve
+from optimizer.gcpause import collect_frozen, kept_out_of_collections
 from optimizer.model import build_model
 from optimizer.solve import SolveParams, persistent_solver
 from optimizer.testing import EVENT_KINDS, SIZES, apply_event, generate_network, snapshot_for
@@ -75,8 +76,9 @@ def run(
     routes = candidates(data)
     cands_s = time.perf_counter() - start
     start = time.perf_counter()
-    model = build_model(data, routes)
-    solver = persistent_solver(model)
+    with kept_out_of_collections():  # as the planner builds (`WarmPlanner`)
+        model = build_model(data, routes)
+        solver = persistent_solver(model)
     cold_build = time.perf_counter() - start
     start = time.perf_counter()
     cold, _ = full_solve(solver, model, routes, start + time_limit_s, mip_gap)
@@ -93,6 +95,8 @@ def run(
     start = time.perf_counter()
     _, direct_gap, direct_status = full_solve_highs(h, columns, routes, time_limit_s, mip_gap)
     direct_solve = time.perf_counter() - start
+    del model, solver, inner
+    collect_frozen()  # the cold model, frozen as the planner freezes its own
 
     settled = settings.model_copy(update={"time_limit_s": BASE_BUDGET_X * time_limit_s})
     warm = WarmPlanner(route_candidates=lambda _: routes)

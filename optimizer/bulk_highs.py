@@ -51,6 +51,9 @@ from optimizer.gcpause import paused_gc
 
 INF = highspy.kHighsInf
 
+_PLAIN = (type(None), int, float)
+"""Classes of a variable bound the bulk path reads directly (anything else is mutable)."""
+
 Terms = list[tuple[Any, VarData]]
 """(coefficient, variable) pairs: a coefficient is a number or a mutable-Param expression."""
 
@@ -119,6 +122,13 @@ def linear_terms(expr: Any, *, unique: bool = True) -> tuple[Terms, Any] | None:
 class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
     """The persistent HiGHS interface with a bulk `set_instance` and `update_parameters`."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._intervals: dict[int, tuple[Any, Any, Any]] = {}
+        self._new_lbs: list[float] = []
+        self._new_ubs: list[float] = []
+        self._new_integers: list[int] = []
+
     def set_instance(self, model: Any) -> None:
         """Load `model` into a fresh HiGHS instance (the standard interface's state, in bulk)."""
         with paused_gc():
@@ -180,16 +190,63 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
             return None
         return bound - constant if constant.__class__ not in native_types or constant else bound
 
-    def _new_vars(self, terms: Iterable[Terms]) -> None:
-        """Add the variables not yet in HiGHS, in the order they first appear."""
-        known = self._referenced_variables
-        new: dict[int, VarData] = {}
-        for row in terms:
-            for _, v in row:
-                if id(v) not in known:
-                    new.setdefault(id(v), v)
-        if new:
-            self.add_variables(list(new.values()))
+    def _col(self, v: VarData) -> int:
+        """`v`'s column, registering it as the standard `add_variables` would if it is new.
+
+        New columns reach HiGHS at the next `_flush_vars`, in one call. The
+        standard path asks each variable's domain for its interval and checks
+        its bounds one at a time; here intervals are looked up once per
+        domain, and only a variable with a mutable bound (or a fixed one)
+        goes through the standard `_process_domain_and_bounds`.
+        """
+        v_id = id(v)
+        col: int | None = self._pyomo_var_to_solver_var_map.get(v_id)
+        if col is not None:
+            return col
+        domain = v.domain
+        interval = self._intervals.get(id(domain))
+        if interval is None:
+            interval = self._intervals[id(domain)] = domain.get_interval()
+        lb, ub, fixed = v._lb, v._ub, v.fixed
+        self._referenced_variables[v_id] = [{}, {}, None]
+        self._vars[v_id] = (v, lb, ub, fixed, interval, v.value)
+        col = self._pyomo_var_to_solver_var_map[v_id] = len(self._pyomo_var_to_solver_var_map)
+        if fixed or not (lb.__class__ in _PLAIN and ub.__class__ in _PLAIN):
+            lo, hi, kind = self._process_domain_and_bounds(v_id)
+            integer = kind == highspy.HighsVarType.kInteger
+        else:
+            lo, hi, step = interval
+            if step not in (0, 1):
+                raise ValueError(f"Unrecognized domain step: {step} (should be either 0 or 1)")
+            integer = step == 1
+            lo = -INF if lo is None else lo
+            hi = INF if hi is None else hi
+            if lb is not None:
+                lo = max(lb, lo)
+            if ub is not None:
+                hi = min(ub, hi)
+        if integer:
+            self._new_integers.append(col)
+        self._new_lbs.append(lo)
+        self._new_ubs.append(hi)
+        return col
+
+    def _flush_vars(self) -> None:
+        """Pass HiGHS the columns `_col` registered since the last flush."""
+        if not self._new_lbs:
+            return
+        self._sol = None
+        if self._last_results_object is not None:
+            self._last_results_object.solution_loader.invalidate()
+        highs, lbs, ubs, ints = self._solver_model, self._new_lbs, self._new_ubs, self._new_integers
+        highs.addVars(len(lbs), np.array(lbs, dtype=np.double), np.array(ubs, dtype=np.double))
+        if ints:
+            highs.changeColsIntegrality(
+                len(ints),
+                np.array(ints, dtype=np.int32),
+                np.full(len(ints), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
+            )
+        self._new_lbs, self._new_ubs, self._new_integers = [], [], []
 
     def _load_rows(self, batch: list[tuple[ConstraintData, Terms, Any, Any]]) -> None:
         if not batch:
@@ -197,8 +254,8 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
         self._sol = None
         if self._last_results_object is not None:
             self._last_results_object.solution_loader.invalidate()
-        self._new_vars(terms for _, terms, _, _ in batch)
         col_of, refs = self._pyomo_var_to_solver_var_map, self._referenced_variables
+        new_col = self._col
         row_of, con_at = self._pyomo_con_to_solver_con_map, self._solver_con_to_pyomo_con_map
         helpers, highs = self._mutable_helpers, self._solver_model
         active, named, uses = (
@@ -218,9 +275,12 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
             uses[con] = [v for _, v in terms]
             starts.append(len(coefs))
             for coef, v in terms:
+                col = col_of.get(id(v))
+                if col is None:
+                    col = new_col(v)
                 refs[id(v)][0][con] = None
                 if coef.__class__ in native_types:
-                    cols.append(col_of[id(v)])
+                    cols.append(col)
                     coefs.append(coef)
                     continue
                 val = fast_value(coef)
@@ -230,7 +290,7 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
                     )
                     if val == 0:
                         continue
-                cols.append(col_of[id(v)])
+                cols.append(col)
                 coefs.append(val)
             lb = -INF if lower is None else lower
             ub = INF if upper is None else upper
@@ -243,6 +303,7 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
             row_of[con] = row
             con_at[row] = con
             row += 1
+        self._flush_vars()
         highs.addRows(
             len(lbs),
             np.array(lbs, dtype=np.double),
@@ -258,20 +319,33 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
         self._sol = None
         if self._last_results_object is not None:
             self._last_results_object.solution_loader.invalidate()
-        self._new_vars([terms])
         self._objective, self._objective_expr, self._objective_sense = obj, obj.expr, obj.sense
         self._obj_named_expressions: list[Any] = []
         self._vars_referenced_by_obj = [v for _, v in terms]
-        col_of = self._pyomo_var_to_solver_var_map
-        costs = np.zeros(len(col_of), dtype=np.double)
+        col_of, refs, new_col = (
+            self._pyomo_var_to_solver_var_map,
+            self._referenced_variables,
+            self._col,
+        )
+        fixed_costs: dict[int, float] = {}
         mutable: dict[int, tuple[int, float, list[Any]]] = {}
         for coef, v in terms:
-            self._referenced_variables[id(v)][2] = obj
-            col = col_of[id(v)]
-            if coef.__class__ in native_types or is_constant(coef):
-                costs[col] += fast_value(coef)
+            col = col_of.get(id(v))
+            if col is None:
+                col = new_col(v)
+            refs[id(v)][2] = obj
+            if coef.__class__ in native_types:
+                fixed_costs[col] = fixed_costs.get(col, 0.0) + coef
+            elif is_constant(coef):
+                fixed_costs[col] = fixed_costs.get(col, 0.0) + fast_value(coef)
             else:
                 mutable.setdefault(col, (col, 0.0, []))[2].append(coef)
+        self._flush_vars()
+        costs = np.zeros(len(col_of), dtype=np.double)
+        if fixed_costs:
+            costs[np.fromiter(fixed_costs, dtype=np.int64, count=len(fixed_costs))] = np.fromiter(
+                fixed_costs.values(), dtype=np.double, count=len(fixed_costs)
+            )
         if obj.sense == minimize:
             sense = highspy.ObjSense.kMinimize
         elif obj.sense == maximize:

@@ -29,17 +29,28 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def keep_out_of_collections() -> None:
-    """Exempt every object alive now from the collector's scans (`gc.freeze`).
+@contextmanager
+def kept_out_of_collections() -> Iterator[None]:
+    """Pause the collector inside the block; after it, exempt everything alive from its scans.
 
     A built model lives until the next rebuild, and its million objects are
     never garbage meanwhile; but each full collection rescans them all: on
     the M benchmark network the first replan after a build paid 0.43 s of
-    collection, a third of its time. Frozen, they cost nothing. Whoever
-    freezes must `collect_frozen` before dropping what it froze, or its
+    collection, a third of its time. Frozen (`gc.freeze`), they cost
+    nothing. Freezing before the collector resumes also spares the young
+    generation's scan that resuming would start at the next allocation
+    (every object the block made, about 0.05 s after an M build). Whoever
+    enters must `collect_frozen` before dropping what it froze, or its
     reference cycles would never be freed.
     """
-    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def collect_frozen() -> None:

@@ -42,7 +42,7 @@ from optimizer.columns import RouteCandidates, candidates, crews_of
 from optimizer.costs import CostModel
 from optimizer.data import PlanningData, planning_data
 from optimizer.dive import SolveFn, full_solve
-from optimizer.gcpause import collect_frozen, keep_out_of_collections
+from optimizer.gcpause import collect_frozen, kept_out_of_collections
 from optimizer.guard import within
 from optimizer.model import assemble, build_model
 from optimizer.production import run_index, set_production
@@ -322,11 +322,11 @@ class WarmPlanner:
         if self._froze:
             collect_frozen()  # the model dropped above (or at a cancel) is freed
         cands = self._route_candidates(data)
-        model = build_model(data, cands)
-        self._model, self._solver, self._shape = model, persistent_solver(model), shape
+        self._froze = True  # even if the build fails: what it froze is collected at the next
+        with kept_out_of_collections():
+            model = build_model(data, cands)
+            self._model, self._solver, self._shape = model, persistent_solver(model), shape
         self._cands = cands
-        keep_out_of_collections()
-        self._froze = True
         self.rebuilds += 1
         return model, self._solver, cands
 

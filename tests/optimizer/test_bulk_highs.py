@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import highspy
 import pyomo.environ as pyo
 import pytest
 from pyomo.contrib.solver.solvers.highs import Highs
@@ -25,11 +26,14 @@ def _toy() -> pyo.ConcreteModel:
     m.cap = pyo.Param(mutable=True, initialize=4.0)
     m.w = pyo.Param(range(2), mutable=True, initialize={0: 1.5, 1: 2.0})
     m.x[2].setub(m.cap)
+    m.z = pyo.Var(domain=pyo.Reals, bounds=(-2.5, None))
+    m.k = pyo.Var(domain=pyo.NonNegativeIntegers, bounds=(None, 7))
     m.rows = rows(
         {
             "link": at_most([(1, m.x[0]), (-m.cap, m.y)], 0.0),
             "floor": at_least(ones([m.x[0], m.x[1]]), m.w[0] + m.w[1]),
             "fix": equal([(2.0, m.x[2]), (1, m.x[1])], m.w[1]),
+            "bounded": at_most([(1, m.z), (3, m.k), (-1, m.y)], m.cap),
         }
     )
     m.walked = pyo.Constraint(expr=(m.x[0] + m.x[1]) * 2 + m.x[1] <= 3 * m.cap)
@@ -57,8 +61,9 @@ def _lp(solver: Any) -> tuple[Any, ...]:
         for e in range(a.start_[k], a.start_[k + 1]):
             row, col = (a.index_[e], k) if colwise else (k, a.index_[e])
             entries.setdefault(row, []).append((name[col], round(a.value_[e], 12)))
+    kinds = list(lp.integrality_) or [highspy.HighsVarType.kContinuous] * lp.num_col_
     cols = sorted(
-        (name[j], lp.col_lower_[j], lp.col_upper_[j], round(lp.col_cost_[j], 12))
+        (name[j], lp.col_lower_[j], lp.col_upper_[j], round(lp.col_cost_[j], 12), int(kinds[j]))
         for j in range(lp.num_col_)
     )
     rws = sorted(
