@@ -43,8 +43,16 @@ from optimizer.vrp.depot import REEFER_PREMIUM_KM, Truck, Visit, depot_instance
 from supplysync.network import Customer
 from supplysync.offers import VehicleOffer
 
-BUDGET_S = (0.01, 0.002, 0.1)
-"""Engine time per depot and day: base, per client, cap (seconds)."""
+BUDGET_S = (0.005, 0.0005, 0.03)
+"""Engine time per depot and day: base, per client, cap (seconds).
+
+The engine's routes here are good sequences to choose among, not a final
+answer, and the MILP always has out-and-backs besides. With three times
+this budget (cap 0.1 s) the M and L benchmark networks got exactly the same
+candidates (same count, same costs) and M the same first plan, while
+candidate generation took 2.0 s instead of 0.8 s on M (4.3 s instead of
+1.7 s on L); `supplysync demo` kept its fill rate (96.4 %) and on-time
+delivery (98.1 % then, 99.2 % now)."""
 NO_IMPROVEMENT = 100
 """Stop a depot's search after this many iterations without a better solution."""
 AT_DEPOT_KM = 0.5
