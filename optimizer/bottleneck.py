@@ -105,7 +105,7 @@ def explain(
         ],
     )
     cold = product in data.cold
-    reach = [w for w, c in data.arcs if c == customer]
+    reach = data.serving.get(customer, ())
     cold_reach = [w for w in reach if (w, customer) in data.cold_arcs]
     add(
         "warehouse capacity",

@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from optimizer.costs import CostModel
 from optimizer.fleet import VehicleData, capacity_by_depot, fleet_of, reach
@@ -107,6 +108,18 @@ class PlanningData:
 
     def location(self, site_id: str) -> Location:
         return self.network.location_of(site_id)
+
+    @cached_property
+    def serving(self) -> Mapping[str, tuple[str, ...]]:
+        """The warehouses that may serve each customer (`arcs`), by customer.
+
+        Explaining every shortage looks this up per customer; scanning the
+        arcs each time was a tenth of a replan's reading on M.
+        """
+        out: dict[str, list[str]] = defaultdict(list)
+        for w, c in self.arcs:
+            out[c].append(w)
+        return {c: tuple(ws) for c, ws in out.items()}
 
     def departure(self, period: int) -> float:
         """Hour after the period start at which vehicles can leave.

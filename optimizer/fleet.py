@@ -84,20 +84,29 @@ def reach(
     net: Network,
     departure_hour: float,
 ) -> tuple[tuple[Key2, ...], frozenset[Key2]]:
-    """Warehouse-customer pairs some based vehicle can serve in one shift."""
+    """Warehouse-customer pairs some based vehicle can serve in one shift.
+
+    A depot's vehicles mostly share a speed and shift, so each pair's trip
+    is timed once per distinct (speed, shift) there, not once per vehicle.
+    """
     arcs: list[Key2] = []
     cold: set[Key2] = set()
     for w in (w.id for w in net.warehouses):
         depot = net.location_of(w)
+        kinds: dict[tuple[float, float], bool] = {}
+        for v in vehicles:
+            if v.depot_id == w:
+                kinds[v.speed_kmh, v.shift_hours] = (
+                    kinds.get((v.speed_kmh, v.shift_hours), False) or v.cold_ok
+                )
         for c in customers.values():
             ok = [
-                v.cold_ok
-                for v in vehicles
-                if v.depot_id == w
-                and fits_shift(
-                    trip(depot, [c], departure_hour=departure_hour, speed_kmh=v.speed_kmh),
+                cold_ok
+                for (speed, shift), cold_ok in kinds.items()
+                if fits_shift(
+                    trip(depot, [c], departure_hour=departure_hour, speed_kmh=speed),
                     departure_hour=departure_hour,
-                    shift_hours=v.shift_hours,
+                    shift_hours=shift,
                 )
             ]
             if ok:

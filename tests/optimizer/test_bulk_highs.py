@@ -8,6 +8,7 @@ import highspy
 import pyomo.environ as pyo
 import pytest
 from pyomo.contrib.solver.solvers.highs import Highs
+from pyomo.core.expr.numeric_expr import NPV_MaxExpression, NPV_MinExpression
 
 from optimizer.bulk_highs import BulkHighs, fast_value, linear_terms
 from optimizer.columns import candidates
@@ -134,5 +135,7 @@ def test_linear_terms_reads_only_flat_linear_forms(expr: Any, readable: bool) ->
 
 def test_fast_value_agrees_with_pyomo() -> None:
     m = _toy()
-    for e in (m.cap, -m.cap, 2 * m.w[1], m.w[0] + m.w[1], -m.w[0] * m.cap, 3.5):
+    bounds = (NPV_MaxExpression((m.cap, 5.0)), NPV_MinExpression((m.w[0], m.w[1], 1.75)))
+    for e in (m.cap, -m.cap, 2 * m.w[1], m.w[0] + m.w[1], -m.w[0] * m.cap, 3.5, *bounds):
         assert fast_value(e) == pyo.value(e)
+    assert [fast_value(b) for b in bounds] == [5.0, 1.5]
