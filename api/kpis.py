@@ -5,18 +5,23 @@ The demo's `supplysync.kpi.Kpis` come from the simulator's ground truth
 each figure is one the store can back: fill and on-time rates from
 customer orders against proofs of delivery, replans and their solver time
 from plans, alerts by kind, dead letters. Rates over an empty period are
-None rather than a flattering 1.0.
+None rather than a flattering 1.0. What a customer cancelled (by `until`)
+and was not delivered is no longer ordered: a withdrawn order neither
+lowers the fill rate nor counts as served.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections import Counter
-from datetime import datetime
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
 from adapters.store import EventStore
+
+_START: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class KpisPublic(BaseModel):
@@ -27,6 +32,7 @@ class KpisPublic(BaseModel):
     since: datetime
     until: datetime
     ordered_units: float
+    cancelled_units: float
     delivered_units: float
     refused_units: float
     fill_rate: float | None
@@ -46,15 +52,23 @@ def live_kpis(store: EventStore, *, run_id: str, since: datetime, until: datetim
     deliveries = store.deliveries(since, until, run_id=run_id)
     plans = [p for p in store.plans(since=since, run_id=run_id) if p.created_at < until]
     alerts = store.alerts(since, until, run_id=run_id)
-    ordered = sum(o.quantity for o in orders)
     accepted = [d for d in deliveries if d.accepted]
     delivered = sum(d.quantity for d in accepted)
+    cancelled = {c.order_id for c in store.cancellations(_START, until, run_id=run_id)}
+    got: dict[str, float] = defaultdict(float)
+    for d in accepted:
+        got[d.order_id] += d.quantity
+    withdrawn = sum(
+        max(0.0, o.quantity - got[o.order_id]) for o in orders if o.order_id in cancelled
+    )
+    ordered = sum(o.quantity for o in orders) - withdrawn
     on_time = sum(d.quantity for d in accepted if d.on_time)
     latencies = [(p.build_seconds + p.solve_seconds) * 1000 for p in plans]
     return KpisPublic(
         since=since,
         until=until,
         ordered_units=round(ordered, 6),
+        cancelled_units=round(withdrawn, 6),
         delivered_units=round(delivered, 6),
         refused_units=round(sum(d.quantity for d in deliveries if not d.accepted), 6),
         fill_rate=round(min(1.0, delivered / ordered), 6) if ordered else None,

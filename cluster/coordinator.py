@@ -35,7 +35,7 @@ from supplysync.offers import (
     VehicleOffer,
     WarehouseOffer,
 )
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan, PlanStatus
 from supplysync.planning import PlanningWindow, period_floor
 from supplysync.scenario import PlanningSettings
@@ -130,10 +130,12 @@ class Coordinator:
         orders: Sequence[CustomerOrder],
         deliveries: Sequence[ProofOfDelivery],
         now: datetime,
+        cancellations: Sequence[OrderCancellation] = (),
     ) -> None:
         """Take in what happened since the last call."""
         self._orders.add(orders)
         self._orders.deliver(deliveries)
+        self._orders.cancel(cancellations)
         self._orders.expire(now)
         self.stats.alerts_seen += len(alerts)
         if self._policy.replans:

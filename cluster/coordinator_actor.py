@@ -17,7 +17,7 @@ import ray
 
 from cluster.coordinator import Coordinator, CoordinatorStats, Dispatch
 from supplysync.events import Alert
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan
 
 
@@ -32,8 +32,9 @@ class _CoordinatorActor:
         orders: Sequence[CustomerOrder],
         deliveries: Sequence[ProofOfDelivery],
         now: datetime,
+        cancellations: Sequence[OrderCancellation] = (),
     ) -> None:
-        self._loop.observe(alerts, orders, deliveries, now)
+        self._loop.observe(alerts, orders, deliveries, now, cancellations)
 
     def step(self, now: datetime) -> Dispatch | None:
         return self._loop.step(now)
@@ -57,10 +58,13 @@ class RemoteCoordinator:
         orders: Sequence[CustomerOrder],
         deliveries: Sequence[ProofOfDelivery],
         now: datetime,
+        cancellations: Sequence[OrderCancellation] = (),
     ) -> None:
         """Fire and forget: ordering is kept because actor calls run in order."""
-        if alerts or orders or deliveries:
-            self._actor.observe.remote(list(alerts), list(orders), list(deliveries), now)
+        if alerts or orders or deliveries or cancellations:
+            self._actor.observe.remote(
+                list(alerts), list(orders), list(deliveries), now, list(cancellations)
+            )
 
     def step(self, now: datetime) -> Dispatch | None:
         result: Dispatch | None = ray.get(self._actor.step.remote(now))

@@ -5,7 +5,8 @@ days before they are due; proofs of delivery close them. For each planning
 window the book gives firm lines for the orders it knows, overdue orders in
 period 0, and the forecast (each customer's daily rate) for periods no order
 covers yet. Orders already riding on a vehicle are left out, so a mid-day
-replan does not plan them twice.
+replan does not plan them twice. A cancellation closes what is left of an
+order, even one that has not arrived yet.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 
 from supplysync.network import Network
 from supplysync.offers import DemandLine
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.planning import PlanningWindow
 
 _EPS = 1e-6
@@ -41,12 +42,13 @@ class OrderBook:
         self._network = network
         self._grace = timedelta(days=grace_days)
         self._open: dict[str, _Open] = {}
+        self._cancelled: set[str] = set()
         self._horizon: datetime | None = None
 
     def add(self, orders: Iterable[CustomerOrder]) -> None:
-        """Record new orders; an order id seen before is ignored (idempotent)."""
+        """Record new orders; an order id seen before, or cancelled, is ignored (idempotent)."""
         for order in orders:
-            if order.order_id not in self._open:
+            if order.order_id not in self._open and order.order_id not in self._cancelled:
                 self._open[order.order_id] = _Open(order, order.quantity)
             due_end = order.due + timedelta(days=1)
             if self._horizon is None or due_end > self._horizon:
@@ -61,6 +63,12 @@ class OrderBook:
             entry.remaining -= pod.quantity
             if entry.remaining <= _EPS:
                 del self._open[pod.order_id]
+
+    def cancel(self, cancellations: Iterable[OrderCancellation]) -> None:
+        """Close the orders their customers withdrew, and any named before it arrives."""
+        for cancellation in cancellations:
+            self._cancelled.add(cancellation.order_id)
+            self._open.pop(cancellation.order_id, None)
 
     def expire(self, now: datetime) -> None:
         """Forget orders whose grace period has passed."""

@@ -39,13 +39,29 @@ class ProofOfDelivery(Frozen):
     on_time: bool = True
 
 
+class OrderCancellation(Frozen):
+    """The customer withdrew an order: what is still open of it is no longer wanted.
+
+    What was already delivered stays delivered; goods already loaded for it
+    ride on (the vehicle's route is a command in force) and the next plan
+    stops sending more. A cancellation may reach the planner before the
+    order it names (two messages of one customer on different batches): the
+    order is then never opened.
+    """
+
+    order_id: str
+    customer_id: Id
+    ts: AwareDatetime
+    reason: str = Field(default="", max_length=500)
+
+
 class OrderMessage(Frozen):
     """One MQTT payload of the ERP's order gateway: a versioned batch for one customer.
 
-    New orders and proofs of delivery travel together because both change
-    the same order book: the ERP hears of a drop from the drivers' apps and
-    passes it on with the orders, so the planner stops counting what was
-    delivered. Either list may be empty, not both.
+    New orders, proofs of delivery and cancellations travel together because
+    all change the same order book: the ERP hears of a drop from the
+    drivers' apps and passes it on with the orders, so the planner stops
+    counting what was delivered. Any list may be empty, not all.
     """
 
     v: Literal[1] = 1
@@ -56,9 +72,12 @@ class OrderMessage(Frozen):
     deliveries: Annotated[list[ProofOfDelivery], Field(max_length=MAX_MESSAGE_ITEMS)] = Field(
         default_factory=list
     )
+    cancellations: Annotated[list[OrderCancellation], Field(max_length=MAX_MESSAGE_ITEMS)] = Field(
+        default_factory=list
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> OrderMessage:
-        if not self.orders and not self.deliveries:
-            raise ValueError("Expected at least one order or proof of delivery.")
+        if not self.orders and not self.deliveries and not self.cancellations:
+            raise ValueError("Expected at least one order, proof of delivery or cancellation.")
         return self

@@ -144,9 +144,10 @@ def _decode(topic: str, payload: bytes, roster: Roster | None) -> Readings | Com
 
 
 def _of_customer(message: OrderMessage, customer: str) -> OrderMessage:
-    """`message` if every order and proof in it is the topic's customer's; refused otherwise."""
+    """`message` if everything in it is the topic's customer's; refused otherwise."""
     named = [("orders", i, o.customer_id) for i, o in enumerate(message.orders)]
     named += [("deliveries", i, d.customer_id) for i, d in enumerate(message.deliveries)]
+    named += [("cancellations", i, c.customer_id) for i, c in enumerate(message.cancellations)]
     for field, i, customer_id in named:
         if customer_id != customer:
             reason = (

@@ -297,7 +297,7 @@ class MqttIngest:
             self._pending.put(_Item(delivery, [], ack=decoded))
         elif isinstance(decoded, Orders):
             orders = decoded.message
-            weight = len(orders.orders) + len(orders.deliveries)
+            weight = len(orders.orders) + len(orders.deliveries) + len(orders.cancellations)
             self._pending.put(_Item(delivery, [], orders=orders), weight)
         else:
             self._pending.put(_Item(delivery, [], letter=decoded))
@@ -311,6 +311,9 @@ class MqttIngest:
                 letters=[item.letter for item in items if item.letter is not None],
                 orders=[o for item in items if item.orders for o in item.orders.orders],
                 deliveries=[d for item in items if item.orders for d in item.orders.deliveries],
+                cancellations=[
+                    c for item in items if item.orders for c in item.orders.cancellations
+                ],
             )
             self._writing = len(items)
             try:

@@ -11,7 +11,8 @@ releases the GIL inside SQLite, so the write really overlaps), and sqlite3's
 rule that a connection stays on the thread that made it holds. A single
 thread also keeps batches committed in the order they were taken, which the
 ingest's in-order acknowledgement relies on.
-After the write, a batch's customer orders and proofs of delivery go to the planner.
+After the write, a batch's customer orders, proofs of delivery and cancellations go to the
+planner.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from adapters.store import LIVE_RUN, Record
 from adapters.store.threaded import ThreadedStore
 from supplysync.commands import CommandAck
 from supplysync.deadletters import DeadLetter
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.readings import Reading
 
 ReadingsHandler = Callable[[Sequence[Reading]], Awaitable[None]]
@@ -34,8 +35,10 @@ ReadingsHandler = Callable[[Sequence[Reading]], Awaitable[None]]
 AckHandler = Callable[[CommandAck], None]
 """Takes a command ack already recorded (the dispatcher's tracker)."""
 
-OrdersHandler = Callable[[Sequence[CustomerOrder], Sequence[ProofOfDelivery]], None]
-"""Takes customer orders and proofs of delivery already recorded (the planner's order book)."""
+OrdersHandler = Callable[
+    [Sequence[CustomerOrder], Sequence[ProofOfDelivery], Sequence[OrderCancellation]], None
+]
+"""Takes customer orders, proofs and cancellations already recorded (the planner's order book)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +50,17 @@ class Batch:
     letters: Sequence[DeadLetter] = field(default_factory=tuple)
     orders: Sequence[CustomerOrder] = field(default_factory=tuple)
     deliveries: Sequence[ProofOfDelivery] = field(default_factory=tuple)
+    cancellations: Sequence[OrderCancellation] = field(default_factory=tuple)
 
     def records(self) -> list[Record]:
-        return [*self.readings, *self.acks, *self.letters, *self.orders, *self.deliveries]
+        return [
+            *self.readings,
+            *self.acks,
+            *self.letters,
+            *self.orders,
+            *self.deliveries,
+            *self.cancellations,
+        ]
 
 
 class Sink(Protocol):
@@ -68,8 +79,8 @@ class StoreSink:
         run_id: the run the records belong to (`live` in live mode).
         on_readings: called with each batch's readings after the write.
         on_ack: called with each command ack after the write.
-        on_orders: called with each batch's orders and proofs of delivery
-            after the write (when it has any).
+        on_orders: called with each batch's orders, proofs of delivery and
+            cancellations after the write (when it has any).
     """
 
     def __init__(
@@ -113,5 +124,7 @@ class StoreSink:
         if self._on_ack is not None:
             for ack in batch.acks:
                 self._on_ack(ack)
-        if self._on_orders is not None and (batch.orders or batch.deliveries):
-            self._on_orders(batch.orders, batch.deliveries)
+        if self._on_orders is not None and (
+            batch.orders or batch.deliveries or batch.cancellations
+        ):
+            self._on_orders(batch.orders, batch.deliveries, batch.cancellations)

@@ -23,7 +23,7 @@ from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.offers import NetworkSnapshot
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import Reading
 from supplysync.snapshots import AgentSnapshot, ReadingPosition
@@ -33,7 +33,7 @@ LIVE_RUN: Final = "live"
 
 
 class EventStore(Protocol):
-    """An append-only log of readings, alerts, orders, deliveries, plans and commands."""
+    """An append-only log of readings, alerts, orders and their fates, plans and commands."""
 
     def __enter__(self) -> Self: ...
 
@@ -118,3 +118,7 @@ class EventStore(Protocol):
     def deliveries(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
     ) -> list[ProofOfDelivery]: ...
+
+    def cancellations(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[OrderCancellation]: ...

@@ -37,7 +37,7 @@ from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.offers import NetworkSnapshot
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import Reading
 from supplysync.status import LoopStatus
@@ -50,6 +50,7 @@ Record = (
     | CommandAck
     | CustomerOrder
     | ProofOfDelivery
+    | OrderCancellation
     | DeadLetter
     | OperatorRequest
     | NetworkSnapshot
@@ -152,6 +153,10 @@ def _delivery(d: ProofOfDelivery, run_id: str, body: str) -> EventRow:
     return (run_id, "delivery", key, micros(d.ts), d.vehicle_id, None, body)
 
 
+def _cancellation(c: OrderCancellation, run_id: str, body: str) -> EventRow:
+    return (run_id, "cancellation", c.order_id, micros(c.ts), c.customer_id, None, body)
+
+
 _RowMaker = Callable[[Any, str, str], EventRow]
 _MAKERS: Final[dict[type, _RowMaker]] = {
     Alert: _alert,
@@ -164,6 +169,7 @@ _MAKERS: Final[dict[type, _RowMaker]] = {
     LoopStatus: _status,
     CustomerOrder: _order,
     ProofOfDelivery: _delivery,
+    OrderCancellation: _cancellation,
     **dict.fromkeys(READING_TYPES, _reading),
 }
 

@@ -36,7 +36,7 @@ from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.offers import NetworkSnapshot
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import READING_ADAPTER, Reading
 from supplysync.snapshots import AgentSnapshot, ReadingPosition, log_order
@@ -326,6 +326,12 @@ class SqlEventStore:
     ) -> list[ProofOfDelivery]:
         """Proofs of delivery signed in `[since, until)`."""
         return self._select(ProofOfDelivery, "delivery", run_id, *_time_range(since, until))
+
+    def cancellations(
+        self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
+    ) -> list[OrderCancellation]:
+        """Orders withdrawn in `[since, until)` (one record per order: the first stands)."""
+        return self._select(OrderCancellation, "cancellation", run_id, *_time_range(since, until))
 
     def _select(
         self,

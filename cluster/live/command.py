@@ -132,6 +132,7 @@ def _summary(loop: LiveLoop) -> None:
     print(
         f"supplysync run: stopped: {s.readings} readings, {s.alerts} alerts, {s.plans} plans, "
         f"{s.commands} commands ({answered}), {s.acks} acks, {s.requests} operator requests, "
-        f"{s.orders} customer orders, {s.deliveries} proofs of delivery",
+        f"{s.orders} customer orders, {s.deliveries} proofs of delivery, "
+        f"{s.cancellations} cancellations",
         file=sys.stderr,
     )

@@ -11,8 +11,8 @@ with the simulator replaced by the broker and the virtual clock by the wall:
   its readings to the agents (`Directory.ingest`, on the `agents` thread);
   their alerts are recorded too before the MQTT messages are acknowledged,
   and queue up for the coordinator. Acks go to the `CommandDispatcher`.
-- Customer orders and proofs of delivery (the ERP's order gateway, on the
-  `orders` topics) are recorded the same way, then queue up for the
+- Customer orders, proofs of delivery and cancellations (the ERP's order
+  gateway, on the `orders` topics) are recorded the same way, then queue up for the
   coordinator's order book (`orders.OrderIntake`, each once); at start the
   loop reads back every stored one, so a restart forgets no open order.
   As in research mode, an order does not itself call for a replan: the next
@@ -65,7 +65,7 @@ from cluster.coordinator import Coordinator, Dispatch
 from cluster.directory import Directory
 from cluster.errors import ClusterError
 from cluster.live.inbox import RequestInbox
-from cluster.live.orders import OrderIntake
+from cluster.live.orders import OrderIntake, OrderNews
 from cluster.live.reader import StoreReader
 from cluster.live.serial import SerialDirectory
 from cluster.live.settings import Brokers, LiveSettings
@@ -76,7 +76,7 @@ from supplysync.commands import CommandAck
 from supplysync.events import Alert
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.readings import Reading
 from supplysync.scenario import PlanningSettings
 from supplysync.status import LoopStatus
@@ -104,6 +104,7 @@ class LiveStats:
     requests: int = 0
     orders: int = 0
     deliveries: int = 0
+    cancellations: int = 0
     host_failures: int = 0
 
 
@@ -345,12 +346,16 @@ class LiveLoop:
             self._alerts.extend(alerts)
 
     def _ordered(
-        self, orders: Sequence[CustomerOrder], deliveries: Sequence[ProofOfDelivery]
+        self,
+        orders: Sequence[CustomerOrder],
+        deliveries: Sequence[ProofOfDelivery],
+        cancellations: Sequence[OrderCancellation] = (),
     ) -> None:
         """The sink's hand-off (and the start-up read): orders for the next turn's book."""
-        fresh_orders, fresh_deliveries = self._orders.take(orders, deliveries)
-        self.stats.orders += fresh_orders
-        self.stats.deliveries += fresh_deliveries
+        fresh = self._orders.take(orders, deliveries, cancellations)
+        self.stats.orders += fresh[0]
+        self.stats.deliveries += fresh[1]
+        self.stats.cancellations += fresh[2]
 
     def _acknowledged(self, ack: CommandAck) -> None:
         self.stats.acks += 1
@@ -395,16 +400,15 @@ async def _on(thread: ThreadPoolExecutor, fn: Callable[..., R], *args: object) -
 def _plan_turn(
     coordinator: Coordinator,
     alerts: list[Alert],
-    ordered: tuple[list[CustomerOrder], list[ProofOfDelivery]],
+    ordered: OrderNews,
     causes: list[str],
     now: datetime,
 ) -> Dispatch | None:
     """One turn of the coordinator, on the planner thread that alone touches it.
 
-    `ordered` is the new customer orders and proofs of delivery, in that order.
+    `ordered` is what the order book learnt since the last turn.
     """
-    orders, deliveries = ordered
-    coordinator.observe(alerts, orders, deliveries, now)
+    coordinator.observe(alerts, ordered.orders, ordered.deliveries, now, ordered.cancellations)
     for cause in causes:
         coordinator.request(cause, now)
     return coordinator.step(now)

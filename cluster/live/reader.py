@@ -16,7 +16,7 @@ from typing import Final, Self
 from adapters.store import LIVE_RUN, EventStore
 from adapters.store.threaded import ThreadedStore
 from supplysync.control import OperatorRequest
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 
 _EVER: Final = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 
@@ -51,16 +51,24 @@ class StoreReader:
             lambda store: store.requests(since, until, run_id=self._run_id)
         )
 
-    async def orders(self) -> tuple[list[CustomerOrder], list[ProofOfDelivery]]:
-        """Every stored customer order and proof of delivery, oldest first.
+    async def orders(
+        self,
+    ) -> tuple[list[CustomerOrder], list[ProofOfDelivery], list[OrderCancellation]]:
+        """Every stored customer order, proof of delivery and cancellation, oldest first.
 
         All of them, not a recent window: an order's timestamp is when the
         ERP created it, which says nothing of whether it is still open (that
         is the order book's to decide, from its due day and the proofs).
         """
 
-        def read(store: EventStore) -> tuple[list[CustomerOrder], list[ProofOfDelivery]]:
+        def read(
+            store: EventStore,
+        ) -> tuple[list[CustomerOrder], list[ProofOfDelivery], list[OrderCancellation]]:
             run = self._run_id
-            return store.orders(*_EVER, run_id=run), store.deliveries(*_EVER, run_id=run)
+            return (
+                store.orders(*_EVER, run_id=run),
+                store.deliveries(*_EVER, run_id=run),
+                store.cancellations(*_EVER, run_id=run),
+            )
 
         return await self._store.run(read)

@@ -16,7 +16,7 @@ from optimizer.testing import START, Size, generate_network, snapshot_for
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.offers import NetworkSnapshot
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import (
     LocationReading,
@@ -108,6 +108,32 @@ def lot_readings(warehouse: str, supplier: str) -> list[Record]:
     ]
 
 
+def _order(order_id: str, customer: str, product: str, quantity: float, *, minutes: int) -> Record:
+    """An order due the next day, created `minutes` after the start."""
+    return CustomerOrder(
+        order_id=order_id,
+        customer_id=customer,
+        product_id=product,
+        quantity=quantity,
+        due=START + timedelta(days=1),
+        created_at=START + timedelta(minutes=minutes),
+    )
+
+
+def _proof(
+    order_id: str, customer: str, product: str, quantity: float, vehicle: str, *, hours: int
+) -> Record:
+    """An accepted, on-time drop `hours` after the start."""
+    return ProofOfDelivery(
+        order_id=order_id,
+        customer_id=customer,
+        product_id=product,
+        quantity=quantity,
+        ts=START + timedelta(hours=hours),
+        vehicle_id=vehicle,
+    )
+
+
 def records() -> list[Record]:
     snap = network_snapshot()
     net = snap.network
@@ -129,29 +155,14 @@ def records() -> list[Record]:
             lon=round(depot.lon + 0.05, 4),
             speed_kmh=40,
         ),
-        CustomerOrder(
-            order_id="O-1",
-            customer_id=net.customers[0].id,
-            product_id="P00",
-            quantity=10,
-            due=START + timedelta(days=1),
-            created_at=START + timedelta(minutes=10),
-        ),
-        CustomerOrder(
-            order_id="O-2",
-            customer_id=net.customers[1].id,
-            product_id="P01",
-            quantity=30,
-            due=START + timedelta(days=1),
-            created_at=START + timedelta(minutes=20),
-        ),
-        ProofOfDelivery(
-            order_id="O-1",
-            customer_id=net.customers[0].id,
-            product_id="P00",
-            quantity=10,
-            ts=START + timedelta(hours=4),
-            vehicle_id=vehicle,
+        _order("O-1", net.customers[0].id, "P00", 10, minutes=10),
+        _order("O-2", net.customers[1].id, "P01", 30, minutes=20),
+        _proof("O-1", net.customers[0].id, "P00", 10, vehicle, hours=4),
+        # 20 ordered, 5 delivered, the rest withdrawn: 5 count as ordered, 15 as cancelled
+        _order("O-3", net.customers[0].id, "P00", 20, minutes=30),
+        _proof("O-3", net.customers[0].id, "P00", 5, vehicle, hours=5),
+        OrderCancellation(
+            order_id="O-3", customer_id=net.customers[0].id, ts=START + timedelta(hours=6)
         ),
         DeadLetter(
             letter_id="dl-1",

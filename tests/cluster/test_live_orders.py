@@ -1,9 +1,10 @@
-"""Customer orders live: the order gateway publishes, the store keeps, the next plan serves.
+"""Customer orders live: the order gateway publishes, the store keeps, the next plan serves
+(and stops serving what was delivered or cancelled).
 
 The loop runs against a private Mosquitto with the project's ACL (the
 gateway and the loop's clients log in with the credentials
-`broker-config` writes) and each store backend, agents in-process. Orders
-and a proof of delivery are published by hand with `mosquitto_pub` as the
+`broker-config` writes) and each store backend, agents in-process. Orders,
+a proof of delivery and a cancellation are published by hand with `mosquitto_pub` as the
 order gateway; replans are asked for as the API asks (operator requests).
 That a device is refused on the orders topics is tests/deploy.
 """
@@ -23,7 +24,7 @@ from cluster.directory import InlineDirectory
 from cluster.live import Brokers, LiveLoop, LiveSettings
 from supplysync.control import OperatorRequest
 from supplysync.offers import DemandLine
-from supplysync.orders import CustomerOrder, OrderMessage, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, OrderMessage, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.scenario import Scenario
 from tests.brokers import PrivateBroker
@@ -98,8 +99,12 @@ def test_orders_from_the_gateway_are_stored_planned_closed_and_survive_a_restart
     topic = str(orders_topic(network, CUSTOMER))
     now = datetime.now(UTC)
     first, second = customer_order("o-live-1", 12, now), customer_order("o-live-2", 7, now)
-    placed = OrderMessage(gateway_id="erp", orders=[first, second]).model_dump_json().encode()
-    proof = OrderMessage(gateway_id="erp", deliveries=[delivered(first)]).model_dump_json()
+    third = customer_order("o-live-3", 5, now)
+    placed = OrderMessage(gateway_id="erp", orders=[first, second, third])
+    withdrawn = OrderCancellation(order_id=third.order_id, customer_id=CUSTOMER, ts=now)
+    closing = OrderMessage(
+        gateway_id="erp", deliveries=[delivered(first)], cancellations=[withdrawn]
+    )
 
     def request(request_id: str) -> None:
         with open_store(store_url) as store:
@@ -115,40 +120,45 @@ def test_orders_from_the_gateway_are_stored_planned_closed_and_survive_a_restart
         loop = live_loop(demo_scenario, store_url, broker, creds)
         async with running(loop):
             await eventually(store_url, lambda s: s.plans())
-            await mosquitto_pub(broker.port, topic, placed, *gateway)
-            await mosquitto_pub(broker.port, topic, placed, *gateway)  # the same, again
-            await eventually(store_url, lambda s: len(s.orders(*EVER)) == 2)
+            await mosquitto_pub(broker.port, topic, placed.model_dump_json().encode(), *gateway)
+            # the same, again
+            await mosquitto_pub(broker.port, topic, placed.model_dump_json().encode(), *gateway)
+            await eventually(store_url, lambda s: len(s.orders(*EVER)) == 3)
             await asyncio.to_thread(request, "r-orders")
             plan, planned = await eventually(store_url, caused_by("r-orders"))
-            await mosquitto_pub(broker.port, topic, proof.encode(), *gateway)
-            await eventually(store_url, lambda s: s.deliveries(*EVER))
+            await mosquitto_pub(broker.port, topic, closing.model_dump_json().encode(), *gateway)
+            await eventually(store_url, lambda s: s.deliveries(*EVER) and s.cancellations(*EVER))
             await asyncio.to_thread(request, "r-delivered")
             _, after = await eventually(store_url, caused_by("r-delivered"))
         return planned, after, plan, loop.stats.orders
 
-    async def second_run() -> tuple[dict[str, float], int, int]:
+    async def second_run() -> tuple[dict[str, float], tuple[int, int, int]]:
         loop = live_loop(demo_scenario, store_url, broker, creds)
         async with running(loop):
             await asyncio.to_thread(request, "r-restarted")
             _, planned = await eventually(store_url, caused_by("r-restarted"))
-        return planned, loop.stats.orders, loop.stats.deliveries
+        stats = loop.stats
+        return planned, (stats.orders, stats.deliveries, stats.cancellations)
 
     with broker:
         planned, after, plan, taken = asyncio.run(first_run())
-        replanned, taken_again, proofs_again = asyncio.run(second_run())
+        replanned, read_back = asyncio.run(second_run())
 
-    assert planned == {"o-live-1": 12, "o-live-2": 7}
+    assert planned == {"o-live-1": 12, "o-live-2": 7, "o-live-3": 5}
     served = {d.order_id: d.quantity for d in plan.deliveries if d.order_id in planned}
-    assert served == {"o-live-1": 12, "o-live-2": 7}
-    assert after == {"o-live-2": 7}  # delivered in full: no longer demand
-    assert taken == 2  # the repeated message added nothing
+    assert served == {"o-live-1": 12, "o-live-2": 7, "o-live-3": 5}
+    # o-live-1 delivered in full, o-live-3 cancelled: neither is demand any more
+    assert after == {"o-live-2": 7}
+    assert taken == 3  # the repeated message added nothing
     # a new process reads the book back from the store: still only the open order
     assert replanned == {"o-live-2": 7}
-    assert (taken_again, proofs_again) == (2, 1)
+    assert read_back == (3, 1, 1)
     with open_store(store_url) as store:
         assert [(o.order_id, o.quantity) for o in store.orders(*EVER)] == [
             ("o-live-1", 12),
             ("o-live-2", 7),
+            ("o-live-3", 5),
         ]
         assert [d.order_id for d in store.deliveries(*EVER)] == ["o-live-1"]
+        assert [c.order_id for c in store.cancellations(*EVER)] == ["o-live-3"]
         assert store.dead_letters(*EVER) == []

@@ -82,8 +82,21 @@ def proof(order_id: str, quantity: float, *, customer: str = "c1") -> dict[str, 
     }
 
 
+def cancellation(order_id: str, *, customer: str = "c1") -> dict[str, Any]:
+    """The customer withdrew the order."""
+    return {"order_id": order_id, "customer_id": customer, "ts": TS, "reason": "plant shutdown"}
+
+
 def orders(
-    placed: list[dict[str, Any]], delivered: list[dict[str, Any]] | None = None
+    placed: list[dict[str, Any]],
+    delivered: list[dict[str, Any]] | None = None,
+    cancelled: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """An `OrderMessage`: one customer's new orders and proofs of delivery."""
-    return {"v": 1, "gateway_id": "erp-1", "orders": placed, "deliveries": delivered or []}
+    """An `OrderMessage`: one customer's new orders, proofs of delivery and cancellations."""
+    return {
+        "v": 1,
+        "gateway_id": "erp-1",
+        "orders": placed,
+        "deliveries": delivered or [],
+        "cancellations": cancelled or [],
+    }

@@ -1,4 +1,5 @@
-"""The codec on the `orders` channel: one customer's orders and proofs, or a dead letter."""
+"""The codec on the `orders` channel: one customer's orders, proofs and cancellations, or a
+dead letter."""
 
 from __future__ import annotations
 
@@ -9,18 +10,37 @@ import pytest
 from adapters.mqtt.codec import Orders, decode
 from adapters.mqtt.topics import TopicError, parse, subscription
 from supplysync.deadletters import DeadLetter
-from tests.adapters.mqtt.payloads import ORDERS, TELEMETRY, encode, order, orders, proof, reading
+from tests.adapters.mqtt.payloads import (
+    ORDERS,
+    TELEMETRY,
+    cancellation,
+    encode,
+    order,
+    orders,
+    proof,
+    reading,
+)
 
 AT = datetime(2025, 3, 1, 9, tzinfo=UTC)
 
 
 def test_an_order_message_decodes_with_its_customer() -> None:
-    payload = encode(orders([order("o1"), order("o2", quantity=3)], [proof("o0", 2)]))
+    payload = encode(
+        orders([order("o1"), order("o2", quantity=3)], [proof("o0", 2)], [cancellation("o9")])
+    )
     decoded = decode(ORDERS, payload, at=AT, n=0)
     assert isinstance(decoded, Orders)
     assert (decoded.topic.asset_kind, decoded.topic.asset_id) == ("customer", "c1")
     assert [(o.order_id, o.quantity) for o in decoded.message.orders] == [("o1", 5), ("o2", 3)]
     assert [(d.order_id, d.quantity) for d in decoded.message.deliveries] == [("o0", 2)]
+    cancelled = decoded.message.cancellations
+    assert [(c.order_id, c.reason) for c in cancelled] == [("o9", "plant shutdown")]
+
+
+def test_a_cancellation_alone_is_a_message() -> None:
+    decoded = decode(ORDERS, encode(orders([], [], [cancellation("o1")])), at=AT, n=0)
+    assert isinstance(decoded, Orders)
+    assert [c.order_id for c in decoded.message.cancellations] == ["o1"]
 
 
 @pytest.mark.parametrize(
@@ -34,8 +54,12 @@ def test_an_order_message_decodes_with_its_customer() -> None:
         (orders([order("o1", customer="c2")]), "orders.0.customer_id: 'c2' is not the topic's"),
         # a proof of another customer
         (orders([], [proof("o1", 1, customer="c2")]), "deliveries.0.customer_id: 'c2'"),
+        # a cancellation of another customer's order
+        (orders([], [], [cancellation("o1", customer="c2")]), "cancellations.0.customer_id: 'c2'"),
+        # a cancellation without its order
+        (orders([], [], [{**cancellation("o1"), "order_id": None}]), "cancellations.0.order_id:"),
         # nothing in it
-        (orders([]), "Expected at least one order or proof of delivery"),
+        (orders([]), "Expected at least one order, proof of delivery or cancellation"),
         # a version this build does not speak
         ({**orders([order("o1")]), "v": 2}, "v: Input should be 1"),
         # a field the vocabulary does not have

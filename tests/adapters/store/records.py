@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from supplysync.commands import Command, ProduceOrder
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.offers import ProductionRun
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan, PlanStatus
 from supplysync.planning import PlanningWindow
 from supplysync.readings import Reading, StockLevelReading, TemperatureReading, VibrationReading
@@ -89,6 +89,13 @@ def order() -> CustomerOrder:
         quantity=12,
         due=T0 + timedelta(days=2),
         created_at=T0 + timedelta(minutes=5),
+    )
+
+
+def cancellation(order_id: str = "O-2", minutes: int = 50) -> OrderCancellation:
+    """The customer withdraws an order (the first word on it stands; a later one is a repeat)."""
+    return OrderCancellation(
+        order_id=order_id, customer_id="C1", ts=T0 + timedelta(minutes=minutes), reason="duplicate"
     )
 
 

@@ -30,6 +30,7 @@ def _everything() -> list[Any]:
         *r.alerts(),
         r.order(),
         r.delivery(),
+        r.cancellation(),
         p1,
         r.command("milp-0001"),
         p2,
@@ -45,6 +46,7 @@ def _snapshot(store: EventStore, run_id: str = "live") -> dict[str, Any]:
         "commands": store.commands("milp-0001", run_id=run_id),
         "orders": store.orders(EARLY, LATE, run_id=run_id),
         "deliveries": store.deliveries(EARLY, LATE, run_id=run_id),
+        "cancellations": store.cancellations(EARLY, LATE, run_id=run_id),
     }
 
 
@@ -60,6 +62,14 @@ def test_reads_return_what_was_written(store_url: str) -> None:
     assert got["commands"] == [r.command("milp-0001")]
     assert got["orders"] == [r.order()]
     assert got["deliveries"] == [r.delivery()]
+    assert got["cancellations"] == [r.cancellation()]
+
+
+def test_an_order_is_cancelled_once_whatever_repeats_say(store_url: str) -> None:
+    with open_store(store_url) as store:
+        store.append([r.cancellation(minutes=50)])
+        store.append([r.cancellation(minutes=70)])  # the ERP sent it again, restamped
+        assert store.cancellations(EARLY, LATE) == [r.cancellation(minutes=50)]
 
 
 def test_every_record_written_twice_leaves_the_same_rows(store_url: str) -> None:

@@ -1,0 +1,74 @@
+"""The order book: what a cancellation closes, and what it leaves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from optimizer.demand import OrderBook
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
+from supplysync.planning import PlanningWindow
+
+START = datetime(2026, 3, 2, tzinfo=UTC)
+WINDOW = PlanningWindow(start=START, periods=3)
+
+
+def order(order_id: str, quantity: float = 8, day: int = 1) -> CustomerOrder:
+    return CustomerOrder(
+        order_id=order_id,
+        customer_id="C-ESSEN",
+        product_id="PUMP",
+        quantity=quantity,
+        due=START + timedelta(days=day),
+        created_at=START,
+    )
+
+
+def cancel(order_id: str) -> OrderCancellation:
+    return OrderCancellation(order_id=order_id, customer_id="C-ESSEN", ts=START)
+
+
+def firm(book: OrderBook) -> dict[str | None, float]:
+    """The firm lines of the window: quantity by order id."""
+    lines = book.demand(WINDOW, forecast=False)
+    return {line.order_id: line.quantity for line in lines}
+
+
+def test_a_cancelled_order_leaves_the_demand_and_the_rest_stays(demo_scenario: Any) -> None:
+    book = OrderBook(demo_scenario.network)
+    book.add([order("o1"), order("o2", quantity=5)])
+    book.cancel([cancel("o1")])
+    assert firm(book) == {"o2": 5}
+    assert book.remaining("o1") == 0
+    assert [o.order_id for o in book.open_orders()] == ["o2"]
+
+
+def test_what_was_delivered_before_a_cancellation_is_not_planned_again(
+    demo_scenario: Any,
+) -> None:
+    book = OrderBook(demo_scenario.network)
+    book.add([order("o1", quantity=8)])
+    book.deliver(
+        [
+            ProofOfDelivery(
+                order_id="o1",
+                customer_id="C-ESSEN",
+                product_id="PUMP",
+                quantity=3,
+                ts=START,
+                vehicle_id="V-DUI-1",
+            )
+        ]
+    )
+    assert firm(book) == {"o1": 5}
+    book.cancel([cancel("o1")])
+    assert firm(book) == {}
+
+
+def test_a_cancellation_before_its_order_keeps_the_order_from_opening(
+    demo_scenario: Any,
+) -> None:
+    book = OrderBook(demo_scenario.network)
+    book.cancel([cancel("o3")])
+    book.add([order("o3"), order("o4", quantity=2)])
+    assert firm(book) == {"o4": 2}
