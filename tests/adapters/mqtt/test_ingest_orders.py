@@ -2,7 +2,8 @@
 
 An order message is recorded before it is acknowledged (one held back when
 its consumer stops is delivered again to the next one), an order delivered
-twice is stored once, and a malformed one is a dead letter naming the field.
+twice is stored once, a cancellation is recorded and handed on with the
+proofs, and a malformed message is a dead letter naming the field.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from adapters.mqtt.broker import Session
 from adapters.mqtt.ingest import MqttIngest
 from adapters.mqtt.sink import StoreSink
 from adapters.store import open_store
-from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from tests.adapters.mqtt.conftest import CountingSink, publish_all
-from tests.adapters.mqtt.payloads import ORDERS, encode, order, orders, proof
+from tests.adapters.mqtt.payloads import ORDERS, cancellation, encode, order, orders, proof
 from tests.brokers import PrivateBroker
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
@@ -40,13 +41,23 @@ def test_orders_are_recorded_once_handed_on_and_junk_is_a_dead_letter(
     messages = [
         placed,
         placed,  # delivered twice: QoS 1 is at least once
-        (ORDERS, encode(orders([], [proof("o1", 4)]))),
+        (ORDERS, encode(orders([], [proof("o1", 4)], [cancellation("o2")]))),
         (ORDERS, encode(orders([order("o3", quantity=0)]))),
     ]
-    handed: list[tuple[list[str], list[str]]] = []
+    handed: list[tuple[list[str], list[str], list[str]]] = []
 
-    def on_orders(placed: Sequence[CustomerOrder], delivered: Sequence[ProofOfDelivery]) -> None:
-        handed.append(([o.order_id for o in placed], [d.order_id for d in delivered]))
+    def on_orders(
+        placed: Sequence[CustomerOrder],
+        delivered: Sequence[ProofOfDelivery],
+        cancelled: Sequence[OrderCancellation],
+    ) -> None:
+        handed.append(
+            (
+                [o.order_id for o in placed],
+                [d.order_id for d in delivered],
+                [c.order_id for c in cancelled],
+            )
+        )
 
     async def run() -> MqttIngest:
         async with StoreSink(url=store_url, on_orders=on_orders) as store:
@@ -55,7 +66,7 @@ def test_orders_are_recorded_once_handed_on_and_junk_is_a_dead_letter(
             async with MqttIngest(broker=broker.url, sink=sink, session=session, seed=0) as ingest:
                 await ingest.wait_connected()
                 await publish_all(broker.port, messages)
-                await sink.reach(6)  # 2 + 2 orders, 1 proof, 1 dead letter
+                await sink.reach(7)  # 2 + 2 orders, 1 proof, 1 cancellation, 1 dead letter
         return ingest
 
     ingest = asyncio.run(run())
@@ -66,6 +77,9 @@ def test_orders_are_recorded_once_handed_on_and_junk_is_a_dead_letter(
     # the sink hands on what each batch held; the live loop's intake drops the repeat
     assert [ids for batch in handed for ids in batch[0]] == ["o1", "o2", "o1", "o2"]
     assert [ids for batch in handed for ids in batch[1]] == ["o1"]
+    assert [ids for batch in handed for ids in batch[2]] == ["o2"]
+    with open_store(store_url) as store:
+        assert [c.order_id for c in store.cancellations(*EVER)] == ["o2"]
     assert (ingest.stats.orders, ingest.stats.dead_letters) == (4, 1)
 
 
