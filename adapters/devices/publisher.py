@@ -7,8 +7,9 @@ ingest drops duplicates (readings by `(device_id, seq)`, orders by id).
 Connection loss is retried with jittered exponential backoff; a refused
 login is not, because retrying cannot cure it.
 
-An asset's `Device` is a publisher that also follows its commands; the
-ERP's order gateway is a plain one.
+An asset's `Device` is a publisher that also follows its commands, and
+acknowledges each to the broker only once it has carried it out
+(`manual_ack`); the ERP's order gateway is a plain one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from aiomqtt.exceptions import MqttConnectError
 from adapters.devices.broker import BrokerAddress
 from adapters.devices.errors import DeviceAuthError
 from adapters.devices.settings import FleetSettings
+from adapters.mqtt.broker import paho
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,10 @@ _Item = tuple[str, bytes, int]
 
 class Publisher:
     """An MQTT connection logged in as `user`. Run `run()` as a task; feed it with `send_to`.
+
+    A subclass that sets `manual_ack` PUBACKs what it receives itself (paho's
+    manual acknowledgement, on before the session resumes, so that nothing
+    queued for it while away is acknowledged on arrival).
 
     Args:
         user: the MQTT user name it logs in as.
@@ -65,6 +71,8 @@ class Publisher:
         self.ready = asyncio.Event()
         self.published = 0
         self.connects = 0
+
+    manual_ack = False
 
     async def send_to(self, topic: str, payload: bytes, qos: int) -> None:
         """Queue a publish; waits while the outbox is full (back-pressure on the fleet)."""
@@ -108,7 +116,7 @@ class Publisher:
 
     async def _session(self) -> None:
         s = self._settings
-        async with aiomqtt.Client(
+        client = aiomqtt.Client(
             self._broker.host,
             self._broker.port,
             username=self.user,
@@ -117,7 +125,9 @@ class Publisher:
             clean_session=False,
             keepalive=s.keepalive_s,
             timeout=s.connect_timeout_s,
-        ) as client:
+        )
+        paho(client).manual_ack_set(self.manual_ack)
+        async with client:
             await self._subscribe(client)
             self.connects += 1
             self.ready.set()
