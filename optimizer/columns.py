@@ -43,18 +43,23 @@ from optimizer.vrp.depot import REEFER_PREMIUM_KM, Truck, Visit, depot_instance
 from supplysync.network import Customer
 from supplysync.offers import VehicleOffer
 
-BUDGET_S = (0.005, 0.0005, 0.03)
-"""Engine time per depot and day: base, per client, cap (seconds).
+ITERATIONS = (40, 2000, 200)
+"""Engine iterations per depot and day: at least, client-iterations, at most.
 
-The engine's routes here are good sequences to choose among, not a final
-answer, and the MILP always has out-and-backs besides. With three times
-this budget (cap 0.1 s) the M and L benchmark networks got exactly the same
-candidates (same count, same costs) and M the same first plan, while
-candidate generation took 2.0 s instead of 0.8 s on M (4.3 s instead of
-1.7 s on L); `supplysync demo` kept its fill rate (96.4 %) and on-time
-delivery (98.1 % then, 99.2 % now)."""
+An iteration's work grows with the depot's clients, so a depot gets about
+the same work (`2000 / clients` iterations) within the bounds, and stops
+earlier once `NO_IMPROVEMENT` iterations found nothing better. Counted in
+iterations, not seconds, so that the same snapshot gives the same
+candidates, and so the same plans, on any machine and under any load: a
+search cut off by the clock does not (the demo's milp column moved between
+runs while it was). The engine's routes here are good sequences to choose
+among, not a final answer, and the MILP always has out-and-backs besides.
+"""
 NO_IMPROVEMENT = 100
 """Stop a depot's search after this many iterations without a better solution."""
+SAFETY_S = 1.0
+"""Wall-clock cap per depot and day, far above what `ITERATIONS` take (a
+pathologically slow machine still plans)."""
 AT_DEPOT_KM = 0.5
 """A vehicle closer than this to its depot is at the depot."""
 
@@ -277,11 +282,12 @@ def _engine_routes(
     if not visits or not trucks:
         return []
     instance = depot_instance(data.location(w), visits, trucks)
-    base, per_client, cap = BUDGET_S
+    least, work, most = ITERATIONS
     result = solve_routes(
         instance,
-        time_limit_s=min(cap, base + per_client * len(visits)),
+        time_limit_s=SAFETY_S,
         no_improvement=NO_IMPROVEMENT,
+        max_iterations=min(most, max(least, work // len(visits))),
     )
     out = []
     for route, k in zip(result.routes, result.vehicle_classes, strict=True):

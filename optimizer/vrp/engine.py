@@ -31,7 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyvrp
 from pyvrp.constants import MAX_VALUE
-from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement, StoppingCriterion
+from pyvrp.stop import (
+    MaxIterations,
+    MaxRuntime,
+    MultipleCriteria,
+    NoImprovement,
+    StoppingCriterion,
+)
 
 from optimizer.vrp.problem import IntArray, VrpInstance
 
@@ -69,6 +75,7 @@ def solve_routes(
     time_limit_s: float,
     seed: int = 0,
     no_improvement: int | None = None,
+    max_iterations: int | None = None,
 ) -> RoutingResult:
     """Route `instance` within `time_limit_s` seconds, reproducibly for a seed.
 
@@ -79,17 +86,26 @@ def solve_routes(
         no_improvement: also stop after this many iterations without a better
             solution; small delivery problems converge in milliseconds and
             should not spend their whole budget.
+        max_iterations: also stop after this many iterations. A search that
+            stops on iterations (or on `no_improvement`) before its time
+            limit gives the same routes for the same seed on any machine;
+            one cut off by the clock does not.
     """
     if time_limit_s <= 0:
         raise ValueError("Expected time_limit_s > 0.")
     if no_improvement is not None and no_improvement < 1:
         raise ValueError("Expected no_improvement >= 1.")
+    if max_iterations is not None and max_iterations < 1:
+        raise ValueError("Expected max_iterations >= 1.")
     started = time.perf_counter()
     if instance.num_clients == 0:
         return RoutingResult((), (), 0.0, True, (), time.perf_counter() - started, 0)
-    stop: StoppingCriterion = MaxRuntime(time_limit_s)
+    criteria: list[StoppingCriterion] = [MaxRuntime(time_limit_s)]
     if no_improvement is not None:
-        stop = MultipleCriteria([stop, NoImprovement(no_improvement)])
+        criteria.append(NoImprovement(no_improvement))
+    if max_iterations is not None:
+        criteria.append(MaxIterations(max_iterations))
+    stop = criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
     result = pyvrp.solve(problem_data(instance), stop, seed=seed, collect_stats=False)
     routes, classes = [], []
     for route in result.best.routes():
