@@ -13,12 +13,18 @@ import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
 import ray
 
 from tests.services import unavailable
+
+if TYPE_CHECKING:
+    from supplysync.offers import NetworkSnapshot
+    from supplysync.plan import Plan
+    from supplysync.scenario import PlanningSettings, Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_SCENARIO = ROOT / "scenarios" / "demo.toml"
@@ -66,7 +72,9 @@ def _audit_every_plan(monkeypatch: pytest.MonkeyPatch) -> None:
 
     original = WarmPlanner.plan
 
-    def audited(self, snapshot, settings, **kwargs):  # type: ignore[no-untyped-def]
+    def audited(
+        self: WarmPlanner, snapshot: NetworkSnapshot, settings: PlanningSettings, **kwargs: Any
+    ) -> Plan:
         plan = original(self, snapshot, settings, **kwargs)
         if plan.status not in (PlanStatus.STALE, PlanStatus.ERROR):
             problems = audit_routes(plan, snapshot, settings)
@@ -77,7 +85,7 @@ def _audit_every_plan(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_scenario():  # type: ignore[no-untyped-def]
+def demo_scenario() -> Scenario:
     """The shipped demo scenario, parsed once."""
     from supplysync.scenario import load_scenario
 

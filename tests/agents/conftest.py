@@ -16,6 +16,7 @@ from supplysync.commands import Command, CommandBody
 from supplysync.network import Network
 from supplysync.planning import PlanningWindow
 from supplysync.readings import READING_ADAPTER, Reading
+from supplysync.scenario import Scenario
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 """Midnight of the demo scenario's first day (a Monday)."""
@@ -62,7 +63,7 @@ def command(
         command_id=f"cmd-{asset_id}",
         plan_id="plan-1",
         asset_id=asset_id,
-        asset_kind=kind,  # type: ignore[arg-type]
+        asset_kind=kind,
         issued_at=issued_at,
         window=window or PlanningWindow(start=T0, period_hours=24, periods=3),
         body=body,
@@ -70,7 +71,7 @@ def command(
 
 
 @pytest.fixture(scope="session")
-def network(demo_scenario) -> Network:  # type: ignore[no-untyped-def]
+def network(demo_scenario: Scenario) -> Network:
     """The demo network, shared because it is immutable."""
     return demo_scenario.network
 

@@ -14,7 +14,7 @@ from agents.sensors import DeviceTracker
 from agents.supplier import SupplierAgent
 from agents.vehicle import VehicleAgent
 from agents.warehouse import WarehouseAgent
-from supplysync.events import AlertKind
+from supplysync.events import Alert, AlertKind
 from supplysync.network import Network
 from tests.agents.conftest import Feed, at
 
@@ -35,14 +35,16 @@ def test_duplicate_is_ignored_and_state_unchanged(network: Network) -> None:
 
 
 def test_older_sequence_is_a_replay() -> None:
-    t, feed, alerts = tracker(), Feed("W-DUI"), []
+    t, feed = tracker(), Feed("W-DUI")
+    alerts: list[Alert] = []
     assert t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=5), alerts)
     assert not t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=3), alerts)
     assert alerts == []
 
 
 def test_gap_is_alerted_with_missing_count() -> None:
-    t, feed, alerts = tracker(), Feed("W-DUI"), []
+    t, feed = tracker(), Feed("W-DUI")
+    alerts: list[Alert] = []
     t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=0), alerts)
     assert t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=4), alerts)
     (gap,) = alerts
@@ -53,13 +55,15 @@ def test_gap_is_alerted_with_missing_count() -> None:
 
 
 def test_first_reading_mid_stream_is_no_gap() -> None:
-    t, alerts = tracker(), []
+    t = tracker()
+    alerts: list[Alert] = []
     t.admit(Feed("W-DUI")("humidity", "W-env", at(0), percent_rh=40, seq=17), alerts)
     assert alerts == []
 
 
 def test_silence_raised_once_and_rearmed() -> None:
-    t, feed, alerts = tracker(), Feed("W-DUI"), []
+    t, feed = tracker(), Feed("W-DUI")
+    alerts: list[Alert] = []
     t.admit(feed("humidity", "W-env", at(0), percent_rh=40), alerts)
     assert t.tick(at(1.5)) == []  # exactly 90 min is not longer than the limit
     (silent,) = t.tick(at(1.6))
@@ -73,14 +77,16 @@ def test_silence_raised_once_and_rearmed() -> None:
 
 
 def test_event_driven_devices_never_go_silent() -> None:
-    t, feed, alerts = tracker(), Feed("V-DUI-1"), []
+    t, feed = tracker(), Feed("V-DUI-1")
+    alerts: list[Alert] = []
     t.admit(feed("door", "V-door", at(0), open=False), alerts)
     t.admit(feed("shock", "V-shock", at(0), g=3.0), alerts)
     assert t.tick(at(48)) == []
 
 
 def test_retired_device_is_not_watched_and_replays_stay_dropped() -> None:
-    t, feed, alerts = tracker(), Feed("S-RHEIN"), []
+    t, feed = tracker(), Feed("S-RHEIN")
+    alerts: list[Alert] = []
     fix = feed("location", "S-trk-po1", at(0), lat=51.0, lon=6.0)
     t.admit(fix, alerts)
     t.retire("S-trk-po1")

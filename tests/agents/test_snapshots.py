@@ -14,10 +14,12 @@ the whole log in one batch ends: same state, same offer, same snapshot.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
 
+from agents.base import Agent
 from agents.factory import build_agent
 from agents.machine import MachineAgent
 from supplysync.commands import Command, ProduceOrder, RouteOrder, SupplyOrder, TransferOrder
@@ -198,14 +200,14 @@ SCRIPTS: dict[str, Callable[[Network], Script]] = {
 ASSETS = {"machine": "M-DUI-1", "supplier": "S-RHEIN", "warehouse": "W-DUI", "vehicle": "V-CGN-1"}
 
 
-def started(network: Network, kind: str, commands: list[Command]):  # type: ignore[no-untyped-def]
+def started(network: Network, kind: str, commands: list[Command]) -> Agent:
     agent = build_agent(ASSETS[kind], network)
     for c in commands:
         agent.commit(c)
     return agent
 
 
-def view(agent) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def view(agent: Agent) -> dict[str, object]:
     return {
         "state": agent.state(),
         "offer": agent.offer(WINDOW, at(30)),
@@ -213,7 +215,7 @@ def view(agent) -> dict[str, object]:  # type: ignore[no-untyped-def]
     }
 
 
-def stored(agent, generation: int = 1) -> AgentSnapshot:  # type: ignore[no-untyped-def]
+def stored(agent: Agent, generation: int = 1) -> AgentSnapshot:
     """The agent's snapshot after a round trip through its JSON text, as the store keeps it."""
     snap = AgentSnapshot(
         asset_id=agent.asset_id,
@@ -258,7 +260,7 @@ def test_snapshot_plus_replay_equals_full_replay(network: Network, kind: str) ->
 
 def test_the_scripts_reach_the_states_worth_snapshotting(network: Network) -> None:
     """Guards the test above against scripts that exercise nothing."""
-    finals = {}
+    finals: dict[str, Any] = {}
     for kind, script in SCRIPTS.items():
         commands, batches = script(network)
         agent = started(network, kind, commands)

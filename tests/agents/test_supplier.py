@@ -10,6 +10,7 @@ from supplysync.events import AlertKind
 from supplysync.network import Network
 from supplysync.plan import PurchaseOrder
 from supplysync.planning import PlanningWindow
+from supplysync.readings import Reading
 from tests.agents.conftest import T0, Feed, at, command
 
 SUPPLIER = "S-RHEIN"  # FILTER 450/day and BOLT 400/day, both 2 days lead
@@ -36,7 +37,9 @@ def ordered(network: Network, *orders: PurchaseOrder) -> tuple[SupplierAgent, Fe
     return agent, Feed(SUPPLIER)
 
 
-def track(feed: Feed, po_id: str, hours: float, where: tuple[float, float], speed: float):  # type: ignore[no-untyped-def]
+def track(
+    feed: Feed, po_id: str, hours: float, where: tuple[float, float], speed: float
+) -> Reading:
     return feed(
         "location",
         f"S-trk-{po_id}",
@@ -122,21 +125,21 @@ def test_unknown_shipment_and_plain_fixes_are_ignored(network: Network) -> None:
 
 def test_review_counts_committed_orders(network: Network) -> None:
     agent, _ = ordered(network, po("PO-1", 300))  # shipped at the window start
-    later = dict(issued_at=at(1))
+    later = at(1)
     over = agent.review(
-        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 200)]), **later)
+        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 200)]), issued_at=later)
     )
     assert not over.accepted
     assert over.reason == "FILTER period 0: asks 200, capacity 450 minus 300 committed leaves 150"
     assert agent.review(
-        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 150)]), **later)
+        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 150)]), issued_at=later)
     ).accepted
     assert agent.review(
-        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 400, 1)]), **later)
+        command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 400, 1)]), issued_at=later)
     ).accepted
     # the plan may restate the shipped order; it is not counted twice
     both = SupplyOrder(orders=[po("PO-1", 300), po("PO-2", 150)])
-    assert agent.review(command(SUPPLIER, "supplier", both, **later)).accepted
+    assert agent.review(command(SUPPLIER, "supplier", both, issued_at=later)).accepted
 
 
 def test_review_rejects_unquoted_products(network: Network) -> None:

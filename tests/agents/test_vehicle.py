@@ -8,6 +8,7 @@ from supplysync.events import Alert, AlertKind
 from supplysync.network import Network
 from supplysync.plan import Route, Stop
 from supplysync.planning import PlanningWindow
+from supplysync.readings import Reading
 from tests.agents.conftest import Feed, at, command
 
 REEFER, BOX = "V-CGN-1", "V-CGN-2"  # Cologne: refrigerated 500 units / box truck 600 units
@@ -55,7 +56,7 @@ def on_route(network: Network, vehicle: str, load: dict[str, float]) -> tuple[Ve
     return agent, feed
 
 
-def fix(feed: Feed, hours: float, where: tuple[float, float], speed: float):  # type: ignore[no-untyped-def]
+def fix(feed: Feed, hours: float, where: tuple[float, float], speed: float) -> Reading:
     return feed("location", "V-gps", at(hours), lat=where[0], lon=where[1], speed_kmh=speed)
 
 

@@ -12,6 +12,7 @@ from supplysync.events import AlertKind
 from supplysync.network import Network
 from supplysync.plan import Transfer
 from supplysync.planning import PlanningWindow
+from supplysync.readings import Reading
 from tests.agents.conftest import Feed, at, command
 
 WH = "W-EHV"  # capacity 2600 (below); initial stock 120/260/520/330/60 = 1290; PUMP s=80, Q=100
@@ -29,7 +30,7 @@ def network(network: Network) -> Network:
 
 def scan(
     feed: Feed, hours: float, product: str, units: float, direction: str, lot: str = "lot"
-) -> object:
+) -> Reading:
     return feed(
         "rfid_scan",
         "W-rfid",
@@ -42,7 +43,7 @@ def scan(
     )
 
 
-def shelf(feed: Feed, hours: float, product: str, units: float) -> object:
+def shelf(feed: Feed, hours: float, product: str, units: float) -> Reading:
     return feed("stock_level", "W-shelf", at(hours), product_id=product, units=units)
 
 
@@ -199,7 +200,7 @@ def test_near_capacity_with_hysteresis(network: Network) -> None:
     near = agent.ingest([shelf(feed, 1, "BOLT", 1300)], at(1))  # 1300 + 770 = 2070: 80 %
     assert near == []
     (alert,) = agent.ingest([shelf(feed, 2, "BOLT", 1600)], at(2))  # 2370: 91 %
-    assert alert.kind is AlertKind.NEAR_CAPACITY and alert.data["fill"] > 0.9
+    assert alert.kind is AlertKind.NEAR_CAPACITY and float(alert.data["fill"]) > 0.9
     assert agent.ingest([shelf(feed, 3, "BOLT", 1450)], at(3)) == []  # 85.4 %: still latched
     assert agent.ingest([shelf(feed, 4, "BOLT", 1600)], at(4)) == []
     agent.ingest([shelf(feed, 5, "BOLT", 1300)], at(5))  # 80 %: re-armed

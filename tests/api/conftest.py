@@ -30,8 +30,9 @@ from tests.api import data
 
 with warnings.catch_warnings():
     # Starlette suggests `httpx2` for its test client; httpx is what we have.
+    # Tests import it from here, so the alias marks it re-exported for mypy.
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient as TestClient  # noqa: PLC0414
 
 SECRET = "test-secret-" + "0123456789abcdef" * 4  # 76 characters: long enough for HS512 too
 ADMIN_SECRET = "admin-secret-for-the-tests-only-0123456789"

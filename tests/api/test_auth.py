@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import jwt
 import pytest
 
-from api.schemas import Me
+from api.schemas import Me, Role
 from api.security import issue_token
 from tests.api.conftest import SECRET, Api, TestClient
 
@@ -18,15 +20,18 @@ def _b64(obj: dict[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
 
 
-def _token(client: TestClient, api: Api, role: str = "operator") -> str:
-    response = client.post("/api/auth/token", headers=api.headers(role))  # type: ignore[arg-type]
+def _token(client: TestClient, api: Api, role: Role = "operator") -> str:
+    response = client.post("/api/auth/token", headers=api.headers(role))
     assert response.status_code == 200
     token: str = response.json()["access_token"]
     return token
 
 
 def _me(client: TestClient, token: str) -> int:
-    return client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+    status: int = client.get(
+        "/api/auth/me", headers={"Authorization": f"Bearer {token}"}
+    ).status_code
+    return status
 
 
 def test_a_key_buys_a_token_that_names_the_user(client: TestClient, api: Api) -> None:
@@ -70,7 +75,9 @@ def test_a_tampered_token_is_refused(client: TestClient, api: Api) -> None:
     ],
     ids=["alg-none", "hs512", "wrong-secret"],
 )
-def test_forged_tokens_are_refused(client: TestClient, api: Api, forge) -> None:  # type: ignore[no-untyped-def]
+def test_forged_tokens_are_refused(
+    client: TestClient, api: Api, forge: Callable[[dict[str, Any]], str]
+) -> None:
     claims = jwt.decode(_token(client, api, "admin"), options={"verify_signature": False})
     assert _me(client, forge(claims)) == 401
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from adapters.store import open_store
 from supplysync.control import MachineOut, active_overrides
@@ -12,12 +13,13 @@ from tests.api.data import NOW
 EVER = (NOW - timedelta(days=365), NOW + timedelta(days=365))
 
 
-def _what_if(client: TestClient, api: Api, event: dict[str, object]) -> dict:  # type: ignore[type-arg]
+def _what_if(client: TestClient, api: Api, event: dict[str, object]) -> dict[str, Any]:
     response = client.post(
         "/api/control/what-if", headers=api.headers("operator"), json={"event": event}
     )
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    result: dict[str, Any] = response.json()
+    return result
 
 
 def test_what_if_plans_without_storing_or_dispatching(client: TestClient, api: Api) -> None:
@@ -43,10 +45,11 @@ def test_demand_plus_30_percent_asks_for_more(client: TestClient, api: Api) -> N
     base = _what_if(client, api, {"kind": "demand_change", "factor": 1.0})["plan"]
     more = _what_if(client, api, {"kind": "demand_change", "factor": 1.3, "region": "r0"})["plan"]
 
-    def served(plan: dict) -> float:  # type: ignore[type-arg]
-        return sum(d["quantity"] for d in plan["deliveries"]) + sum(
+    def served(plan: dict[str, Any]) -> float:
+        total: float = sum(d["quantity"] for d in plan["deliveries"]) + sum(
             s["quantity"] for s in plan["shortages"]
         )
+        return total
 
     assert served(more) > served(base)
 

@@ -8,6 +8,7 @@ import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
 
+from api.schemas import Refusal
 from tests.api.conftest import Api, Server, TestClient
 from tests.api.data import NOW
 
@@ -125,7 +126,10 @@ def test_every_refusal_is_recorded_with_who_what_when(client: TestClient, api: A
     assert reasons["operator"] == "needs role admin"
 
 
-def _refusals(api: Api) -> list:  # type: ignore[type-arg]
+def _refusals(api: Api) -> list[Refusal]:
     context = api.app.state.context
     context.refusals.flush()
-    return context.ledger.refusals(NOW - timedelta(hours=1), NOW + timedelta(hours=1), 100)
+    found: list[Refusal] = context.ledger.refusals(
+        NOW - timedelta(hours=1), NOW + timedelta(hours=1), 100
+    )
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -12,14 +13,14 @@ from tests.api.conftest import Api, TestClient
 from tests.api.data import LOT, NOW
 
 
-def _get(client: TestClient, api: Api, path: str) -> object:
+def _get(client: TestClient, api: Api, path: str) -> Any:
     response = client.get(path, headers=api.headers("viewer"))
     assert response.status_code == 200, response.text
     return response.json()
 
 
 def test_assets_carry_offer_position_and_latest_readings(client: TestClient, api: Api) -> None:
-    assets = {a["asset_id"]: a for a in _get(client, api, "/api/assets")}  # type: ignore[union-attr]
+    assets = {a["asset_id"]: a for a in _get(client, api, "/api/assets")}
     assert {a["kind"] for a in assets.values()} == {
         "supplier",
         "machine",
@@ -40,7 +41,7 @@ def test_assets_carry_offer_position_and_latest_readings(client: TestClient, api
 
 def test_alerts_filter_and_acknowledge_once(client: TestClient, api: Api) -> None:
     alerts = _get(client, api, "/api/alerts?kind=near_capacity")
-    assert [a["alert"]["alert_id"] for a in alerts] == ["a-2"]  # type: ignore[index,union-attr]
+    assert [a["alert"]["alert_id"] for a in alerts] == ["a-2"]
     ack = client.post(
         "/api/alerts/a-2/ack", headers=api.headers("operator"), json={"comment": "moving stock"}
     )
@@ -49,9 +50,9 @@ def test_alerts_filter_and_acknowledge_once(client: TestClient, api: Api) -> Non
     again = client.post("/api/alerts/a-2/ack", headers=api.headers("admin"), json={"comment": "x"})
     assert again.status_code == 409
     open_ = _get(client, api, "/api/alerts?acknowledged=false")
-    assert [a["alert"]["alert_id"] for a in open_] == ["a-1"]  # type: ignore[index,union-attr]
+    assert [a["alert"]["alert_id"] for a in open_] == ["a-1"]
     done = _get(client, api, "/api/alerts?acknowledged=true")
-    assert done[0]["ack"]["comment"] == "moving stock"  # type: ignore[index]
+    assert done[0]["ack"]["comment"] == "moving stock"
     missing = client.post(
         "/api/alerts/zz/ack", headers=api.headers("operator"), json={"comment": "x"}
     )
@@ -60,35 +61,35 @@ def test_alerts_filter_and_acknowledge_once(client: TestClient, api: Api) -> Non
 
 def test_plans_current_history_diff_and_causes(client: TestClient, api: Api) -> None:
     current = _get(client, api, "/api/plans/current")
-    assert current["plan"]["plan_id"] == "live-0002"  # type: ignore[index]
-    assert [a["alert_id"] for a in current["causes"]] == ["a-1"]  # type: ignore[index]
+    assert current["plan"]["plan_id"] == "live-0002"
+    assert [a["alert_id"] for a in current["causes"]] == ["a-1"]
     history = _get(client, api, "/api/plans")
-    assert [p["plan_id"] for p in history] == ["live-0001", "live-0002"]  # type: ignore[union-attr]
+    assert [p["plan_id"] for p in history] == ["live-0001", "live-0002"]
     diff = _get(client, api, "/api/plans/diff?from=live-0001&to=live-0002")
-    assert diff["previous_plan_id"] == "live-0001"  # type: ignore[index]
-    assert diff == current["plan"]["diff"]  # type: ignore[index]
+    assert diff["previous_plan_id"] == "live-0001"
+    assert diff == current["plan"]["diff"]
     assert client.get("/api/plans/nope", headers=api.headers("viewer")).status_code == 404
 
 
 def test_a_lot_is_traced_from_the_road_into_the_warehouse(client: TestClient, api: Api) -> None:
     trace = _get(client, api, f"/api/lots/{LOT}/trace")
-    assert [(s["site_id"], s["direction"]) for s in trace["scans"]] == [("W00", "in")]  # type: ignore[index]
-    assert [(s["site_id"], s["left"]) for s in trace["stays"]] == [("W00", None)]  # type: ignore[index]
-    assert [(r["lat"], r["lon"]) for r in trace["track"]] == [(48.1, 11.5)]  # type: ignore[index]
-    assert [r["kind"] for r in trace["conditions"]] == ["temperature", "shock", "temperature"]  # type: ignore[index]
-    assert (trace["max_celsius"], trace["max_shock_g"]) == (6.25, 3.5)  # type: ignore[index]
+    assert [(s["site_id"], s["direction"]) for s in trace["scans"]] == [("W00", "in")]
+    assert [(s["site_id"], s["left"]) for s in trace["stays"]] == [("W00", None)]
+    assert [(r["lat"], r["lon"]) for r in trace["track"]] == [(48.1, 11.5)]
+    assert [r["kind"] for r in trace["conditions"]] == ["temperature", "shock", "temperature"]
+    assert (trace["max_celsius"], trace["max_shock_g"]) == (6.25, 3.5)
     assert client.get("/api/lots/nope/trace", headers=api.headers("viewer")).status_code == 404
 
 
 def test_kpis_from_the_store(client: TestClient, api: Api) -> None:
     k = _get(client, api, "/api/kpis")
-    ordered = (k["ordered_units"], k["cancelled_units"], k["delivered_units"])  # type: ignore[index]
+    ordered = (k["ordered_units"], k["cancelled_units"], k["delivered_units"])
     assert ordered == (45.0, 15.0, 15.0)  # O-3's undelivered 15 were withdrawn
-    assert k["fill_rate"] == round(15 / 45, 6)  # type: ignore[index]
-    assert k["on_time_rate"] == 1.0  # type: ignore[index]
-    assert k["replans"] == 2 and k["dead_letters"] == 1  # type: ignore[index]
-    assert k["alerts_by_kind"] == {"near_capacity": 1, "predicted_failure": 1}  # type: ignore[index]
-    assert k["plans_by_status"] == {"optimal": 2}  # type: ignore[index]
+    assert k["fill_rate"] == round(15 / 45, 6)
+    assert k["on_time_rate"] == 1.0
+    assert k["replans"] == 2 and k["dead_letters"] == 1
+    assert k["alerts_by_kind"] == {"near_capacity": 1, "predicted_failure": 1}
+    assert k["plans_by_status"] == {"optimal": 2}
 
 
 def test_metrics_in_prometheus_text(client: TestClient, api: Api) -> None:

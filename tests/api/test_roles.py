@@ -73,7 +73,8 @@ def routes(app: FastAPI) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for route in app.routes:
         inner = getattr(route, "effective_route_contexts", None)
-        for r in inner() if inner is not None else [route]:
+        contexts: list[Any] = inner() if inner is not None else [route]
+        for r in contexts:
             methods = getattr(r, "methods", None) or {"GET"}
             found.update((m, r.path) for m in methods if m != "HEAD")
     return found
@@ -86,7 +87,8 @@ def test_every_route_has_a_row(api: Api) -> None:
 def _call(client: TestClient, method: str, path: str, body: Any, headers: dict[str, str]) -> int:
     if path == "/api/stream":  # an endless stream: only the refusals are checked here
         return 200 if headers else client.get(path).status_code
-    return client.request(method, path, json=body, headers=headers).status_code
+    status: int = client.request(method, path, json=body, headers=headers).status_code
+    return status
 
 
 @pytest.mark.parametrize(("method", "template"), sorted(TABLE))
@@ -98,9 +100,9 @@ def test_roles_below_the_minimum_are_refused(
         assert _call(client, method, path, body, {}) == 200
         return
     assert _call(client, method, path, body, {}) == 401
-    for role in ROLES[: ROLES.index(least)]:  # type: ignore[arg-type]
+    for role in ROLES[: ROLES.index(least)]:
         assert _call(client, method, path, body, api.headers(role)) == 403, role
-    for role in ROLES[ROLES.index(least) :]:  # type: ignore[arg-type]
+    for role in ROLES[ROLES.index(least) :]:
         status = _call(client, method, path, body, api.headers(role))
         assert status not in (401, 403), (role, status)
         assert status < 500, (role, status)

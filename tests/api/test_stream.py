@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 import httpx
 
@@ -19,7 +20,7 @@ def test_new_alerts_and_plans_are_streamed(server: Server) -> None:
     with open_store(server.api.url) as store:
         plan = store.plan("live-0002")
     assert plan is not None
-    received: list[tuple[str, dict]] = []  # type: ignore[type-arg]
+    received: list[tuple[str, dict[str, Any]]] = []
 
     def listen() -> None:
         headers = {"X-API-Key": server.api.keys["viewer"]}

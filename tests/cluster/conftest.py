@@ -8,14 +8,15 @@ from datetime import datetime
 import pytest
 
 from supplysync.network import Network
+from supplysync.scenario import Scenario
 from tests.adapters.store.conftest import store_url  # noqa: F401 - hosts that recover need one
 
 
 @pytest.fixture(scope="session")
-def demo_network(demo_scenario) -> Network:  # type: ignore[no-untyped-def]
+def demo_network(demo_scenario: Scenario) -> Network:
     return demo_scenario.network
 
 
 @pytest.fixture(scope="session")
-def demo_start(demo_scenario) -> datetime:  # type: ignore[no-untyped-def]
+def demo_start(demo_scenario: Scenario) -> datetime:
     return demo_scenario.simulation.start

@@ -2,9 +2,10 @@
 
 `CountingAgent` fulfils the `Agent` protocol with just enough behaviour to
 tell placements apart if they diverge: it deduplicates by `(device_id, seq)`,
-alerts on high vibration, and records commitments. `poisonable` wraps any
-factory so that a reading from a device whose id ends in `-poison` raises,
-which is how the tests feed a host a reading its agent cannot fold in.
+alerts on high vibration, records commitments, and snapshots exactly that.
+`poisonable` wraps any factory so that a reading from a device whose id ends
+in `-poison` raises, which is how the tests feed a host a reading its agent
+cannot fold in.
 Both live in an importable module because Ray workers unpickle them by name.
 """
 
@@ -21,6 +22,7 @@ from supplysync.network import Network
 from supplysync.offers import MachineOffer, SupplierOffer, VehicleOffer, WarehouseOffer
 from supplysync.planning import PlanningWindow
 from supplysync.readings import Reading, VibrationReading
+from supplysync.snapshots import ReadingPosition
 
 POISON_SUFFIX = "-poison"
 
@@ -109,6 +111,25 @@ class CountingAgent:
             "commitments": list(self._commitments),
         }
 
+    def position(self) -> ReadingPosition:
+        last_seq: dict[str, int] = {}
+        for device_id, seq in self._seen:
+            last_seq[device_id] = max(seq, last_seq.get(device_id, seq))
+        return ReadingPosition(last_seq=last_seq)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "seen": sorted(self._seen),
+            "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
+            "commitments": list(self._commitments),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self._seen = {(device_id, seq) for device_id, seq in state["seen"]}
+        last_ts = state["last_ts"]
+        self._last_ts = None if last_ts is None else datetime.fromisoformat(last_ts)
+        self._commitments = list(state["commitments"])
+
 
 def build_counting_agent(asset_id: str, network: Network, settings: object = None) -> Agent:
     return CountingAgent(asset_id, network)
@@ -138,4 +159,4 @@ class poisonable:  # noqa: N801 - used like a function
         self._factory = factory
 
     def __call__(self, asset_id: str, network: Network, settings: object = None) -> Agent:
-        return _Poisonable(self._factory(asset_id, network, settings))  # type: ignore[return-value]
+        return _Poisonable(self._factory(asset_id, network, settings))

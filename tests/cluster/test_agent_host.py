@@ -8,6 +8,7 @@ import pytest
 
 from cluster.agent_host import AgentHost
 from supplysync.commands import Command, ProduceOrder
+from supplysync.network import Network
 from supplysync.planning import PlanningWindow
 from supplysync.readings import TemperatureReading
 from tests.cluster.fake_agents import build_counting_agent, poisonable
@@ -22,11 +23,11 @@ def temp(asset: str, seq: int, device: str | None = None) -> TemperatureReading:
 
 
 @pytest.fixture
-def host(demo_network) -> AgentHost:  # type: ignore[no-untyped-def]
+def host(demo_network: Network) -> AgentHost:
     return AgentHost(demo_network, ["W-DUI", "W-CGN"], factory=poisonable(build_counting_agent))
 
 
-def test_poisoned_reading_becomes_a_dead_letter_and_the_rest_goes_through(host) -> None:  # type: ignore[no-untyped-def]
+def test_poisoned_reading_becomes_a_dead_letter_and_the_rest_goes_through(host: AgentHost) -> None:
     batch = {
         "W-DUI": [temp("W-DUI", 0), temp("W-DUI", 1, "W-DUI-poison"), temp("W-DUI", 2)],
         "W-CGN": [temp("W-CGN", 0)],
@@ -41,12 +42,14 @@ def test_poisoned_reading_becomes_a_dead_letter_and_the_rest_goes_through(host) 
     assert states["W-CGN"]["readings"] == 1
 
 
-def test_reading_for_an_asset_elsewhere_is_a_dead_letter(host) -> None:  # type: ignore[no-untyped-def]
+def test_reading_for_an_asset_elsewhere_is_a_dead_letter(host: AgentHost) -> None:
     host.ingest({"W-EHV": [temp("W-EHV", 0)]}, T0)
     assert [d.asset_id for d in host.dead_letters()] == ["W-EHV"]
 
 
-def test_agent_that_raises_in_review_rejects(demo_network, host) -> None:  # type: ignore[no-untyped-def]
+def test_agent_that_raises_in_review_rejects(
+    demo_network: Network, host: AgentHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = PlanningWindow(start=T0)
     command = Command(
         command_id="c1",
@@ -61,13 +64,15 @@ def test_agent_that_raises_in_review_rejects(demo_network, host) -> None:  # typ
     def broken(_command: Command) -> None:
         raise RuntimeError("boom")
 
-    host._agents["W-DUI"].review = broken
+    monkeypatch.setattr(host._agents["W-DUI"], "review", broken)
     [answer] = host.review([command])
     assert not answer.accepted
     assert "boom" in answer.reason
 
 
-def test_reset_rebuilds_agents_and_clears_dead_letters(demo_network, host) -> None:  # type: ignore[no-untyped-def]
+def test_reset_rebuilds_agents_and_clears_dead_letters(
+    demo_network: Network, host: AgentHost
+) -> None:
     host.ingest({"W-DUI": [temp("W-DUI", 0, "W-DUI-poison"), temp("W-DUI", 1)]}, T0)
     host.reset(demo_network, ["V-DUI-1"])
     assert host.dead_letters() == []

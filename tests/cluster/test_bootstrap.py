@@ -19,7 +19,7 @@ def init_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def test_local_start_is_quiet_and_dashboardless(init_calls) -> None:  # type: ignore[no-untyped-def]
+def test_local_start_is_quiet_and_dashboardless(init_calls: list[dict[str, Any]]) -> None:
     bootstrap.start_ray(RuntimeSettings(), num_cpus=2)
     [kwargs] = init_calls
     assert kwargs["num_cpus"] == 2
@@ -28,7 +28,7 @@ def test_local_start_is_quiet_and_dashboardless(init_calls) -> None:  # type: ig
     assert "address" not in kwargs
 
 
-def test_address_joins_the_existing_cluster(init_calls) -> None:  # type: ignore[no-untyped-def]
+def test_address_joins_the_existing_cluster(init_calls: list[dict[str, Any]]) -> None:
     bootstrap.start_ray(RuntimeSettings(ray_address="ray://head:10001"))
     [kwargs] = init_calls
     assert kwargs["address"] == "ray://head:10001"
@@ -36,6 +36,6 @@ def test_address_joins_the_existing_cluster(init_calls) -> None:  # type: ignore
 
 
 @pytest.mark.ray
-def test_start_is_a_no_op_when_ray_runs(ray_session) -> None:  # type: ignore[no-untyped-def]
+def test_start_is_a_no_op_when_ray_runs(ray_session: None) -> None:
     bootstrap.start_ray(RuntimeSettings())
     assert ray.is_initialized()

@@ -8,8 +8,8 @@ a reading it raises on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,9 +18,18 @@ import ray
 from agents.factory import build_agent
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
 from cluster.errors import UnknownAssetError
+from cluster.hosts import RayHostPool
 from cluster.placement import layout
 from cluster.pool import LocalHostPool
-from supplysync.commands import Command, ProduceOrder, RouteOrder, SupplyOrder, TransferOrder
+from supplysync.commands import (
+    Command,
+    CommandBody,
+    ProduceOrder,
+    RouteOrder,
+    SupplyOrder,
+    TransferOrder,
+)
+from supplysync.network import Network
 from supplysync.planning import PlanningWindow
 from supplysync.readings import TemperatureReading
 from supplysync.settings import RuntimeSettings
@@ -44,7 +53,7 @@ BODIES = {
         pytest.param("sharded", marks=pytest.mark.ray),
     ],
 )
-def directory(request, demo_network) -> Iterator[AgentDirectory]:  # type: ignore[no-untyped-def]
+def directory(request: pytest.FixtureRequest, demo_network: Network) -> Iterator[AgentDirectory]:
     if request.param == "inline":
         built: AgentDirectory = InlineDirectory.start(demo_network, factory=FACTORY)
     else:
@@ -56,12 +65,14 @@ def directory(request, demo_network) -> Iterator[AgentDirectory]:  # type: ignor
 
 
 @pytest.fixture
-def fresh(directory, demo_network) -> AgentDirectory:  # type: ignore[no-untyped-def]
+def fresh(directory: AgentDirectory, demo_network: Network) -> AgentDirectory:
     directory.reset(demo_network)
     return directory
 
 
-def run(d: Directory, readings: list[Any], start, window) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def run(
+    d: Directory, readings: list[Any], start: datetime, window: PlanningWindow
+) -> dict[str, Any]:
     return {
         "alerts": d.ingest(readings, start),
         "tick": d.tick(start + timedelta(hours=3)),
@@ -70,27 +81,29 @@ def run(d: Directory, readings: list[Any], start, window) -> dict[str, Any]:  # 
     }
 
 
-def command(asset_id: str, kind: str, start, body=None) -> Command:  # type: ignore[no-untyped-def]
+def command(asset_id: str, kind: str, start: datetime, body: CommandBody | None = None) -> Command:
     """An empty order of the kind the asset takes (or `body`), for plan-1."""
     return Command(
         command_id=f"cmd-{asset_id}",
         plan_id="plan-1",
         asset_id=asset_id,
-        asset_kind=kind,  # type: ignore[arg-type]
+        asset_kind=kind,
         issued_at=start,
         window=PlanningWindow(start=start),
         body=body or BODIES[kind],
     )
 
 
-def test_host_count_follows_placement(fresh, demo_network) -> None:  # type: ignore[no-untyped-def]
+def test_host_count_follows_placement(fresh: AgentDirectory, demo_network: Network) -> None:
     n = len(demo_network.asset_kinds())
     expected = {"inline": 1, "per-asset": n, "sharded": 3}[fresh.placement]
     assert fresh.host_count == expected
     assert fresh.asset_ids == list(demo_network.asset_kinds())
 
 
-def test_same_readings_same_alerts_and_states(fresh, demo_network, demo_start) -> None:  # type: ignore[no-untyped-def]
+def test_same_readings_same_alerts_and_states(
+    fresh: AgentDirectory, demo_network: Network, demo_start: datetime
+) -> None:
     readings = demo_readings(demo_network, demo_start)
     window = PlanningWindow(start=demo_start)
     with InlineDirectory.start(demo_network, factory=FACTORY) as reference:
@@ -101,13 +114,17 @@ def test_same_readings_same_alerts_and_states(fresh, demo_network, demo_start) -
     assert list(got["states"]) == list(demo_network.asset_kinds())
 
 
-def test_one_call_per_host_per_ingest(fresh, demo_network, demo_start) -> None:  # type: ignore[no-untyped-def]
+def test_one_call_per_host_per_ingest(
+    fresh: AgentDirectory, demo_network: Network, demo_start: datetime
+) -> None:
     before = fresh.host_calls
     fresh.ingest(demo_readings(demo_network, demo_start), demo_start)
     assert fresh.host_calls - before == fresh.host_count
 
 
-def test_commands_route_to_their_agent(fresh, demo_network, demo_start) -> None:  # type: ignore[no-untyped-def]
+def test_commands_route_to_their_agent(
+    fresh: AgentDirectory, demo_network: Network, demo_start: datetime
+) -> None:
     kinds = demo_network.asset_kinds()
     commands = [command(a, kinds[a], demo_start) for a in reversed(list(kinds))]
     answers = fresh.review(commands)
@@ -119,21 +136,23 @@ def test_commands_route_to_their_agent(fresh, demo_network, demo_start) -> None:
     assert "a warehouse takes transfer orders" in wrong.reason
 
 
-def test_commit_reaches_only_the_named_agents(fresh, demo_network, demo_start) -> None:  # type: ignore[no-untyped-def]
+def test_commit_reaches_only_the_named_agents(
+    fresh: AgentDirectory, demo_network: Network, demo_start: datetime
+) -> None:
     machines = [m.id for m in demo_network.machines]
     fresh.commit([command(m, "machine", demo_start) for m in machines[:2]])
     scheduled = {m: fresh.states()[m]["has_schedule"] for m in machines}
     assert scheduled == {m: m in machines[:2] for m in machines}
 
 
-def test_command_for_unknown_asset_raises(fresh, demo_start) -> None:  # type: ignore[no-untyped-def]
+def test_command_for_unknown_asset_raises(fresh: AgentDirectory, demo_start: datetime) -> None:
     with pytest.raises(UnknownAssetError):
         fresh.review([command("NOPE", "machine", demo_start)])
 
 
 def test_poisoned_reading_is_a_dead_letter_and_host_keeps_serving(
-    fresh, demo_network, demo_start
-) -> None:  # type: ignore[no-untyped-def]
+    fresh: AgentDirectory, demo_network: Network, demo_start: datetime
+) -> None:
     good = demo_readings(demo_network, demo_start, steps=2)
     poison = TemperatureReading(
         device_id="W-DUI-poison", asset_id="W-DUI", seq=0, ts=demo_start, celsius=4.0
@@ -151,11 +170,15 @@ def test_poisoned_reading_is_a_dead_letter_and_host_keeps_serving(
 
 
 @pytest.mark.ray
-def test_killed_host_comes_back(fresh, demo_network, demo_start) -> None:  # type: ignore[no-untyped-def]
+def test_killed_host_comes_back(
+    fresh: AgentDirectory, demo_network: Network, demo_start: datetime
+) -> None:
     if fresh.placement == "inline":
         pytest.skip("an inline directory has no actor to kill")
     pids = fresh.pids()
-    ray.kill(fresh.pool.handles[0], no_restart=False)
+    pool = fresh.pool
+    assert isinstance(pool, RayHostPool)
+    ray.kill(pool.handles[0], no_restart=False)
     fresh.ingest(demo_readings(demo_network, demo_start, steps=1), demo_start)
     assert fresh.pids()[0] != pids[0]
     assert fresh.pids()[1:] == pids[1:]
@@ -167,12 +190,14 @@ class RecordingPool(LocalHostPool):
 
     calls: list[tuple[str, dict[int, tuple[Any, ...]]]]
 
-    def call(self, method, args):  # type: ignore[no-untyped-def]
+    def call(self, method: str, args: Mapping[int, tuple[Any, ...]]) -> dict[int, Any]:
         self.calls = [*getattr(self, "calls", []), (method, dict(args))]
         return super().call(method, args)
 
 
-def test_ingest_sends_each_host_only_its_own_assets(demo_network, demo_start) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_sends_each_host_only_its_own_assets(
+    demo_network: Network, demo_start: datetime
+) -> None:
     d = AgentDirectory(
         demo_network,
         arrange=lambda ids: layout(ids, "sharded", 4),
@@ -181,7 +206,9 @@ def test_ingest_sends_each_host_only_its_own_assets(demo_network, demo_start) ->
     )
     readings = demo_readings(demo_network, demo_start, steps=2)
     d.ingest(readings, demo_start)
-    method, args = d.pool.calls[-1]  # type: ignore[attr-defined]
+    pool = d.pool
+    assert isinstance(pool, RecordingPool)
+    method, args = pool.calls[-1]
     hosts = layout(list(demo_network.asset_kinds()), "sharded", 4)
     assert method == "ingest"
     assert {h: sorted(batch) for h, (batch, _now) in args.items()} == {
@@ -191,7 +218,7 @@ def test_ingest_sends_each_host_only_its_own_assets(demo_network, demo_start) ->
     assert sorted(sent, key=id) == sorted(readings, key=id)
 
 
-def test_reset_to_a_smaller_network_respawns(demo_network) -> None:  # type: ignore[no-untyped-def]
+def test_reset_to_a_smaller_network_respawns(demo_network: Network) -> None:
     d = AgentDirectory(
         demo_network,
         arrange=lambda ids: [[a] for a in ids],

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,7 +77,7 @@ def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letter
     misplaced = topic.replace("/W-DUI/warehouse/", "/W-EHV/warehouse/")
     assert misplaced != topic
 
-    async def run() -> tuple[dict[str, object], int, LoopStatus, LoopStatus]:
+    async def run() -> tuple[dict[str, Any], int, LoopStatus, LoopStatus]:
         loop = live_loop(demo_scenario, store_url, broker)
         async with running(loop):
             await mosquitto_pub(broker.port, topic, shelf("W-DUI", 0, 42))
@@ -94,7 +95,7 @@ def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letter
             return states["W-DUI"], loop.stats.readings, status, later
 
     state, ingested, status, later = asyncio.run(run())
-    assert state["stock"]["PUMP"] == 7.0  # type: ignore[index]
+    assert state["stock"]["PUMP"] == 7.0
     assert ingested == 2
     assert (status.ingest_pending_messages, status.unacked_messages) == (0, 0)
     assert status.host_failures == 0

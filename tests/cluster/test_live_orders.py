@@ -75,7 +75,11 @@ def firm_lines(store: EventStore, plan: Plan) -> dict[str, float]:
     """The firm (order) demand of the snapshot `plan` was made from, by order id."""
     snapshot = store.latest_network()
     assert snapshot is not None and snapshot.taken_at <= plan.created_at
-    return {line.order_id: line.quantity for line in snapshot.demand if _firm(line)}
+    return {
+        line.order_id: line.quantity
+        for line in snapshot.demand
+        if line.order_id is not None and _firm(line)
+    }
 
 
 def _firm(line: DemandLine) -> bool:

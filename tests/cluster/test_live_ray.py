@@ -21,6 +21,7 @@ import ray
 
 from adapters.mqtt.topics import topic_of
 from cluster.directory import AgentDirectory, InlineDirectory
+from cluster.hosts import RayHostPool
 from cluster.live import Brokers, LiveLoop, LiveSettings
 from supplysync.network import Network
 from supplysync.readings import GatewayMessage, Reading
@@ -84,7 +85,9 @@ def test_a_host_killed_mid_run_comes_back_as_the_store_replays_it(
             await publish(broker.port, network, readings[:half])
             await eventually(store_url, stored(store_url, network, half))
             before = await asyncio.to_thread(directory.pids)
-            ray.kill(directory.pool.handles[0], no_restart=False)  # type: ignore[attr-defined]
+            pool = directory.pool
+            assert isinstance(pool, RayHostPool)
+            ray.kill(pool.handles[0], no_restart=False)
             await publish(broker.port, network, readings[half:])
             await eventually(store_url, stored(store_url, network, len(readings)))
             async with asyncio.timeout(20):

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from cluster.placement import layout, shard_of
+from supplysync.network import Network
 
 
 def test_shard_is_stable_across_processes() -> None:
@@ -29,7 +30,7 @@ def test_per_asset_gives_each_asset_a_host() -> None:
     assert layout(["a", "b", "c"], "per-asset", shards=2) == [["a"], ["b"], ["c"]]
 
 
-def test_sharded_covers_every_asset_once(demo_network) -> None:  # type: ignore[no-untyped-def]
+def test_sharded_covers_every_asset_once(demo_network: Network) -> None:
     ids = list(demo_network.asset_kinds())
     hosts = layout(ids, "sharded", shards=3)
     assert len(hosts) == 3

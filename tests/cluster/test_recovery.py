@@ -23,6 +23,7 @@ from adapters.store import StoreError, open_store
 from agents.factory import build_agent
 from cluster.agent_host import AgentHost
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
+from cluster.hosts import RayHostPool
 from cluster.placement import layout
 from cluster.recovery import Journal, Recovery
 from supplysync.commands import Command, ProduceOrder
@@ -209,7 +210,9 @@ def test_a_killed_host_comes_back_with_the_log_s_agents(
     with InlineDirectory.start(demo_network) as reference, directory:
         live_run(store_url, demo_network, demo_start, reference, directory)
         pids = directory.pids()
-        ray.kill(directory.pool.handles[0], no_restart=False)  # type: ignore[attr-defined]
+        pool = directory.pool
+        assert isinstance(pool, RayHostPool)
+        ray.kill(pool.handles[0], no_restart=False)
         # `ray.kill` returns before the process is gone: a call right after it
         # may still be served by the old host, so wait for the restarted one.
         deadline = time.monotonic() + 60

@@ -64,11 +64,11 @@ class Probe:
 
     def received(self, wait_s: float) -> list[tuple[str, bytes]]:
         """Everything delivered within `wait_s` seconds from now, as (topic, payload)."""
-        out = []
+        out: list[tuple[str, bytes]] = []
         try:
             while True:
                 m = self.messages.get(timeout=wait_s)
-                out.append((m.topic, m.payload))
+                out.append((m.topic, bytes(m.payload)))
         except queue.Empty:
             return out
 

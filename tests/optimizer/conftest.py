@@ -37,7 +37,7 @@ from supplysync.offers import (
     WarehouseOffer,
 )
 from supplysync.planning import PlanningWindow
-from supplysync.scenario import PlanningSettings
+from supplysync.scenario import PlanningSettings, Scenario
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
 SETTINGS = PlanningSettings(time_limit_s=20, mip_gap=0.0, departure_hour=7)
@@ -53,7 +53,7 @@ def product(pid: str = "P", *, cold: bool = False, penalty: float = 100.0) -> Pr
         unit_value=50.0,
         holding_cost_per_day=0.1,
         shortage_penalty=penalty,
-        **temps,  # type: ignore[arg-type]
+        **temps,
     )
 
 
@@ -215,6 +215,6 @@ def line(qty: float, period: int = 0, *, pid: str = "P", firm: bool = True) -> D
 
 
 @pytest.fixture
-def demo_snapshot(demo_scenario):  # type: ignore[no-untyped-def]
+def demo_snapshot(demo_scenario: Scenario) -> NetworkSnapshot:
     """The demo network over 3 days, as its agents would offer it at the start."""
     return snapshot_of(demo_scenario.network, 3)

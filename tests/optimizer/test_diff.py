@@ -23,7 +23,7 @@ def _plan(pid: str, day: int, runs: list[tuple[int, float]], **parts: object) ->
             ProductionRun(machine_id="M", product_id="P", period=t, quantity=q, hours=q / 10)
             for t, q in runs
         ],
-        **parts,  # type: ignore[arg-type]
+        **parts,
     )
 
 

@@ -41,7 +41,9 @@ def _dived(data: PlanningData, cands: RouteCandidates) -> tuple[Any, Any, Dive]:
     return model, solver, dived
 
 
-def test_the_relaxation_bounds_the_mip_and_its_rounding_is_a_plan_near_it(small) -> None:  # type: ignore[no-untyped-def]
+def test_the_relaxation_bounds_the_mip_and_its_rounding_is_a_plan_near_it(
+    small: tuple[PlanningData, RouteCandidates],
+) -> None:
     model, solver, dived = _dived(*small)
     values = dived.plan.solution.col_value
     column = solver._pyomo_var_to_solver_var_map
@@ -58,7 +60,9 @@ def test_the_relaxation_bounds_the_mip_and_its_rounding_is_a_plan_near_it(small)
     assert dived.gap < 0.02
 
 
-def test_the_direct_reference_relaxes_the_same_model(small) -> None:  # type: ignore[no-untyped-def]
+def test_the_direct_reference_relaxes_the_same_model(
+    small: tuple[PlanningData, RouteCandidates],
+) -> None:
     data, cands = small
     _, _, dived = _dived(data, cands)
 
@@ -81,7 +85,7 @@ def _demo_model(snapshot: NetworkSnapshot) -> tuple[Any, Any, RouteCandidates]:
     return model, persistent_solver(model), cands
 
 
-def test_a_plan_within_the_gap_needs_no_mip(small) -> None:  # type: ignore[no-untyped-def]
+def test_a_plan_within_the_gap_needs_no_mip(small: tuple[PlanningData, RouteCandidates]) -> None:
     data, cands = small
     model = build_model(data, cands)
     solver = persistent_solver(model)

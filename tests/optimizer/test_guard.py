@@ -7,14 +7,19 @@ the test releases only afterwards never returns in time, deterministically.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from typing import NoReturn
 
 import pytest
 
-from optimizer.columns import candidates
+from optimizer.columns import RouteCandidates, candidates
+from optimizer.data import PlanningData
+from optimizer.dive import SolveFn
 from optimizer.guard import within
 from optimizer.milp import plan_milp
 from optimizer.warm import WarmPlanner
 from supplysync.network import Machine, Vehicle
+from supplysync.offers import NetworkSnapshot
 from supplysync.plan import PlanStatus
 from tests.optimizer.conftest import (
     SETTINGS,
@@ -29,10 +34,10 @@ FAST = SETTINGS.model_copy(update={"time_limit_s": 0.2})
 
 
 @pytest.fixture
-def hung() -> object:
+def hung() -> Iterator[SolveFn]:
     release = threading.Event()
 
-    def solve_fn(*_args: object) -> object:
+    def solve_fn(*_args: object) -> NoReturn:
         release.wait(10)
         raise RuntimeError("released after the test")
 
@@ -40,9 +45,11 @@ def hung() -> object:
     release.set()
 
 
-def test_overrun_keeps_the_previous_plan_marked_stale(demo_snapshot, hung) -> None:  # type: ignore[no-untyped-def]
+def test_overrun_keeps_the_previous_plan_marked_stale(
+    demo_snapshot: NetworkSnapshot, hung: SolveFn
+) -> None:
     previous = plan_milp(demo_snapshot, SETTINGS, plan_id="p1")
-    planner = WarmPlanner(solve_fn=hung)  # type: ignore[arg-type]
+    planner = WarmPlanner(solve_fn=hung)
     plan = planner.plan(demo_snapshot, FAST, plan_id="p2", causes=["a9"], previous=previous)
     assert plan.status is PlanStatus.STALE
     assert plan.plan_id == "p2" and plan.causes == ["a9"]
@@ -50,20 +57,22 @@ def test_overrun_keeps_the_previous_plan_marked_stale(demo_snapshot, hung) -> No
     assert "p1 stays in force" in plan.notes[-1]
 
 
-def test_overrun_without_a_previous_plan_is_an_error_plan(demo_snapshot, hung) -> None:  # type: ignore[no-untyped-def]
-    plan = WarmPlanner(solve_fn=hung).plan(demo_snapshot, FAST, plan_id="p1")  # type: ignore[arg-type]
+def test_overrun_without_a_previous_plan_is_an_error_plan(
+    demo_snapshot: NetworkSnapshot, hung: SolveFn
+) -> None:
+    plan = WarmPlanner(solve_fn=hung).plan(demo_snapshot, FAST, plan_id="p1")
     assert plan.status is PlanStatus.ERROR and not plan.production
     assert "no previous plan" in plan.notes[-1]
 
 
 def test_a_build_past_the_budget_leaves_the_plan_stale_and_the_model_for_next_time(
-    demo_snapshot,
-) -> None:  # type: ignore[no-untyped-def]
+    demo_snapshot: NetworkSnapshot,
+) -> None:
     """The budget covers the build; a build that overruns finishes in the background."""
     previous = plan_milp(demo_snapshot, SETTINGS, plan_id="p1")
     release = threading.Event()
 
-    def slow_candidates(data):  # type: ignore[no-untyped-def]
+    def slow_candidates(data: PlanningData) -> RouteCandidates:
         release.wait(10)  # a build that cannot finish within FAST's budget
         return candidates(data)
 

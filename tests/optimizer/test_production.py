@@ -8,11 +8,14 @@ from optimizer.data import planning_data
 from optimizer.milp import plan_milp
 from optimizer.production import run_index
 from supplysync.network import Machine
-from supplysync.plan import PlanStatus
+from supplysync.offers import NetworkSnapshot
+from supplysync.plan import Plan, PlanStatus
 from tests.optimizer.conftest import SETTINGS, line, line_network, machine_offer, snapshot_of
 
 
-def _one_machine(hours: list[float], demand: list[float], *, setup: float = 0.0, **offer: object):
+def _one_machine(
+    hours: list[float], demand: list[float], *, setup: float = 0.0, **offer: object
+) -> tuple[NetworkSnapshot, Plan]:
     """Machine M (10 units/h) with the given hours per period; customer C's demand per period.
 
     Goods leave the warehouse in the morning, before the day's output lands,
@@ -68,7 +71,7 @@ def test_a_period_too_short_for_the_setup_has_no_run_variable() -> None:
     assert run_index(planning_data(snap, SETTINGS)) == [("M", "P", 1)]
 
 
-def _two_machines(due: int | None, hours: list[float]):
+def _two_machines(due: int | None, hours: list[float]) -> Plan:
     """M1 (fast, 20/h) and M2 (10/h) on one plant; M1 may have maintenance due.
 
     Each period's 100 units are due the period after (see `_one_machine`).
@@ -144,7 +147,7 @@ def test_a_shortage_before_any_output_could_ship_does_not_blame_the_machine() ->
     plan = plan_milp(snap, SETTINGS, plan_id="t")
     assert plan.production[0].hours == pytest.approx(8.0)  # full on day 0, for day 1
     first, second = sorted(plan.shortages, key=lambda s: s.period)
-    assert (first.period, first.quantity) == (0, pytest.approx(50.0))
+    assert first.period == 0 and first.quantity == pytest.approx(50.0)
     assert "M" not in first.binding
     assert first.reason == "no stock within reach in time (lead times)"
     # Day 1 is short of what the full machine could not make: that one is M's.

@@ -68,7 +68,7 @@ def test_a_repair_is_no_better_than_the_optimum_and_close_to_it(
     optimum = warm.plan(event, FULL, plan_id="p2", previous=in_force)
 
     assert repaired.objective is not None and optimum.objective is not None
-    assert optimum.mip_gap is not None
+    assert optimum.mip_gap is not None and in_force.objective is not None
     bound = optimum.objective - optimum.mip_gap * abs(optimum.objective)
     assert repaired.objective >= bound - 1e-6 * abs(bound)
     assert repaired.objective <= optimum.objective * 1.05

@@ -112,7 +112,8 @@ def test_stock_is_transferred_to_the_warehouse_with_the_vehicle() -> None:
     plan = plan_milp(snapshot_of(net, 3, demand=[line(50.0, 2)]), SETTINGS, plan_id="t")
     assert plan.shortages == []
     [move] = plan.transfers
-    assert (move.origin_id, move.destination_id, move.quantity) == ("W2", "W", pytest.approx(50.0))
+    assert (move.origin_id, move.destination_id) == ("W2", "W")
+    assert move.quantity == pytest.approx(50.0)
     assert move.arrival_period == move.ship_period + SETTINGS.transfer_days <= 2
     assert [(d.warehouse_id, d.period) for d in plan.deliveries] == [("W", 2)]
 
@@ -146,7 +147,7 @@ def test_goods_leave_from_the_stock_held_when_the_period_starts() -> None:
     )
     plan = plan_milp(snap, SETTINGS, plan_id="t")
     [short] = plan.shortages
-    assert (short.period, short.quantity) == (0, pytest.approx(70.0))
+    assert short.period == 0 and short.quantity == pytest.approx(70.0)
     shipped = {t: sum(d.quantity for d in plan.deliveries if d.period == t) for t in (0, 1)}
     assert shipped == {0: pytest.approx(30.0), 1: pytest.approx(50.0)}
     assert sum(r.quantity for r in plan.production if r.period == 0) >= 50.0 - 1e-6

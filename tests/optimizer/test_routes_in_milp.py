@@ -7,6 +7,7 @@ Every plan made here also passes the independent route audit
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 
 import pytest
 
@@ -21,7 +22,7 @@ from supplysync.plan import Plan, Route, Stop
 from tests.optimizer.conftest import SETTINGS
 
 
-def _with_vehicles(snap: NetworkSnapshot, **changes: dict[str, object]) -> NetworkSnapshot:
+def _with_vehicles(snap: NetworkSnapshot, **changes: Mapping[str, object]) -> NetworkSnapshot:
     vehicles = [
         v.model_copy(update=changes[v.vehicle_id]) if v.vehicle_id in changes else v
         for v in snap.vehicles
@@ -154,12 +155,12 @@ AUDIT_CASES = [
 
 @pytest.mark.parametrize(("name", "breaks", "words"), AUDIT_CASES, ids=[c[0] for c in AUDIT_CASES])
 def test_the_audit_names_each_broken_rule(
-    demo_snapshot: NetworkSnapshot, name: str, breaks: object, words: str
+    demo_snapshot: NetworkSnapshot, name: str, breaks: Callable[[Route], Route], words: str
 ) -> None:
     plan = plan_milp(demo_snapshot, SETTINGS, plan_id="audit")
     assert audit_routes(plan, demo_snapshot, SETTINGS) == []
     victim = next(r for r in plan.routes if r.period == 0 and not r.frozen)
-    broken: Route = breaks(victim)  # type: ignore[operator]
+    broken: Route = breaks(victim)
     bad = plan.model_copy(update={"routes": [broken if r is victim else r for r in plan.routes]})
     problems = audit_routes(bad, demo_snapshot, SETTINGS)
     assert any(words in p for p in problems), (name, problems)

@@ -10,7 +10,7 @@ import pytest
 from optimizer.costs import ROAD_FACTOR
 from optimizer.data import PlanningData, planning_data
 from optimizer.geometry import road_km
-from optimizer.routing import METHOD, fleet_shortages, route_deliveries
+from optimizer.routing import METHOD, Routing, fleet_shortages, route_deliveries
 from supplysync.network import Customer, Location, Network, Plant, Vehicle, Warehouse
 from supplysync.plan import Delivery
 from tests.optimizer.conftest import HOME, SETTINGS, product, snapshot_of
@@ -76,7 +76,7 @@ def _d(
     )
 
 
-def _dropped(routing) -> dict[tuple[str, str, int], float]:  # type: ignore[no-untyped-def]
+def _dropped(routing: Routing) -> dict[tuple[str, str, int], float]:
     out: dict[tuple[str, str, int], float] = defaultdict(float)
     for r in routing.routes:
         for s in r.stops:
@@ -213,7 +213,7 @@ def _busy_depot() -> PlanningData:
     return planning_data(snapshot_of(net, 1, demand=[]), SETTINGS)
 
 
-def _independent_check(data: PlanningData, routing) -> None:  # type: ignore[no-untyped-def]
+def _independent_check(data: PlanningData, routing: Routing) -> None:
     """Re-drive every route from the network spec alone (not via optimizer.geometry)."""
     spec = {v.id: v for v in data.network.vehicles}
     for r in routing.routes:

@@ -23,6 +23,7 @@ from optimizer.stability import BLOCKS, set_targets
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanDiff
+from supplysync.scenario import Scenario
 from tests.optimizer.conftest import SETTINGS
 
 
@@ -45,7 +46,7 @@ def _moved(d: PlanDiff) -> float:
 
 
 @pytest.fixture(scope="module")
-def before(demo_scenario) -> tuple[NetworkSnapshot, Plan]:  # type: ignore[no-untyped-def]
+def before(demo_scenario: Scenario) -> tuple[NetworkSnapshot, Plan]:
     from tests.optimizer.conftest import snapshot_of
 
     snap = snapshot_of(demo_scenario.network, 3)
@@ -97,7 +98,7 @@ def test_frozen_horizon_keeps_tomorrow_despite_a_cheaper_option(
 )
 def test_cost_model_rejects_bad_stability_prices(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
-        CostModel(**{field: value})  # type: ignore[arg-type]
+        CostModel(**{field: value})
 
 
 def test_rows_only_for_the_work_a_plan_in_force_names(

@@ -12,6 +12,7 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from adapters.mqtt.broker import Session
 from adapters.mqtt.ingest import MqttIngest
 from adapters.mqtt.sink import StoreSink
 from adapters.store import open_store
+from supplysync.commands import CommandAck
 from supplysync.readings import READING_ADAPTER, Reading
 from tests.adapters.mqtt.conftest import CountingSink, publish_all
 from tests.adapters.mqtt.payloads import ACK, EVENTS, TELEMETRY, ack, encode, gateway, reading, scan
@@ -32,15 +34,15 @@ def stored_readings(url: str, asset: str = "m1") -> list[Reading]:
         return store.readings(asset, *EVER)
 
 
-def ingest(broker: PrivateBroker, sink: CountingSink, **kwargs: object) -> MqttIngest:
-    return MqttIngest(broker=broker.url, sink=sink, seed=0, **kwargs)  # type: ignore[arg-type]
+def ingest(broker: PrivateBroker, sink: CountingSink, **kwargs: Any) -> MqttIngest:
+    return MqttIngest(broker=broker.url, sink=sink, seed=0, **kwargs)
 
 
 def test_readings_batches_and_acks_are_recorded_and_handed_on(
     broker: PrivateBroker, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path}/events.db"
-    acks = []
+    acks: list[CommandAck] = []
     messages = [
         (TELEMETRY, encode(reading(1))),
         (EVENTS, encode(gateway([scan(1), scan(2)]))),

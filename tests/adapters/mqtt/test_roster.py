@@ -12,20 +12,21 @@ from adapters.mqtt.topics import Topic, orders_topic, parse, topic_of
 from supplysync.deadletters import DeadLetter
 from supplysync.network import Network
 from supplysync.readings import TemperatureReading
+from supplysync.scenario import Scenario
 
 AT = datetime(2026, 11, 29, tzinfo=UTC)
 
 
 @pytest.fixture
-def network(demo_scenario) -> Network:  # type: ignore[no-untyped-def]
-    return demo_scenario.network  # type: ignore[no-any-return]
+def network(demo_scenario: Scenario) -> Network:
+    return demo_scenario.network
 
 
 def test_every_assets_own_topics_pass(network: Network) -> None:
     roster = Roster(network)
     for asset in network.asset_kinds():
         for channel in ("telemetry", "events", "ack"):
-            assert roster.refusal(topic_of(network, asset, channel)) is None  # type: ignore[arg-type]
+            assert roster.refusal(topic_of(network, asset, channel)) is None
     for c in network.customers:
         assert roster.refusal(orders_topic(network, c.id)) is None
 

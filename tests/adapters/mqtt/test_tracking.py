@@ -28,7 +28,7 @@ def command(command_id: str = "c1", asset: str = "v1") -> Command:
 
 
 def answer(status: str, command_id: str = "c1", asset: str = "v1") -> CommandAck:
-    return CommandAck(command_id=command_id, asset_id=asset, ts=T0, status=status, reason="r")  # type: ignore[arg-type]
+    return CommandAck(command_id=command_id, asset_id=asset, ts=T0, status=status, reason="r")
 
 
 @pytest.fixture
@@ -40,7 +40,8 @@ def test_answers_move_a_command_forward_only(clock: VirtualClock) -> None:
     tracker = CommandTracker(timeout=timedelta(seconds=30))
     tracker.sent(command(), clock.now())
     clock.advance(timedelta(seconds=1))
-    assert tracker.observe(answer("received"), clock.now()).outcome is Outcome.RECEIVED  # type: ignore[union-attr]
+    received = tracker.observe(answer("received"), clock.now())
+    assert received is not None and received.outcome is Outcome.RECEIVED
     clock.advance(timedelta(seconds=1))
     done = tracker.observe(answer("done"), clock.now())
     assert done is not None
@@ -67,7 +68,8 @@ def test_a_received_command_does_not_time_out_while_it_is_carried_out(
     tracker.sent(command(), clock.now())
     tracker.observe(answer("received"), clock.now())
     assert tracker.expire(clock.now() + timedelta(hours=5)) == []
-    assert tracker.status("c1").outcome is Outcome.RECEIVED  # type: ignore[union-attr]
+    status = tracker.status("c1")
+    assert status is not None and status.outcome is Outcome.RECEIVED
 
 
 def test_an_answer_after_the_timeout_still_wins(clock: VirtualClock) -> None:
@@ -85,7 +87,8 @@ def test_answers_for_unknown_commands_or_from_other_assets_are_ignored(
     tracker.sent(command(), clock.now())
     assert tracker.observe(answer("done", command_id="nope"), clock.now()) is None
     assert tracker.observe(answer("done", asset="v2"), clock.now()) is None
-    assert tracker.status("c1").outcome is Outcome.PENDING  # type: ignore[union-attr]
+    status = tracker.status("c1")
+    assert status is not None and status.outcome is Outcome.PENDING
 
 
 def test_the_timeout_must_be_positive() -> None:

@@ -10,7 +10,7 @@ from adapters.simulator import Simulator
 from supplysync.commands import RouteOrder
 from supplysync.network import Customer, Network, Warehouse
 from supplysync.plan import Route, Stop
-from supplysync.scenario import DemandSpike
+from supplysync.scenario import DemandSpike, Scenario
 from tests.adapters.simulator.builders import (
     COG,
     DUISBURG,
@@ -37,7 +37,7 @@ def _customer(cid: str, region: str, **demand: float) -> Customer:
     return Customer(id=cid, name=cid, location=ESSEN, region=region, demand_per_day=demand)
 
 
-def test_orders_arrive_daily_for_the_day_lead_days_ahead():
+def test_orders_arrive_daily_for_the_day_lead_days_ahead() -> None:
     net = _network(_customer("C", "east", GEAR=10, COG=4))
     sim = Simulator(scenario(net, days=3, order_lead_days=2))
     first = sim.advance(sim.now).orders
@@ -59,13 +59,13 @@ def test_orders_arrive_daily_for_the_day_lead_days_ahead():
     assert len({o.order_id for o in first + later}) == len(first + later)
 
 
-def test_small_rates_order_at_least_one_unit_and_zero_rates_none():
+def test_small_rates_order_at_least_one_unit_and_zero_rates_none() -> None:
     net = _network(_customer("C", "east", GEAR=0.2, COG=0))
     orders = Simulator(scenario(net)).advance(at(0)).orders
     assert [(o.product_id, o.quantity) for o in orders] == [("GEAR", 1), ("GEAR", 1)]
 
 
-def test_a_demand_spike_multiplies_orders_in_its_region_on_its_days():
+def test_a_demand_spike_multiplies_orders_in_its_region_on_its_days() -> None:
     spike = DemandSpike(region="east", factor=3, start_day=1, end_day=2, products=["GEAR"])
     net = _network(_customer("E", "east", GEAR=10, COG=4), _customer("X", "west", GEAR=10))
     sim = Simulator(scenario(net, [spike], days=4, order_lead_days=0))
@@ -76,7 +76,7 @@ def test_a_demand_spike_multiplies_orders_in_its_region_on_its_days():
     assert [by_day["X", "GEAR", at(24 * d)] for d in range(4)] == [10, 10, 10, 10]
 
 
-def test_noise_has_the_configured_mean_and_spread():
+def test_noise_has_the_configured_mean_and_spread() -> None:
     customers = [_customer(f"C{i}", "east", GEAR=100) for i in range(20)]
     sim = Simulator(scenario(_network(*customers), days=10, demand_cv=0.3, seed=3))
     quantities = [o.quantity for o in sim.advance(sim.end).orders]
@@ -85,7 +85,7 @@ def test_noise_has_the_configured_mean_and_spread():
     assert statistics.stdev(quantities) == pytest.approx(30, rel=0.25)
 
 
-def test_unfilled_orders_are_lost_two_days_after_due_and_count_only_within_the_run():
+def test_unfilled_orders_are_lost_two_days_after_due_and_count_only_within_the_run() -> None:
     net = _network(_customer("C", "east", GEAR=10))
     sim = Simulator(scenario(net, days=3))
     sim.advance(at(47.75))
@@ -99,7 +99,7 @@ def test_unfilled_orders_are_lost_two_days_after_due_and_count_only_within_the_r
     assert (kpis.fill_rate, kpis.delivered_units) == (0, 0)
 
 
-def test_demand_does_not_depend_on_what_the_policy_commands(demo_scenario):
+def test_demand_does_not_depend_on_what_the_policy_commands(demo_scenario: Scenario) -> None:
     # One seed, one world: a policy's commands change what the physical models
     # draw from their stream (here: a vehicle driving draws harsh-driving and
     # shock events), never the orders customers place.

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
 from adapters.simulator import SimFrame, Simulator
 from adapters.simulator.geo import road_km
-from supplysync.commands import ProduceOrder, RouteOrder, SupplyOrder
+from supplysync.commands import Command, ProduceOrder, RouteOrder, SupplyOrder
+from supplysync.kpi import Kpis
+from supplysync.network import Network
 from supplysync.offers import ProductionRun
+from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.plan import PurchaseOrder, Route, Stop
 from supplysync.readings import READING_ADAPTER, RfidScan
-from supplysync.scenario import InboundSurge
+from supplysync.scenario import InboundSurge, Scenario
 from tests.adapters.simulator.builders import DUISBURG, ESSEN, at, command, scenario
 
 
-def _demo_commands(start):
+def _demo_commands(start: datetime) -> list[Command]:
     """A few commands touching every model of the demo network."""
     run = ProductionRun(machine_id="M-DUI-1", product_id="PUMP", period=0, quantity=40, hours=0)
     po = PurchaseOrder(
@@ -48,7 +52,7 @@ def _demo_commands(start):
     ]
 
 
-def _run_demo(scenario_, seed=None) -> tuple[list[SimFrame], object]:
+def _run_demo(scenario_: Scenario, seed: int | None = None) -> tuple[list[SimFrame], Kpis]:
     sim = Simulator(scenario_, seed=seed)
     start = sim.now
     sim.execute(_demo_commands(start))
@@ -56,11 +60,13 @@ def _run_demo(scenario_, seed=None) -> tuple[list[SimFrame], object]:
     return frames, sim.kpis()
 
 
-def _dump(frames):
+def _dump(
+    frames: list[SimFrame],
+) -> list[tuple[list[dict[str, Any]], list[CustomerOrder], list[ProofOfDelivery]]]:
     return [([r.model_dump() for r in f.readings], f.orders, f.deliveries) for f in frames]
 
 
-def test_same_scenario_seed_and_commands_give_identical_output(demo_scenario):
+def test_same_scenario_seed_and_commands_give_identical_output(demo_scenario: Scenario) -> None:
     frames_a, kpis_a = _run_demo(demo_scenario)
     frames_b, kpis_b = _run_demo(demo_scenario)
     assert _dump(frames_a) == _dump(frames_b)
@@ -68,16 +74,16 @@ def test_same_scenario_seed_and_commands_give_identical_output(demo_scenario):
     assert sum(len(f.deliveries) for f in frames_a) >= 3
 
 
-def test_another_seed_gives_other_readings(demo_scenario):
+def test_another_seed_gives_other_readings(demo_scenario: Scenario) -> None:
     frames_a, _ = _run_demo(demo_scenario)
     frames_b, _ = _run_demo(demo_scenario, seed=demo_scenario.simulation.seed + 1)
     assert _dump(frames_a) != _dump(frames_b)
 
 
-def test_seq_counts_from_zero_by_one_per_device_across_frames(demo_scenario):
+def test_seq_counts_from_zero_by_one_per_device_across_frames(demo_scenario: Scenario) -> None:
     frames, _ = _run_demo(demo_scenario)
     seqs: dict[str, list[int]] = defaultdict(list)
-    last_ts = {}
+    last_ts: dict[str, datetime] = {}
     for frame in frames:
         for r in frame.readings:
             seqs[r.device_id].append(r.seq)
@@ -86,7 +92,7 @@ def test_seq_counts_from_zero_by_one_per_device_across_frames(demo_scenario):
     assert all(s == list(range(len(s))) for s in seqs.values())
 
 
-def test_readings_round_trip_through_the_wire_schema(demo_scenario):
+def test_readings_round_trip_through_the_wire_schema(demo_scenario: Scenario) -> None:
     frames, _ = _run_demo(demo_scenario)
     readings = [r for f in frames for r in f.readings]
     assert any(isinstance(r, RfidScan) and ":" in r.lot_id for r in readings)
@@ -94,7 +100,7 @@ def test_readings_round_trip_through_the_wire_schema(demo_scenario):
         assert READING_ADAPTER.validate_json(reading.model_dump_json()) == reading
 
 
-def test_a_week_of_the_demo_emits_every_documented_device(demo_scenario):
+def test_a_week_of_the_demo_emits_every_documented_device(demo_scenario: Scenario) -> None:
     sim = Simulator(demo_scenario)
     frame = sim.advance(sim.end)
     assert sim.now == sim.end == demo_scenario.end
@@ -132,7 +138,7 @@ def test_a_week_of_the_demo_emits_every_documented_device(demo_scenario):
     json.dumps(sim.ground_truth())
 
 
-def test_kpis_of_a_tiny_run_match_the_hand_computation(kpi_network):
+def test_kpis_of_a_tiny_run_match_the_hand_computation(kpi_network: Network) -> None:
     surge = InboundSurge(warehouse_id="W", product_id="GEAR", day=0, quantity=20)
     sim = Simulator(scenario(kpi_network, [surge], days=1, order_lead_days=0))
     stop = Stop(site_id="C", arrive_h=1, depart_h=1.25, drop={"GEAR": 6})
@@ -159,7 +165,7 @@ def test_kpis_of_a_tiny_run_match_the_hand_computation(kpi_network):
     assert kpis.replans == 0
 
 
-def test_advance_steps_whole_steps_and_never_back(kpi_network):
+def test_advance_steps_whole_steps_and_never_back(kpi_network: Network) -> None:
     sim = Simulator(scenario(kpi_network, days=1))
     assert sim.advance(at(0.6)).readings
     assert sim.now == at(0.5)
@@ -170,7 +176,7 @@ def test_advance_steps_whole_steps_and_never_back(kpi_network):
     assert sim.advance(at(200)).readings == []
 
 
-def test_a_command_for_an_unknown_asset_is_an_error(kpi_network):
+def test_a_command_for_an_unknown_asset_is_an_error(kpi_network: Network) -> None:
     sim = Simulator(scenario(kpi_network))
     with pytest.raises(ValueError, match="no route asset 'GHOST'"):
         sim.execute([command("GHOST", RouteOrder(routes=[]))])

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
 from adapters.simulator import Simulator
 from supplysync.commands import ProduceOrder
+from supplysync.network import Network
 from supplysync.offers import MaintenanceWindow, ProductionRun
 from supplysync.readings import OutputReading, RfidScan, RuntimeReading, VibrationReading
-from supplysync.scenario import MachineDegradation
+from supplysync.scenario import MachineDegradation, Scenario
 from tests.adapters.simulator.builders import at, command, scenario
 
 STEP_H = 0.25
@@ -29,7 +31,7 @@ def produce(*runs: ProductionRun, maintenance: tuple[int, ...] = ()) -> ProduceO
     )
 
 
-def test_output_is_rate_times_hours_after_setup(plant_network):
+def test_output_is_rate_times_hours_after_setup(plant_network: Callable[..., Network]) -> None:
     sim = Simulator(scenario(plant_network()))
     sim.execute([command("M", produce(run("GEAR", 50)))])
 
@@ -49,7 +51,7 @@ def test_output_is_rate_times_hours_after_setup(plant_network):
     assert sum(r.units for r in scans) == pytest.approx(30)
 
 
-def test_product_change_costs_a_second_setup(plant_network):
+def test_product_change_costs_a_second_setup(plant_network: Callable[..., Network]) -> None:
     sim = Simulator(scenario(plant_network()))
     sim.execute([command("M", produce(run("GEAR", 20), run("COG", 10)))])
     sim.advance(at(10))  # setup 6-7, GEAR 7-9, setup 9-10
@@ -58,7 +60,9 @@ def test_product_change_costs_a_second_setup(plant_network):
     assert sim.ground_truth()["stock"]["W"] == pytest.approx({"GEAR": 20, "COG": 10})
 
 
-def test_work_stops_at_shift_end_and_resumes_next_day(plant_network):
+def test_work_stops_at_shift_end_and_resumes_next_day(
+    plant_network: Callable[..., Network],
+) -> None:
     sim = Simulator(scenario(plant_network(hours_per_day=8)))
     sim.execute([command("M", produce(run("GEAR", 150)))])
     sim.advance(at(24))  # 06:00-14:00 with 1 h setup
@@ -69,7 +73,9 @@ def test_work_stops_at_shift_end_and_resumes_next_day(plant_network):
     assert min(r.ts for r in running) == at(24 + 6.25)
 
 
-def test_a_started_run_finishes_before_the_new_command(plant_network):
+def test_a_started_run_finishes_before_the_new_command(
+    plant_network: Callable[..., Network],
+) -> None:
     sim = Simulator(scenario(plant_network()))
     sim.execute([command("M", produce(run("GEAR", 50)))])
     sim.advance(at(8))
@@ -79,7 +85,7 @@ def test_a_started_run_finishes_before_the_new_command(plant_network):
     assert sim.ground_truth()["stock"]["W"] == pytest.approx({"GEAR": 50, "COG": 10})
 
 
-def test_a_new_command_replaces_runs_not_yet_started(plant_network):
+def test_a_new_command_replaces_runs_not_yet_started(plant_network: Callable[..., Network]) -> None:
     sim = Simulator(scenario(plant_network()))
     sim.execute([command("M", produce(run("GEAR", 50, period=1)))])
     sim.execute([command("M", produce(run("COG", 10, period=1)))])
@@ -87,7 +93,9 @@ def test_a_new_command_replaces_runs_not_yet_started(plant_network):
     assert sim.ground_truth()["stock"]["W"] == pytest.approx({"GEAR": 0, "COG": 10})
 
 
-def test_a_command_for_a_later_window_keeps_the_work_before_it(plant_network):
+def test_a_command_for_a_later_window_keeps_the_work_before_it(
+    plant_network: Callable[..., Network],
+) -> None:
     sim = Simulator(scenario(plant_network()))
     sim.execute([command("M", produce(run("GEAR", 20), run("COG", 10, period=1)))])
     sim.execute([command("M", produce(run("COG", 5)), start=at(24))])
@@ -95,7 +103,7 @@ def test_a_command_for_a_later_window_keeps_the_work_before_it(plant_network):
     assert sim.ground_truth()["stock"]["W"] == pytest.approx({"GEAR": 20, "COG": 5})
 
 
-def _degraded(plant_network):
+def _degraded(plant_network: Callable[..., Network]) -> Scenario:
     # Wear 0.01/h, four times faster from day 1. Producing 07:00-24:00 on
     # day 0 leaves health 0.83; day 1 (06:00-24:00) takes 0.72 more; the last
     # 0.11 goes in 2.75 h on day 2: failure at 08:45 on day 2.
@@ -106,7 +114,9 @@ def _degraded(plant_network):
     )
 
 
-def test_degraded_machine_fails_when_the_wear_model_predicts(plant_network):
+def test_degraded_machine_fails_when_the_wear_model_predicts(
+    plant_network: Callable[..., Network],
+) -> None:
     sim = Simulator(_degraded(plant_network))
     sim.execute([command("M", produce(run("GEAR", 10_000)))])
     frame = sim.advance(at(72))
@@ -128,7 +138,9 @@ def test_degraded_machine_fails_when_the_wear_model_predicts(plant_network):
     assert min(before) > 6.0  # ISO 10816 alarm zone just before failure
 
 
-def test_maintenance_resets_health_and_prevents_the_failure(plant_network):
+def test_maintenance_resets_health_and_prevents_the_failure(
+    plant_network: Callable[..., Network],
+) -> None:
     sim = Simulator(_degraded(plant_network))
     sim.execute([command("M", produce(run("GEAR", 10_000), maintenance=(1, 2)))])
     sim.advance(at(28))  # maintenance 24:00-28:00 restored health to 1
@@ -140,7 +152,9 @@ def test_maintenance_resets_health_and_prevents_the_failure(plant_network):
     assert kpis.planned_maintenance_hours == pytest.approx(8)
 
 
-def test_a_replan_repeating_todays_maintenance_does_not_stop_the_machine_twice(plant_network):
+def test_a_replan_repeating_todays_maintenance_does_not_stop_the_machine_twice(
+    plant_network: Callable[..., Network],
+) -> None:
     sim = Simulator(_degraded(plant_network))
     sim.execute([command("M", produce(run("GEAR", 10_000), maintenance=(1,)))])
     sim.advance(at(26))  # maintenance started at 24:00, runs until 28:00
@@ -150,7 +164,7 @@ def test_a_replan_repeating_todays_maintenance_does_not_stop_the_machine_twice(p
     assert sim.kpis().planned_maintenance_hours == pytest.approx(4)
 
 
-def test_output_lands_in_the_plant_warehouse_up_to_its_capacity(two_warehouses):
+def test_output_lands_in_the_plant_warehouse_up_to_its_capacity(two_warehouses: Network) -> None:
     sim = Simulator(scenario(two_warehouses))
     body = ProduceOrder(
         runs=[ProductionRun(machine_id="M", product_id="GEAR", period=0, quantity=60, hours=0)]

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.simulator import Simulator
+from adapters.simulator import SimFrame, Simulator
 from supplysync.commands import SupplyOrder
+from supplysync.network import Network
 from supplysync.plan import PurchaseOrder
 from supplysync.readings import LocationReading, RfidScan, TemperatureReading
 from supplysync.scenario import SupplierDelay
 from tests.adapters.simulator.builders import DUISBURG, KREFELD, at, command, scenario
 
 
-def po(po_id: str, quantity: float, *, product: str = "GEAR", order: int = 0, arrival: int = 1):
+def po(
+    po_id: str, quantity: float, *, product: str = "GEAR", order: int = 0, arrival: int = 1
+) -> PurchaseOrder:
     return PurchaseOrder(
         po_id=po_id,
         supplier_id="S",
@@ -25,11 +28,11 @@ def po(po_id: str, quantity: float, *, product: str = "GEAR", order: int = 0, ar
     )
 
 
-def fixes(frame, po_id: str) -> list[LocationReading]:
+def fixes(frame: SimFrame, po_id: str) -> list[LocationReading]:
     return [r for r in frame.readings if isinstance(r, LocationReading) and r.shipment_id == po_id]
 
 
-def test_a_shipment_travels_its_lead_time_and_is_scanned_in(supply_network):
+def test_a_shipment_travels_its_lead_time_and_is_scanned_in(supply_network: Network) -> None:
     sim = Simulator(scenario(supply_network))
     sim.execute([command("S", SupplyOrder(orders=[po("po-1", 80)]))])
     frame = sim.advance(at(48))
@@ -46,7 +49,7 @@ def test_a_shipment_travels_its_lead_time_and_is_scanned_in(supply_network):
     assert sim.ground_truth()["stock"]["W"]["GEAR"] == 80
 
 
-def test_supplier_delay_holds_the_tracker_still_for_the_delay(supply_network):
+def test_supplier_delay_holds_the_tracker_still_for_the_delay(supply_network: Network) -> None:
     delay = SupplierDelay(supplier_id="S", start_day=0, delay_days=1)
     sim = Simulator(scenario(supply_network, [delay], days=3))
     sim.execute([command("S", SupplyOrder(orders=[po("po-1", 80)]))])
@@ -62,7 +65,7 @@ def test_supplier_delay_holds_the_tracker_still_for_the_delay(supply_network):
     assert sim.ground_truth()["stock"]["W"]["GEAR"] == 80
 
 
-def test_a_delay_spares_shipments_sent_before_it_starts(supply_network):
+def test_a_delay_spares_shipments_sent_before_it_starts(supply_network: Network) -> None:
     delay = SupplierDelay(supplier_id="S", start_day=1, delay_days=2)
     sim = Simulator(scenario(supply_network, [delay]))
     sim.execute([command("S", SupplyOrder(orders=[po("po-1", 80)]))])
@@ -70,7 +73,7 @@ def test_a_delay_spares_shipments_sent_before_it_starts(supply_network):
     assert fixes(frame, "po-1")[-1].ts == at(32)
 
 
-def test_cold_product_trackers_report_reefer_temperature(supply_network):
+def test_cold_product_trackers_report_reefer_temperature(supply_network: Network) -> None:
     sim = Simulator(scenario(supply_network))
     sim.execute([command("S", SupplyOrder(orders=[po("po-c", 20, product="SERUM")]))])
     frame = sim.advance(at(48))
@@ -80,7 +83,7 @@ def test_cold_product_trackers_report_reefer_temperature(supply_network):
     assert {r.device_id for r in temps} == {"S-trk-po-c"}
 
 
-def test_a_supplier_ships_no_more_than_its_daily_capacity(supply_network):
+def test_a_supplier_ships_no_more_than_its_daily_capacity(supply_network: Network) -> None:
     sim = Simulator(scenario(supply_network))
     sim.execute([command("S", SupplyOrder(orders=[po("po-1", 70), po("po-2", 70)]))])
     sim.advance(at(48))
@@ -88,7 +91,9 @@ def test_a_supplier_ships_no_more_than_its_daily_capacity(supply_network):
     assert any("over capacity" in note for note in sim.ground_truth()["notes"])
 
 
-def test_a_new_order_replaces_unshipped_pos_but_never_recalls_shipped_ones(supply_network):
+def test_a_new_order_replaces_unshipped_pos_but_never_recalls_shipped_ones(
+    supply_network: Network,
+) -> None:
     sim = Simulator(scenario(supply_network, days=3))
     sim.execute(
         [command("S", SupplyOrder(orders=[po("po-1", 30), po("po-2", 40, order=1, arrival=2)]))]

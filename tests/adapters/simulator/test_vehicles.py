@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from adapters.simulator import Simulator
+from adapters.simulator import SimFrame, Simulator
 from adapters.simulator.geo import road_km
 from supplysync.commands import RouteOrder
+from supplysync.network import Network
 from supplysync.plan import Route, Stop
 from supplysync.readings import DoorReading, LocationReading, RfidScan, TemperatureReading
 from supplysync.scenario import ReeferFailure, TrafficDelay
@@ -36,7 +37,7 @@ def route(vehicle: str, stops: dict[str, dict[str, float]], period: int = 0) -> 
     )
 
 
-def test_a_route_delivers_and_the_proof_matches(delivery_network):
+def test_a_route_delivers_and_the_proof_matches(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.execute([command("VAN", route("VAN", {"C": {"GEAR": 10}}))])
     frame = sim.advance(at(24))
@@ -64,7 +65,7 @@ def test_a_route_delivers_and_the_proof_matches(delivery_network):
     assert sim.ground_truth()["vehicles"]["VAN"]["at_depot"]
 
 
-def test_a_late_arrival_is_accepted_but_not_on_time(delivery_network):
+def test_a_late_arrival_is_accepted_but_not_on_time(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.execute([command("VAN", route("VAN", {"LATE": {"GEAR": 10}}))])
     frame = sim.advance(at(24))
@@ -79,7 +80,7 @@ def assert_at(ts: datetime, hours: float) -> None:
     assert abs((ts - at(hours)).total_seconds()) < 1e-3
 
 
-def test_excess_goods_return_to_the_depot(delivery_network):
+def test_excess_goods_return_to_the_depot(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.execute([command("VAN", route("VAN", {"C": {"GEAR": 50}}))])
     frame = sim.advance(at(24))
@@ -91,7 +92,7 @@ def test_excess_goods_return_to_the_depot(delivery_network):
     assert sim.ground_truth()["stock"]["W"]["GEAR"] == pytest.approx(180)
 
 
-def test_short_stock_loads_what_is_there_and_cuts_drops_in_order(delivery_network):
+def test_short_stock_loads_what_is_there_and_cuts_drops_in_order(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.execute([command("VAN", route("VAN", {"C": {"SERUM": 40}, "LATE": {"SERUM": 40}}))])
     frame = sim.advance(at(6))
@@ -102,7 +103,7 @@ def test_short_stock_loads_what_is_there_and_cuts_drops_in_order(delivery_networ
     assert sim.ground_truth()["stock"]["W"]["SERUM"] == 0
 
 
-def test_traffic_in_the_destination_region_slows_the_leg(delivery_network):
+def test_traffic_in_the_destination_region_slows_the_leg(delivery_network: Network) -> None:
     jam = TrafficDelay(region="east", start_day=0, start_hour=7, duration_hours=3, speed_factor=0.5)
     sim = Simulator(scenario(delivery_network, [jam]))
     sim.execute([command("VAN", route("VAN", {"LATE": {"GEAR": 10}}))])
@@ -112,7 +113,7 @@ def test_traffic_in_the_destination_region_slows_the_leg(delivery_network):
     assert sim.kpis().distance_km == pytest.approx(2 * LEG_KM)
 
 
-def test_a_route_whose_day_is_over_is_dropped(delivery_network):
+def test_a_route_whose_day_is_over_is_dropped(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.advance(at(16.5))
     sim.execute([command("VAN", route("VAN", {"C": {"GEAR": 10}}))])
@@ -121,7 +122,7 @@ def test_a_route_whose_day_is_over_is_dropped(delivery_network):
     assert any("too late" in note for note in sim.ground_truth()["notes"])
 
 
-def test_a_route_sent_after_departure_time_leaves_at_once(delivery_network):
+def test_a_route_sent_after_departure_time_leaves_at_once(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.advance(at(9))
     sim.execute([command("VAN", route("VAN", {"C": {"GEAR": 10}}))])
@@ -131,13 +132,13 @@ def test_a_route_sent_after_departure_time_leaves_at_once(delivery_network):
     assert pod.on_time
 
 
-def _cargo(frame, vehicle):
+def _cargo(frame: SimFrame, vehicle: str) -> list[TemperatureReading]:
     return [
         r for r in frame.readings if isinstance(r, TemperatureReading) and r.asset_id == vehicle
     ]
 
 
-def test_a_working_reefer_keeps_the_cold_product_good(delivery_network):
+def test_a_working_reefer_keeps_the_cold_product_good(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.execute([command("REEFER", route("REEFER", {"FAR": {"SERUM": 5}}))])
     frame = sim.advance(at(24))
@@ -147,7 +148,9 @@ def test_a_working_reefer_keeps_the_cold_product_good(delivery_network):
     assert sim.kpis().cold_chain_breaches == 0
 
 
-def test_reefer_failure_warms_the_box_and_spoils_the_cold_product(delivery_network):
+def test_reefer_failure_warms_the_box_and_spoils_the_cold_product(
+    delivery_network: Network,
+) -> None:
     failure = ReeferFailure(vehicle_id="REEFER", start_day=0, start_hour=7, duration_hours=10)
     sim = Simulator(scenario(delivery_network, [failure]))
     sim.execute([command("REEFER", route("REEFER", {"FAR": {"SERUM": 5, "GEAR": 10}}))])
@@ -174,7 +177,7 @@ def test_reefer_failure_warms_the_box_and_spoils_the_cold_product(delivery_netwo
     assert sim.ground_truth()["orders"]["open_units"] >= 5  # refused goods leave it open
 
 
-def test_a_cold_product_on_a_van_without_cooling_spoils(delivery_network):
+def test_a_cold_product_on_a_van_without_cooling_spoils(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.execute([command("VAN", route("VAN", {"FAR": {"SERUM": 5}}))])
     frame = sim.advance(at(24))
@@ -186,7 +189,7 @@ def test_a_cold_product_on_a_van_without_cooling_spoils(delivery_network):
     assert sim.ground_truth()["stock"]["W"]["SERUM"] == 45  # spoiled goods do not come back
 
 
-def test_fuel_falls_with_distance_and_is_refilled_at_the_depot(delivery_network):
+def test_fuel_falls_with_distance_and_is_refilled_at_the_depot(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.execute([command("VAN", route("VAN", {"LATE": {"GEAR": 10}}))])
     start_fuel = sim.ground_truth()["vehicles"]["VAN"]["fuel_pct"]

@@ -18,7 +18,9 @@ from supplysync.scenario import InboundSurge
 from tests.adapters.simulator.builders import at, command, scenario
 
 
-def transfer(tid: str, origin: str, dest: str, qty: float, ship: int = 0, arrive: int = 1):
+def transfer(
+    tid: str, origin: str, dest: str, qty: float, ship: int = 0, arrive: int = 1
+) -> Transfer:
     return Transfer(
         transfer_id=tid,
         origin_id=origin,
@@ -30,7 +32,7 @@ def transfer(tid: str, origin: str, dest: str, qty: float, ship: int = 0, arrive
     )
 
 
-def test_a_surge_beyond_free_space_is_partly_refused(two_warehouses):
+def test_a_surge_beyond_free_space_is_partly_refused(two_warehouses: Network) -> None:
     surge = InboundSurge(warehouse_id="A", product_id="GEAR", day=0, quantity=50)
     sim = Simulator(scenario(two_warehouses, [surge]))
     frame = sim.advance(at(24))
@@ -40,7 +42,7 @@ def test_a_surge_beyond_free_space_is_partly_refused(two_warehouses):
     assert sim.kpis().refused_units == 30
 
 
-def test_a_transfer_sent_to_both_warehouses_moves_once(two_warehouses):
+def test_a_transfer_sent_to_both_warehouses_moves_once(two_warehouses: Network) -> None:
     sim = Simulator(scenario(two_warehouses))
     body = TransferOrder(transfers=[transfer("t-1", "B", "A", 15)])
     sim.execute([command("B", body), command("A", body)])
@@ -52,7 +54,9 @@ def test_a_transfer_sent_to_both_warehouses_moves_once(two_warehouses):
     assert sim.ground_truth()["stock"] == {"A": {"GEAR": 95}, "B": {"GEAR": 485}}
 
 
-def test_a_transfer_takes_no_more_than_the_origin_has_and_refuses_overflow(two_warehouses):
+def test_a_transfer_takes_no_more_than_the_origin_has_and_refuses_overflow(
+    two_warehouses: Network,
+) -> None:
     sim = Simulator(scenario(two_warehouses))
     sim.execute([command("A", TransferOrder(transfers=[transfer("t-1", "A", "B", 500)]))])
     sim.advance(at(48))
@@ -64,7 +68,7 @@ def test_a_transfer_takes_no_more_than_the_origin_has_and_refuses_overflow(two_w
     assert sim2.kpis().refused_units == 280
 
 
-def test_a_new_transfer_order_replaces_unshipped_transfers(two_warehouses):
+def test_a_new_transfer_order_replaces_unshipped_transfers(two_warehouses: Network) -> None:
     sim = Simulator(scenario(two_warehouses))
     sim.execute([command("B", TransferOrder(transfers=[transfer("t-1", "B", "A", 15, 1, 1)]))])
     sim.execute([command("A", TransferOrder(transfers=[transfer("t-2", "B", "A", 5, 1, 1)]))])
@@ -72,7 +76,7 @@ def test_a_new_transfer_order_replaces_unshipped_transfers(two_warehouses):
     assert sim.ground_truth()["stock"]["A"]["GEAR"] == 85
 
 
-def test_sensors_sample_every_step_and_shelves_every_hour(two_warehouses):
+def test_sensors_sample_every_step_and_shelves_every_hour(two_warehouses: Network) -> None:
     sim = Simulator(scenario(two_warehouses))
     frame = sim.advance(at(24))
     env = [r for r in frame.readings if r.device_id == "A-env"]
@@ -85,7 +89,7 @@ def test_sensors_sample_every_step_and_shelves_every_hour(two_warehouses):
     assert {r.units for r in shelf} == {80}
 
 
-def test_carrying_cost_accrues_on_stock_each_step(two_warehouses):
+def test_carrying_cost_accrues_on_stock_each_step(two_warehouses: Network) -> None:
     sim = Simulator(scenario(two_warehouses))
     sim.advance(at(48))
     # 580 GEAR at 0.1 per unit-day for two days.
@@ -136,7 +140,9 @@ OPS = st.lists(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=OPS)
-def test_stock_is_never_negative_nor_above_capacity(two_warehouses: Network, ops) -> None:
+def test_stock_is_never_negative_nor_above_capacity(
+    two_warehouses: Network, ops: list[tuple[str, float, int]]
+) -> None:
     sim = Simulator(scenario(two_warehouses, days=3))
     capacity = {w.id: w.capacity_units for w in two_warehouses.warehouses}
     moved: dict[str, float] = {"A": 80, "B": 500}

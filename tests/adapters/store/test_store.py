@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from adapters.store import StoreError, open_store, sqlite
+from adapters.store import SqlEventStore, StoreError, open_store, sqlite
 from adapters.store.protocol import EventStore
 from supplysync.commands import CommandAck
 from supplysync.control import MachineOut, OperatorRequest, PinSupplier, active_overrides
 from supplysync.deadletters import DeadLetter, letter_id_of
 from supplysync.readings import TemperatureReading
+from supplysync.scenario import Scenario
 from supplysync.status import LoopStatus
 from tests.adapters.store import records as r
 
@@ -200,7 +201,8 @@ def test_constructor_rejects_out_of_range_settings(kwargs: dict[str, Any]) -> No
 
 def test_sqlite_durability_settings(tmp_path: Any) -> None:
     with open_store(f"sqlite://{tmp_path}/e.db") as store:
-        conn = store._conn  # type: ignore[attr-defined]
+        assert isinstance(store, SqlEventStore)
+        conn = store._conn
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
         assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
@@ -228,7 +230,9 @@ def test_acks_and_dead_letters_round_trip_and_are_idempotent(store_url: str) -> 
         assert store.dead_letters(T0, T0 + timedelta(seconds=1))[0].raw == raw
 
 
-def test_operator_requests_and_the_latest_network_snapshot(store_url: str, demo_scenario) -> None:  # type: ignore[no-untyped-def]
+def test_operator_requests_and_the_latest_network_snapshot(
+    store_url: str, demo_scenario: Scenario
+) -> None:
     from tests.optimizer.conftest import snapshot_of
 
     out = MachineOut(machine_id="M-DUI-1")
@@ -251,7 +255,7 @@ def test_overrides_in_force_follow_set_and_clear_in_order() -> None:
     def req(n: int, action: str, o: object) -> OperatorRequest:
         return OperatorRequest(
             request_id=f"r{n}", action=action, override=o, by="ops", at=T0 + timedelta(seconds=n)
-        )  # type: ignore[arg-type]
+        )
 
     pin_a = PinSupplier(product_id="P", supplier_id="S-A")
     pin_b = PinSupplier(product_id="P", supplier_id="S-B")
