@@ -197,19 +197,18 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
             return None
         return bound - constant if constant.__class__ not in native_types or constant else bound
 
-    def _col(self, v: VarData) -> int:
-        """`v`'s column, registering it as the standard `add_variables` would if it is new.
+    def _new_col(self, v: VarData) -> int:
+        """The column of `v`, not yet loaded, registered as the standard `add_variables` would.
 
-        New columns reach HiGHS at the next `_flush_vars`, in one call. The
+        Callers look a variable up in the column map first (the hot path) and
+        come here only when it is missing. New columns reach HiGHS at the
+        next `_flush_vars`, in one call. The
         standard path asks each variable's domain for its interval and checks
         its bounds one at a time; here intervals are looked up once per
         domain, and only a variable with a mutable bound (or a fixed one)
         goes through the standard `_process_domain_and_bounds`.
         """
         v_id = id(v)
-        col: int | None = self._pyomo_var_to_solver_var_map.get(v_id)
-        if col is not None:
-            return col
         domain = v.domain
         interval = self._intervals.get(id(domain))
         if interval is None:
@@ -217,7 +216,8 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
         lb, ub, fixed = v._lb, v._ub, v.fixed
         self._referenced_variables[v_id] = [{}, {}, None]
         self._vars[v_id] = (v, lb, ub, fixed, interval, v.value)
-        col = self._pyomo_var_to_solver_var_map[v_id] = len(self._pyomo_var_to_solver_var_map)
+        col: int = len(self._pyomo_var_to_solver_var_map)
+        self._pyomo_var_to_solver_var_map[v_id] = col
         if fixed or not (lb.__class__ in _PLAIN and ub.__class__ in _PLAIN):
             lo, hi, kind = self._process_domain_and_bounds(v_id)
             integer = kind == highspy.HighsVarType.kInteger
@@ -239,7 +239,7 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
         return col
 
     def _flush_vars(self) -> None:
-        """Pass HiGHS the columns `_col` registered since the last flush."""
+        """Pass HiGHS the columns `_new_col` registered since the last flush."""
         if not self._new_lbs:
             return
         self._sol = None
@@ -262,7 +262,7 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
         if self._last_results_object is not None:
             self._last_results_object.solution_loader.invalidate()
         col_of, refs = self._pyomo_var_to_solver_var_map, self._referenced_variables
-        new_col = self._col
+        new_col = self._new_col
         row_of, con_at = self._pyomo_con_to_solver_con_map, self._solver_con_to_pyomo_con_map
         helpers, highs = self._mutable_helpers, self._solver_model
         active, named, uses = (
@@ -332,7 +332,7 @@ class BulkHighs(Highs):  # type: ignore[misc]  # pyomo ships no stubs
         col_of, refs, new_col = (
             self._pyomo_var_to_solver_var_map,
             self._referenced_variables,
-            self._col,
+            self._new_col,
         )
         fixed_costs: dict[int, float] = {}
         mutable: dict[int, tuple[int, float, list[Any]]] = {}

@@ -43,14 +43,11 @@ def kept_out_of_collections() -> Iterator[None]:
     enters must `collect_frozen` before dropping what it froze, or its
     reference cycles would never be freed.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    with paused_gc():
+        try:
+            yield
+        finally:
+            gc.freeze()  # inside the pause: before the collector resumes
 
 
 def collect_frozen() -> None:

@@ -15,8 +15,8 @@ from typing import Final, Self
 
 from adapters.store import LIVE_RUN, EventStore
 from adapters.store.threaded import ThreadedStore
+from cluster.live.orders import OrderNews
 from supplysync.control import OperatorRequest
-from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 
 _EVER: Final = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 
@@ -51,9 +51,7 @@ class StoreReader:
             lambda store: store.requests(since, until, run_id=self._run_id)
         )
 
-    async def orders(
-        self,
-    ) -> tuple[list[CustomerOrder], list[ProofOfDelivery], list[OrderCancellation]]:
+    async def orders(self) -> OrderNews:
         """Every stored customer order, proof of delivery and cancellation, oldest first.
 
         All of them, not a recent window: an order's timestamp is when the
@@ -61,11 +59,9 @@ class StoreReader:
         is the order book's to decide, from its due day and the proofs).
         """
 
-        def read(
-            store: EventStore,
-        ) -> tuple[list[CustomerOrder], list[ProofOfDelivery], list[OrderCancellation]]:
+        def read(store: EventStore) -> OrderNews:
             run = self._run_id
-            return (
+            return OrderNews(
                 store.orders(*_EVER, run_id=run),
                 store.deliveries(*_EVER, run_id=run),
                 store.cancellations(*_EVER, run_id=run),

@@ -57,70 +57,75 @@ async def _acks(client: aiomqtt.Client, into: list[CommandAck]) -> None:
         into.append(CommandAck.model_validate_json(message.payload))
 
 
+class _System:
+    """The system's side: publishes commands to the device, collects its answers."""
+
+    def __init__(self, broker: PrivateBroker) -> None:
+        self.broker = broker
+        self.acks: list[CommandAck] = []
+        self.executed: list[str] = []
+
+    def carry_out(self, command: Command) -> str | None:
+        self.executed.append(command.command_id)
+        return None
+
+    async def started(self, execute: Callable[[Command], str | None]) -> asyncio.Task[None]:
+        """A device running with `execute`, once it is subscribed."""
+        device = _device(self.broker, execute)
+        running = asyncio.create_task(device.run())
+        await asyncio.wait_for(device.ready.wait(), WAIT_S)
+        return running
+
+    @property
+    def statuses(self) -> list[str]:
+        return [a.status for a in self.acks]
+
+
 def test_a_command_the_device_died_on_comes_again_when_it_is_back(tmp_path: Path) -> None:
     with PrivateBroker(tmp_path) as broker:
-        executed, statuses = asyncio.run(_dies_and_comes_back(broker))
-    assert executed == ["plan-1/M1"]  # carried out once, by the device that came back
+        system = _System(broker)
+        asyncio.run(_dies_and_comes_back(system))
+    assert system.executed == ["plan-1/M1"]  # carried out once, by the device that came back
     # the first device said `received` before it died; the second answers in full
-    assert statuses == ["received", "received", "done"]
+    assert system.statuses == ["received", "received", "done"]
 
 
-async def _dies_and_comes_back(broker: PrivateBroker) -> tuple[list[str], list[str]]:
-    acks: list[CommandAck] = []
-    executed: list[str] = []
-
+async def _dies_and_comes_back(system: _System) -> None:
     def die(command: Command) -> str | None:
         raise PowerCutError(command.command_id)
 
-    def carry_out(command: Command) -> str | None:
-        executed.append(command.command_id)
-        return None
-
-    async with aiomqtt.Client("127.0.0.1", broker.port) as system:
-        await system.subscribe(str(HOME.on("ack")), qos=1)
-        listener = asyncio.create_task(_acks(system, acks))
-        first = _device(broker, die)
-        running = asyncio.create_task(first.run())
-        await asyncio.wait_for(first.ready.wait(), WAIT_S)
-        await system.publish(str(HOME), records.command("plan-1").model_dump_json(), qos=1)
+    async with aiomqtt.Client("127.0.0.1", system.broker.port) as client:
+        await client.subscribe(str(HOME.on("ack")), qos=1)
+        listener = asyncio.create_task(_acks(client, system.acks))
+        running = await system.started(die)
+        await client.publish(str(HOME), records.command("plan-1").model_dump_json(), qos=1)
         with pytest.raises(ExceptionGroup) as died:
             await asyncio.wait_for(running, WAIT_S)
         assert died.group_contains(PowerCutError)
-        second = _device(broker, carry_out)
-        running = asyncio.create_task(second.run())
-        await _until(lambda: any(a.status == "done" for a in acks), "the command done")
+        running = await system.started(system.carry_out)
+        await _until(lambda: "done" in system.statuses, "the command done")
         running.cancel()
         listener.cancel()
-    return executed, [a.status for a in acks]
 
 
 def test_a_command_delivered_twice_is_carried_out_once_and_answered_twice(
     tmp_path: Path,
 ) -> None:
     with PrivateBroker(tmp_path) as broker:
-        executed, statuses = asyncio.run(_delivered_twice(broker))
-    assert executed == ["plan-1/M1"]
-    assert statuses == ["received", "done", "done"]
+        system = _System(broker)
+        asyncio.run(_delivered_twice(system))
+    assert system.executed == ["plan-1/M1"]
+    assert system.statuses == ["received", "done", "done"]
 
 
-async def _delivered_twice(broker: PrivateBroker) -> tuple[list[str], list[str]]:
-    acks: list[CommandAck] = []
-    executed: list[str] = []
-
-    def carry_out(command: Command) -> str | None:
-        executed.append(command.command_id)
-        return None
-
-    async with aiomqtt.Client("127.0.0.1", broker.port) as system:
-        await system.subscribe(str(HOME.on("ack")), qos=1)
-        listener = asyncio.create_task(_acks(system, acks))
-        device = _device(broker, carry_out)
-        running = asyncio.create_task(device.run())
-        await asyncio.wait_for(device.ready.wait(), WAIT_S)
+async def _delivered_twice(system: _System) -> None:
+    async with aiomqtt.Client("127.0.0.1", system.broker.port) as client:
+        await client.subscribe(str(HOME.on("ack")), qos=1)
+        listener = asyncio.create_task(_acks(client, system.acks))
+        running = await system.started(system.carry_out)
         payload = records.command("plan-1").model_dump_json()
-        await system.publish(str(HOME), payload, qos=1)
-        await system.publish(str(HOME), payload, qos=1)  # a redelivery, as the device sees it
-        await _until(lambda: len(acks) == 3, "three answers")
+        await client.publish(str(HOME), payload, qos=1)
+        await client.publish(str(HOME), payload, qos=1)  # a redelivery, as the device sees it
+        await _until(lambda: len(system.acks) == 3, "three answers")
         running.cancel()
         listener.cancel()
-    return executed, [a.status for a in acks]
