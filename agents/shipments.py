@@ -32,8 +32,12 @@ class Shipment:
     last_fix: datetime | None = None
 
     def shipped(self, now: datetime) -> bool:
-        """Whether the goods have left (by plan time or because the tracker reports)."""
-        return self.seen or self.departs <= now
+        """Whether the goods have left (by plan time or because the tracker reports).
+
+        An order due to leave at `now` has not: a command issued at that
+        instant still replaces it, as the supplier's own schedule does.
+        """
+        return self.seen or self.departs < now
 
     def held_now_h(self) -> float:
         """Hours of the hold under way, up to the latest fix."""

@@ -153,7 +153,7 @@ class WarehouseAgent(AgentCore):
                     arrival_period=max(0, window.period_of(p.arrives)),
                 )
                 for p in self._pending.values()
-                if p.departs <= now
+                if p.departs < now
             ],
         )
 
@@ -194,8 +194,9 @@ class WarehouseAgent(AgentCore):
         """Expect the accepted transfers to this warehouse.
 
         Transfers accepted earlier that have already left stay expected
-        (goods shipped are not recalled); the rest are replaced by the new
-        command.
+        (goods shipped are not recalled); the rest, including those due to
+        leave at the very instant of the command, are replaced by it, as the
+        line haul's own schedule replaces them.
         """
         body = command.body
         if not isinstance(body, TransferOrder):
@@ -204,7 +205,7 @@ class WarehouseAgent(AgentCore):
         kept = {
             tid: p
             for tid, p in self._pending.items()
-            if p.departs <= command.issued_at and tid not in new_ids
+            if p.departs < command.issued_at and tid not in new_ids
         }
         window = command.window
         for t in body.transfers:

@@ -162,3 +162,26 @@ def test_unshipped_orders_are_replaced_by_a_new_plan(
     assert sorted(agent.state()["shipments"]) == ["PO-2"]
     assert agent.offer(window, at(2)).inbound == []  # nothing on the road yet
     assert [i.shipment_id for i in agent.offer(window, at(25)).inbound] == ["PO-2"]
+
+
+def test_an_order_due_to_ship_at_the_replan_instant_is_still_replaceable(
+    network: Network,
+) -> None:
+    """A plan made at midnight replaces the orders that were to ship at midnight.
+
+    The world ships an order in the first step after its departure time, so
+    a command issued at that very instant replaces it (`SupplierSim.command`).
+    Counting it as on the road then would offer the new plan goods that never
+    leave, and the plan would not order them again.
+    """
+    agent, _ = ordered(network, po("PO-1", 300, period=1))
+    midnight = at(24)
+    today = PlanningWindow(start=midnight, period_hours=24, periods=3)
+    assert agent.offer(today, midnight).inbound == []
+    agent.commit(
+        command(SUPPLIER, "supplier", SupplyOrder(orders=[]), window=today, issued_at=midnight)
+    )
+    assert agent.state()["shipments"] == {}
+    # a moment later the same order would be on its way
+    agent, _ = ordered(network, po("PO-1", 300, period=1))
+    assert [i.shipment_id for i in agent.offer(today, at(24.25)).inbound] == ["PO-1"]

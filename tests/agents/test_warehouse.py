@@ -222,3 +222,25 @@ def test_cold_room_and_humidity(network: Network, window: PlanningWindow) -> Non
         at(9),
     )
     assert [(a.kind, a.data["percent_rh"]) for a in humid] == [(AlertKind.THRESHOLD, 75)]
+
+
+def test_a_transfer_due_to_leave_at_the_replan_instant_is_still_replaceable(
+    network: Network,
+) -> None:
+    """A plan made at midnight replaces the transfers that were to leave at midnight.
+
+    The world ships a transfer in the first step after its time
+    (`TransferBook.command`); expecting it then would offer the new plan goods
+    that never come.
+    """
+    agent = WarehouseAgent(WH, network)
+    agent.commit(
+        command(WH, "warehouse", TransferOrder(transfers=[transfer("T9", "W-DUI", WH, 50, 1, 2)]))
+    )
+    midnight = at(24)
+    today = PlanningWindow(start=midnight, period_hours=24, periods=3)
+    assert agent.offer(today, midnight).inbound == []
+    agent.commit(
+        command(WH, "warehouse", TransferOrder(transfers=[]), window=today, issued_at=midnight)
+    )
+    assert agent.offer(today, at(25)).inbound == []
