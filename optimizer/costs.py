@@ -1,16 +1,21 @@
 """Cost coefficients the planner prices decisions with.
 
-The network gives product values, holding costs and shortage penalties; the
-rest (machine hours, setups, freight) is not in the scenario, so it lives
-here with defaults an operations engineer would recognise and checked ranges.
+The network gives product values, holding costs and shortage penalties.
+Machine hours, setups and line haul are priced by `supplysync.costs.CostRates`,
+which the KPIs' money figure uses too; the planner's defaults for them are
+taken from there so that both start from one definition. The rest is the
+planner's own: weights that steer a rolling-horizon model (forecast share,
+safety stock, stability, overflow) and have no counterpart in what a run
+really costs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-ROAD_FACTOR = 1.3
-"""Road kilometres per great-circle kilometre."""
+from supplysync.costs import CostRates
+
+_RATES = CostRates()
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,11 @@ class CostModel:
             shortage penalty, so frozen work moves only when impossible.
     """
 
-    production_per_hour: float = 40.0
-    setup: float = 60.0
+    production_per_hour: float = _RATES.production_per_hour
+    setup: float = _RATES.setup
     delivery_per_km: float = 0.02
-    transfer_base: float = 0.5
-    transfer_per_km: float = 0.01
+    transfer_base: float = _RATES.transfer_base
+    transfer_per_km: float = _RATES.transfer_per_km
     overflow_per_unit: float = 1000.0
     maintenance_delay: float = 1.0
     forecast_weight: float = 0.5

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from optimizer.costs import ROAD_FACTOR
+from supplysync.costs import ROAD_FACTOR
 from supplysync.network import Customer, Location
 
 

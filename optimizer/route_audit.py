@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from optimizer.costs import ROAD_FACTOR
+from supplysync.costs import ROAD_FACTOR
 from supplysync.network import Location
 from supplysync.offers import NetworkSnapshot, VehicleOffer
 from supplysync.plan import Plan, Route

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from supplysync.costs import RunCosts
 from supplysync.network import Frozen, NonNeg
 
 
-class Kpis(Frozen):
-    """Outcomes measured by the simulator (ground truth) and the replanning loop.
+class ServiceKpis(Frozen):
+    """How well a run served demand and kept its assets.
 
     Rates are fractions in [0, 1]; costs are in currency units; times in hours
     unless the name says otherwise.
@@ -30,3 +31,11 @@ class Kpis(Frozen):
     replans: int = Field(0, ge=0)
     replan_latency_p50_ms: NonNeg = 0.0
     replan_latency_max_ms: NonNeg = 0.0
+
+
+class Kpis(RunCosts, ServiceKpis):
+    """Outcomes measured by the simulator (ground truth) and the replanning loop.
+
+    The service figures come first, then the money figure (`RunCosts`): its
+    components and `total_cost`, one number to compare policies by.
+    """

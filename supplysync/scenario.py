@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, ValidationError, model_validator
 
+from supplysync.costs import CostRates
 from supplysync.network import Frozen, Id, Network, Pos
 
 
@@ -127,12 +128,19 @@ Disruption = Annotated[
 
 
 class Scenario(Frozen):
-    """A whole run: network, simulation, planning and scripted disruptions."""
+    """A whole run: network, simulation, planning, prices and scripted disruptions.
+
+    `costs` prices what the network does not (machine hours, maintenance,
+    downtime, line haul, lateness) in the run's money figure, `total_cost`.
+    The planner keeps its own `optimizer.costs.CostModel`, whose shared
+    prices default to the same values.
+    """
 
     name: str
     description: str = ""
     simulation: SimulationSettings
     planning: PlanningSettings = PlanningSettings()
+    costs: CostRates = CostRates()
     network: Network
     disruptions: list[Disruption] = Field(default_factory=list)
 

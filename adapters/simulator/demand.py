@@ -13,7 +13,7 @@ days after its due day, when what is left is lost.
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,11 @@ class _Open:
 
 
 class OrderLedger:
-    """Open orders by customer and product, oldest due first, and demand totals."""
+    """Open orders by customer and product, oldest due first, and demand totals.
+
+    `ordered`, `accepted` and `on_time` count units of orders due within the
+    run, by product, because shortage and lateness are priced per product.
+    """
 
     def __init__(self, scenario: Scenario, world: World, disruptions: Disruptions) -> None:
         self._world = world
@@ -47,10 +51,18 @@ class OrderLedger:
         self._open: dict[tuple[str, str], deque[_Open]] = {}
         self._by_due: deque[_Open] = deque()
         self.new_orders: list[CustomerOrder] = []
-        self.ordered_units = 0.0
-        self.accepted_units = 0.0
-        self.on_time_units = 0.0
+        self.ordered: defaultdict[str, float] = defaultdict(float)
+        self.accepted: defaultdict[str, float] = defaultdict(float)
+        self.on_time: defaultdict[str, float] = defaultdict(float)
         self.lost_units = 0.0
+
+    @property
+    def ordered_units(self) -> float:
+        return sum(self.ordered.values())
+
+    @property
+    def accepted_units(self) -> float:
+        return sum(self.accepted.values())
 
     def start_of_day(self, day: int) -> None:
         """Place the orders customers send at 00:00 of `day`."""
@@ -123,8 +135,8 @@ class OrderLedger:
                 continue
             entry.remaining -= qty
             if entry.in_run:
-                self.accepted_units += qty
-                self.on_time_units += qty if on_time else 0.0
+                self.accepted[product_id] += qty
+                self.on_time[product_id] += qty if on_time else 0.0
             if entry.remaining <= EPS:
                 entry.remaining = 0.0
                 queue.remove(entry)
@@ -163,4 +175,4 @@ class OrderLedger:
         self._by_due.append(entry)
         self.new_orders.append(order)
         if entry.in_run:
-            self.ordered_units += quantity
+            self.ordered[product_id] += quantity

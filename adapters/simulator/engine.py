@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -98,6 +99,7 @@ class Simulator:
             for v in net.vehicles
         }
         self._ledger.start_of_day(0)
+        self._stock_start = self.stock_position()
 
     @property
     def now(self) -> datetime:
@@ -153,14 +155,42 @@ class Simulator:
                 raise ValueError(f"command {command.command_id}: no {body.kind} asset {asset!r}")
 
     def kpis(self) -> Kpis:
-        """Ground-truth KPIs so far; the replanning fields are the caller's to fill."""
+        """Ground-truth KPIs so far; the replanning fields are the caller's to fill.
+
+        The money figure settles the stock the network owns now against what
+        it owned at the start, as if the run ended here.
+        """
         ledger = self._ledger
         return compute_kpis(
             self._world.tally,
-            ordered=ledger.ordered_units,
-            accepted=ledger.accepted_units,
-            on_time=ledger.on_time_units,
+            ordered=ledger.ordered,
+            accepted=ledger.accepted,
+            on_time=ledger.on_time,
+            stock_start=self._stock_start,
+            stock_end=self.stock_position(),
+            network=self._scenario.network,
+            rates=self._scenario.costs,
         )
+
+    def stock_position(self) -> dict[str, float]:
+        """Units of each product the network owns: on hand and in transit.
+
+        In transit are supplier shipments on the road, transfers between
+        warehouses and what vehicles carry. Spoiled goods on board are worth
+        nothing and not counted; surges not yet landed are not the network's.
+        """
+        stock = dict.fromkeys((p.id for p in self._scenario.network.products), 0.0)
+        moving = chain(
+            *(s.in_transit() for s in self._suppliers.values()),
+            self._transfers.in_transit(),
+            *(v.on_board() for v in self._vehicles.values()),
+        )
+        for warehouse in self._warehouses.values():
+            for product_id, units in warehouse.stock.items():
+                stock[product_id] += units
+        for product_id, units in moving:
+            stock[product_id] += units
+        return stock
 
     def ground_truth(self) -> dict[str, Any]:
         """A JSON-ready view of the true state, for tests and debugging."""

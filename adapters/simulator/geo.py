@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from supplysync.costs import ROAD_FACTOR
 from supplysync.network import Location
-
-ROAD_FACTOR = 1.3
-"""Road distance per great-circle kilometre: routes wind around what lies between."""
 
 
 def road_km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -167,6 +167,7 @@ class MachineSim:
         run.remaining -= units
         made[run.product_id] = made.get(run.product_id, 0.0) + units
         self.hour_meter += dt
+        tally.run_hours += dt
         self.health -= wear * dt
         if run.remaining <= EPS:
             self._current = None
@@ -187,6 +188,8 @@ class MachineSim:
         if run.product_id != self._product:
             self._setup_left = self.spec.setup_hours
             self._product = run.product_id
+            if self.spec.setup_hours > 0:
+                self._world.tally.setups += 1
         return run
 
     def _sample(self, t0: float, t1: float, running: bool, made: dict[str, float]) -> None:

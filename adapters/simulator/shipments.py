@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,7 @@ class SupplierSim:
         self._disruptions = disruptions
         self._cold = {p.id for p in network.products if p.cold_chain}
         self._capacity = {q.product_id: q.capacity_per_day for q in spec.quotes}
+        self._price = {q.product_id: q.unit_price for q in spec.quotes}
         self._pending: list[tuple[float, float, PurchaseOrder]] = []
         self._shipped_ids: set[str] = set()
         self._shipped_per_day: dict[tuple[int, str], float] = defaultdict(float)
@@ -123,6 +125,10 @@ class SupplierSim:
                 if shipment.depart_h <= t1 < shipment.arrive_h - EPS:
                     self._report(t1, shipment)
 
+    def in_transit(self) -> Iterator[tuple[str, float]]:
+        """(product, units) of the shipments on the road."""
+        return ((s.po.product_id, s.units) for s in self._road)
+
     def state(self) -> list[dict[str, Any]]:
         return [
             {
@@ -149,6 +155,7 @@ class SupplierSim:
         if units <= EPS:
             return
         self._shipped_per_day[key] += units
+        self._world.tally.purchased[self.id, po.product_id, self._price[po.product_id]] += units
         origin = latlon(self.spec.location)
         dest = latlon(self._warehouses[po.destination_id].spec.location)
         km = road_km(origin, dest)

@@ -10,9 +10,11 @@ the origin has, and arrives at 08:00 of its `arrival_period`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.simulator.geo import latlon, road_km
 from adapters.simulator.warehouses import WarehouseSim
 from adapters.simulator.world import EPS, World
 from supplysync.commands import TransferOrder
@@ -75,11 +77,22 @@ class TransferBook:
                 )
             if leg.units > 0:
                 self._moving.append(leg)
+                tally = self._world.tally
+                tally.transfer_units += leg.units
+                tally.transfer_unit_km += leg.units * self._km(t.origin_id, t.destination_id)
         for leg in [leg for leg in self._moving if leg.arrive_h < t1 - EPS]:
             self._moving.remove(leg)
             t = leg.transfer
             at = max(leg.arrive_h, t0)
             self._warehouses[t.destination_id].receive(at, t.product_id, leg.units, t.transfer_id)
+
+    def in_transit(self) -> Iterator[tuple[str, float]]:
+        """(product, units) of the transfers on the road."""
+        return ((leg.transfer.product_id, leg.units) for leg in self._moving)
+
+    def _km(self, origin_id: str, destination_id: str) -> float:
+        a, b = self._warehouses[origin_id].spec, self._warehouses[destination_id].spec
+        return road_km(latlon(a.location), latlon(b.location))
 
     def state(self) -> list[dict[str, Any]]:
         return [

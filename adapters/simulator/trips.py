@@ -10,6 +10,7 @@ limit is refused and counted as spoiled. What is left comes back to the depot.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -131,7 +132,7 @@ def drop_goods(
         )
         trip.cargo[product_id] -= handed
         if spoiled:
-            world.tally.spoiled_units += handed
+            world.tally.spoiled[product_id] += handed
         proofs.extend(pods)
     return proofs
 
@@ -142,10 +143,17 @@ def unload(trip: Trip, h: float, depot: WarehouseSim, world: World) -> None:
         if units <= MIN_UNITS:
             continue
         if product_id in trip.spoiled:
-            world.tally.spoiled_units += units
+            world.tally.spoiled[product_id] += units
         else:
             depot.receive(h, product_id, units, trip.lot)
     trip.cargo = {}
+
+
+def on_board(trip: Trip) -> Iterator[tuple[str, float]]:
+    """The goods a trip still carries that are worth anything (not spoiled)."""
+    for product_id, units in trip.cargo.items():
+        if product_id not in trip.spoiled and units > MIN_UNITS:
+            yield product_id, units
 
 
 def track_excursions(

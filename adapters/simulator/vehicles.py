@@ -13,13 +13,22 @@ end, traffic or reefer edge), so positions, timings and excursions are exact.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from adapters.simulator import cargo
 from adapters.simulator.demand import OrderLedger
 from adapters.simulator.disruptions import Disruptions, next_breakpoint
 from adapters.simulator.geo import between, latlon, road_km
-from adapters.simulator.trips import Leg, Trip, drop_goods, plan_trip, track_excursions, unload
+from adapters.simulator.trips import (
+    Leg,
+    Trip,
+    drop_goods,
+    on_board,
+    plan_trip,
+    track_excursions,
+    unload,
+)
 from adapters.simulator.warehouses import WarehouseSim
 from adapters.simulator.world import EPS, World, day_start, hour_crossed
 from supplysync.commands import RouteOrder
@@ -94,6 +103,10 @@ class VehicleSim:
             cur = self._segment(cur, t1)
         self._sample(t0, t1)
 
+    def on_board(self) -> Iterator[tuple[str, float]]:
+        """(product, units) the vehicle carries that are still good."""
+        return on_board(self.trip) if self.trip is not None else iter(())
+
     def state(self) -> dict[str, Any]:
         trip = self.trip
         return {
@@ -166,7 +179,7 @@ class VehicleSim:
         self.pos = between(
             trip.leg_from, leg.to, trip.leg_done_km / trip.leg_km if trip.leg_km > 0 else 1.0
         )
-        self._world.tally.distance_km += km
+        self._world.tally.vehicle_km[self.id] += km
         self.fuel_l = max(0.0, self.fuel_l - km * self.spec.fuel_l_per_100km / 100.0)
         self._events(cur, end)
         self._climate(cur, end)

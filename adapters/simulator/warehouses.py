@@ -48,7 +48,7 @@ class WarehouseSim:
         accepted = min(units, self.free())
         refused = units - accepted
         if refused > MIN_UNITS:
-            self._world.tally.refused_units += refused
+            self._world.tally.refused[product_id] += refused
             self._world.note(h, f"{self.id} full: refused {refused:g} {product_id} of lot {lot}")
         if accepted > MIN_UNITS:
             self.stock[product_id] = self.stock.get(product_id, 0.0) + accepted

@@ -15,6 +15,7 @@ import pytest
 
 from cluster.demo import run_demo
 from supplysync.cli import main
+from supplysync.costs import COMPONENTS
 from tests.conftest import DEMO_SCENARIO
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +38,17 @@ def test_replanning_beats_both_baselines_on_fill_rate(full_demo: dict[str, Any])
     assert milp > kpis["reorder_point"]["fill_rate"]
     # Every policy faced the same demand: one seed, one world.
     assert len({k["ordered_units"] for k in kpis.values()}) == 1
+
+
+def test_replanning_costs_less_than_both_baselines(full_demo: dict[str, Any]) -> None:
+    kpis = full_demo["policies"]
+    milp = kpis["milp"]
+    for baseline in ("static", "reorder_point"):
+        assert milp["total_cost"] < kpis[baseline]["total_cost"]
+        # Serving more demand is where the money is.
+        assert milp["shortage_cost"] < kpis[baseline]["shortage_cost"]
+    for k in kpis.values():
+        assert k["total_cost"] == pytest.approx(sum(k[name] for name in COMPONENTS))
 
 
 def test_replanning_reacts_to_the_scripted_disruptions(full_demo: dict[str, Any]) -> None:
@@ -87,6 +99,8 @@ def test_cli_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -
     for kpis in data["policies"].values():
         assert 0 <= kpis["fill_rate"] <= 1
         assert kpis["ordered_units"] > 0
+        assert kpis["total_cost"] == pytest.approx(sum(kpis[name] for name in COMPONENTS))
+        assert kpis["holding_cost"] == kpis["inventory_carrying_cost"] > 0
 
 
 def test_cli_store_error_exits_2_without_the_password(capsys: pytest.CaptureFixture[str]) -> None:

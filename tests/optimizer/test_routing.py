@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from optimizer.costs import ROAD_FACTOR
 from optimizer.data import PlanningData, planning_data
 from optimizer.geometry import road_km
 from optimizer.routing import METHOD, Routing, fleet_shortages, route_deliveries
+from supplysync.costs import ROAD_FACTOR
 from supplysync.network import Customer, Location, Network, Plant, Vehicle, Warehouse
 from supplysync.plan import Delivery
 from tests.optimizer.conftest import HOME, SETTINGS, product, snapshot_of
