@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,11 @@ def evaluate(
         progress: show a progress bar on stderr.
     """
     store = ResultStore(out)
-    schedule = Schedule(plan, stored=store.has, tuning_records=store.records("tuning"))
+    schedule = Schedule(
+        plan,
+        stored=partial(store.has, measuring=plan.kpi),
+        tuning_records=store.records("tuning"),
+    )
     queue: deque[Job] = deque(schedule.start())
     total = len(queue) + schedule.pending_tuned
     owns = False

@@ -4,7 +4,8 @@ Tuning runs come first, scenario by scenario. A scenario's `reorder_tuned`
 runs are ready once all its tuning runs are (stored or just finished): its
 grid choice fixes their tables. Every other evaluation run is ready at once,
 queued behind the tuning, so workers never idle while tuning finishes. Runs
-already stored are never scheduled. Whoever executes the runs (this
+already stored are never scheduled (unless stored before the objective KPI
+existed). Whoever executes the runs (this
 process in `run_serial`, Ray tasks in `cluster.evaluate`) feeds each
 finished record back through `finished`, which may release more runs.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from evaluation.plan import EvaluationPlan
@@ -41,7 +43,8 @@ class Schedule:
         self._cases = {c.digest: c for c in plan.cases}
         self._tuning: dict[tuple[str, int], list[Mapping[str, Any]]] = defaultdict(list)
         for r in tuning_records:
-            self._tuning[str(r["scenario_hash"]), int(r["days"])].append(r)
+            if r.get(plan.kpi) is not None:
+                self._tuning[str(r["scenario_hash"]), int(r["days"])].append(r)
         self._waiting: dict[str, set[tuple[int, str]]] = {}
         self.choices: dict[str, TuningChoice] = {}
         self.skipped = 0
@@ -113,7 +116,11 @@ class Schedule:
 
 def run_serial(plan: EvaluationPlan, store: ResultStore, execute: Execute) -> Schedule:
     """Run every missing run of `plan` one after another in this process, storing each."""
-    schedule = Schedule(plan, stored=store.has, tuning_records=store.records("tuning"))
+    schedule = Schedule(
+        plan,
+        stored=partial(store.has, measuring=plan.kpi),
+        tuning_records=store.records("tuning"),
+    )
     queue = schedule.start()
     while queue:
         case, spec = queue.pop(0)

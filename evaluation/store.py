@@ -9,7 +9,8 @@ Layout of a results directory:
 A file is written under a temporary name and renamed into place, so a
 killed evaluation leaves whole runs or none; the next one skips every run
 whose file exists (the key is policy, scenario hash, seed, days and the
-tuned parameters: `RunKey.stem`). One file per run keeps the schema free to
+tuned parameters: `RunKey.stem`), unless it lacks the evaluation's objective
+KPI. One file per run keeps the schema free to
 grow (a KPI added later is a new column in new files; reading fills the old
 ones with nothing) and the directory readable with any Parquet tool, e.g.
 `pyarrow.dataset.dataset("out/runs")`.
@@ -39,9 +40,16 @@ class ResultStore:
     def path(self, spec: RunSpec) -> Path:
         return self.root / SUBDIRS[spec.kind] / f"{spec.key.stem}.parquet"
 
-    def has(self, spec: RunSpec) -> bool:
-        """Whether the run `spec` names is already stored."""
-        return self.path(spec).exists()
+    def has(self, spec: RunSpec, *, measuring: str | None = None) -> bool:
+        """Whether the run `spec` names is stored (and, if given, measured `measuring`).
+
+        A run stored before a KPI existed lacks its column; asked for that
+        KPI it counts as missing, so it is made again (and replaced).
+        """
+        path = self.path(spec)
+        if not path.exists():
+            return False
+        return measuring is None or measuring in pq.read_schema(path).names
 
     def write(self, spec: RunSpec, record: dict[str, Any]) -> Path:
         """Store one run's record (atomically) and return its file."""

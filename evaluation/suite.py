@@ -3,9 +3,11 @@
 A path is a scenario file or a directory of `*.toml` scenario files. A
 directory may hold a suite manifest, `suite.toml`, naming each file's
 family (`[families]` then `"file.toml" = "family"`); it is not a scenario.
-Without one, a scenario's family comes from its name: `cold-chain-007` and
-`cold-chain_12` are of family `cold-chain` (a trailing number after `-` or
-`_` is dropped); a name without one is its own family.
+Without one, a scenario's family comes from its name, as generated suites
+name them (`<family>-<seed>[-<variant>]`): the part before the first
+all-digit `-` or `_` segment, so `metro-2-calm`, `metro-3` and
+`cold-chain_007` are of families `metro`, `metro` and `cold-chain`. A name
+with no such segment (`demo`, `demo-3d`) is its own family.
 
 Each scenario is identified by the hash of its file's bytes, so editing a
 file makes its runs new while renaming it does not.
@@ -24,7 +26,7 @@ from pathlib import Path
 from supplysync.scenario import Scenario, ScenarioError, load_scenario
 
 MANIFEST = "suite.toml"
-_NUMBERED = re.compile(r"^(?P<family>.+?)[-_]\d+$")
+_NUMBERED = re.compile(r"^(?P<family>.+?)[-_]\d+(?:[-_].*)?$")
 
 
 @dataclass(frozen=True)

@@ -285,13 +285,21 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     from cluster.evaluate import evaluate
 
-    outcome = evaluate(
-        plan,
-        args.out,
-        workers=args.workers,
-        address=args.address,
-        progress=not args.no_progress,
-    )
+    try:
+        outcome = evaluate(
+            plan,
+            args.out,
+            workers=args.workers,
+            address=args.address,
+            progress=not args.no_progress,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"supplysync: interrupted; finished runs are kept in {args.out}, "
+            "the same command resumes",
+            file=sys.stderr,
+        )
+        return 130
     print(outcome.report, end="")
     print(
         f"{outcome.executed} runs in {outcome.seconds:.1f} s with {outcome.workers} workers: "

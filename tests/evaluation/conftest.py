@@ -75,16 +75,20 @@ def record(
 
 
 class FakeRuns:
-    """Makes records without simulating; the cost is lowest for z = 1, cover 2."""
+    """Makes records without simulating; the cost is lowest for z = 1, cover 2.
 
-    def __init__(self) -> None:
+    `drop` leaves a KPI out, as a build before that KPI would.
+    """
+
+    def __init__(self, *, drop: str | None = None) -> None:
         self.made: list[RunSpec] = []
+        self._drop = drop
 
     def __call__(self, case: ScenarioCase, spec: RunSpec) -> dict[str, Any]:
         self.made.append(spec)
         k = spec.key
         cost = 100.0 + k.seed % 7 + (abs(spec.params.z - 1) * 10 if spec.params else 5.0)
-        return {
+        made = {
             "kind": spec.kind,
             "policy": k.policy,
             "scenario": k.scenario,
@@ -99,3 +103,4 @@ class FakeRuns:
             KPI: cost,
             "wall_seconds": 0.0,
         }
+        return {k: v for k, v in made.items() if k != self._drop}

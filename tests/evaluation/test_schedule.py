@@ -91,3 +91,14 @@ def test_more_seeds_later_run_only_the_new_ones(demo_scenario: Scenario, tmp_pat
         ("reorder_tuned", 2),
         ("reorder_tuned", 2),
     ]
+
+
+def test_runs_stored_before_the_objective_existed_are_made_again(
+    demo_scenario: Scenario, tmp_path: Path
+) -> None:
+    store = ResultStore(tmp_path)
+    run_serial(_plan(demo_scenario, kpi="fill_rate"), store, FakeRuns(drop=KPI))
+    again = FakeRuns()
+    second = run_serial(_plan(demo_scenario), store, again)
+    assert len(again.made) == 14 and second.skipped == 0
+    assert all(store.has(spec, measuring=KPI) for spec in again.made)

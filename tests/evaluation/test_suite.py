@@ -17,6 +17,8 @@ from tests.evaluation.conftest import tiny_scenario_text
     [
         ("cold-chain-007", "cold-chain"),
         ("cold-chain_12", "cold-chain"),
+        ("metro-2-calm", "metro"),  # a generated suite's seed and variant
+        ("regional-3-late", "regional"),
         ("demo", "demo"),
         ("demo-3d", "demo-3d"),  # not a trailing number
     ],
