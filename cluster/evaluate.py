@@ -50,7 +50,8 @@ class Outcome:
         report: the report's text.
         executed: runs made now (not found in storage).
         skipped: runs of the plan already stored.
-        seconds: from the first submission to the last result.
+        seconds: from the first submission to the last result (Ray's own
+            start-up, a few seconds, is `summary["invocation"]["ray_start_seconds"]`).
         workers: tasks kept in flight.
         failures: (run key stem, error) of runs that raised.
     """
@@ -96,6 +97,7 @@ def evaluate(
     queue: deque[Job] = deque(schedule.start())
     total = len(queue) + schedule.pending_tuned
     owns = False
+    ray_started = time.perf_counter()
     if queue:
         owns = not is_running()
         if address:
@@ -106,8 +108,8 @@ def evaluate(
         cap = workers or max(1, int(cpus))
     else:
         cap = workers or 0
+    ray_seconds = time.perf_counter() - ray_started
     failures: list[tuple[str, str]] = []
-    executed = 0
     started = time.perf_counter()
     try:
         executed = _drain(
@@ -119,10 +121,10 @@ def evaluate(
             progress=progress,
             failures=failures,
         )
+        seconds = time.perf_counter() - started
     finally:
         if owns:
             shutdown()
-    seconds = time.perf_counter() - started
     outcome_info: Mapping[str, Any] = {
         "executed": executed,
         "skipped": schedule.skipped,
@@ -130,6 +132,7 @@ def evaluate(
         "seconds": round(seconds, 2),
         "runs_per_minute": round(60.0 * executed / seconds, 2) if executed else 0.0,
         "workers": cap,
+        "ray_start_seconds": round(ray_seconds, 2),
     }
     summary, report = write_outputs(plan, store, schedule.choices, invocation=outcome_info)
     return Outcome(

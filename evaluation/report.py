@@ -156,6 +156,23 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
             ],
             first,
         )
+    clock = {p: c for p, c in (summary.get("clock_bound") or {}).items() if c["affected"]}
+    if clock:
+        out += [
+            "",
+            "Runs whose plans depended on the machine's speed (a solve cut at its time",
+            "limit, or a replan that kept the plan in force): rerun on a slower or busier",
+            "machine, these may decide differently",
+            "",
+        ]
+        out += _table(
+            ["policy", "runs", "affected", "cut plans", "stale plans"],
+            [
+                [p, str(c["runs"]), str(c["affected"]), str(c["time_limit"]), str(c["stale"])]
+                for p, c in clock.items()
+            ],
+            first,
+        )
     tuned = summary.get("tuned") or {}
     if tuned:
         out += [
@@ -164,9 +181,15 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
             "",
         ]
         out += _table(
-            ["scenario", "z", "cover d", "train mean"],
+            ["scenario", "z", "cover d", "train mean", "grid edge"],
             [
-                [n, f"{t['z']:g}", f"{t['cover_days']:g}", fmt(t["score"], kpi)]
+                [
+                    n,
+                    f"{t['z']:g}",
+                    f"{t['cover_days']:g}",
+                    fmt(t["score"], kpi),
+                    "yes" if t["on_grid_edge"] else "",
+                ]
                 for n, t in tuned.items()
             ],
             first,

@@ -20,12 +20,16 @@ from evaluation.policies import TUNED, resolve
 from evaluation.suite import ScenarioCase
 from evaluation.tables import tables_for, with_tables
 from evaluation.tuning import TuningParams
+from supplysync.plan import PlanStatus
 from supplysync.scenario import Scenario
 
 Kind = Literal["evaluation", "tuning"]
 KEY_FIELDS = ("policy", "scenario_hash", "seed", "days", "variant")
+CLOCK_FIELDS = ("plans_time_limit", "plans_stale")
+"""Plans a solve cut at its wall-clock limit, and replans that kept the plan in force for want
+of time: where these are not zero, the run's decisions depended on how fast the machine was."""
 META_FIELDS = frozenset(
-    {"kind", "scenario", "family", "z", "cover_days", "wall_seconds", *KEY_FIELDS}
+    {"kind", "scenario", "family", "z", "cover_days", "wall_seconds", *KEY_FIELDS, *CLOCK_FIELDS}
 )
 """Record columns that are not KPIs."""
 
@@ -143,6 +147,8 @@ def execute(case: ScenarioCase, spec: RunSpec) -> dict[str, Any]:
         "z": spec.params.z if spec.params else None,
         "cover_days": spec.params.cover_days if spec.params else None,
         **run.kpis.model_dump(),
+        "plans_time_limit": sum(p.status is PlanStatus.TIME_LIMIT for p in run.plans),
+        "plans_stale": sum(p.status is PlanStatus.STALE for p in run.plans),
         "wall_seconds": round(time.perf_counter() - started, 3),
     }
 

@@ -17,7 +17,7 @@ from evaluation.kpis import kpi_columns
 from evaluation.plan import EvaluationPlan
 from evaluation.policies import HINDSIGHT, TUNED
 from evaluation.runs import META_FIELDS, key_of, spec_for
-from evaluation.tuning import TuningChoice
+from evaluation.tuning import TuningChoice, TuningParams
 
 WORST = 5
 
@@ -122,6 +122,7 @@ def summarize(
             else None
         ),
         "tuned": _tuned(plan, choices),
+        "clock_bound": _clock_bound(mine),
         "differences": {
             k: [[p.scenario, p.seed, p.diff] for p in paired(plan.candidate, k)] for k in kpis
         },
@@ -141,12 +142,41 @@ def _tuned(plan: EvaluationPlan, choices: Mapping[str, TuningChoice]) -> dict[st
             "z": choice.params.z,
             "cover_days": choice.params.cover_days,
             "score": choice.score,
+            "on_grid_edge": on_grid_edge(choice.params, plan.grid),
             "train_seeds": list(choice.seeds),
             "grid": [
                 {"z": p.z, "cover_days": p.cover_days, "score": s} for p, s in choice.scores.items()
             ],
         }
     return out
+
+
+def _clock_bound(records: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per policy: runs, plans cut at the solver's time limit, replans that ran out of time."""
+    out: dict[str, dict[str, int]] = {}
+    for r in records:
+        row = out.setdefault(
+            str(r["policy"]), {"runs": 0, "time_limit": 0, "stale": 0, "affected": 0}
+        )
+        cut, stale = int(r.get("plans_time_limit") or 0), int(r.get("plans_stale") or 0)
+        row["runs"] += 1
+        row["time_limit"] += cut
+        row["stale"] += stale
+        row["affected"] += bool(cut or stale)
+    return out
+
+
+def on_grid_edge(params: TuningParams, grid: Sequence[TuningParams]) -> bool:
+    """Whether the chosen pair sits where a wider grid could have gone further.
+
+    That is the largest z, or the smallest z above zero (z is never
+    negative), or the shortest or longest cover tried.
+    """
+    zs = sorted({p.z for p in grid})
+    covers = sorted({p.cover_days for p in grid})
+    z_edge = len(zs) > 1 and (params.z == zs[-1] or (params.z == zs[0] and params.z > 0))
+    cover_edge = len(covers) > 1 and params.cover_days in (covers[0], covers[-1])
+    return z_edge or cover_edge
 
 
 def _finite(value: Any) -> Any:

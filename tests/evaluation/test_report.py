@@ -10,10 +10,11 @@ import pytest
 
 from evaluation.outputs import write_outputs
 from evaluation.plan import EvaluationPlan
-from evaluation.report import fmt
+from evaluation.report import fmt, render
+from evaluation.runs import RunSpec
 from evaluation.schedule import run_serial
 from evaluation.store import ResultStore
-from evaluation.suite import case_of
+from evaluation.suite import ScenarioCase, case_of
 from evaluation.tuning import TuningParams
 from supplysync.scenario import Scenario
 from tests.evaluation.conftest import KPI, FakeRuns
@@ -30,6 +31,7 @@ SUMMARY_KEYS = {
     "worst_scenarios",
     "regret",
     "tuned",
+    "clock_bound",
     "differences",
 }
 
@@ -84,3 +86,36 @@ def test_plots_are_written(evaluated: tuple[dict[str, Any], str, Path]) -> None:
     for name in ("paired_differences.png", "families.png"):
         data = (root / name).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 5_000
+
+
+def test_a_policy_added_to_the_table_is_evaluated_and_hindsight_gives_regret(
+    demo_scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cluster import policies
+
+    monkeypatch.setitem(policies.POLICIES, "hindsight", policies.POLICIES["milp"])
+    plan = EvaluationPlan(
+        cases=(case_of(demo_scenario),),
+        policies=("reorder_point", "milp", "hindsight"),
+        baseline="reorder_point",
+        candidate="milp",
+        kpi=KPI,
+        seeds=(0, 1),
+    )
+    store = ResultStore(tmp_path)
+
+    def fake(case: ScenarioCase, spec: RunSpec) -> dict[str, Any]:
+        made = FakeRuns()(case, spec)  # every policy costs 105 + seed
+        hindsight, cut = spec.key.policy == "hindsight", spec.key.policy == "milp" and spec.key.seed
+        return {**made, KPI: made[KPI] - 5.0 * hindsight, "plans_time_limit": 2 * cut}
+
+    schedule = run_serial(plan, store, fake)
+    summary, text = write_outputs(plan, store, schedule.choices)
+    regret = {r["policy"]: r for r in summary["regret"]["policies"]}
+    # (105 - 100) / 100 on seed 0 and (106 - 101) / 101 on seed 1
+    assert regret["milp"]["mean"] == pytest.approx((0.05 + 5 / 101) / 2)
+    assert regret.keys() == {"reorder_point", "milp"}
+    assert "Regret against hindsight" in text and "+5.0%" in text
+    assert summary["clock_bound"]["milp"] == {"runs": 2, "time_limit": 2, "stale": 0, "affected": 1}
+    assert "depended on the machine's speed" in text
+    assert "depended" not in render({**summary, "clock_bound": {}})

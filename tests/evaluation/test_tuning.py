@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from evaluation.kpis import MissingKpiError
+from evaluation.summary import on_grid_edge
 from evaluation.tuning import TuningParams, choose, grid
 from tests.evaluation.conftest import record
 
@@ -65,3 +66,17 @@ def test_choose_needs_every_seed_and_the_kpi() -> None:
         choose(_runs({a: [1.0]}), [a], kpi="total_cost", seeds=[1000, 1001])
     with pytest.raises(MissingKpiError, match="'total_cost' is not measured"):
         choose(_runs({a: [1.0]}, "fill_rate"), [a], kpi="total_cost", seeds=[1000])
+
+
+@pytest.mark.parametrize(
+    ("z", "cover", "edge"),
+    [
+        (3.0, 2.0, True),  # the largest z: more safety stock was not tried
+        (1.0, 5.0, True),  # the longest cover
+        (1.0, 1.0, True),  # the shortest cover
+        (0.0, 2.0, False),  # z = 0 is as low as z goes
+        (1.5, 3.0, False),  # inside
+    ],
+)
+def test_a_choice_on_the_grids_edge_is_flagged(z: float, cover: float, edge: bool) -> None:
+    assert on_grid_edge(TuningParams(z, cover), grid()) is edge
