@@ -88,12 +88,15 @@ def spec_for(
     """`policy` on `case` with `seed` for `days` (default: all); the tuned rule needs `params`."""
     if (policy == TUNED) != (params is not None):
         raise ValueError(f"{TUNED} runs, and only they, take tuning parameters")
+    longest = case.scenario.simulation.days
+    if days is not None and not 1 <= days <= longest:
+        raise ValueError(f"Expected 1 <= days <= {longest} (a run only shortens), got {days}.")
     key = RunKey(
         policy=policy,
         scenario=case.name,
         scenario_hash=case.digest,
         seed=seed,
-        days=case.scenario.simulation.days if days is None else days,
+        days=longest if days is None else days,
         variant=params.variant if params else "",
     )
     return RunSpec(kind=kind, key=key, params=params)

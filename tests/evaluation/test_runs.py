@@ -64,6 +64,8 @@ def test_a_tuned_run_sees_the_tuned_tables(tiny_case: ScenarioCase) -> None:
         assert w.order_quantity == tables.order_quantity[w.id]
     with pytest.raises(ValueError, match="take tuning parameters"):
         spec_for(tiny_case, "reorder_tuned", 0)
+    with pytest.raises(ValueError, match="only shortens"):
+        spec_for(tiny_case, "reorder_point", 0, days=2)
 
 
 def test_tuning_and_evaluation_in_this_process(tiny_case: ScenarioCase, tmp_path: Path) -> None:
