@@ -40,6 +40,9 @@ def plot_differences(summary: Mapping[str, Any], root: Path) -> Path:
             xs.append(scenarios.index(name) + JITTER * (seen[name] % 5 - 2))
         ax.scatter(xs, [d for _, _, d in diffs], s=14, alpha=0.75)
         ax.set_xlim(-0.5, len(scenarios) - 0.5)
+        if all(d == 0 for _, _, d in diffs):
+            ax.set_ylim(-1.0, 1.0)
+            ax.text(0.5, 0.75, "A = B on every pair", ha="center", transform=ax.transAxes)
         ax.axhline(0.0, color="grey", linestyle="--", linewidth=0.8)
         if stats["mean_diff"] is not None:
             ax.axhline(stats["mean_diff"], color="C3", linewidth=1.2)
