@@ -130,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     devices.set_defaults(func=_devices)
 
     _add_live(sub)
+    _add_evaluate(sub)
 
     validate = sub.add_parser("validate", help="check a scenario file and summarise it")
     validate.add_argument("scenario", type=Path)
@@ -182,6 +183,133 @@ def _add_live(sub: Any) -> None:
         help="scenario TOML: the network drawn before the first snapshot, what-if settings",
     )
     serve.set_defaults(func=_serve)
+
+
+def _add_evaluate(sub: Any) -> None:
+    """`evaluate`: policies x scenarios x seeds as Ray tasks, paired statistics."""
+    ev = sub.add_parser(
+        "evaluate",
+        help="run policies over scenarios and seeds as Ray tasks; paired statistics and plots",
+    )
+    ev.add_argument(
+        "--scenarios",
+        type=Path,
+        nargs="+",
+        required=True,
+        metavar="PATH",
+        help="scenario files, or directories of *.toml scenarios",
+    )
+    ev.add_argument("--seeds", default="0,1,2", help="evaluation seeds, e.g. 0,1,2 or 0-9")
+    ev.add_argument(
+        "--train-seeds",
+        default="1000,1001",
+        help="seeds the reorder_tuned grid search runs on (disjoint from --seeds)",
+    )
+    ev.add_argument(
+        "--policies",
+        default=None,
+        help="comma-separated policies (default: every policy the coordinator has, "
+        "plus reorder_tuned)",
+    )
+    ev.add_argument("--baseline", default="reorder_tuned", help="policy B of the comparison")
+    ev.add_argument("--candidate", default="milp", help="policy A of the comparison")
+    ev.add_argument("--days", type=int, default=None, help="shorten every scenario to N days")
+    ev.add_argument("--workers", type=int, default=None, help="runs at once (default: every core)")
+    ev.add_argument(
+        "--address", default=None, help="join this Ray cluster instead of starting a local Ray"
+    )
+    ev.add_argument(
+        "--out", type=Path, default=Path("evaluation-results"), help="results directory"
+    )
+    ev.add_argument("--kpi", default="total_cost", help="objective KPI: what tuning and regret use")
+    ev.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    ev.set_defaults(func=_evaluate)
+
+
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """`0,1,2` or `0-9` (or both, `0-4,10`) as a tuple of seeds; ValueError if malformed."""
+    seeds: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        low, sep, high = part.partition("-")
+        if sep and low.strip().isdigit() and high.strip().isdigit():
+            if int(low) > int(high):
+                raise ValueError(f"empty seed range {part!r}")
+            seeds.extend(range(int(low), int(high) + 1))
+        else:
+            seeds.append(int(part))
+    return tuple(seeds)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    try:
+        seeds = parse_seeds(args.seeds)
+    except ValueError:
+        print(
+            f"supplysync: --seeds: expected integers like 0,1,2 or 0-9, got {args.seeds!r}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        train_seeds = parse_seeds(args.train_seeds)
+    except ValueError:
+        message = f"expected integers like 1000,1001, got {args.train_seeds!r}"
+        print(f"supplysync: --train-seeds: {message}", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("supplysync: --workers must be at least 1", file=sys.stderr)
+        return 2
+    from evaluation.kpis import MissingKpiError
+    from evaluation.plan import EvaluationPlan
+    from evaluation.policies import policy_names
+    from evaluation.suite import load_suite
+
+    cases = load_suite(args.scenarios, days=args.days)
+    policies = (
+        policy_names()
+        if args.policies is None
+        else [p.strip() for p in args.policies.split(",") if p.strip()]
+    )
+    try:
+        plan = EvaluationPlan(
+            cases=tuple(cases),
+            policies=tuple(policies),
+            seeds=seeds,
+            baseline=args.baseline,
+            candidate=args.candidate,
+            kpi=args.kpi,
+            train_seeds=train_seeds,
+        )
+    except (ValueError, MissingKpiError) as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
+
+    from cluster.evaluate import evaluate
+
+    try:
+        outcome = evaluate(
+            plan,
+            args.out,
+            workers=args.workers,
+            address=args.address,
+            progress=not args.no_progress,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"supplysync: interrupted; finished runs are kept in {args.out}, "
+            "the same command resumes",
+            file=sys.stderr,
+        )
+        return 130
+    print(outcome.report, end="")
+    print(
+        f"{outcome.executed} runs in {outcome.seconds:.1f} s with {outcome.workers} workers: "
+        f"{outcome.runs_per_minute:.1f} runs/minute ({outcome.skipped} already stored); "
+        f"results in {args.out}",
+        file=sys.stderr,
+    )
+    for stem, error in outcome.failures:
+        print(f"supplysync: run {stem} failed: {error}", file=sys.stderr)
+    return 1 if outcome.failures else 0
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -3,7 +3,9 @@
 `agents/` and `optimizer/` are plain Python: no Ray, MQTT, web framework or
 database driver, and no reaching sideways into each other or up into
 `cluster/`. `supplysync/` imports nothing of ours except the CLI, which
-imports `cluster` lazily inside the command that needs it.
+imports `cluster` lazily inside the command that needs it. `evaluation/`
+is plain Python too: of `cluster/` it uses only the in-process research
+runner, the inline directory and the policy table, never Ray itself.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ IO_STACKS = {
     "asyncpg",
     "sqlite3",
 }
-OURS = {"supplysync", "agents", "optimizer", "adapters", "cluster", "api"}
+OURS = {"supplysync", "agents", "optimizer", "adapters", "cluster", "api", "evaluation"}
 
 # package -> what it may import of ours
 ALLOWED = {
@@ -37,7 +39,9 @@ ALLOWED = {
     "agents": {"supplysync", "agents"},
     "optimizer": {"supplysync", "optimizer"},
     "adapters": {"supplysync", "adapters"},
+    "evaluation": {"supplysync", "agents", "optimizer", "adapters", "cluster", "evaluation"},
 }
+EVALUATION_USES_OF_CLUSTER = {"cluster.research", "cluster.directory", "cluster.policies"}
 
 
 def _imports(path: Path, *, top_level_only: bool) -> set[str]:
@@ -52,7 +56,7 @@ def _imports(path: Path, *, top_level_only: bool) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", ["agents", "optimizer", "supplysync"])
+@pytest.mark.parametrize("package", ["agents", "optimizer", "supplysync", "evaluation"])
 def test_pure_packages_import_no_io_stack(package: str) -> None:
     offenders = {
         str(path.relative_to(ROOT)): sorted(_imports(path, top_level_only=False) & IO_STACKS)
@@ -71,3 +75,12 @@ def test_imports_point_one_way(package: str) -> None:
         for path in (ROOT / package).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_evaluation_uses_only_clusters_in_process_parts() -> None:
+    used: dict[str, set[str]] = {}
+    for path in (ROOT / "evaluation").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cluster"):
+                used.setdefault(str(node.module), set()).add(path.name)
+    assert set(used) <= EVALUATION_USES_OF_CLUSTER, used
