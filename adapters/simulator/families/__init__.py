@@ -6,13 +6,14 @@ one, a cold-chain wholesaler, ...) written as values of the knobs in
 `knobs`; `generate(family, seed, overrides)` builds a scenario from them,
 deterministically, with a network every policy can serve (every demanded
 product has a source and a vehicle that reaches its customer) and the
-disruptions the knobs ask for. Pure Python, no I/O.
+disruptions the knobs ask for; `to_toml` writes it. Pure Python: the only
+I/O is the caller writing the text.
 
 Modules, one concept each: `knobs` (the validated parameters), `catalog`
 (the families), `geography` (site placement), `reach` (which warehouse
 can serve which customer), `products`, `customers`, `service` (who serves
 whom), `fleet`, `supply`, `production`, `stocking` (reorder points and
-capacities), `build` (the network), `disruptions`, `generate`.
+capacities), `build` (the network), `disruptions`, `generate`, `toml`.
 """
 
 from adapters.simulator.families.catalog import FAMILIES, Family, FamilyError
@@ -25,6 +26,7 @@ from adapters.simulator.families.knobs import (
     format_value,
     knob_table,
 )
+from adapters.simulator.families.toml import to_toml
 
 __all__ = [
     "DISRUPTION_KINDS",
@@ -37,4 +39,5 @@ __all__ = [
     "format_value",
     "generate",
     "knob_table",
+    "to_toml",
 ]
