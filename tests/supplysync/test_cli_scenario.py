@@ -18,14 +18,15 @@ def test_generate_writes_a_scenario_that_loads(
     argv += ["--set", "days=8", "--set", "disruptions=reefer_failure,traffic_delay"]
     assert main([*argv, "--out", str(out)]) == 0
     scenario = load_scenario(out)
-    assert (scenario.name, scenario.simulation.days) == ("metro-4", 8)
+    assert scenario.name == "metro-4 (days=8, disruptions=reefer_failure,traffic_delay)"
+    assert scenario.simulation.days == 8
     assert sorted(d.kind for d in scenario.disruptions) == ["reefer_failure", "traffic_delay"]
     header = out.read_text().splitlines()[:2]
     assert header[1] == (
         "#   supplysync scenario generate --family metro --seed 4 --set days=8 "
         f"--set disruptions=reefer_failure,traffic_delay --out {out}"
     )
-    assert "scenario 'metro-4' is valid" in capsys.readouterr().out
+    assert "scenario 'metro-4 (days=8, " in capsys.readouterr().out
 
 
 def test_families_lists_each_family_and_every_knob(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,9 @@ The same (family, seed, overrides) always give the same scenario: all
 chance comes from `random.Random` streams seeded from the seed
 (`build.Streams`), nothing reads the clock or the global random state.
 The seed is also the simulator's seed, so a scenario's customer orders
-are fixed by its file.
+are fixed by its file. The name is the family and seed, and the
+overrides when there are any, so two scenarios of one seed that differ
+by a knob are told apart in results.
 """
 
 from __future__ import annotations
@@ -44,9 +46,8 @@ def generate(family: str, seed: int, overrides: Mapping[str, str] | None = None)
     sets = ", ".join(f"{k}={v}" for k, v in overrides.items())
     return Scenario.model_validate(
         {
-            "name": f"{family}-{seed}",
-            "description": f"{fam.summary.rstrip('.')} (family {family}, seed {seed}"
-            + (f"; {sets})" if sets else ")"),
+            "name": f"{family}-{seed}" + (f" ({sets})" if sets else ""),
+            "description": f"{fam.summary.rstrip('.')} (family {family}, seed {seed})",
             "simulation": SimulationSettings(
                 start=START, days=knobs.days, seed=seed, demand_cv=knobs.demand_cv
             ),

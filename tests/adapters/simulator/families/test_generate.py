@@ -35,9 +35,10 @@ def test_other_disruptions_or_days_keep_the_network() -> None:
 
 
 def test_name_description_and_simulation_seed_follow_the_arguments() -> None:
-    s = generate("national", 11, {"days": "8"})
-    assert s.name == "national-11"
-    assert "(family national, seed 11; days=8)" in s.description
+    assert generate("national", 11).name == "national-11"
+    s = generate("national", 11, {"days": "8", "timing": "late"})
+    assert s.name == "national-11 (days=8, timing=late)"
+    assert s.description.endswith("(family national, seed 11)")
     assert s.simulation.seed == 11
     assert s.simulation.start.isoformat() == "2026-03-02T00:00:00+00:00"
 
