@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import random
+import subprocess
+import sys
+
 import pytest
 
 from adapters.simulator.families import DISRUPTION_KINDS, KnobError, generate, to_toml
+from supplysync.scenario import PlanningSettings
+from tests.conftest import ROOT
 
 
 def test_same_arguments_give_identical_text() -> None:
@@ -18,8 +25,6 @@ def test_seeds_differ() -> None:
 
 
 def test_the_global_random_state_does_not_matter() -> None:
-    import random
-
     random.seed(1)
     first = to_toml(generate("tight", 3))
     random.seed(2)
@@ -44,8 +49,6 @@ def test_name_description_and_simulation_seed_follow_the_arguments() -> None:
 
 
 def test_planning_keeps_the_project_defaults_unless_a_knob_says_otherwise() -> None:
-    from supplysync.scenario import PlanningSettings
-
     assert generate("metro", 1).planning == PlanningSettings()
     assert generate("metro", 1, {"horizon_periods": "5"}).planning.horizon_periods == 5
 
@@ -53,3 +56,16 @@ def test_planning_keeps_the_project_defaults_unless_a_knob_says_otherwise() -> N
 def test_a_bad_override_raises_naming_it() -> None:
     with pytest.raises(KnobError, match=r"^customers: "):
         generate("metro", 1, {"customers": "lots"})
+
+
+def test_string_hashing_does_not_matter() -> None:
+    """Set order of strings changes with PYTHONHASHSEED; the text must not."""
+    code = (
+        "import sys; from adapters.simulator.families import generate, to_toml; "
+        "sys.stdout.write(to_toml(generate('regional', 1, {'cold_room_share': '0.5'})))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
+    other = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert other.stdout == to_toml(generate("regional", 1, {"cold_room_share": "0.5"}))
