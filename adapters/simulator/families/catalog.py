@@ -254,22 +254,23 @@ def distribution() -> KnobValues:
 
 @_family
 def make_to_stock() -> KnobValues:
-    """A manufacturer that makes nearly everything it sells and stocks it at its docks.
+    """A machinery maker that makes everything it sells and stocks it at its docks.
 
-    Three plants with nine machines make every ambient product; suppliers
-    only sell the chilled one and a few backups. Machine wear is the
-    disruption that matters, and the plants' docks hold the network's stock.
+    Three plants with nine machines make all seven products, none chilled
+    (no reefers); the two suppliers only sell backups for a few of them.
+    Machine wear is the disruption that matters, and the plants' docks hold
+    the network's stock for the warehouse without a plant.
     """
     return {
         "suppliers": 2,
         "plants": 3,
         "machines": 9,
-        "warehouses": 3,
+        "warehouses": 4,
         "customers": 18,
         "vehicles": 6,
-        "reefers": 1,
+        "reefers": 0,
         "products": 7,
-        "cold_products": 1,
+        "cold_products": 0,
         "make_share": 1.0,
         "multi_source_share": 0.3,
         "machine_tightness": 0.75,

@@ -62,6 +62,7 @@ def test_families_span_size_spread_cold_and_volatility() -> None:
     assert knobs["metro"].spread_km <= 60 and knobs["national"].spread_km >= 800
     assert knobs["distribution"].plants == 0
     assert knobs["coldchain"].cold_products / knobs["coldchain"].products >= 0.5
+    assert knobs["make_to_stock"].cold_products == 0
     assert knobs["volatile"].demand_cv >= 0.4
     assert min(k.machine_tightness for k in knobs.values()) < knobs["tight"].machine_tightness
     assert len(knobs["single"].disruptions) == 1

@@ -92,4 +92,4 @@ def test_the_suite_spans_families_kinds_sizes_and_mixes() -> None:
     cold_shares = {
         sum(p.cold_chain for p in s.network.products) / len(s.network.products) for s in scenarios
     }
-    assert min(cold_shares) <= 0.2 and max(cold_shares) >= 0.5
+    assert min(cold_shares) == 0 and max(cold_shares) >= 0.5
