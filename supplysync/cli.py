@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -131,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_live(sub)
     _add_evaluate(sub)
+    _add_scenario(sub)
 
     validate = sub.add_parser("validate", help="check a scenario file and summarise it")
     validate.add_argument("scenario", type=Path)
@@ -310,6 +313,88 @@ def _evaluate(args: argparse.Namespace) -> int:
     for stem, error in outcome.failures:
         print(f"supplysync: run {stem} failed: {error}", file=sys.stderr)
     return 1 if outcome.failures else 0
+
+
+def _add_scenario(sub: Any) -> None:
+    """`scenario generate` and `scenario families`: seeded scenario files from named families."""
+    scenario = sub.add_parser("scenario", help="generate scenario files from seeded families")
+    actions = scenario.add_subparsers(required=True, metavar="ACTION")
+    generate = actions.add_parser(
+        "generate", help="write the scenario of a family and seed, with knobs changed by --set"
+    )
+    generate.add_argument("--family", required=True, help="see `supplysync scenario families`")
+    generate.add_argument("--seed", type=int, required=True, help="draws network and events")
+    generate.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a knob of the family (repeatable)",
+    )
+    generate.add_argument("--out", type=Path, required=True, help="scenario TOML to write")
+    generate.set_defaults(func=_scenario_generate)
+    families = actions.add_parser("families", help="list the families and their knobs")
+    families.set_defaults(func=_scenario_families)
+
+
+def _scenario_generate(args: argparse.Namespace) -> int:
+    from adapters.simulator.families import FamilyError, KnobError, generate, to_toml
+
+    overrides: dict[str, str] = {}
+    for item in args.sets:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            print(f"supplysync: --set expects KEY=VALUE, got {item!r}", file=sys.stderr)
+            return 2
+        overrides[key.strip()] = value.strip()
+    try:
+        scenario = generate(args.family, args.seed, overrides)
+    except FamilyError as exc:
+        print(f"supplysync: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except KnobError as exc:
+        print(f"supplysync: --set {exc}", file=sys.stderr)
+        return 2
+    command = ["supplysync", "scenario", "generate", "--family", args.family]
+    command += ["--seed", str(args.seed)]
+    for key, value in overrides.items():
+        command += ["--set", f"{key}={value}"]
+    command += ["--out", str(args.out)]
+    header = [
+        f"Generated: family {args.family}, seed {args.seed}. Do not edit; regenerate with:",
+        f"  {shlex.join(command)}",
+    ]
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(to_toml(scenario, header), encoding="utf-8")
+    except OSError as exc:
+        print(f"supplysync: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return _validate(argparse.Namespace(scenario=args.out))
+
+
+def _scenario_families(args: argparse.Namespace) -> int:
+    from adapters.simulator.families import FAMILIES, format_value, knob_table
+
+    width = max(len(name) for name in FAMILIES) + 2
+    print(
+        "FAMILY".ljust(width) + "DESCRIPTION, THEN THE KNOBS IT SETS (THE REST KEEP THEIR DEFAULT)"
+    )
+    for name, family in FAMILIES.items():
+        print(f"{name:<{width}}{family.summary}")
+        sets = " ".join(f"{k}={format_value(v)}" for k, v in family.knobs.items())
+        for line in textwrap.wrap(
+            sets, 100 - width, break_long_words=False, break_on_hyphens=False
+        ):
+            print(" " * width + line)
+    rows = [(k.name, k.type, k.range, k.default, k.description) for k in knob_table()]
+    heads = ("KNOB", "TYPE", "RANGE", "DEFAULT", "MEANING")
+    widths = [max(len(r[i]) for r in (heads, *rows)) + 2 for i in range(4)]
+    print()
+    for row in (heads, *rows):
+        print("".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + row[4])
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
