@@ -96,15 +96,24 @@ class SupplierAgent(AgentCore):
 
     # ------------------------------------------------------------------ protocol
     def offer(self, window: PlanningWindow, now: datetime) -> SupplierOffer:
-        """Quotes per period of `window`, and the goods already on the road."""
+        """Quotes per period of `window` (the current one net of what already shipped in it),
+        and the goods already on the road."""
         ph = window.period_hours
         delay = self.observed_delay_h
+        shipped_now: dict[str, float] = {}
+        for sh in self._shipments.values():
+            if sh.shipped(now) and window.period_of(sh.departs) == 0:
+                pid = sh.order.product_id
+                shipped_now[pid] = shipped_now.get(pid, 0.0) + sh.order.quantity
         quotes = [
             LiveQuote(
                 product_id=q.product_id,
                 quantity_per_period=q.capacity_per_day * ph / 24.0,
                 lead_time_periods=math.ceil((q.lead_time_days * 24.0 + delay) / ph - 1e-9),
                 unit_price=q.unit_price,
+                quantity_first_period=max(
+                    0.0, q.capacity_per_day * ph / 24.0 - shipped_now.get(q.product_id, 0.0)
+                ),
             )
             for q in self.spec.quotes
         ]

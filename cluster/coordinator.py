@@ -219,6 +219,7 @@ class Coordinator:
             warehouses=[o for o in offers if isinstance(o, WarehouseOffer)],
             vehicles=vehicles,
             demand=self._orders.demand(window, exclude=on_board),
+            demand_cv=self._orders.demand_cv(),
         )
 
     def _orders_on_board(

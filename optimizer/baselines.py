@@ -65,7 +65,7 @@ def plan_reorder_point(
     production: list[ProductionRun] = []
     purchases: list[PurchaseOrder] = []
     transfers: list[Transfer] = []
-    quota = {i: o.per_period for i, o in enumerate(data.purchases)}
+    quota = {i: o.limit(0) for i, o in enumerate(data.purchases)}
     for w, p, asked in _requests(snapshot, data, ledger):
         q = min(asked, _space(data, ledger, w))
         if q <= EPS or not data.receives(w, p):

@@ -99,7 +99,7 @@ def explain(
             for i, o in enumerate(data.purchases)
             if o.product_id == product
             and any(
-                _full(usage.quote_units.get((i, t), 0.0), o.per_period)
+                _full(usage.quote_units.get((i, t), 0.0), o.limit(t))
                 for t in range(period - o.lead)
             )
         ],

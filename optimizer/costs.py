@@ -37,9 +37,18 @@ class CostModel:
             failure may come sooner than predicted).
         forecast_weight: share of the shortage penalty charged for forecast
             (not yet ordered) demand.
-        safety_stock_weight: share of a product's unit value charged per unit
-            a warehouse ends the horizon below its reorder point; without it a
-            rolling horizon plans stock down to zero at its end.
+        end_cover_weight: share of a forecast line's penalty charged per unit
+            of the window's tail demand left unserved (`optimizer.tail`):
+            demand just after the window that only stock on hand or on the
+            way can serve.
+        end_safety_weight: where between a product's replacement cost (0)
+            and a forecast line's penalty (1) a unit the tail ends under the
+            safety stock is priced.
+        buffer_weight: share of a forecast line's penalty charged per unit
+            and period a warehouse's stock is below its safety stock (at
+            least twice the holding cost, so a buffer arrives early).
+        demand_cv: coefficient of variation of daily demand assumed until the
+            order book has seen enough orders to estimate it.
         stability_per_unit: price of each unit a replan moves away from the
             previous plan's work (see `optimizer.stability`); small next to
             shortage penalties, large enough to break ties toward the old
@@ -55,8 +64,11 @@ class CostModel:
     transfer_per_km: float = _RATES.transfer_per_km
     overflow_per_unit: float = 1000.0
     maintenance_delay: float = 1.0
-    forecast_weight: float = 0.5
-    safety_stock_weight: float = 1.0
+    forecast_weight: float = 0.9
+    end_cover_weight: float = 0.8
+    end_safety_weight: float = 0.5
+    buffer_weight: float = 0.02
+    demand_cv: float = 0.3
     stability_per_unit: float = 0.05
     frozen_per_unit: float = 10_000.0
 
@@ -64,7 +76,8 @@ class CostModel:
         for f in fields(self):
             if getattr(self, f.name) < 0:
                 raise ValueError(f"Expected {f.name} >= 0.")
-        if self.forecast_weight > 1:
-            raise ValueError("Expected forecast_weight <= 1.")
+        for name in ("forecast_weight", "end_cover_weight", "end_safety_weight", "buffer_weight"):
+            if getattr(self, name) > 1:
+                raise ValueError(f"Expected {name} <= 1.")
         if self.frozen_per_unit < self.stability_per_unit:
             raise ValueError("Expected frozen_per_unit >= stability_per_unit.")

@@ -17,7 +17,9 @@ from functools import cached_property
 from optimizer.costs import CostModel
 from optimizer.fleet import VehicleData, capacity_by_depot, fleet_of, reach
 from optimizer.geometry import road_km
+from optimizer.targets import StockTarget, stock_targets
 from supplysync.control import FreezeRoute
+from supplysync.costs import CostRates, replacement_costs
 from supplysync.network import Customer, Location, Network
 from supplysync.offers import DemandLine, MachineOffer, NetworkSnapshot, VehicleOffer
 from supplysync.planning import PlanningWindow
@@ -57,13 +59,30 @@ class MachineData:
 
 @dataclass(frozen=True)
 class PurchaseOption:
-    """A live quote: at most `per_period` units ordered per period, all destinations."""
+    """A live quote: at most `per_period` units ordered per period, all destinations.
+
+    `first` is what is left of period 0 after orders already shipped in it.
+    """
 
     supplier_id: str
     product_id: str
     per_period: float
     lead: int
     unit_price: float
+    first: float
+
+    def limit(self, period: int) -> float:
+        """Units that may still be ordered in `period`."""
+        return self.first if period == 0 else self.per_period
+
+
+@dataclass(frozen=True)
+class TargetPrices:
+    """Per unit: tail demand unserved, a period under safety stock, the tail ending under it."""
+
+    tail_short: float
+    under: float
+    end_safety: float
 
 
 @dataclass(frozen=True)
@@ -85,11 +104,14 @@ class PlanningData:
     purchases: tuple[PurchaseOption, ...]
     stock: Mapping[Key2, float]
     arrivals: Mapping[Key3, float]
+    tail: Mapping[Key3, float]
     capacity_units: Mapping[str, float]
     cold_storage: Mapping[str, bool]
     holding: Mapping[str, float]
     penalty: Mapping[str, float]
+    unit_cost: Mapping[str, float]
     reorder_point: Mapping[Key2, float]
+    targets: Mapping[Key2, StockTarget]
     km: Mapping[Key2, float]
     arcs: tuple[Key2, ...]
     arc_set: frozenset[Key2]
@@ -135,6 +157,21 @@ class PlanningData:
         weight = 1.0 if line.order_id is not None else self.costs.forecast_weight
         return self.penalty[line.product_id] * weight
 
+    def target_prices(self, product_id: str) -> TargetPrices:
+        """What missing a stock target costs per unit (`optimizer.tail`).
+
+        All below a forecast line's penalty, so no plan keeps a buffer by
+        leaving demand in the window unserved.
+        """
+        base = self.penalty[product_id] * self.costs.forecast_weight
+        cost = min(self.unit_cost[product_id], base)
+        c = self.costs
+        return TargetPrices(
+            tail_short=base * c.end_cover_weight,
+            under=max(base * c.buffer_weight, 2 * self.holding[product_id]),
+            end_safety=cost + c.end_safety_weight * (base - cost),
+        )
+
     def receives(self, warehouse_id: str, product_id: str) -> bool:
         """Whether new goods of a product may be sent to a warehouse."""
         return product_id not in self.cold or self.cold_storage[warehouse_id]
@@ -163,51 +200,85 @@ def planning_data(
     }
     arcs, cold_arcs = reach(vehicles, customers, net, settings.departure_hour)
     demand = tuple(_demand(snapshot.demand, len(periods), net, notes))
+    arrivals, tail = _arrivals(snapshot, machines, len(periods))
+    purchases = tuple(
+        PurchaseOption(
+            s.supplier_id,
+            q.product_id,
+            q.quantity_per_period,
+            q.lead_time_periods,
+            q.unit_price,
+            q.quantity_per_period
+            if q.quantity_first_period is None
+            else min(q.quantity_first_period, q.quantity_per_period),
+        )
+        for s in snapshot.suppliers
+        for q in s.quotes
+        if q.quantity_per_period > 0
+    )
+    transfer_periods = math.ceil(settings.transfer_days * 24.0 / hours_per_period - 1e-9)
+    lanes = _lanes(net, km, settings.transfer_lanes)
+    cost_model = costs or CostModel()
+    holding = {p.id: p.holding_cost_per_day * hours_per_period / 24.0 for p in net.products}
+    cold = frozenset(p.id for p in net.products if p.cold_chain)
+    cold_storage = {
+        w.id: (offers[w.id].cold_storage_ok if w.id in offers else w.cold_storage)
+        for w in net.warehouses
+    }
     keys: dict[Key3, list[int]] = defaultdict(list)
     for i, line in enumerate(demand):
         keys[line.customer_id, line.product_id, line.period].append(i)
     return PlanningData(
         network=net,
         window=snapshot.window,
-        costs=costs or CostModel(),
+        costs=cost_model,
         periods=periods,
         products=tuple(p.id for p in net.products),
-        cold=frozenset(p.id for p in net.products if p.cold_chain),
+        cold=cold,
         warehouses=warehouses,
         customers=customers,
         machines=machines,
         vehicles=vehicles,
         offers={v.vehicle_id: v for v in snapshot.vehicles},
         fixed_routes=tuple(snapshot.fixed_routes),
-        purchases=tuple(
-            PurchaseOption(
-                s.supplier_id,
-                q.product_id,
-                q.quantity_per_period,
-                q.lead_time_periods,
-                q.unit_price,
-            )
-            for s in snapshot.suppliers
-            for q in s.quotes
-            if q.quantity_per_period > 0
-        ),
+        purchases=purchases,
         stock={
             (w, p): offers[w].stock.get(p, 0.0) if w in offers else 0.0
             for w in warehouses
             for p in (q.id for q in net.products)
         },
-        arrivals=_arrivals(snapshot, machines, len(periods)),
+        arrivals=arrivals,
+        tail=tail,
         capacity_units={
             w.id: offers[w.id].capacity_units if w.id in offers else w.capacity_units
             for w in net.warehouses
         },
-        cold_storage={
-            w.id: (offers[w.id].cold_storage_ok if w.id in offers else w.cold_storage)
-            for w in net.warehouses
-        },
-        holding={p.id: p.holding_cost_per_day * hours_per_period / 24.0 for p in net.products},
+        cold_storage=cold_storage,
+        holding=holding,
         penalty={p.id: p.shortage_penalty for p in net.products},
+        unit_cost=replacement_costs(
+            net, CostRates(production_per_hour=cost_model.production_per_hour)
+        ),
         reorder_point={(w.id, p): q for w in net.warehouses for p, q in w.reorder_point.items()},
+        targets=stock_targets(
+            network=net,
+            arcs=arcs,
+            cold_arcs=cold_arcs,
+            km=km,
+            leads=_leads(
+                machines=machines,
+                purchases=purchases,
+                lanes=lanes,
+                transfer_periods=transfer_periods,
+                warehouses=warehouses,
+                cold=cold,
+                cold_storage=cold_storage,
+            ),
+            cold=cold,
+            period_hours=hours_per_period,
+            demand_cv=cost_model.demand_cv if snapshot.demand_cv is None else snapshot.demand_cv,
+            holding=holding,
+        ),
         km=km,
         arcs=arcs,
         arc_set=frozenset(arcs),
@@ -216,8 +287,8 @@ def planning_data(
         cold_capacity=capacity_by_depot(vehicles, periods, cold_only=True),
         demand=demand,
         demand_keys={k: tuple(v) for k, v in keys.items()},
-        transfer_periods=math.ceil(settings.transfer_days * 24.0 / hours_per_period - 1e-9),
-        lanes=_lanes(net, km, settings.transfer_lanes),
+        transfer_periods=transfer_periods,
+        lanes=lanes,
         routed_periods=settings.routed_periods,
         departure_hour=settings.departure_hour,
         first_departure_hour=max(
@@ -296,19 +367,68 @@ def _demand(lines: list[DemandLine], n: int, net: Network, notes: list[str]) -> 
 
 def _arrivals(
     snapshot: NetworkSnapshot, machines: tuple[MachineData, ...], n: int
-) -> dict[Key3, float]:
-    """Goods that land without a decision: inbound shipments and committed runs."""
+) -> tuple[dict[Key3, float], dict[Key3, float]]:
+    """Goods that land without a decision, by period: in the window, and after it.
+
+    Shipments landing after the window still count toward the position it
+    ends with; dropping them would make every replan order them again.
+    """
     out: dict[Key3, float] = defaultdict(float)
+    tail: dict[Key3, float] = defaultdict(float)
     seen: set[str] = set()
     shipments = [i for w in snapshot.warehouses for i in w.inbound]
     shipments += [i for s in snapshot.suppliers for i in s.inbound]
     for i in shipments:
-        if i.shipment_id not in seen and i.arrival_period < n:
-            seen.add(i.shipment_id)
+        if i.shipment_id in seen:
+            continue
+        seen.add(i.shipment_id)
+        if i.arrival_period < n:
             out[i.destination_id, i.product_id, i.arrival_period] += i.quantity
+        else:
+            tail[i.destination_id, i.product_id, i.arrival_period] += i.quantity
     output = {m.machine_id: m.warehouse_id for m in machines}
     for m in snapshot.machines:
         for run in m.committed:
             if run.period < n and m.machine_id in output:
                 out[output[m.machine_id], run.product_id, run.period] += run.quantity
-    return dict(out)
+    return dict(out), dict(tail)
+
+
+def _leads(
+    *,
+    machines: tuple[MachineData, ...],
+    purchases: tuple[PurchaseOption, ...],
+    lanes: frozenset[Key2],
+    transfer_periods: int,
+    warehouses: tuple[str, ...],
+    cold: frozenset[str],
+    cold_storage: Mapping[str, bool],
+) -> dict[Key2, int]:
+    """Periods from a decision until goods can leave each warehouse: its fastest source.
+
+    Goods landing in a period leave from the next one (vehicles go out
+    before the day's output and arrivals land), hence the ``+ 1``. A
+    warehouse with no source of its own takes a transfer from the nearest
+    one that has a source.
+    """
+    direct: dict[Key2, int] = {}
+
+    def offer(w: str, p: str, lead: int) -> None:
+        if (p in cold and not cold_storage[w]) or lead >= direct.get((w, p), lead + 1):
+            return
+        direct[w, p] = lead
+
+    for m in machines:
+        for p in m.rates:
+            offer(m.warehouse_id, p, 1)
+    for quote in purchases:
+        for w in warehouses:
+            offer(w, quote.product_id, quote.lead + 1)
+    leads = dict(direct)
+    for origin, d in lanes:
+        for (w, p), lead in direct.items():
+            if w == origin and not (p in cold and not cold_storage[d]):
+                via = lead + transfer_periods + 1
+                if via < leads.get((d, p), via + 1):
+                    leads[d, p] = via
+    return leads

@@ -11,6 +11,7 @@ order, even one that has not arrived yet.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,18 +39,31 @@ class OrderBook:
             (the simulator drops it too), so the book forgets it.
     """
 
-    def __init__(self, network: Network, *, grace_days: int = 2) -> None:
+    def __init__(
+        self,
+        network: Network,
+        *,
+        grace_days: int = 2,
+        prior_cv: float = 0.3,
+        prior_weight: float = 20.0,
+    ) -> None:
         self._network = network
         self._grace = timedelta(days=grace_days)
         self._open: dict[str, _Open] = {}
         self._cancelled: set[str] = set()
         self._horizon: datetime | None = None
+        self._rates = {
+            (c.id, p): rate for c in network.customers for p, rate in c.demand_per_day.items()
+        }
+        self._prior = (prior_weight, prior_weight * prior_cv**2)
+        self._errors = (0.0, 0.0)
 
     def add(self, orders: Iterable[CustomerOrder]) -> None:
         """Record new orders; an order id seen before, or cancelled, is ignored (idempotent)."""
         for order in orders:
             if order.order_id not in self._open and order.order_id not in self._cancelled:
                 self._open[order.order_id] = _Open(order, order.quantity)
+                self._observe(order)
             due_end = order.due + timedelta(days=1)
             if self._horizon is None or due_end > self._horizon:
                 self._horizon = due_end
@@ -74,6 +88,24 @@ class OrderBook:
         """Forget orders whose grace period has passed."""
         for order_id in [k for k, e in self._open.items() if e.order.due + self._grace < now]:
             del self._open[order_id]
+
+    def demand_cv(self) -> float:
+        """How far orders stray from the customers' daily rates: their coefficient of variation.
+
+        Pooled over every order seen (relative error against the rate), and
+        shrunk toward `prior_cv` as if `prior_weight` orders had shown it, so
+        the first days plan with the prior and a network whose demand swings
+        (noise, spikes) learns to keep bigger buffers.
+        """
+        n = self._prior[0] + self._errors[0]
+        return math.sqrt((self._prior[1] + self._errors[1]) / n)
+
+    def _observe(self, order: CustomerOrder) -> None:
+        rate = self._rates.get((order.customer_id, order.product_id), 0.0)
+        if rate <= 0:
+            return
+        error = order.quantity / rate - 1.0
+        self._errors = (self._errors[0] + 1.0, self._errors[1] + error * error)
 
     def open_orders(self) -> list[CustomerOrder]:
         return [e.order for e in self._open.values()]

@@ -27,6 +27,7 @@ from optimizer.production import remaining_need, run_index, useful
 from optimizer.repair import round_up
 from optimizer.replenishment import given
 from optimizer.route_model import route_loads, wanted
+from optimizer.tail import end_need, tail_given
 
 INF = highspy.kHighsInf
 
@@ -88,7 +89,7 @@ def build_highs(
 
 def _build(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) -> dict[Hashable, int]:
     lp, c = _Lp(), data.costs
-    n, ws, ps, last = len(data.periods), data.warehouses, data.products, len(data.periods) - 1
+    ws, ps = data.warehouses, data.products
     machines = {m.machine_id: m for m in data.machines}
     slot: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     out: dict[Any, list[int]] = defaultdict(list)
@@ -116,25 +117,24 @@ def _build(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) -> dict
     for i, quote in enumerate(data.purchases):
         for w in ws:
             for t in data.periods:
-                if t + quote.lead < n and data.receives(w, quote.product_id):
+                if data.receives(w, quote.product_id):
                     j = lp.var(("buy", i, w, t), quote.unit_price)
                     inflow[w, quote.product_id, t + quote.lead].append((j, -1.0))
                     per_quote[i, t].append((j, 1.0))
-    for (i, _), terms in per_quote.items():
-        lp.row(terms, -INF, data.purchases[i].per_period)
+    for (i, t), terms in per_quote.items():
+        lp.row(terms, -INF, data.purchases[i].limit(t))
     lag = data.transfer_periods
     for o in ws:
         for d in ws:
             for p in ps:
                 for t in data.periods:
-                    if (o, d) in data.lanes and t + lag < n and data.receives(d, p):
+                    if (o, d) in data.lanes and data.receives(d, p):
                         unit = c.transfer_base + c.transfer_per_km * data.km[o, d]
                         j = lp.var(("move", o, d, p, t), unit)
                         inflow[d, p, t + lag].append((j, -1.0))
                         inflow[o, p, t].append((j, 1.0))
     _deliveries(lp, data, inflow)
     _routes(lp, data, cands)
-    value = {p.id: p.unit_value for p in data.network.products}
     for w in ws:
         for t in data.periods:
             over = lp.var(("over", w, t), c.overflow_per_unit)
@@ -153,11 +153,41 @@ def _build(data: PlanningData, h: highspy.Highs, cands: RouteCandidates) -> dict
                 if leaving:
                     before = [(lp.col["stock", w, p, t - 1], -1.0)] if t > 0 else []
                     lp.row([*leaving, *before], -INF, data.stock[w, p] if t == 0 else 0.0)
-    for (w, p), point in data.reorder_point.items():
-        below = lp.var(("below", w, p), c.safety_stock_weight * value[p])
-        lp.row([(below, 1.0), (lp.col["stock", w, p, last], 1.0)], point, INF)
+    _targets(lp, data, inflow)
     lp.into(h)
     return lp.col
+
+
+def _targets(lp: _Lp, data: PlanningData, inflow: dict[Any, list[tuple[int, float]]]) -> None:
+    """Safety stock through the window and its tail, as in `optimizer.replenishment` and `.tail`."""
+    n = len(data.periods)
+    for (w, p), target in sorted(data.targets.items()):
+        prices = data.target_prices(p)
+        for t in data.periods:
+            under = lp.var(("under", w, p, t), prices.under)
+            lp.row([(lp.col["stock", w, p, t], 1.0), (under, 1.0)], target.safety, INF)
+        before = lp.col["stock", w, p, n - 1]
+        for k in range(target.lead):
+            stock = lp.var(("tail_stock", w, p, k), data.holding[p])
+            serve = lp.var(("tail_serve", w, p, k))
+            short = lp.var(("tail_short", w, p, k), prices.tail_short)
+            under = lp.var(("tail_under", w, p, k), prices.under)
+            lp.row([(serve, 1.0), (short, 1.0)], target.mean, target.mean)
+            landing = [(j, -1.0) for j, a in inflow[w, p, n + k] if a < 0]
+            rhs = tail_given(data, (w, p, k))
+            lp.row([(stock, 1.0), (before, -1.0), *landing, (serve, 1.0)], rhs, rhs)
+            lp.row([(serve, 1.0), (before, -1.0)], -INF, 0.0)
+            lp.row([(stock, 1.0), (under, 1.0)], target.safety, INF)
+            before = stock
+        late = [
+            (j, 1.0)
+            for (lw, lp_, a), terms in list(inflow.items())
+            if (lw, lp_) == (w, p) and a >= n + target.lead
+            for j, coef in terms
+            if coef < 0
+        ]
+        end = lp.var(("end_safety", w, p), prices.end_safety)
+        lp.row([(before, 1.0), *late, (end, 1.0)], end_need(data, (w, p)), INF)
 
 
 def _deliveries(lp: _Lp, data: PlanningData, inflow: dict[Any, list[tuple[int, float]]]) -> None:

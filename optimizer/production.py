@@ -124,13 +124,17 @@ def set_production(model: pyo.ConcreteModel, data: PlanningData) -> None:
 
 
 def remaining_need(data: PlanningData) -> dict[tuple[str, int], float]:
-    """Units of each product anyone can use from period t on: demand from t, plus safety stock."""
+    """Units of each product anyone can use from period t on.
+
+    Demand from t, plus each warehouse's safety stock and the expected
+    demand of the window's tail (`optimizer.tail`).
+    """
     per_period: dict[tuple[str, int], float] = defaultdict(float)
     for line in data.demand:
         per_period[line.product_id, line.period] += line.quantity
     safety: dict[str, float] = defaultdict(float)
-    for (_, p), q in data.reorder_point.items():
-        safety[p] += q
+    for (_, p), target in data.targets.items():
+        safety[p] += target.safety + target.mean * target.lead
     out: dict[tuple[str, int], float] = {}
     for p in data.products:
         left = safety[p]

@@ -145,7 +145,10 @@ def touched(
         products.add(key[1])
     for key3 in _changed_keys(old.arrivals, after.arrivals):
         products.add(key3[1])
-    for key in _changed_keys(old.reorder_point, after.reorder_point):
+    for key in old.targets.keys() | after.targets.keys():
+        if old.targets.get(key) != after.targets.get(key):
+            products.add(key[1])
+    for key in _changed_keys(old.tail, after.tail):
         products.add(key[1])
     for was_d, now_d in zip(old.demand, after.demand, strict=True):
         if abs(was_d.quantity - now_d.quantity) > EPS:

@@ -3,9 +3,11 @@
 Variables:
 
 - ``buy[i, w, t]``: units bought on quote i for warehouse w, ordered in t and
-  arriving ``lead`` periods later (only arrivals inside the window help).
+  arriving ``lead`` periods later; arrivals after the window count toward
+  the position it ends with, so a source slower than the window is usable.
 - ``move[o, d, p, t]``: units shipped from warehouse o to d in t, arriving
-  ``transfer_periods`` later (line haul, unlimited), on `PlanningData.lanes`.
+  ``transfer_periods`` later (line haul, unlimited), on `PlanningData.lanes`;
+  arrivals after the window count like late purchases.
 - ``ship[w, c, p, t]``: units delivered from w to customer c in t, only on
   pairs a vehicle of w reaches in one shift (cold products: a working reefer).
   In the routed periods the routes carry them (`optimizer.route_model`);
@@ -21,7 +23,11 @@ Variables:
   plan ships today what is made today, and the trucks leave half empty.
 - ``stock[w, p, t] >= 0``: end-of-period stock; ``over[w, t]``: units above
   capacity (a steep price, only so stock already on hand never makes the model
-  infeasible); ``below[w, p]``: units the horizon ends under the reorder point.
+  infeasible).
+- ``under[w, p, t]``: units of stock below the safety stock at the end of t;
+  ``end_cover[w, p]`` and ``end_safety[w, p]``: units the window ends short of
+  its target position (on hand plus everything landing after the window),
+  the safety part priced lower and taken first (`optimizer.targets`).
 
 Everything an agent reports between replans (stock and arrivals, warehouse
 space, demand and its penalty, quoted quantities and prices, fleet capacity)
@@ -38,7 +44,8 @@ from typing import Any
 import pyomo.environ as pyo
 
 from optimizer.data import Key3, PlanningData
-from optimizer.linear import Term, at_most, equal, ones, rows
+from optimizer.linear import Term, at_least, at_most, equal, ones, rows
+from optimizer.tail import add_tail, set_tail
 
 
 def add_replenishment(
@@ -57,7 +64,7 @@ def add_replenishment(
         for i, o in enumerate(data.purchases)
         for w in ws
         for t in data.periods
-        if t + o.lead < n and data.receives(w, o.product_id)
+        if data.receives(w, o.product_id)
     ]
     lag = data.transfer_periods
     moves = [
@@ -66,7 +73,7 @@ def add_replenishment(
         for d in ws
         for p in ps
         for t in data.periods
-        if (o, d) in data.lanes and t + lag < n and data.receives(d, p)
+        if (o, d) in data.lanes and data.receives(d, p)
     ]
     arcs = frozenset(data.arcs)
     ships = [
@@ -103,9 +110,17 @@ def add_replenishment(
         mutable=True,
         initialize={i: o.unit_price for i, o in enumerate(data.purchases)},
     )
+    model.safety_units = pyo.Param(
+        sorted(data.targets),
+        mutable=True,
+        initialize={k: t.safety for k, t in data.targets.items()},
+    )
     model.stock = pyo.Var(ws, ps, data.periods, domain=pyo.NonNegativeReals)
     model.over = pyo.Var(ws, data.periods, domain=pyo.NonNegativeReals)
-    model.below = pyo.Var(list(data.reorder_point), domain=pyo.NonNegativeReals)
+    targeted = sorted(data.targets)
+    model.under = pyo.Var(
+        [(w, p, t) for w, p in targeted for t in data.periods], domain=pyo.NonNegativeReals
+    )
     buy, move, ship = dict(model.buy.items()), dict(model.move.items()), dict(model.ship.items())
     stock, over = dict(model.stock.items()), dict(model.over.items())
 
@@ -150,15 +165,19 @@ def add_replenishment(
     )
     _add_limits(model, data, buys, ships)
 
-    cm, last = data.costs, n - 1
-    below = dict(model.below.items())
-    model.safety = rows(
+    cm = data.costs
+    under = dict(model.under.items())
+    model.buffer = rows(
         {
-            (w, p): at_most([(-1, stock[w, p, last]), (-1, below[w, p])], -point)
-            for (w, p), point in data.reorder_point.items()
+            (w, p, t): at_least(
+                [(1, stock[w, p, t]), (1, under[w, p, t])], model.safety_units[w, p]
+            )
+            for w, p, t in model.under
         }
     )
-    value = {p.id: p.unit_value for p in data.network.products}
+    landing = {k: vs for k, vs in inflow.items() if k[2] >= n}
+    tail_cost = add_tail(model, data, landing)
+    prices = {p: data.target_prices(p) for p in ps}
     short = dict(model.short.items())
     return [
         *((model.price[i], buy[i, w, t]) for i, w, t in buys),
@@ -174,7 +193,8 @@ def add_replenishment(
         *((data.holding[p], stock[w, p, t]) for w in ws for p in ps for t in data.periods),
         *((model.line_pen[i], short[i]) for i in lines),
         *((cm.overflow_per_unit, over[w, t]) for w in ws for t in data.periods),
-        *((cm.safety_stock_weight * value[p], below[w, p]) for w, p in data.reorder_point),
+        *((prices[p].under, under[w, p, t]) for w, p, t in model.under),
+        *tail_cost,
     ]
 
 
@@ -189,12 +209,12 @@ def _add_limits(
     for i, w, t in buys:
         per_quote[i, t].append(model.buy[i, w, t])
     model.quote_qty = pyo.Param(
-        range(len(data.purchases)),
+        sorted(per_quote),
         mutable=True,
-        initialize={i: o.per_period for i, o in enumerate(data.purchases)},
+        initialize={(i, t): data.purchases[i].limit(t) for i, t in per_quote},
     )
     model.quote_limit = rows(
-        {(i, t): at_most(ones(vs), model.quote_qty[i]) for (i, t), vs in per_quote.items()}
+        {(i, t): at_most(ones(vs), model.quote_qty[i, t]) for (i, t), vs in per_quote.items()}
     )
     served: dict[Key3, list[Any]] = defaultdict(list)
     fleet: dict[tuple[str, int], list[Any]] = defaultdict(list)
@@ -238,11 +258,15 @@ def set_replenishment(model: pyo.ConcreteModel, data: PlanningData) -> None:
         model.given[w, p, t] = given(data, w, p, t)
     for w, p in model.on_hand:
         model.on_hand[w, p] = data.stock[w, p]
+    for key in model.safety_units:
+        model.safety_units[key] = data.targets[key].safety
+    set_tail(model, data)
     for w in model.room:
         model.room[w] = data.capacity_units[w]
     for i, o in enumerate(data.purchases):
         model.price[i] = o.unit_price
-        model.quote_qty[i] = o.per_period
+    for i, t in model.quote_qty:
+        model.quote_qty[i, t] = data.purchases[i].limit(t)
     for k in model.fleet_cap:
         model.fleet_cap[k] = data.fleet_capacity.get(k, 0.0)
     for k in model.cold_cap:

@@ -97,6 +97,7 @@ def shape_of(data: PlanningData) -> tuple[Hashable, ...]:
         data.lanes,
         data.fixed_routes,
         tuple(c.key for c in crews_of(data)),
+        tuple(sorted((k, t.lead) for k, t in data.targets.items())),
     )
 
 

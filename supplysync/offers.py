@@ -63,12 +63,17 @@ class MachineOffer(Frozen):
 
 
 class LiveQuote(Frozen):
-    """A supplier's current quote for one product."""
+    """A supplier's current quote for one product.
+
+    `quantity_first_period` is what is left of the current period's capacity
+    after the orders already shipped in it; None means all of it.
+    """
 
     product_id: Id
     quantity_per_period: NonNeg
     lead_time_periods: Annotated[int, Field(ge=0)]
     unit_price: NonNeg
+    quantity_first_period: NonNeg | None = None
 
 
 class Inbound(Frozen):
@@ -149,6 +154,12 @@ class NetworkSnapshot(Frozen):
     warehouses: list[WarehouseOffer] = Field(default_factory=list)
     vehicles: list[VehicleOffer] = Field(default_factory=list)
     demand: list[DemandLine] = Field(default_factory=list)
+    demand_cv: float | None = Field(
+        default=None,
+        ge=0,
+        le=5,
+        description="daily demand's coefficient of variation around the forecast, as seen so far",
+    )
     causes: list[Alert] = Field(default_factory=list)
     fixed_routes: list[FreezeRoute] = Field(
         default_factory=list, description="routes an operator froze; the plan keeps them"

@@ -185,3 +185,18 @@ def test_an_order_due_to_ship_at_the_replan_instant_is_still_replaceable(
     # a moment later the same order would be on its way
     agent, _ = ordered(network, po("PO-1", 300, period=1))
     assert [i.shipment_id for i in agent.offer(today, at(24.25)).inbound] == ["PO-1"]
+
+
+def test_quote_for_the_current_period_is_what_is_left_after_orders_shipped_in_it(
+    network: Network, window: PlanningWindow
+) -> None:
+    """A replan later the same day is offered only the capacity left today.
+
+    Quoting the whole day again let the planner ask for it twice; the review
+    then rejected the supplier, and the replan lost all its quotes.
+    """
+    agent, _ = ordered(network, po("PO-1", 300), po("PO-2", 100, period=1))
+    quotes = {q.product_id: q for q in agent.offer(window, at(9)).quotes}
+    assert quotes["FILTER"].quantity_per_period == 450
+    assert quotes["FILTER"].quantity_first_period == 150  # 450 - 300 shipped today
+    assert quotes["BOLT"].quantity_first_period == 400

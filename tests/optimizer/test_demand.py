@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -72,3 +73,15 @@ def test_a_cancellation_before_its_order_keeps_the_order_from_opening(
     book.cancel([cancel("o3")])
     book.add([order("o3"), order("o4", quantity=2)])
     assert firm(book) == {"o4": 2}
+
+
+def test_the_demand_swing_starts_at_the_prior_and_learns_from_orders(demo_scenario: Any) -> None:
+    """C-ESSEN orders PUMP at 10 a day: orders of 10 pull the estimate down, 20s push it up."""
+    book = OrderBook(demo_scenario.network, prior_cv=0.3, prior_weight=4)
+    assert book.demand_cv() == 0.3
+    book.add([order(f"a{k}", quantity=10) for k in range(4)])
+    assert math.isclose(book.demand_cv(), math.sqrt(4 * 0.09 / 8))
+    book.add([order(f"b{k}", quantity=20) for k in range(8)])  # a spike: twice the rate
+    assert math.isclose(book.demand_cv(), math.sqrt((4 * 0.09 + 8 * 1.0) / 16))
+    book.add([order("a0", quantity=10)])  # seen before: not counted again
+    assert math.isclose(book.demand_cv(), math.sqrt((4 * 0.09 + 8 * 1.0) / 16))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from optimizer.costs import CostModel
 from optimizer.milp import plan_milp
 from supplysync.network import (
     Customer,
@@ -59,11 +60,13 @@ def test_a_quote_limit_binds_and_is_named() -> None:
     assert short.reason == "supplier quote limit"
 
 
-def test_forecast_shortages_cost_half_the_penalty() -> None:
+def test_forecast_shortages_cost_a_share_of_the_penalty() -> None:
+    """A forecast line short costs `forecast_weight` of the penalty: firm orders come first."""
     net = line_network(machines=[])
     plan = plan_milp(snapshot_of(net, 1, demand=[line(10.0, firm=False)]), SETTINGS, plan_id="t")
     [short] = plan.shortages
-    assert short.penalty == pytest.approx(10.0 * 100.0 / 2)
+    assert short.penalty == pytest.approx(10.0 * 100.0 * CostModel().forecast_weight)
+    assert CostModel().forecast_weight < 1
     assert "lead times" in short.reason
 
 
