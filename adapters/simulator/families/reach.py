@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.simulator.geo import ROAD_FACTOR
+from supplysync.costs import ROAD_FACTOR
 from supplysync.network import Location
 
 EPS = 1e-9

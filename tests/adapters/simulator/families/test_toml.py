@@ -37,3 +37,15 @@ def test_an_unset_cold_limit_is_left_out() -> None:
 
     assert "max_hours_out_of_storage" not in cold({"cold_hours_out": "0"})
     assert cold({"cold_hours_out": "3"})["max_hours_out_of_storage"] == 3.0
+
+
+def test_costs_list_only_what_differs_from_the_defaults(tmp_path: Path) -> None:
+    scenario = generate("metro", 1)
+    assert "costs" not in tomllib.loads(to_toml(scenario))
+    dear = scenario.model_copy(
+        update={"costs": scenario.costs.model_copy(update={"downtime_per_hour": 900.0})}
+    )
+    assert tomllib.loads(to_toml(dear))["costs"] == {"downtime_per_hour": 900.0}
+    path = tmp_path / "s.toml"
+    path.write_text(to_toml(dear), encoding="utf-8")
+    assert load_scenario(path) == dear
