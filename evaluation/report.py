@@ -145,6 +145,17 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
         ],
         first,
     )
+    dom = summary.get("dominance")
+    if dom:
+        out += [
+            "",
+            f"{dom['candidate']} against every baseline at once "
+            f"({', '.join(dom['baselines'])}), over {dom['n']} (scenario, seed) pairs:",
+            f"  better than all of them on {' and '.join(dom['kpis'])}: {_share(dom['win_rate'])}",
+        ]
+        out += [f"  on {k} alone: {_share(v)}" for k, v in dom["by_kpi"].items()]
+        lost = dom["families_lost"]
+        out.append("  families where its mean loses: " + ("; ".join(lost) if lost else "none"))
     regret = summary.get("regret")
     if regret:
         out += ["", f"Regret against {regret['hindsight']} on {kpi} (relative)", ""]

@@ -273,3 +273,70 @@ def regret(
         mean, low, high = mean_ci(values)
         out.append(Regret(policy, len(usable), mean, low, high, len(matched) - len(usable)))
     return out
+
+
+@dataclass(frozen=True)
+class Dominance:
+    """How often the candidate beats every baseline at once, per (scenario, seed).
+
+    Attributes:
+        candidate: the policy judged.
+        baselines: the policies it must beat.
+        kpis: the KPIs it must be better on.
+        n: (scenario, seed) pairs on which every one of these policies ran.
+        win_rate: share of those where it is strictly better than every
+            baseline on every KPI.
+        by_kpi: the same share, each KPI alone.
+        families_lost: families where its mean is worse than some baseline's
+            mean on some KPI, as "family: kpi vs baseline".
+    """
+
+    candidate: str
+    baselines: tuple[str, ...]
+    kpis: tuple[str, ...]
+    n: int
+    win_rate: float
+    by_kpi: dict[str, float]
+    families_lost: tuple[str, ...]
+
+
+def dominance(
+    records: Sequence[Mapping[str, Any]],
+    candidate: str,
+    baselines: Sequence[str],
+    kpis: Sequence[str],
+    families: Mapping[str, str] | None = None,
+) -> Dominance | None:
+    """The candidate against all `baselines` together on all `kpis`; None without pairs."""
+    if not baselines:
+        return None
+    joint: dict[tuple[str, str, int], dict[str, bool]] = {}
+    fam: dict[str, dict[tuple[str, str], list[Pair]]] = defaultdict(lambda: defaultdict(list))
+    for kpi in kpis:
+        sense = direction(kpi)
+        per_key: dict[tuple[str, str, int], list[bool]] = defaultdict(list)
+        for base in baselines:
+            for p in pairs(records, candidate, base, kpi, families):
+                per_key[p.scenario, p.scenario_hash, p.seed].append(better(p.a, p.b, sense))
+                fam[p.family][kpi, base].append(p)
+        for key, wins in per_key.items():
+            if len(wins) == len(baselines):
+                joint.setdefault(key, {})[kpi] = all(wins)
+    complete = [v for v in joint.values() if len(v) == len(kpis)]
+    if not complete:
+        return None
+    lost = []
+    for family in sorted(fam):
+        for (kpi, base), group in sorted(fam[family].items()):
+            mean_diff = statistics.fmean(p.diff for p in group)
+            if better(0.0, mean_diff, direction(kpi)):
+                lost.append(f"{family}: {kpi} vs {base}")
+    return Dominance(
+        candidate=candidate,
+        baselines=tuple(baselines),
+        kpis=tuple(kpis),
+        n=len(complete),
+        win_rate=sum(all(v.values()) for v in complete) / len(complete),
+        by_kpi={k: sum(v[k] for v in complete) / len(complete) for k in kpis},
+        families_lost=tuple(lost),
+    )

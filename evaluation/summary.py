@@ -71,6 +71,9 @@ def summarize(
     comparison = {k: asdict(stats.compare(paired(plan.candidate, k), k)) for k in kpis}
     main = paired(plan.candidate, objective)
     regrets = stats.regret(mine, plan.policies, objective, hindsight=HINDSIGHT)
+    rivals = [p for p in plan.policies if p not in (plan.candidate, HINDSIGHT)]
+    judged = tuple(dict.fromkeys(k for k in ("fill_rate", objective) if k in kpis))
+    dominance = stats.dominance(mine, plan.candidate, rivals, judged, families)
     summary = {
         "settings": {
             "scenarios": [
@@ -116,6 +119,7 @@ def summarize(
             "kpi": objective,
             "scenarios": [asdict(g) for g in stats.worst_scenarios(main, objective, WORST)],
         },
+        "dominance": None if dominance is None else asdict(dominance),
         "regret": (
             {"kpi": objective, "hindsight": HINDSIGHT, "policies": [asdict(r) for r in regrets]}
             if regrets

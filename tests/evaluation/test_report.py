@@ -20,6 +20,7 @@ from supplysync.scenario import Scenario
 from tests.evaluation.conftest import KPI, FakeRuns
 
 SUMMARY_KEYS = {
+    "dominance",
     "settings",
     "runs",
     "invocation",
@@ -69,6 +70,8 @@ def test_summary_has_every_section(evaluated: tuple[dict[str, Any], str, Path]) 
     assert summary["tuned"]["demo"]["z"] == 1.0 and summary["tuned"]["storm-3"]["cover_days"] == 2
     assert [f["name"] for f in summary["families"]["paired"]] == ["demo", "storm"]
     assert summary["regret"] is None  # no hindsight policy ran
+    assert summary["dominance"]["baselines"] == ["reorder_point"]
+    assert summary["dominance"]["by_kpi"][KPI] == 1.0
 
 
 def test_report_shows_the_figures(evaluated: tuple[dict[str, Any], str, Path]) -> None:

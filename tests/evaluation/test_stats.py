@@ -178,3 +178,34 @@ def test_regret_on_a_rate_is_the_relative_shortfall() -> None:
 
 def test_no_hindsight_no_regret() -> None:
     assert stats.regret(_ab([1, 2], [1, 2]), ["A", "B"], "total_cost") == []
+
+
+def test_dominance_needs_every_baseline_beaten_on_every_kpi() -> None:
+    """Seed 0: milp beats both on both; seed 1: cheaper but one rule fills more; seed 2: all."""
+    rows = {  # seed: {policy: (fill, cost)}
+        0: {"milp": (0.95, 100), "rule": (0.90, 120), "static": (0.80, 130)},
+        1: {"milp": (0.95, 100), "rule": (0.97, 120), "static": (0.80, 130)},
+        2: {"milp": (0.99, 90), "rule": (0.90, 120), "static": (0.80, 95)},
+    }
+    records = [
+        record(p, "fam-1", seed, fill_rate=f, total_cost=c)
+        for seed, policies in rows.items()
+        for p, (f, c) in policies.items()
+    ]
+    got = stats.dominance(records, "milp", ["rule", "static"], ["fill_rate", "total_cost"])
+    assert got is not None
+    assert got.n == 3
+    assert got.win_rate == pytest.approx(2 / 3)
+    assert got.by_kpi == {"fill_rate": pytest.approx(2 / 3), "total_cost": 1.0}
+    assert got.families_lost == ()  # on average it wins everywhere
+    worse = [r for r in records if not (r["policy"] == "rule" and r["seed"] != 1)]
+    worse += [record("rule", "fam-1", s, fill_rate=0.99, total_cost=80) for s in (0, 2)]
+    lost = stats.dominance(worse, "milp", ["rule", "static"], ["fill_rate", "total_cost"])
+    assert lost is not None
+    assert set(lost.families_lost) == {"fam-1: fill_rate vs rule", "fam-1: total_cost vs rule"}
+
+
+def test_no_baselines_or_no_common_pairs_no_dominance() -> None:
+    records = [record("milp", "s", 0, fill_rate=1.0, total_cost=1)]
+    assert stats.dominance(records, "milp", [], ["fill_rate"]) is None
+    assert stats.dominance(records, "milp", ["rule"], ["fill_rate"]) is None
