@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import highspy
@@ -11,15 +12,17 @@ import pytest
 from optimizer.columns import RouteCandidates, candidates
 from optimizer.data import PlanningData, planning_data
 from optimizer.direct import build_highs, full_solve_highs
-from optimizer.dive import Dive, dive, full_solve, integers
+from optimizer.dive import Dive, deepen, dive, full_solve, integers
 from optimizer.model import build_model
 from optimizer.solve import SolveParams, SolveResult, persistent_solver, solve
 from optimizer.testing import SIZES, generate_network, snapshot_for
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import PlanStatus
-from supplysync.scenario import PlanningSettings
+from supplysync.scenario import PlanningSettings, load_scenario
 from tests.optimizer.conftest import SETTINGS
+
+DEMO = Path(__file__).parents[2] / "scenarios" / "demo.toml"
 
 S = SIZES["S"]
 
@@ -176,3 +179,27 @@ def test_a_mip_plan_is_gapped_against_the_relaxation_when_that_bound_is_better(
     assert outcome.objective <= dived.plan.objective
     assert outcome.gap == pytest.approx((outcome.objective - dived.bound) / outcome.objective)
     assert outcome.gap < 0.1 and outcome.status is PlanStatus.TIME_LIMIT
+
+
+def test_a_deeper_dive_fixes_what_the_relaxation_leans_on() -> None:
+    """The demo's first snapshot as its agents offered it in a run (`data/`).
+
+    Its relaxation runs several crews' vehicles on two routes at 0.5 each;
+    the dive's rounding keeps one route per crew and drops the customers of
+    the other, 59 % from the bound. Fixing one route per crew and one setup
+    per machine and period at a time, re-solving in between, starts the MIP
+    from a plan a quarter cheaper (in a session's measurement, the MIP then
+    proved it optimal within the demo's 10 s; it had not before).
+    """
+    snapshot = NetworkSnapshot.model_validate_json(
+        (Path(__file__).parent / "data" / "demo_first_snapshot.json").read_text()
+    )
+    data = planning_data(snapshot, load_scenario(DEMO).planning)
+    cands = candidates(data)
+    model = build_model(data, cands)
+    solver = persistent_solver(model)
+    dived = dive(solver, model, cands, 30.0)
+    assert dived is not None and dived.gap > 0.3
+    deeper = deepen(solver, model, cands, dived, 30.0)
+    assert deeper.bound == dived.bound
+    assert deeper.plan.objective < 0.75 * dived.plan.objective
