@@ -49,6 +49,9 @@ class CostModel:
             least twice the holding cost, so a buffer arrives early).
         demand_cv: coefficient of variation of daily demand assumed until the
             order book has seen enough orders to estimate it.
+        lead_sd_periods: standard deviation of a lead time, in periods: how
+            far a delivery may slip (a supplier's delay, a breakdown), which
+            the safety stock covers beside the demand's own swing.
         stability_per_unit: price of each unit a replan moves away from the
             previous plan's work (see `optimizer.stability`); small next to
             shortage penalties, large enough to break ties toward the old
@@ -69,6 +72,7 @@ class CostModel:
     end_safety_weight: float = 0.5
     buffer_weight: float = 0.02
     demand_cv: float = 0.3
+    lead_sd_periods: float = 0.5
     stability_per_unit: float = 0.05
     frozen_per_unit: float = 10_000.0
 

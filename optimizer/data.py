@@ -277,6 +277,7 @@ def planning_data(
             cold=cold,
             period_hours=hours_per_period,
             demand_cv=cost_model.demand_cv if snapshot.demand_cv is None else snapshot.demand_cv,
+            lead_sd=cost_model.lead_sd_periods,
             holding=holding,
         ),
         km=km,

@@ -16,10 +16,12 @@ order book has seen, never from hand-set reorder points:
 - ``lead``: periods from a decision until goods can leave the warehouse,
   over its fastest source (`optimizer.data`).
 - ``safety``: units kept on hand every period, against the forecast error
-  over the time a new order takes to land: ``z * sigma * sqrt(lead)``,
-  where ``sigma`` is the standard deviation of that demand (`demand_cv`
-  times each customer's rate, summed: customers of one region swing
-  together when a spike hits them) and ``z`` the service
+  over the time a new order takes to land and against that time slipping:
+  ``z * sqrt(lead * sigma**2 + (mean * lead_sd)**2)`` (the textbook form for
+  random demand and lead time), where ``sigma`` is the standard deviation of
+  that demand per period (`demand_cv` times each customer's rate, summed:
+  customers of one region swing together when a spike hits them),
+  ``lead_sd`` the standard deviation of a lead time in periods, and ``z`` the service
   factor of the product's newsvendor ratio (shortage penalty against
   holding over ``lead`` periods), capped.
 
@@ -76,6 +78,7 @@ def stock_targets(
     cold: frozenset[str],
     period_hours: float,
     demand_cv: float,
+    lead_sd: float,
     holding: Mapping[str, float],
 ) -> dict[Key2, StockTarget]:
     """Targets for every (warehouse, product) that serves some customer's demand.
@@ -90,6 +93,7 @@ def stock_targets(
         cold: cold-chain product ids.
         period_hours: length of a period.
         demand_cv: coefficient of variation of daily demand around the rate.
+        lead_sd: standard deviation of a lead time, in periods.
         holding: holding cost per unit and period, by product.
     """
     scale = period_hours / 24.0
@@ -111,7 +115,7 @@ def stock_targets(
         if lead is None:
             continue
         z = service_factor(penalty[p], holding[p], lead)
-        safety = z * spread[w, p] * math.sqrt(lead)
+        safety = z * math.sqrt(lead * spread[w, p] ** 2 + (mu * lead_sd) ** 2)
         out[w, p] = StockTarget(safety=round(safety, 3), mean=round(mu, 3), lead=lead)
     return out
 

@@ -48,7 +48,11 @@ def test_service_factor_is_the_newsvendor_ratio_capped(
 
 
 def test_targets_follow_the_nearest_warehouse_its_source_and_the_demand_swing() -> None:
-    """Two customers served from W: mean 30/day, spread 0.3 * (10 + 20), lead 3 + 1."""
+    """Two customers served from W: mean 30/day, spread 0.3 * (10 + 20), lead 3 + 1.
+
+    Safety covers four days of that spread and a lead time slipping by half
+    a day (`CostModel.lead_sd_periods`): z * sqrt(4 * 9**2 + (30 * 0.5)**2).
+    """
     net = with_customers(
         line_network(machines=[], suppliers=[supplier("S", quote("P", 100, 3, 10.0))]),
         customer("C1", NEAR, 10.0),
@@ -59,7 +63,7 @@ def test_targets_follow_the_nearest_warehouse_its_source_and_the_demand_swing() 
     assert target.lead == 4  # lands on day 3, leaves on day 4
     assert target.mean == pytest.approx(30.0)
     z = service_factor(100.0, 0.1, 4)
-    assert target.safety == pytest.approx(z * 0.3 * 30.0 * math.sqrt(4), abs=1e-3)
+    assert target.safety == pytest.approx(z * math.sqrt(4 * 9.0**2 + 15.0**2), abs=1e-3)
 
 
 def test_a_made_product_has_a_lead_of_one_period() -> None:
@@ -79,6 +83,7 @@ def test_no_source_or_no_reach_means_no_target() -> None:
         cold=frozenset(),
         period_hours=24.0,
         demand_cv=0.3,
+        lead_sd=0.5,
         holding={"P": 0.1},
     )
     assert out_of_reach == {}
