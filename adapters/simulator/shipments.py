@@ -2,8 +2,11 @@
 
 A purchase order ships at the start of its order period (or at once if that
 has passed) and drives straight to its destination, arriving at 08:00 of its
-arrival day. A supplier delay in force when it ships stops it halfway for the
-delay; its tracker keeps reporting, with speed 0. Each tracker reports
+arrival day. A supplier delay in force when it ships makes the goods due the
+delay after the supplier's own terms (its lead time from the shipping day);
+when that is after the promised day the shipment stops halfway for the
+difference, its tracker still reporting, with speed 0. An order whose
+promise already allows for the delay is not held again. Each tracker reports
 hourly, and once more with speed 0 at the destination, just before the goods
 are scanned in. A supplier ships at most its quoted `capacity_per_day` of a
 product per day; the excess is dropped and noted.
@@ -20,7 +23,7 @@ from typing import Any
 from adapters.simulator.disruptions import Disruptions
 from adapters.simulator.geo import between, latlon, road_km
 from adapters.simulator.warehouses import WarehouseSim
-from adapters.simulator.world import EPS, World, hour_crossed
+from adapters.simulator.world import EPS, World, day_start, hour_crossed
 from supplysync.commands import SupplyOrder
 from supplysync.network import Network, Supplier
 from supplysync.plan import PurchaseOrder
@@ -84,6 +87,7 @@ class SupplierSim:
         self._disruptions = disruptions
         self._cold = {p.id for p in network.products if p.cold_chain}
         self._capacity = {q.product_id: q.capacity_per_day for q in spec.quotes}
+        self._lead_h = {q.product_id: 24.0 * q.lead_time_days for q in spec.quotes}
         self._price = {q.product_id: q.unit_price for q in spec.quotes}
         self._pending: list[tuple[float, float, PurchaseOrder]] = []
         self._shipped_ids: set[str] = set()
@@ -160,7 +164,12 @@ class SupplierSim:
         dest = latlon(self._warehouses[po.destination_id].spec.location)
         km = road_km(origin, dest)
         arrive_h = max(arrive_h, h + km / FALLBACK_KMH)
-        hold_h = self._disruptions.hold_hours(self.id, h)
+        late_h = self._disruptions.hold_hours(self.id, h)
+        if late_h > 0:
+            due_h = day_start(h) + self._lead_h[po.product_id] + ARRIVAL_HOUR + late_h
+            hold_h = max(0.0, due_h - arrive_h)
+        else:
+            hold_h = 0.0
         shipment = _Shipment(
             po=po,
             units=units,

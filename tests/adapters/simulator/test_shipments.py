@@ -105,3 +105,19 @@ def test_a_new_order_replaces_unshipped_pos_but_never_recalls_shipped_ones(
     sim.advance(at(72))
     # po-1 was on the road; po-2 was replaced by po-3 (shipped day 1, arriving day 2).
     assert sim.ground_truth()["stock"]["W"]["GEAR"] == 35
+
+
+def test_an_order_that_allows_for_the_delay_is_not_held_again(supply_network: Network) -> None:
+    """A late supplier delivers a day late on its own one-day terms, whatever the promise.
+
+    A buyer who has learned of the delay orders for day 2; the goods are due
+    then and come then (08:00, day 2), not a further day late.
+    """
+    delay = SupplierDelay(supplier_id="S", start_day=0, delay_days=1)
+    sim = Simulator(scenario(supply_network, [delay], days=4))
+    sim.execute([command("S", SupplyOrder(orders=[po("po-1", 80, arrival=2)]))])
+    frame = sim.advance(at(96))
+    track = fixes(frame, "po-1")
+    assert track[-1].ts == at(56) and track[-1].speed_kmh == 0
+    assert all(r.speed_kmh > 0 for r in track[:-1])
+    assert sim.ground_truth()["stock"]["W"]["GEAR"] == 80
