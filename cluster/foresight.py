@@ -211,8 +211,11 @@ def _vehicle(
     """A reefer that will fail during this period's trip offers no cooling.
 
     The oracle only takes cooling away, never gives it back before the
-    agent does: a vehicle whose agent still distrusts its box refuses cold
-    loads, and a refusal withdraws the whole vehicle from the plan.
+    agent does: a vehicle refuses cold loads for any day of the plan while
+    its own box reads out of range, and a refusal withdraws the whole
+    vehicle. One flag covers the window, so a reefer out today is planned
+    out for the days after too, and the replan of the day it works again
+    finds no cold stock bought for its depot.
     """
     if not offer.refrigeration_ok:
         return offer
