@@ -7,6 +7,12 @@
 - `static`: the MILP once at the start over the whole run, never revised.
 - `reorder_point`: a reorder-point rule with no optimizer, reviewed on the
   tick and whenever a warehouse reports stock below its reorder point.
+- `hindsight`: the MILP told everything the simulated run will do (every
+  order, every disruption: `cluster.hindsight`), over the whole remaining
+  run, replanned when `milp` replans. The yardstick for regret in
+  `supplysync evaluate`; a bound in spirit, not a proof. It exists only for
+  a simulated run: `run_policy` binds it to its scenario (`for_run`), and
+  unbound it refuses to plan, so live mode can never run it.
 """
 
 from __future__ import annotations
@@ -14,12 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from adapters.simulator.oracle import Oracle
+from cluster.hindsight import HindsightPlanner
 from optimizer import plan_milp, plan_reorder_point
 from optimizer.warm import WarmPlanner
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
-from supplysync.scenario import PlanningSettings
+from supplysync.scenario import PlanningSettings, Scenario
 
 Planner = Callable[[NetworkSnapshot, PlanningSettings, str, Sequence[str], Plan | None], Plan]
 """snapshot, settings, plan id, causes, the plan in force → the new plan."""
@@ -37,6 +45,15 @@ class Policy:
         whole_run: plan once over every remaining day (the static policy).
         trigger_kinds: alert kinds that trigger a replan; None means the
             optimizer's default set of significant kinds.
+        for_run: set on a policy that must know its run before it can plan
+            (the hindsight policy's oracle). The seam: research mode's
+            `run_policy` calls `for_run(scenario)` with the scenario it is
+            about to simulate (its seed is `scenario.simulation.seed`, the
+            one the simulator draws from) and runs the policy it returns,
+            whose planners close over what they were told. Nothing else
+            calls it: the coordinator takes the policy it is given, and an
+            unbound policy's `make_planner` raises, so live mode, which
+            has no simulated run, cannot run one.
     """
 
     name: str
@@ -44,6 +61,7 @@ class Policy:
     replans: bool = True
     whole_run: bool = False
     trigger_kinds: frozenset[AlertKind] | None = None
+    for_run: Callable[[Scenario], Policy] | None = None
 
 
 def _milp() -> Planner:
@@ -83,6 +101,29 @@ def _reorder(
     return plan_reorder_point(snapshot, s, plan_id=plan_id, causes=causes)
 
 
+HINDSIGHT = "hindsight"
+
+
+def _unbound() -> Planner:
+    raise RuntimeError(
+        "the hindsight policy plans with what a simulated run will do: only research mode "
+        "(cluster.research.run_policy) can bind it to its run"
+    )
+
+
+def _hindsight_for(scenario: Scenario) -> Policy:
+    """The hindsight policy bound to the run of `scenario` (its seed included).
+
+    It replans when `milp` does (significant alerts, debounced, and the
+    daily tick), so that what separates the two is what they know and how
+    far they plan, not how often. An alert tells it nothing of the future,
+    but the replan it triggers sees the present as it is then, not as it
+    was at midnight: a reefer its agent trusts again, a trip running late.
+    """
+    oracle = Oracle(scenario)
+    return Policy(HINDSIGHT, lambda: HindsightPlanner(oracle), whole_run=True)
+
+
 POLICIES: dict[str, Policy] = {
     "static": Policy("static", lambda: _static, replans=False, whole_run=True),
     "reorder_point": Policy(
@@ -91,4 +132,5 @@ POLICIES: dict[str, Policy] = {
         trigger_kinds=frozenset({AlertKind.BELOW_REORDER_POINT}),
     ),
     "milp": Policy("milp", _milp),
+    HINDSIGHT: Policy(HINDSIGHT, _unbound, whole_run=True, for_run=_hindsight_for),
 }

@@ -54,6 +54,10 @@ def run_policy(
 ) -> PolicyRun:
     """Run `scenario` start to end under `policy` with fresh agents.
 
+    A policy that must know its run before it plans (`Policy.for_run`, the
+    hindsight policy) is bound here to `scenario`, the same scenario and
+    seed the simulator is made from; this is the only place that binds one.
+
     Args:
         scenario: network, simulation settings and disruptions.
         policy: the planning policy.
@@ -67,6 +71,8 @@ def run_policy(
             name as run id, one transaction per simulated step.
     """
     started = time.perf_counter()
+    if policy.for_run is not None:
+        policy = policy.for_run(scenario)
     directory.reset(scenario.network)
     sim = Simulator(scenario)
     loop_args: dict[str, Any] = {

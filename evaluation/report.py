@@ -160,9 +160,16 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
     if regret:
         out += ["", f"Regret against {regret['hindsight']} on {kpi} (relative)", ""]
         out += _table(
-            ["policy", "pairs", "mean", "ci low", "ci high"],
+            ["policy", "pairs", "mean", "ci low", "ci high", "beats it"],
             [
-                [r["policy"], str(r["n"]), _pct(r["mean"]), _pct(r["ci_low"]), _pct(r["ci_high"])]
+                [
+                    r["policy"],
+                    str(r["n"]),
+                    _pct(r["mean"]),
+                    _pct(r["ci_low"]),
+                    _pct(r["ci_high"]),
+                    str(r.get("beats", 0)),
+                ]
                 for r in regret["policies"]
             ],
             first,

@@ -237,6 +237,9 @@ class Regret:
         n: pairs with a non-zero hindsight value.
         mean, ci_low, ci_high: mean relative regret and its t interval.
         skipped: pairs left out because the hindsight value was zero.
+        beats: pairs where the policy did strictly better than hindsight
+            (negative regret): the hindsight policy is a bound in spirit,
+            not a proof, and this says where it was not one.
     """
 
     policy: str
@@ -245,6 +248,7 @@ class Regret:
     ci_low: float
     ci_high: float
     skipped: int
+    beats: int = 0
 
 
 def regret(
@@ -271,7 +275,8 @@ def regret(
         usable = [p for p in matched if p.b != 0]
         values = [-int(sense) * (p.a - p.b) / abs(p.b) for p in usable]
         mean, low, high = mean_ci(values)
-        out.append(Regret(policy, len(usable), mean, low, high, len(matched) - len(usable)))
+        beats = sum(v < 0 for v in values)
+        out.append(Regret(policy, len(usable), mean, low, high, len(matched) - len(usable), beats))
     return out
 
 

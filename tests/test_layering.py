@@ -84,3 +84,20 @@ def test_evaluation_uses_only_clusters_in_process_parts() -> None:
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cluster"):
                 used.setdefault(str(node.module), set()).add(path.name)
     assert set(used) <= EVALUATION_USES_OF_CLUSTER, used
+
+
+def test_only_research_mode_binds_a_policy_to_its_run() -> None:
+    # The hindsight policy's oracle knows what a simulated run will do; it is
+    # handed over by `Policy.for_run`, which only `run_policy` may call, so
+    # live mode (which has no simulated run) can never plan with it.
+    callers = set()
+    for package in sorted(OURS):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "for_run"
+                ):
+                    callers.add(str(path.relative_to(ROOT)))
+    assert callers == {"cluster/research.py"}

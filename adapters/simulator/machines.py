@@ -143,7 +143,7 @@ class MachineSim:
             self._maint_until = cur + self.spec.maintenance_hours
             return cur, False
         limit = min(t1, self._maintenance[0] if self._maintenance else math.inf)
-        shift_open, shift_end = _shift(cur, self.spec.hours_per_day)
+        shift_open, shift_end = shift_at(cur, self.spec.hours_per_day)
         if not shift_open:
             return min(limit, shift_end), False
         limit = min(limit, shift_end)
@@ -218,7 +218,7 @@ class MachineSim:
             self._lots += 1
 
 
-def _shift(h: float, hours_per_day: float) -> tuple[bool, float]:
+def shift_at(h: float, hours_per_day: float) -> tuple[bool, float]:
     """Whether hour `h` is in a shift, and when that shift ends or the next begins."""
     begin = 24.0 * math.floor((h - SHIFT_START_H) / 24.0 + EPS) + SHIFT_START_H
     if h < begin + hours_per_day - EPS:

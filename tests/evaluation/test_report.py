@@ -118,7 +118,8 @@ def test_a_policy_added_to_the_table_is_evaluated_and_hindsight_gives_regret(
     # (105 - 100) / 100 on seed 0 and (106 - 101) / 101 on seed 1
     assert regret["milp"]["mean"] == pytest.approx((0.05 + 5 / 101) / 2)
     assert regret.keys() == {"reorder_point", "milp"}
-    assert "Regret against hindsight" in text and "+5.0%" in text
+    assert regret["milp"]["beats"] == 0  # no run cheaper than the bound
+    assert "Regret against hindsight" in text and "+5.0%" in text and "beats it" in text
     assert summary["clock_bound"]["milp"] == {"runs": 2, "time_limit": 2, "stale": 0, "affected": 1}
     assert "depended on the machine's speed" in text
     assert "depended" not in render({**summary, "clock_bound": {}})
