@@ -56,11 +56,12 @@ class Promise:
     """A purchase order this policy placed: when it leaves and the day it was promised for.
 
     The simulator lands it at 08:00 of the promised day (or as soon as a
-    truck can drive there), then adds any hold of a delay in force when it
-    left (`Oracle.arrival`).
+    truck can drive there), and under a delay in force when it left not
+    before the delay after the supplier's own terms (`Oracle.arrival`).
     """
 
     supplier_id: str
+    product_id: str
     destination_id: str
     ship: datetime
     promised: datetime
@@ -174,7 +175,11 @@ def _landing(
     if promise is None:
         return item
     lands = oracle.arrival(
-        promise.supplier_id, promise.destination_id, promise.ship, promise.promised
+        promise.supplier_id,
+        promise.product_id,
+        promise.destination_id,
+        promise.ship,
+        promise.promised,
     )
     return item.model_copy(update={"arrival_period": max(0, window.period_of(lands))})
 

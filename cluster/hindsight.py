@@ -8,12 +8,10 @@ out like any other, so the simulator judges it: what the model abstracts
 trucks leave) is paid for in the KPIs, and the daily replan corrects the
 drift.
 
-One translation back: a purchase order promises a day, and the simulator
-holds a delayed supplier's goods on top of the promise. The model buys at
-the real lead time (the promise plus the hold), so each order of a delayed
-supplier is sent with the promise of its terms, and lands when the model
-expects it. The planner remembers its orders (`Promise`) so that later
-snapshots show them arriving when they really will.
+The model buys at the real lead time (a delayed supplier's terms plus the
+delay), and a purchase order promising that day lands on it. The planner
+remembers its orders (`Promise`) so that later snapshots show them
+arriving when they really will.
 
 It is a bound in spirit, not a proof: the MILP stops at its time limit or
 gap, plans a window in daily periods with one lead time per quote and one
@@ -26,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.simulator.oracle import Oracle
-from cluster.foresight import Promise, foresee, held_periods
+from cluster.foresight import Promise, foresee
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan, PlanStatus, PurchaseOrder
+from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings
 
 POLICY = "hindsight"
@@ -65,25 +63,16 @@ class HindsightPlanner:
         )
         if plan.status in (PlanStatus.STALE, PlanStatus.ERROR):
             return plan  # a stale plan is the one in force, already translated
-        return self._keep_promises(plan, held_periods(snapshot, self._oracle))
+        self._remember(plan)
+        return plan
 
-    def _keep_promises(self, plan: Plan, held: dict[tuple[str, str], int]) -> Plan:
-        """Orders of delayed suppliers promise their terms; remember every order placed."""
-        purchases = [
-            _promising(po, held.get((po.supplier_id, po.product_id), 0)) for po in plan.purchases
-        ]
-        for po in purchases:
+    def _remember(self, plan: Plan) -> None:
+        """Remember every order placed, to show later snapshots when it really lands."""
+        for po in plan.purchases:
             self._promises[po.po_id] = Promise(
                 supplier_id=po.supplier_id,
+                product_id=po.product_id,
                 destination_id=po.destination_id,
                 ship=max(plan.created_at, plan.window.period_start(po.order_period)),
                 promised=plan.window.period_start(po.arrival_period),
             )
-        return plan.model_copy(update={"purchases": purchases})
-
-
-def _promising(po: PurchaseOrder, late: int) -> PurchaseOrder:
-    """The order promising `late` periods before the model's arrival, which the hold makes up."""
-    if not late:
-        return po
-    return po.model_copy(update={"arrival_period": max(po.order_period, po.arrival_period - late)})

@@ -23,6 +23,7 @@ This module belongs to the simulator: research mode reaches it through
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -91,19 +92,29 @@ class Oracle:
         return promised + timedelta(hours=ARRIVAL_HOUR)
 
     def arrival(
-        self, supplier_id: str, destination_id: str, ship: datetime, promised: datetime
+        self,
+        supplier_id: str,
+        product_id: str,
+        destination_id: str,
+        ship: datetime,
+        promised: datetime,
     ) -> datetime:
         """When goods leaving at `ship`, promised for the day starting at `promised`, land.
 
         As `adapters.simulator.shipments`: at `ARRIVAL_HOUR` of the promised
-        day, or as soon as a truck can drive there, then held by any delay
-        in force when it left.
+        day, or as soon as a truck can drive there; under a delay in force
+        when they left, not before the delay after the supplier's own terms.
         """
         supplier = self._network.supplier(supplier_id)
         destination = self._network.location_of(destination_id)
         km = road_km(latlon(supplier.location), latlon(destination))
-        drive = ship + timedelta(hours=km / FALLBACK_KMH)
-        return max(self.landing(promised), drive) + self.hold(supplier_id, ship)
+        lands = max(self.landing(promised), ship + timedelta(hours=km / FALLBACK_KMH))
+        hold = self.hold(supplier_id, ship)
+        if not hold:
+            return lands
+        lead = next(q.lead_time_days for q in supplier.quotes if q.product_id == product_id)
+        start = self._start + timedelta(days=math.floor(self._hours(ship) / 24.0 + 1e-9))
+        return max(lands, self.landing(start + timedelta(days=lead)) + hold)
 
     def reefer_out(self, vehicle_id: str, begin: datetime, end: datetime) -> bool:
         """Whether the vehicle's cooling fails at any time in `[begin, end)`."""

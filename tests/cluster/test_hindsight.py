@@ -99,12 +99,12 @@ def _call(planner: HindsightPlanner, snap: NetworkSnapshot, scenario: Scenario) 
     return planner(snap, scenario.planning, "hindsight-0001", causes, None)
 
 
-def test_a_delayed_suppliers_orders_promise_its_terms_and_land_when_planned(
+def test_a_delayed_suppliers_orders_land_when_planned(
     demo_scenario: Scenario,
 ) -> None:
     # Day 1: S-RHEIN's shipments are held 2 days, so the model buys at 4
-    # periods; the order sent promises its 2-day terms and the hold makes up
-    # the rest. S-MAAS is not delayed: its order goes out as planned.
+    # periods and the order promises day 5: the world lands it then, no
+    # further hold. S-MAAS is not delayed: its order goes out as planned.
     snap = _day(demo_scenario, 1)
     made = Plan(
         plan_id="hindsight-0001",
@@ -120,9 +120,9 @@ def test_a_delayed_suppliers_orders_promise_its_terms_and_land_when_planned(
 
     quotes = {(s.supplier_id, q.product_id): q for s in warm.seen[0].suppliers for q in s.quotes}
     assert quotes["S-RHEIN", "BOLT"].lead_time_periods == 4  # what the model bought at
-    assert {po.po_id: po.arrival_period for po in plan.purchases} == {"po-r": 2, "po-m": 1}
+    assert {po.po_id: po.arrival_period for po in plan.purchases} == {"po-r": 4, "po-m": 1}
 
-    # The next day, the agent expects po-r on day 3 (its promise); it lands on day 5.
+    # The next day, however the agent expects po-r, it lands on day 5.
     tomorrow = _day(demo_scenario, 2)
     expected = Inbound(
         shipment_id="po-r", product_id="BOLT", destination_id="W-DUI", quantity=40, arrival_period=1

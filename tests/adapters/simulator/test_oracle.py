@@ -86,8 +86,8 @@ def test_a_held_shipment_lands_when_the_oracle_says(supply_network: Network) -> 
     landed = {r.lot_id: r.ts for r in scans}
 
     oracle = Oracle(world)
-    assert oracle.arrival("S", "W", at(0), at(24)) == landed["po-0"] == at(32)
-    assert oracle.arrival("S", "W", at(24), at(48)) == landed["po-1"] == at(56 + 36)
+    assert oracle.arrival("S", "GEAR", "W", at(0), at(24)) == landed["po-0"] == at(32)
+    assert oracle.arrival("S", "GEAR", "W", at(24), at(48)) == landed["po-1"] == at(56 + 36)
     assert oracle.hold("S", at(23)) == timedelta(0)
     assert oracle.hold("S", at(24)) == timedelta(hours=36)
     assert oracle.landing(at(48)) == at(56)
