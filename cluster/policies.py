@@ -26,7 +26,7 @@ from optimizer import plan_milp, plan_reorder_point
 from optimizer.warm import WarmPlanner
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan
+from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings, Scenario
 
 Planner = Callable[[NetworkSnapshot, PlanningSettings, str, Sequence[str], Plan | None], Plan]
@@ -62,6 +62,44 @@ class Policy:
     whole_run: bool = False
     trigger_kinds: frozenset[AlertKind] | None = None
     for_run: Callable[[Scenario], Policy] | None = None
+
+
+SOLVED = frozenset({PlanStatus.OPTIMAL, PlanStatus.TIME_LIMIT, PlanStatus.FEASIBLE})
+"""Statuses of a plan the MILP itself made."""
+
+
+def with_fallback(planner: Planner) -> Planner:
+    """`planner`, covered by the reorder-point rule where it has nothing to send.
+
+    A network whose relaxation alone outlasts the replan's budget gets no
+    plan, and a stale one keeps the plan in force: with no plan of the
+    MILP's in force, that would send nothing all run and serve no one. So
+    when the MILP fails (or is stale with none of its own plans in force)
+    the rule's plan for the same snapshot goes out, status heuristic, with
+    the MILP's reason in its notes. A stale replan with a MILP plan in force
+    keeps that plan, as the loop always has.
+    """
+
+    def planned(
+        snapshot: NetworkSnapshot,
+        s: PlanningSettings,
+        plan_id: str,
+        causes: Sequence[str],
+        previous: Plan | None,
+    ) -> Plan:
+        plan = planner(snapshot, s, plan_id, causes, previous)
+        own_in_force = previous is not None and previous.status in SOLVED
+        if plan.status is not PlanStatus.ERROR and (
+            plan.status is not PlanStatus.STALE or own_in_force
+        ):
+            return plan
+        rule = plan_reorder_point(snapshot, s, plan_id=plan_id, causes=causes)
+        why = "the MILP found no plan in time and none of its own is in force: the rule's plan"
+        return rule.model_copy(
+            update={"policy": plan.policy, "notes": [*plan.notes, why, *rule.notes]}
+        )
+
+    return planned
 
 
 def _milp() -> Planner:
@@ -121,16 +159,16 @@ def _hindsight_for(scenario: Scenario) -> Policy:
     was at midnight: a reefer its agent trusts again, a trip running late.
     """
     oracle = Oracle(scenario)
-    return Policy(HINDSIGHT, lambda: HindsightPlanner(oracle), whole_run=True)
+    return Policy(HINDSIGHT, lambda: with_fallback(HindsightPlanner(oracle)), whole_run=True)
 
 
 POLICIES: dict[str, Policy] = {
-    "static": Policy("static", lambda: _static, replans=False, whole_run=True),
+    "static": Policy("static", lambda: with_fallback(_static), replans=False, whole_run=True),
     "reorder_point": Policy(
         "reorder_point",
         lambda: _reorder,
         trigger_kinds=frozenset({AlertKind.BELOW_REORDER_POINT}),
     ),
-    "milp": Policy("milp", _milp),
+    "milp": Policy("milp", lambda: with_fallback(_milp())),
     HINDSIGHT: Policy(HINDSIGHT, _unbound, whole_run=True, for_run=_hindsight_for),
 }

@@ -135,8 +135,12 @@ def test_a_held_shipment_is_inbound_when_it_really_lands(
         for s in snap.suppliers
     ]
     promises = {  # both promised for day 3 at 08:00, as the agent expects them
-        "po-held": Promise("S-RHEIN", "BOLT", "W-DUI", day(demo_scenario, 1), day(demo_scenario, 3)),
-        "po-early": Promise("S-RHEIN", "BOLT", "W-DUI", day(demo_scenario, 0.5), day(demo_scenario, 3)),
+        "po-held": Promise(
+            "S-RHEIN", "BOLT", "W-DUI", day(demo_scenario, 1), day(demo_scenario, 3)
+        ),
+        "po-early": Promise(
+            "S-RHEIN", "BOLT", "W-DUI", day(demo_scenario, 0.5), day(demo_scenario, 3)
+        ),
     }
     seen = told(snap.model_copy(update={"suppliers": suppliers}), oracle, promises=promises)
 
