@@ -124,8 +124,15 @@ def _static(
     causes: Sequence[str],
     previous: Plan | None,
 ) -> Plan:
-    # Never revised, so every day's routes must be in this one plan.
-    every_day = s.model_copy(update={"routed_periods": snapshot.window.periods})
+    # Never revised, so every day's routes must be in this one plan, and it
+    # gets the time of the daily replans it stands for.
+    periods = snapshot.window.periods
+    every_day = s.model_copy(
+        update={
+            "routed_periods": periods,
+            "time_limit_s": s.time_limit_s * max(1.0, periods / s.horizon_periods),
+        }
+    )
     return plan_milp(snapshot, every_day, plan_id=plan_id, policy="static", causes=causes)
 
 
