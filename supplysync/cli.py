@@ -209,6 +209,18 @@ def _add_evaluate(sub: Any) -> None:
         help="seeds the reorder_tuned grid search runs on (disjoint from --seeds)",
     )
     ev.add_argument(
+        "--grid-z",
+        default=None,
+        metavar="Z,...",
+        help="safety factors the reorder_tuned search tries (default 0,1,2,3,4)",
+    )
+    ev.add_argument(
+        "--grid-cover",
+        default=None,
+        metavar="DAYS,...",
+        help="order covers in days the reorder_tuned search tries (default 1,3,5)",
+    )
+    ev.add_argument(
         "--policies",
         default=None,
         help="comma-separated policies (default: every policy the coordinator has, "
@@ -227,6 +239,21 @@ def _add_evaluate(sub: Any) -> None:
     ev.add_argument("--kpi", default="total_cost", help="objective KPI: what tuning and regret use")
     ev.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     ev.set_defaults(func=_evaluate)
+
+
+def _grid(zs: str | None, covers: str | None) -> Any:
+    """The tuning grid of `--grid-z` and `--grid-cover`; ValueError naming a bad value."""
+    from evaluation.tuning import COVER_GRID, Z_GRID, grid
+
+    def values(text: str | None, default: tuple[float, ...], flag: str) -> tuple[float, ...]:
+        if text is None:
+            return default
+        try:
+            return tuple(float(v) for v in text.split(",") if v.strip())
+        except ValueError:
+            raise ValueError(f"{flag}: not a comma-separated list of numbers: {text!r}") from None
+
+    return grid(values(zs, Z_GRID, "--grid-z"), values(covers, COVER_GRID, "--grid-cover"))
 
 
 def parse_seeds(text: str) -> tuple[int, ...]:
@@ -281,6 +308,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             candidate=args.candidate,
             kpi=args.kpi,
             train_seeds=train_seeds,
+            grid=_grid(args.grid_z, args.grid_cover),
         )
     except (ValueError, MissingKpiError) as exc:
         print(f"supplysync: {exc}", file=sys.stderr)

@@ -24,6 +24,9 @@ from tests.conftest import DEMO_SCENARIO
         (["--candidate", "static", "--policies", "milp,reorder_tuned"], "candidate 'static'"),
         (["--scenarios", "/nonexistent/x.toml"], "/nonexistent/x.toml: no such file"),
         (["--scenarios", "BAD"], "capacity_units"),  # a scenario that does not validate
+        (["--grid-z", "1,x"], "--grid-z: not a comma-separated list"),  # not a number
+        (["--grid-cover", "0"], "cover_days"),  # an order must bring some days
+        (["--grid-z", "-1"], "z"),  # a negative safety factor
     ],
 )
 def test_bad_input_exits_2_naming_it(
