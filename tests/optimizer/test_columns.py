@@ -9,8 +9,9 @@ from __future__ import annotations
 from optimizer.columns import candidates
 from optimizer.data import planning_data
 from optimizer.milp import plan_milp
+from supplysync.network import Customer, Location, Network, Vehicle, Warehouse
 from supplysync.offers import NetworkSnapshot
-from tests.optimizer.conftest import SETTINGS, far_cluster, snapshot_of
+from tests.optimizer.conftest import HOME, SETTINGS, far_cluster, product, snapshot_of
 
 
 def _stops_of_day(snapshot: NetworkSnapshot, period: int) -> list[list[str]]:
@@ -29,3 +30,52 @@ def test_one_truck_serves_several_far_customers_in_one_trip() -> None:
     for period in (0, 1):
         (route,) = _stops_of_day(snapshot_of(far_cluster()), period)
         assert len(route) == 3, route
+
+
+EAST = Location(lat=51.0, lon=8.0)
+"""About 90 km east of HOME."""
+
+
+def two_depots() -> Network:
+    """W-A at HOME holds a valuable product X, W-B in the east a cheap one, P.
+
+    Each depot has one truck. A1 and A2, near W-A, want 100 X each; B1 and
+    B2, near W-B, want 20 P each. Routing everything W-B could reach as if
+    it served it all, the engine fills W-B's truck with one valuable A
+    customer, which W-B holds nothing for; what W-B does serve, B1 and B2,
+    then has only out-and-backs, one a day for its one truck.
+    """
+    x, p = product("X", penalty=800.0), product("P", penalty=30.0)
+
+    def site(cid: str, lat: float, lon: float, wants: dict[str, float]) -> Customer:
+        return Customer(
+            id=cid, name=cid, location=Location(lat=lat, lon=lon), region="r", demand_per_day=wants
+        )
+
+    return Network(
+        products=[x, p],
+        warehouses=[
+            Warehouse(
+                id=w, name=w, location=at, region="r", capacity_units=10_000.0, initial_stock=stock
+            )
+            for w, at, stock in (("W-A", HOME, {"X": 1_000.0}), ("W-B", EAST, {"P": 1_000.0}))
+        ],
+        customers=[
+            site("A1", 51.1, 7.1, {"X": 100.0, "P": 0.0}),
+            site("A2", 50.9, 7.1, {"X": 100.0, "P": 0.0}),
+            site("B1", 51.1, 8.1, {"X": 0.0, "P": 20.0}),
+            site("B2", 50.9, 8.1, {"X": 0.0, "P": 20.0}),
+        ],
+        vehicles=[
+            Vehicle(id="V-A", name="v-a", depot_id="W-A", capacity_units=200.0),
+            Vehicle(id="V-B", name="v-b", depot_id="W-B", capacity_units=100.0),
+        ],
+    )
+
+
+def test_a_depot_serves_its_own_customers_in_one_trip() -> None:
+    """W-B's truck serves B1 and B2 together, not one of them by an out-and-back."""
+    plan = plan_milp(snapshot_of(two_depots()), SETTINGS, plan_id="home")
+    for period in (0, 1):
+        stops = [[s.site_id for s in r.stops] for r in plan.routes if r.period == period]
+        assert sorted(map(sorted, stops)) == [["A1", "A2"], ["B1", "B2"]], (period, stops)
