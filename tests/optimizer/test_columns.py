@@ -6,9 +6,13 @@ Every plan made here also passes the independent route audit
 
 from __future__ import annotations
 
-from optimizer.columns import candidates
-from optimizer.data import planning_data
+import pytest
+
+from optimizer.columns import candidates, crews_of, homes, timed
+from optimizer.data import PlanningData, planning_data
 from optimizer.milp import plan_milp
+from optimizer.route_audit import audit_routes
+from optimizer.testing import SIZES, generate_network, snapshot_for
 from supplysync.network import Customer, Location, Network, Vehicle, Warehouse
 from supplysync.offers import NetworkSnapshot
 from tests.optimizer.conftest import HOME, SETTINGS, far_cluster, product, snapshot_of
@@ -79,3 +83,50 @@ def test_a_depot_serves_its_own_customers_in_one_trip() -> None:
     for period in (0, 1):
         stops = [[s.site_id for s in r.stops] for r in plan.routes if r.period == period]
         assert sorted(map(sorted, stops)) == [["A1", "A2"], ["B1", "B2"]], (period, stops)
+
+
+def test_each_part_belongs_to_the_nearest_depot_that_can_take_it() -> None:
+    """Dry parts go to the nearest depot with a truck; cold parts only where a reefer works."""
+    net = two_depots()
+    reefer = Vehicle(id="V-R", name="v-r", depot_id="W-B", capacity_units=100.0, refrigerated=True)
+    data = planning_data(
+        snapshot_of(net.model_copy(update={"vehicles": [*net.vehicles, reefer]})), SETTINGS
+    )
+    home = homes(data, crews_of(data))
+    for t in (0, 1):
+        assert {c: home[c, False, t] for c in ("A1", "A2", "B1", "B2")} == {
+            "A1": "W-A",
+            "A2": "W-A",
+            "B1": "W-B",
+            "B2": "W-B",
+        }
+        assert {home[c, True, t] for c in ("A1", "A2", "B1", "B2")} == {"W-B"}
+
+
+@pytest.fixture(scope="module")
+def generated() -> PlanningData:
+    """The S benchmark network (3 warehouses, 50 customers, 10 vehicles) over 3 days."""
+    spec = SIZES["S"]
+    return planning_data(snapshot_for(generate_network(spec), 3), SETTINGS)
+
+
+def test_every_candidate_keeps_its_windows_and_shift_and_visits_each_stop_once(
+    generated: PlanningData,
+) -> None:
+    cands = candidates(generated)
+    assert any(len(c.stops) > 1 for c in cands.columns)
+    for j, col in enumerate(cands.columns):
+        crew = cands.crews[col.crew]
+        assert (crew.depot_id, crew.period) == (col.depot_id, col.period)
+        assert len(set(col.stops)) == len(col.stops), col.stops
+        assert timed(generated, crew, col.crew, col.stops) == col, j
+
+
+def test_a_generated_network_gets_multi_stop_routes_that_pass_the_audit() -> None:
+    spec = SIZES["S"]
+    snap = snapshot_for(generate_network(spec), 3)
+    settings = SETTINGS.model_copy(update={"mip_gap": 0.01})  # proving 0 % takes seconds
+    plan = plan_milp(snap, settings, plan_id="s")
+    assert audit_routes(plan, snap, settings) == []
+    routed = [r for r in plan.routes if not r.frozen]
+    assert sum(len(r.stops) for r in routed) > 2 * len(routed)
