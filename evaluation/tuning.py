@@ -4,8 +4,9 @@ A rule is a fair yardstick only at its best settings. For every scenario the
 reorder-point rule runs with the tables `evaluation.tables` derives for each
 pair of the grid, safety factor z ∈ {0, 1, 2, 3, 4} × order cover ∈
 {1, 3, 5} days (15 pairs; `--grid-z`, `--grid-cover`), on training seeds
-disjoint from the evaluation seeds (1000 and 1001 by default); the pair with the best mean objective KPI
-(mean total cost by default) over those seeds is the scenario's
+disjoint from the evaluation seeds (1000 and 1001 by default); the pair
+with the best mean objective KPI (mean total cost by default) over those
+seeds is the scenario's
 `reorder_tuned` policy. Ties go to the earlier pair of the grid (smaller z,
 then shorter cover), the leaner stock.
 """

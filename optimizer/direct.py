@@ -21,7 +21,7 @@ import numpy as np
 
 from optimizer.columns import RouteCandidates
 from optimizer.data import PlanningData
-from optimizer.dive import DIVE_SHARE, HIGHS_SHARE
+from optimizer.dive import DIVE_SHARE, HIGHS_SHARE, ROUTE_ROUNDS, fractional_routes
 from optimizer.gcpause import paused_gc
 from optimizer.production import remaining_need, run_index, useful
 from optimizer.repair import round_up
@@ -254,7 +254,8 @@ def full_solve_highs(
 ) -> tuple[float | None, float | None, str]:
     """The planner's full solve (`optimizer.dive.full_solve`) on a direct build.
 
-    The same steps on the bare instance: the LP relaxation, rounded up
+    The same steps on the bare instance: the LP relaxation, its fractional
+    routes settled (`optimizer.dive.fractional_routes`), rounded up
     (`optimizer.repair.round_up`) and re-priced, idle setups and routes
     switched off and re-priced, and the MIP from that plan only when it is
     not within `mip_gap` of the relaxation. Returns the objective, the gap
@@ -267,7 +268,7 @@ def full_solve_highs(
     bound = _lp(h, deadline, time_limit_s * DIVE_SHARE)
     if bound is None:
         return _mip(h, ints, None, deadline, mip_gap)
-    x = h.getSolution().col_value
+    x = _settle_routes(h, cols, cands, deadline)
     by_kind: dict[str, dict[Any, float]] = {kind: {} for kind in _BINARY}
     for key, j in cols.items():
         parts: tuple[Any, ...] = key  # type: ignore[assignment]
@@ -305,6 +306,28 @@ def full_solve_highs(
 
 
 _BINARY = ("setup", "maint", "use")
+
+
+def _settle_routes(
+    h: highspy.Highs, cols: Mapping[Hashable, int], cands: RouteCandidates, deadline: float
+) -> Any:
+    """`optimizer.dive.settle_routes` on the bare instance; the last optimal LP's values."""
+    left = {k: float(len(crew.vehicle_ids)) for k, crew in enumerate(cands.crews)}
+    fixed: set[int] = set()
+    x = h.getSolution().col_value
+    for _ in range(ROUTE_ROUNDS):
+        use = {j: x[cols[("use", j)]] for j in range(len(cands.columns)) if j not in fixed}
+        picks = fractional_routes(use, cands, left)
+        if not picks:
+            break
+        for j in picks:
+            fixed.add(j)
+            left[cands.columns[j].crew] -= 1
+        _fix(h, {cols[("use", j)]: 1.0 for j in picks})
+        if _lp(h, deadline, deadline - time.perf_counter()) is None:
+            break
+        x = h.getSolution().col_value
+    return x
 
 
 def _col(cols: Mapping[Hashable, int], kind: str, index: Any) -> int:

@@ -16,6 +16,16 @@ they only cost, so they are switched off and the plan re-priced once more.
 Each LP runs on the persistent instance, hot-started from the last one's
 basis (`optimizer.reprice`).
 
+Multi-stop routes overlap: the relaxation likes a long route at 0.65 and
+the out-and-backs to two of its stops at 0.35, and rounding all three up
+pays for all three. So before rounding, the dive settles routes
+(`settle_routes`): each round fixes the most-used fractional route of each
+depot and day at 1 and re-solves the LP, which then drops what that route
+covers, for at most `ROUTE_ROUNDS` rounds. On the 94 replans of a
+regional-1 run this put 69 dives within 1 % of their bound instead of 54
+(mean gap 0.95 % against 2.0 %; better plans in 61, worse in 5) for 16 ms
+more per dive.
+
 The relaxation's objective bounds every plan, so the rounded plan's
 distance from it is a true gap: when it is within the MIP gap asked for, the
 plan is optimal in HiGHS's own sense and no MIP runs (M: 0.7 % in under a
@@ -25,15 +35,15 @@ second). Otherwise it is the MIP's starting plan.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from optimizer.columns import RouteCandidates
-from optimizer.repair import EPS, ROUND_UP
+from optimizer.repair import EPS
 from optimizer.reprice import Repriced, load, reprice, reprice_rounded, values_of
 from optimizer.solve import SolveParams, SolveResult, solve
 from supplysync.plan import PlanStatus
@@ -41,6 +51,9 @@ from supplysync.plan import PlanStatus
 SolveFn = Callable[[pyo.ConcreteModel, SolveParams, Highs], SolveResult]
 DIVE_SHARE = 0.5
 """Most of the time left that a dive may take; the MIP gets the rest."""
+ROUTE_ROUNDS = 6
+"""Most LPs a dive spends settling fractional routes before rounding the rest up (the
+dives of a regional-1 run needed at most 5)."""
 HIGHS_SHARE = 0.75
 """Share of the time left after the dive that HiGHS gets as its own limit.
 
@@ -58,13 +71,11 @@ class Dive:
         plan: the rounded plan, re-priced (objective, full solution, basis).
         bound: the LP relaxation's objective, a lower bound on every plan.
         seconds: all its LPs.
-        relaxation: the LP relaxation itself, for a deeper dive to start from.
     """
 
     plan: Repriced
     bound: float
     seconds: float
-    relaxation: Repriced | None = None
 
     @property
     def gap(self) -> float:
@@ -107,8 +118,6 @@ def full_solve(
     HiGHS can do when its time runs out before it accepts the start.
     """
     dived = dive(solver, model, cands, (deadline - time.perf_counter()) * DIVE_SHARE, basis)
-    if dived is not None and dived.gap > mip_gap:
-        dived = deepen(solver, model, cands, dived, (deadline - time.perf_counter()) * DIVE_SHARE)
     if dived is not None:
         if dived.gap <= mip_gap:
             load(solver, dived.plan.solution)
@@ -181,13 +190,16 @@ def dive(
         relaxed = reprice(solver, every, seconds, basis)
         if relaxed is None:
             return None
+        settled = settle_routes(solver, model, cands, relaxed, every=every, deadline=deadline)
         left = deadline - time.perf_counter()
         tried = reprice_rounded(
-            solver, model, every, every, cands=cands, relaxed=relaxed, seconds=left
+            solver, model, every, every, cands=cands, relaxed=settled, seconds=left
         )
         if tried is None:
             return None
-        took = relaxed.seconds + tried.seconds
+        took = (
+            relaxed.seconds + tried.seconds + (settled.seconds if settled is not relaxed else 0.0)
+        )
         off = idle(model, cands, values_of(solver, tried.solution))
         if off:
             for var in off:
@@ -201,97 +213,63 @@ def dive(
         for var in every:
             var.unfix()
         solver.update_variables(every)
-    return Dive(tried, relaxed.objective, took, relaxed)
+    return Dive(tried, relaxed.objective, took)
 
 
-DEEPER_ROUNDS = 8
-"""Most LPs a deeper dive solves before it rounds what is still fractional."""
+def settle_routes(
+    solver: Highs,
+    model: pyo.ConcreteModel,
+    cands: RouteCandidates,
+    relaxed: Repriced,
+    *,
+    every: list[Any],
+    deadline: float,
+) -> Repriced:
+    """Fix fractional routes at 1, one per depot and day each round, re-solving the LP between.
 
-
-def deepen(
-    solver: Highs, model: pyo.ConcreteModel, cands: RouteCandidates, dived: Dive, seconds: float
-) -> Dive:
-    """A second dive for a rounding too far from its bound: fix what the relaxation leans on.
-
-    Rounding every setup with any output up costs a machine the setup hours
-    of runs the relaxation only split its time between, and taking a crew's
-    routes by their relaxed value drops the customers of a route it ran at
-    half. So, round by round, each machine-period's likeliest setup (at 0.5
-    or more) and each crew's likeliest route (while it has vehicles) are
-    fixed on and the LP is
-    solved again from its basis, until nothing is fractional; the rest is
-    rounded as the dive does. The better of the two plans is kept, against
-    the same bound.
+    Returns the last LP solved (`relaxed` when no route was fractional); the
+    routes it fixed stay fixed for the rounding that follows, which then
+    sees them at 1.
     """
-    if dived.relaxation is None:
-        return dived
-    deadline = time.perf_counter() + seconds
-    every = integers(model)
-    current, took = dived.relaxation, dived.seconds
-    try:
-        for _ in range(DEEPER_ROUNDS):
-            sure = _leaned_on(model, cands, values_of(solver, current.solution))
-            if not sure:
-                break
-            for var in sure:
-                var.fix(1)
-            solver.update_variables(sure)
-            deeper = reprice(solver, every, deadline - time.perf_counter(), current.basis)
-            if deeper is None:
-                break
-            current, took = deeper, took + deeper.seconds
-        free = [v for v in every if not v.fixed]
-        tried = reprice_rounded(
-            solver,
-            model,
-            free,
-            every,
-            cands=cands,
-            relaxed=current,
-            seconds=deadline - time.perf_counter(),
-        )
-    finally:
-        for var in every:
-            var.unfix()
-        solver.update_variables(every)
-    if tried is None or tried.objective >= dived.plan.objective:
-        return dived
-    return Dive(tried, dived.bound, took + tried.seconds, dived.relaxation)
-
-
-def _leaned_on(
-    model: pyo.ConcreteModel, cands: RouteCandidates, value: Callable[[Any], float]
-) -> list[Any]:
-    """Free binaries to fix on next: each machine-period's and each crew's likeliest.
-
-    A setup qualifies at 0.5 or more; a route while its crew has a vehicle.
-
-    Empty when nothing free is fractional. When no setup reaches 0.5 and no
-    crew has a fractional route, the largest fractional setup.
-    """
-
-    def fractional(var: Any) -> bool:
-        return not var.fixed and ROUND_UP < value(var) < 1 - ROUND_UP
-
-    setups = [v for v in model.setup.values() if fractional(v)]
-    likeliest: dict[tuple[str, int], Any] = {}
-    for (m, _, t), var in model.setup.items():
-        better = (m, t) not in likeliest or value(var) > value(likeliest[m, t])
-        if fractional(var) and value(var) >= 0.5 and better:
-            likeliest[m, t] = var
-    out = [likeliest[k] for k in sorted(likeliest)]
+    last, took = relaxed, 0.0
     left = {k: pyo.value(model.crew_size[k]) for k in model.crew_size}
-    best: dict[int, Any] = {}
-    for j, var in model.use.items():
-        crew = cands.columns[j].crew
-        if var.fixed or value(var) >= 1 - ROUND_UP:
-            left[crew] -= 1
-        elif fractional(var) and (crew not in best or value(var) > value(best[crew])):
-            best[crew] = var
-    out += [var for crew, var in sorted(best.items()) if left[crew] >= 1]
-    if not out and setups:
-        out.append(max(setups, key=value))
-    return out
+    for _ in range(ROUTE_ROUNDS):
+        value = values_of(solver, last.solution)
+        picks = fractional_routes(
+            {j: value(var) for j, var in model.use.items() if not var.fixed}, cands, left
+        )
+        if not picks:
+            break
+        chosen = [model.use[j] for j in picks]
+        for j, var in zip(picks, chosen, strict=True):
+            var.fix(1)
+            left[cands.columns[j].crew] -= 1
+        solver.update_variables(chosen)
+        nxt = reprice(solver, every, deadline - time.perf_counter(), last.basis)
+        if nxt is None:
+            break
+        last, took = nxt, took + nxt.seconds
+    return last if last is relaxed else replace(last, seconds=took)
+
+
+def fractional_routes(
+    use: Mapping[int, float], cands: RouteCandidates, vehicles: Mapping[int, float]
+) -> list[int]:
+    """The most-used fractional route of each depot and day whose crew has a vehicle left.
+
+    `use` holds the LP value of every route still free; ties go to the route
+    with more stops, then the lower index. Routes an operator froze are left
+    to the rounding. Both planning paths dive with it: the Pyomo model
+    (`settle_routes`) and the direct highspy reference (`optimizer.direct`).
+    """
+    best: dict[tuple[str, int], tuple[float, int, int]] = {}
+    for j, x in use.items():
+        col = cands.columns[j]
+        if j in cands.fixed or not EPS < x < 1 - EPS or vehicles[col.crew] < 1:
+            continue
+        pick = (x, len(col.stops), -j)
+        best[col.depot_id, col.period] = max(best.get((col.depot_id, col.period), pick), pick)
+    return sorted(-j for _, _, j in best.values())
 
 
 def idle(

@@ -4,11 +4,27 @@ The planner thinks in hours, kilometres and fractional units; the engine
 in integers. Every rounding here errs on the safe side, so a route the
 engine calls feasible is feasible on the planner's own clock
 (`optimizer.geometry.trip`): travel and service times round up, window
-closings down, departures up and shifts down by a second.
+closings down, departures up and shifts down by a tick.
 
-Units: metres, seconds, thousandths of a product unit; costs in `MONEY`
+Units: metres, milliseconds, millionths of a product unit; costs in `MONEY`
 units per currency unit, so a metre driven at `cost_per_km` costs
 `cost_per_km * 100` and a visit's prize is its shortage penalty.
+
+Time and load are that fine for the engine's penalties, not for precision.
+PyVRP searches through infeasible solutions, charging a penalty per unit of
+time warp (a late stop or a late return) and of excess load, between 0.1
+and 1e5 per unit (its ceiling keeps a banned arc, `MAX_VALUE` long, from
+overflowing a route's cost). A prize is a shortage penalty: a customer's
+day can be worth 1e4 currency units, 1e9 here. Counted per second and per
+thousandth of a unit, the midpoint penalty (5e4) priced an hour late at
+1.8e8, so the engine's best solution on the regional scenarios served
+every client and broke the shift, and it kept that one: candidate
+generation's iteration budgets (`optimizer.columns`) end before the 500
+solutions after which PyVRP first raises its penalties.
+Every such route failed the independent check, so a depot got no routes
+from the engine at all. Counted per millisecond and per millionth, a second
+late costs 5e7 (500 currency units) and a unit over 5e10 (5e5): a day's
+value buys seconds of lateness, not hours, and the engine's routes pass.
 """
 
 from __future__ import annotations
@@ -24,8 +40,12 @@ from optimizer.geometry import road_km
 from optimizer.vrp.problem import VehicleClass, VrpInstance
 from supplysync.network import Customer, Location
 
-UNITS = 1000
+UNITS = 1_000_000
 """Integer load units per product unit (loads are kept to three decimals)."""
+TICKS = 3_600_000
+"""Integer time units per hour (milliseconds)."""
+NEVER = 10**12
+"""A due time no route reaches (the depot's)."""
 MONEY = 100_000
 """Integer cost units per currency unit."""
 REEFER_PREMIUM_KM = 30.0
@@ -68,10 +88,10 @@ def depot_instance(
         distances=np.rint(km * 1000).astype(np.int64),
         demands=np.array([0, *(round(v.quantity * UNITS) for v in visits)], dtype=np.int64),
         vehicles=tuple(_vehicle(t, speeds.index(t.vehicle.speed_kmh)) for t in trucks),
-        ready=np.array([0, *(math.ceil(c.window_open_h * 3600) for c in customers)]),
-        due=np.array([10**9, *(math.floor(c.window_close_h * 3600) for c in customers)]),
-        service=np.array([0, *(math.ceil(c.service_minutes * 60) for c in customers)]),
-        durations=tuple(np.ceil(km / s * 3600).astype(np.int64) for s in speeds),
+        ready=np.array([0, *(math.ceil(c.window_open_h * TICKS) for c in customers)]),
+        due=np.array([NEVER, *(math.floor(c.window_close_h * TICKS) for c in customers)]),
+        service=np.array([0, *(math.ceil(c.service_minutes * TICKS / 60) for c in customers)]),
+        durations=tuple(np.ceil(km / s * TICKS).astype(np.int64) for s in speeds),
         special_only=np.array([False, *(v.cold for v in visits)]),
         prizes=np.array([0, *(round(v.value * MONEY) for v in visits)], dtype=np.int64),
     )
@@ -82,8 +102,8 @@ def _vehicle(t: Truck, travel: int) -> VehicleClass:
     return VehicleClass(
         count=1,
         capacity=round(t.room * UNITS),
-        start=math.ceil(t.departure * 3600),
-        shift=math.floor(t.vehicle.shift_hours * 3600) - 1,
+        start=math.ceil(t.departure * TICKS),
+        shift=math.floor(t.vehicle.shift_hours * TICKS) - 1,
         travel=travel,
         special=t.vehicle.cold_ok,
         unit_cost=per_metre,

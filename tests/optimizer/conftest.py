@@ -100,6 +100,53 @@ def line_network(
     )
 
 
+FAR = (
+    Location(lat=51.0, lon=8.5),
+    Location(lat=51.05, lon=8.5),
+    Location(lat=51.0, lon=8.55),
+    Location(lat=51.05, lon=8.55),
+)
+"""A cluster about 140 km east of HOME: an out-and-back there takes half a shift."""
+
+
+def far_cluster(*, vehicles: int = 1, service_minutes: float = 90.0) -> Network:
+    """One warehouse at HOME with stock for all; four valuable customers in one far cluster.
+
+    With 90 minutes at each stop, three of them fit in one 10-hour shift,
+    all four do not: an engine that bought the fourth stop's high value with
+    a late return would offer no multi-stop route at all.
+    """
+    p = product("P", penalty=800.0)
+    return Network(
+        products=[p],
+        warehouses=[
+            Warehouse(
+                id="W",
+                name="w",
+                location=HOME,
+                region="r",
+                capacity_units=10_000.0,
+                initial_stock={"P": 2_000.0},
+            )
+        ],
+        customers=[
+            Customer(
+                id=f"C{i}",
+                name=f"c{i}",
+                location=at,
+                region="r",
+                demand_per_day={"P": 50.0},
+                service_minutes=service_minutes,
+            )
+            for i, at in enumerate(FAR)
+        ],
+        vehicles=[
+            Vehicle(id=f"V{k}", name=f"v{k}", depot_id="W", capacity_units=1_000.0)
+            for k in range(vehicles)
+        ],
+    )
+
+
 def quote(pid: str, per_day: float, lead: int, price: float) -> SupplyQuote:
     return SupplyQuote(
         product_id=pid, capacity_per_day=per_day, lead_time_days=lead, unit_price=price

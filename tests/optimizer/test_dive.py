@@ -9,17 +9,18 @@ from typing import Any
 import highspy
 import pytest
 
-from optimizer.columns import RouteCandidates, candidates
+from optimizer import dive as dive_module
+from optimizer.columns import Column, Crew, RouteCandidates, candidates
 from optimizer.data import PlanningData, planning_data
 from optimizer.direct import build_highs, full_solve_highs
-from optimizer.dive import Dive, deepen, dive, full_solve, integers
+from optimizer.dive import Dive, dive, fractional_routes, full_solve, integers
 from optimizer.model import build_model
 from optimizer.solve import SolveParams, SolveResult, persistent_solver, solve
 from optimizer.testing import SIZES, generate_network, snapshot_for
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import PlanStatus
-from supplysync.scenario import PlanningSettings, load_scenario
+from supplysync.scenario import PlanningSettings
 from tests.optimizer.conftest import SETTINGS
 
 DEMO = Path(__file__).parents[2] / "scenarios" / "demo.toml"
@@ -52,15 +53,19 @@ def test_the_relaxation_bounds_the_mip_and_its_rounding_is_a_plan_near_it(
     column = solver._pyomo_var_to_solver_var_map
     assert all(min(abs(values[column[id(v)]] - b) for b in (0, 1)) < 1e-9 for v in integers(model))
 
-    mip = solve(model, SolveParams(time_limit_s=60, mip_gap=0.002), solver)
+    # The MIP does not prove 0.2 % within its limit; its bound holds wherever it stops.
+    mip = solve(model, SolveParams(time_limit_s=20, mip_gap=0.002), solver)
     assert mip.has_solution and mip.objective is not None and mip.gap is not None
     mip_bound = mip.objective * (1 - mip.gap)
     assert dived.bound <= mip_bound * (1 + 1e-6)  # a relaxation bounds the MIP
     assert dived.plan.objective >= mip_bound * (1 - 1e-6)  # the rounding is a plan
     # The LP is tight (routes run whole for what they drop): without
-    # `route_drop` the relaxation was half the plan's cost.
-    assert dived.bound >= 0.98 * mip_bound
-    assert dived.gap < 0.02
+    # `route_drop` the relaxation was half the plan's cost. What is left is
+    # mostly the setups' big-M: with multi-stop routes S's plan costs 15 %
+    # less and sets up more runs, and its relaxation with only the setups
+    # and maintenance relaxed is 0.2 % above the LP (2.2 % below the MIP).
+    assert dived.bound >= 0.97 * mip_bound
+    assert dived.gap < 0.035
 
 
 def test_the_direct_reference_relaxes_the_same_model(
@@ -73,8 +78,8 @@ def test_the_direct_reference_relaxes_the_same_model(
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     columns = build_highs(data, h, cands)
-    # A gap the dive meets, so both stop at the relaxation and its rounding.
-    objective, gap, how = full_solve_highs(h, columns, cands, 30.0, 2 * dived.gap)
+    # A gap the dive meets (3 % on S), so that the direct path ends at its dive too.
+    objective, gap, how = full_solve_highs(h, columns, cands, 30.0, max(0.05, 2 * dived.gap))
 
     assert how == "dive" and objective is not None and gap is not None
     assert objective * (1 - gap) == pytest.approx(dived.bound, rel=1e-6)
@@ -181,25 +186,43 @@ def test_a_mip_plan_is_gapped_against_the_relaxation_when_that_bound_is_better(
     assert outcome.gap < 0.1 and outcome.status is PlanStatus.TIME_LIMIT
 
 
-def test_a_deeper_dive_fixes_what_the_relaxation_leans_on() -> None:
-    """The demo's first snapshot as its agents offered it in a run (`data/`).
-
-    Its relaxation runs several crews' vehicles on two routes at 0.5 each;
-    the dive's rounding keeps one route per crew and drops the customers of
-    the other, 59 % from the bound. Fixing one route per crew and one setup
-    per machine and period at a time, re-solving in between, starts the MIP
-    from a plan a quarter cheaper (in a session's measurement, the MIP then
-    proved it optimal within the demo's 10 s; it had not before).
-    """
-    snapshot = NetworkSnapshot.model_validate_json(
-        (Path(__file__).parent / "data" / "demo_first_snapshot.json").read_text()
+def _cands(
+    *cols: tuple[int, str, int, tuple[str, ...]], fixed: frozenset[int] = frozenset()
+) -> Any:
+    """Candidates of crews 0 and 1 (depot W, days 0 and 1); cols are (crew, depot, day, stops)."""
+    crews = tuple(Crew("W", t, ("V",), 100.0, 60.0, 10.0, False, False, 1.0, 7.0) for t in (0, 1))
+    columns = tuple(
+        Column(k, w, t, stops, (8.0,) * len(stops), 10.0, 10.0) for k, w, t, stops in cols
     )
-    data = planning_data(snapshot, load_scenario(DEMO).planning)
-    cands = candidates(data)
-    model = build_model(data, cands)
-    solver = persistent_solver(model)
-    dived = dive(solver, model, cands, 30.0)
-    assert dived is not None and dived.gap > 0.3
-    deeper = deepen(solver, model, cands, dived, 30.0)
-    assert deeper.bound == dived.bound
-    assert deeper.plan.objective < 0.75 * dived.plan.objective
+    return RouteCandidates(crews, columns, fixed)
+
+
+def test_settling_takes_the_most_used_fractional_route_of_each_depot_and_day() -> None:
+    cands = _cands(
+        (0, "W", 0, ("A", "B", "C")),  # 0.6: the most used on day 0
+        (0, "W", 0, ("A",)),  # 0.4
+        (0, "W", 0, ("B",)),  # 1.0: not fractional, the rounding keeps it
+        (1, "W", 1, ("A",)),  # 0.5, ties with the next, which has more stops
+        (1, "W", 1, ("A", "B")),  # 0.5
+    )
+    use = {0: 0.6, 1: 0.4, 2: 1.0, 3: 0.5, 4: 0.5}
+    assert fractional_routes(use, cands, {0: 1.0, 1: 1.0}) == [0, 4]
+    assert fractional_routes(use, cands, {0: 0.0, 1: 1.0}) == [4]  # day 0's crew is used up
+    frozen = _cands(
+        *((c.crew, c.depot_id, c.period, c.stops) for c in cands.columns), fixed=frozenset({0})
+    )
+    assert fractional_routes(use, frozen, {0: 1.0, 1: 1.0}) == [
+        1,
+        4,
+    ]  # a frozen route is kept anyway
+
+
+def test_a_settled_dive_leaves_no_route_between_on_and_off_and_rounds_no_worse(
+    small: tuple[PlanningData, RouteCandidates], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On S, rounding every fractional route up at once pays for overlapping routes."""
+    _, _, settled = _dived(*small)
+    monkeypatch.setattr(dive_module, "ROUTE_ROUNDS", 0)
+    _, _, unsettled = _dived(*small)
+    assert settled.bound == pytest.approx(unsettled.bound, rel=1e-9)
+    assert settled.plan.objective < unsettled.plan.objective
