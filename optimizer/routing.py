@@ -89,10 +89,11 @@ class _Tour:
 
 
 def route_deliveries(data: PlanningData, deliveries: Sequence[Delivery]) -> Routing:
-    """Route every warehouse's deliveries, period by period."""
+    """Route every warehouse's deliveries, period by period; a delivery of nothing is no visit."""
     by_depot: dict[tuple[str, int], list[Delivery]] = defaultdict(list)
     for d in deliveries:
-        by_depot[d.warehouse_id, d.period].append(d)
+        if d.quantity > EPS:
+            by_depot[d.warehouse_id, d.period].append(d)
     routes: list[Route] = []
     delivered: list[Delivery] = []
     unplaced: list[Delivery] = []

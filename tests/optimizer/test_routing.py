@@ -254,3 +254,10 @@ def test_busy_depot_routes_keep_capacity_windows_shift_and_cold_chain() -> None:
         assert dropped[d.customer_id, d.product_id, 0] >= d.quantity - 1e-6
     # More is asked (315) than the fleet carries (220); most of the fleet is used.
     assert 0.85 * 220 < sum(d.quantity for d in routing.delivered) <= 220 + 1e-6
+
+
+def test_a_delivery_of_nothing_is_no_visit() -> None:
+    """A rule's delivery rounded to 0 units (what was free at 0.0004) used to divide by zero."""
+    routing = route_deliveries(_data(), [_d("C1", 0.0), _d("C2", 50)])
+    assert sum(d.quantity for d in routing.delivered) == pytest.approx(50)
+    assert all(s.site_id != "C1" for r in routing.routes for s in r.stops)
