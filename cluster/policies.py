@@ -68,8 +68,8 @@ SOLVED = frozenset({PlanStatus.OPTIMAL, PlanStatus.TIME_LIMIT, PlanStatus.FEASIB
 """Statuses of a plan the MILP itself made."""
 
 
-def with_fallback(planner: Planner) -> Planner:
-    """`planner`, covered by the reorder-point rule where it has nothing to send.
+class WithFallback:
+    """A planner covered by the reorder-point rule where it has nothing to send.
 
     A network whose relaxation alone outlasts the replan's budget gets no
     plan, and a stale one keeps the plan in force: with no plan of the
@@ -78,16 +78,23 @@ def with_fallback(planner: Planner) -> Planner:
     the rule's plan for the same snapshot goes out, status heuristic, with
     the MILP's reason in its notes. A stale replan with a MILP plan in force
     keeps that plan, as the loop always has.
+
+    Attributes:
+        covered: the planner asked first.
     """
 
-    def planned(
+    def __init__(self, covered: Planner) -> None:
+        self.covered = covered
+
+    def __call__(
+        self,
         snapshot: NetworkSnapshot,
         s: PlanningSettings,
         plan_id: str,
         causes: Sequence[str],
         previous: Plan | None,
     ) -> Plan:
-        plan = planner(snapshot, s, plan_id, causes, previous)
+        plan = self.covered(snapshot, s, plan_id, causes, previous)
         own_in_force = previous is not None and previous.status in SOLVED
         if plan.status is not PlanStatus.ERROR and (
             plan.status is not PlanStatus.STALE or own_in_force
@@ -98,8 +105,6 @@ def with_fallback(planner: Planner) -> Planner:
         return rule.model_copy(
             update={"policy": plan.policy, "notes": [*plan.notes, why, *rule.notes]}
         )
-
-    return planned
 
 
 def _milp() -> Planner:
@@ -166,16 +171,16 @@ def _hindsight_for(scenario: Scenario) -> Policy:
     was at midnight: a reefer its agent trusts again, a trip running late.
     """
     oracle = Oracle(scenario)
-    return Policy(HINDSIGHT, lambda: with_fallback(HindsightPlanner(oracle)), whole_run=True)
+    return Policy(HINDSIGHT, lambda: WithFallback(HindsightPlanner(oracle)), whole_run=True)
 
 
 POLICIES: dict[str, Policy] = {
-    "static": Policy("static", lambda: with_fallback(_static), replans=False, whole_run=True),
+    "static": Policy("static", lambda: WithFallback(_static), replans=False, whole_run=True),
     "reorder_point": Policy(
         "reorder_point",
         lambda: _reorder,
         trigger_kinds=frozenset({AlertKind.BELOW_REORDER_POINT}),
     ),
-    "milp": Policy("milp", lambda: with_fallback(_milp())),
+    "milp": Policy("milp", lambda: WithFallback(_milp())),
     HINDSIGHT: Policy(HINDSIGHT, _unbound, whole_run=True, for_run=_hindsight_for),
 }

@@ -14,7 +14,7 @@ from adapters.simulator.oracle import Oracle
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
 from cluster.hindsight import HindsightPlanner
-from cluster.policies import POLICIES
+from cluster.policies import POLICIES, WithFallback
 from cluster.research import run_policy
 from optimizer.warm import WarmPlanner
 from supplysync.offers import Inbound, NetworkSnapshot
@@ -57,7 +57,9 @@ def test_bound_to_a_run_it_plans_the_whole_run_as_milp_replans(demo_scenario: Sc
         None,
     )
     assert bound.trigger_kinds == POLICIES["milp"].trigger_kinds
-    assert isinstance(bound.make_planner(), HindsightPlanner)
+    planner = bound.make_planner()
+    assert isinstance(planner, WithFallback)
+    assert isinstance(planner.covered, HindsightPlanner)
 
 
 class _Recorder(WarmPlanner):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from cluster.policies import Planner, with_fallback
+from cluster.policies import Planner, WithFallback
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings, Scenario
@@ -60,7 +60,7 @@ def test_the_rule_covers_a_planner_with_nothing_to_send(
     demo_scenario: Scenario, status: PlanStatus, previous: PlanStatus | None, falls_back: bool
 ) -> None:
     snapshot = snapshot_of(demo_scenario.network, 3)
-    planner = with_fallback(failing(status))
+    planner = WithFallback(failing(status))
     before = None if previous is None else in_force(snapshot, previous)
     plan = planner(snapshot, demo_scenario.planning, "milp-0002", ["tick"], before)
     if not falls_back:
