@@ -82,8 +82,17 @@ class Probe:
             self._acks.setdefault(mid, queue.Queue()).put(codes)
 
     def close(self) -> None:
+        """Disconnect, stop the network thread and close the socket.
+
+        paho's thread can stop before it has written the DISCONNECT, and it
+        then leaves its socket open (found by a ResourceWarning at a later
+        test's collection); closing it here is the only sure way.
+        """
         self._client.disconnect()
         self._client.loop_stop()
+        sock = self._client.socket()
+        if sock is not None:
+            sock.close()
 
     def __enter__(self) -> Self:
         return self
