@@ -4,10 +4,12 @@ A path is a scenario file or a directory of `*.toml` scenario files. A
 directory may hold a suite manifest, `suite.toml`, naming each file's
 family (`[families]` then `"file.toml" = "family"`); it is not a scenario.
 Without one, a scenario's family comes from its name, as generated suites
-name them (`<family>-<seed>[-<variant>]`): the part before the first
-all-digit `-` or `_` segment, so `metro-2-calm`, `metro-3` and
-`cold-chain_007` are of families `metro`, `metro` and `cold-chain`. A name
-with no such segment (`demo`, `demo-3d`) is its own family.
+name them (`<family>-<seed>[-<variant>]`, or `<family>-<seed> (<knobs>)` as
+`supplysync scenario generate --set` writes it): the part before the first
+all-digit `-` or `_` segment, so `metro-2-calm`, `metro-3`,
+`cold-chain_007` and `single-1 (disruptions=supplier_delay)` are of
+families `metro`, `metro`, `cold-chain` and `single`. A name with no such
+segment (`demo`, `demo-3d`) is its own family.
 
 Each scenario is identified by the hash of its file's bytes, so editing a
 file makes its runs new while renaming it does not.
@@ -26,7 +28,7 @@ from pathlib import Path
 from supplysync.scenario import Scenario, ScenarioError, load_scenario
 
 MANIFEST = "suite.toml"
-_NUMBERED = re.compile(r"^(?P<family>.+?)[-_]\d+(?:[-_].*)?$")
+_NUMBERED = re.compile(r"^(?P<family>.+?)[-_]\d+(?:[-_ ].*)?$")
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 A rule is a fair yardstick only at its best settings. For every scenario the
 reorder-point rule runs with the tables `evaluation.tables` derives for each
-pair of the grid, safety factor z ∈ {0, 1, 2, 3, 4} × order cover ∈
-{1, 3, 5} days (15 pairs; `--grid-z`, `--grid-cover`), on training seeds
+pair of the grid, safety factor z ∈ {0, 1, ..., 6} × order cover ∈
+{1, 3, 5, 7} days (28 pairs; `--grid-z`, `--grid-cover`), on training seeds
 disjoint from the evaluation seeds (1000 and 1001 by default); the pair
 with the best mean objective KPI (mean total cost by default) over those
 seeds is the scenario's
@@ -22,8 +22,8 @@ from typing import Any
 
 from evaluation.kpis import Direction, MissingKpiError, direction
 
-Z_GRID = (0.0, 1.0, 2.0, 3.0, 4.0)
-COVER_GRID = (1.0, 3.0, 5.0)
+Z_GRID = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
+COVER_GRID = (1.0, 3.0, 5.0, 7.0)
 TRAIN_SEEDS = (1000, 1001)
 MAX_Z = 10.0
 MAX_COVER_DAYS = 60.0

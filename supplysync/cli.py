@@ -212,13 +212,13 @@ def _add_evaluate(sub: Any) -> None:
         "--grid-z",
         default=None,
         metavar="Z,...",
-        help="safety factors the reorder_tuned search tries (default 0,1,2,3,4)",
+        help="safety factors the reorder_tuned search tries (default 0,1,2,3,4,5,6)",
     )
     ev.add_argument(
         "--grid-cover",
         default=None,
         metavar="DAYS,...",
-        help="order covers in days the reorder_tuned search tries (default 1,3,5)",
+        help="order covers in days the reorder_tuned search tries (default 1,3,5,7)",
     )
     ev.add_argument(
         "--policies",

@@ -19,6 +19,9 @@ from tests.evaluation.conftest import tiny_scenario_text
         ("cold-chain_12", "cold-chain"),
         ("metro-2-calm", "metro"),  # a generated suite's seed and variant
         ("regional-3-late", "regional"),
+        # what `supplysync scenario generate --set ...` names a scenario
+        ("coldchain-2 (reefer_tightness=0.95, cold_hours_out=3)", "coldchain"),
+        ("single-1 (disruptions=supplier_delay)", "single"),
         ("demo", "demo"),
         ("demo-3d", "demo-3d"),  # not a trailing number
     ],

@@ -22,9 +22,9 @@ def _runs(scores: dict[TuningParams, list[float]], kpi: str = "total_cost") -> l
 
 def test_the_grid_is_z_by_cover() -> None:
     pairs = grid()
-    assert len(pairs) == 15
-    assert pairs[0] == TuningParams(0.0, 1.0) and pairs[-1] == TuningParams(4.0, 5.0)
-    assert len({p.variant for p in pairs}) == 15
+    assert len(pairs) == 28
+    assert pairs[0] == TuningParams(0.0, 1.0) and pairs[-1] == TuningParams(6.0, 7.0)
+    assert len({p.variant for p in pairs}) == 28
     assert TuningParams(1.5, 3.0).variant == "z1.5-cover3"
 
 
@@ -71,8 +71,8 @@ def test_choose_needs_every_seed_and_the_kpi() -> None:
 @pytest.mark.parametrize(
     ("z", "cover", "edge"),
     [
-        (4.0, 3.0, True),  # the largest z: more safety stock was not tried
-        (1.0, 5.0, True),  # the longest cover
+        (6.0, 3.0, True),  # the largest z: more safety stock was not tried
+        (1.0, 7.0, True),  # the longest cover
         (1.0, 1.0, True),  # the shortest cover
         (0.0, 3.0, False),  # z = 0 is as low as z goes
         (2.0, 3.0, False),  # inside
