@@ -82,17 +82,18 @@ class Probe:
             self._acks.setdefault(mid, queue.Queue()).put(codes)
 
     def close(self) -> None:
-        """Disconnect, stop the network thread and close the socket.
+        """Disconnect, stop the network thread and close every socket the client holds.
 
-        paho's thread can stop before it has written the DISCONNECT, and it
-        then leaves its socket open (found by a ResourceWarning at a later
-        test's collection); closing it here is the only sure way.
+        Besides the connection, paho's thread wakes on a socket pair of its
+        own that only the client's finaliser closes. A probe and its client
+        form a reference cycle (the callbacks), and the collector may
+        finalise those sockets before the client: each then warns
+        (ResourceWarning), at whatever later test happens to collect, which
+        failed CI. `reinitialise` closes them all now.
         """
         self._client.disconnect()
         self._client.loop_stop()
-        sock = self._client.socket()
-        if sock is not None:
-            sock.close()
+        self._client.reinitialise()
 
     def __enter__(self) -> Self:
         return self
