@@ -19,7 +19,8 @@ from optimizer.route_audit import audit_routes
 from supplysync.network import Location
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, Route, Stop
-from tests.optimizer.conftest import SETTINGS
+from supplysync.scenario import Scenario
+from tests.optimizer.conftest import SETTINGS, snapshot_of
 
 
 def _with_vehicles(snap: NetworkSnapshot, **changes: Mapping[str, object]) -> NetworkSnapshot:
@@ -153,11 +154,18 @@ AUDIT_CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def audited(demo_scenario: Scenario) -> tuple[NetworkSnapshot, Plan]:
+    """One demo plan the audit cases break in their own ways (copies; the plan is shared)."""
+    snap = snapshot_of(demo_scenario.network, 3)
+    return snap, plan_milp(snap, SETTINGS, plan_id="audit")
+
+
 @pytest.mark.parametrize(("name", "breaks", "words"), AUDIT_CASES, ids=[c[0] for c in AUDIT_CASES])
 def test_the_audit_names_each_broken_rule(
-    demo_snapshot: NetworkSnapshot, name: str, breaks: Callable[[Route], Route], words: str
+    audited: tuple[NetworkSnapshot, Plan], name: str, breaks: Callable[[Route], Route], words: str
 ) -> None:
-    plan = plan_milp(demo_snapshot, SETTINGS, plan_id="audit")
+    demo_snapshot, plan = audited
     assert audit_routes(plan, demo_snapshot, SETTINGS) == []
     victim = next(r for r in plan.routes if r.period == 0 and not r.frozen)
     broken: Route = breaks(victim)
@@ -166,8 +174,8 @@ def test_the_audit_names_each_broken_rule(
     assert any(words in p for p in problems), (name, problems)
 
 
-def test_the_audit_refuses_cold_goods_on_a_dry_truck(demo_snapshot: NetworkSnapshot) -> None:
-    plan = plan_milp(demo_snapshot, SETTINGS, plan_id="cold")
+def test_the_audit_refuses_cold_goods_on_a_dry_truck(audited: tuple[NetworkSnapshot, Plan]) -> None:
+    demo_snapshot, plan = audited
     cold_route = next(r for r in plan.routes if "REAGENT" in r.load and r.period == 0)
     dry = next(v.id for v in demo_snapshot.network.vehicles if not v.refrigerated)
     swapped = cold_route.model_copy(update={"vehicle_id": dry})
