@@ -14,18 +14,15 @@ from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any
 
-import numpy as np
-
 from adapters.simulator.demand import OrderLedger
 from adapters.simulator.disruptions import Disruptions
-from adapters.simulator.emitter import Emitter
 from adapters.simulator.kpis import compute_kpis
 from adapters.simulator.machines import MachineSim
 from adapters.simulator.shipments import SupplierSim
 from adapters.simulator.transfers import TransferBook
 from adapters.simulator.vehicles import VehicleSim
 from adapters.simulator.warehouses import WarehouseSim, surge_lots
-from adapters.simulator.world import World
+from adapters.simulator.world import seeded_world
 from supplysync.commands import Command, ProduceOrder, RouteOrder, SupplyOrder, TransferOrder
 from supplysync.kpi import Kpis
 from supplysync.orders import CustomerOrder, ProofOfDelivery
@@ -60,14 +57,7 @@ class Simulator:
         self._step = sim.step_minutes
         self._k = 0
         self._k_end = sim.days * 24 * 60 // sim.step_minutes
-        physics, demand = np.random.SeedSequence(sim.seed if seed is None else seed).spawn(2)
-        world = World(
-            start=sim.start,
-            days=sim.days,
-            rng=np.random.default_rng(physics),
-            demand_rng=np.random.default_rng(demand),
-            emit=Emitter(sim.start),
-        )
+        world = seeded_world(scenario, seed)
         self._world = world
         net = scenario.network
         disruptions = Disruptions(scenario)

@@ -27,16 +27,13 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import numpy as np
-
 from adapters.simulator.demand import OrderLedger
 from adapters.simulator.disruptions import Disruptions
-from adapters.simulator.emitter import Emitter
 from adapters.simulator.geo import latlon, road_km
 from adapters.simulator.machines import shift_at
 from adapters.simulator.shipments import ARRIVAL_HOUR, FALLBACK_KMH
 from adapters.simulator.warehouses import SURGE_HOUR
-from adapters.simulator.world import EPS, World
+from adapters.simulator.world import EPS, seeded_world
 from supplysync.network import Network
 from supplysync.orders import CustomerOrder
 from supplysync.scenario import ReeferFailure, Scenario
@@ -182,14 +179,7 @@ def _orders(scenario: Scenario, disruptions: Disruptions, seed: int | None) -> l
     `start_of_day(d)` at each later midnight inside the run.
     """
     sim = scenario.simulation
-    physics, demand = np.random.SeedSequence(sim.seed if seed is None else seed).spawn(2)
-    world = World(
-        start=sim.start,
-        days=sim.days,
-        rng=np.random.default_rng(physics),
-        demand_rng=np.random.default_rng(demand),
-        emit=Emitter(sim.start),
-    )
+    world = seeded_world(scenario, seed)
     ledger = OrderLedger(scenario, world, disruptions)
     for day in range(sim.days):
         ledger.start_of_day(day)

@@ -15,6 +15,7 @@ import numpy as np
 
 from adapters.simulator.emitter import Emitter
 from adapters.simulator.kpis import Tally
+from supplysync.scenario import Scenario
 
 EPS = 1e-9
 """Slack for comparing simulation hours built from sums of floats."""
@@ -67,3 +68,21 @@ def day_start(h: float) -> float:
 def hour_crossed(t0: float, t1: float) -> bool:
     """Whether a whole hour lies in `(t0, t1]`: hourly devices report at `t1`."""
     return math.floor(t1 + EPS) > math.floor(t0 + EPS)
+
+
+def seeded_world(scenario: Scenario, seed: int | None = None) -> World:
+    """The world of `scenario` on `seed` (default: the scenario's own).
+
+    Physics and demand draw from two streams spawned from the seed, so that
+    the hindsight oracle, which replays the demand stream alone, meets the
+    very orders the simulator places; both build their world here.
+    """
+    sim = scenario.simulation
+    physics, demand = np.random.SeedSequence(sim.seed if seed is None else seed).spawn(2)
+    return World(
+        start=sim.start,
+        days=sim.days,
+        rng=np.random.default_rng(physics),
+        demand_rng=np.random.default_rng(demand),
+        emit=Emitter(sim.start),
+    )
