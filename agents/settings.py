@@ -85,6 +85,11 @@ class AgentSettings(BaseModel):
     delivery_reach_km: Km = 1.0
     stationary_hours: Hours = 3.0
     late_eta_buffer_hours: Annotated[float, Field(ge=0, le=24 * 60)] = 24.0
+    late_hold_quantile: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.9,
+        description="how likely a held shipment's hold is planned to have ended by its "
+        "estimated arrival (`agents.shipments`)",
+    )
     quantity_tolerance_units: Annotated[float, Field(ge=0)] = 1e-6
 
     @model_validator(mode="after")
@@ -102,3 +107,9 @@ class AgentSettings(BaseModel):
             if getattr(self, low) >= getattr(self, high):
                 raise ValueError(f"Expected {low} < {high}.")
         return self
+
+    @property
+    def hold_ratio(self) -> float:
+        """A held shipment's hold still to come, per hour held so far (`agents.shipments`)."""
+        q = self.late_hold_quantile
+        return q / (1.0 - q)

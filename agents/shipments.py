@@ -2,8 +2,17 @@
 
 A tracker that shows speed 0 away from the destination means the shipment
 is held. Held long enough, it is late; its arrival is then estimated as the
-promised time plus the time held so far plus a buffer for the hold still to
-come, and once it moves again as the promised time plus the time held.
+promised time plus the time held so far plus the hold still to come, and once
+it moves again as the promised time plus the time held.
+
+The hold to come is the longer of a buffer and ``hold_ratio`` times the hold
+so far. A hold's length has no natural scale (hours at a border, weeks at a
+strike), and for such a duration a hold that has lasted t hours ends within
+another r*t with probability r/(1+r): planning on r = 9 is planning on the
+end that comes later in 9 holds of 10. With a fixed buffer instead, each
+replan of a supplier held for days believed the goods a day away and bought
+nothing elsewhere; a shortage costs far more than a second source's premium,
+so the plan should count on the late end.
 """
 
 from __future__ import annotations
@@ -60,16 +69,17 @@ class Shipment:
         self.last_fix = ts
         self.seen = True
 
-    def eta(self, buffer_h: float) -> datetime:
+    def eta(self, buffer_h: float, hold_ratio: float) -> datetime:
         """Estimated arrival: the promise, pushed back by holds once the shipment is late."""
         if not self.late:
             return self.promised
-        extra = self.held_h() + (buffer_h if self.held_since is not None else 0.0)
-        return self.promised + timedelta(hours=extra)
+        held_now = self.held_now_h()
+        to_come = max(buffer_h, hold_ratio * held_now) if self.held_since is not None else 0.0
+        return self.promised + timedelta(hours=self.held_h() + to_come)
 
-    def delay_h(self, buffer_h: float) -> float:
+    def delay_h(self, buffer_h: float, hold_ratio: float) -> float:
         """Estimated delay against the promise, in hours."""
-        return (self.eta(buffer_h) - self.promised).total_seconds() / 3600.0
+        return (self.eta(buffer_h, hold_ratio) - self.promised).total_seconds() / 3600.0
 
     def to_json(self) -> dict[str, Any]:
         """The tracking state, for an agent snapshot."""

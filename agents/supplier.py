@@ -9,7 +9,7 @@ from someone else while this supplier is slow.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from agents.alerts import reading_key
@@ -67,7 +67,7 @@ class SupplierAgent(AgentCore):
 
     def _late_alert(self, shipment: Shipment, r: LocationReading) -> Alert:
         po = shipment.order
-        eta = shipment.eta(self.settings.late_eta_buffer_hours)
+        eta = self._late_eta(shipment)
         held = shipment.held_now_h()
         return self._alert(
             AlertKind.LATE_SHIPMENT,
@@ -90,9 +90,33 @@ class SupplierAgent(AgentCore):
     @property
     def observed_delay_h(self) -> float:
         """The delay to allow for: the worst live estimate, else the last delivery's."""
-        buffer = self.settings.late_eta_buffer_hours
-        live = [sh.delay_h(buffer) for sh in self._shipments.values() if sh.late]
+        s = self.settings
+        live = [
+            sh.delay_h(s.late_eta_buffer_hours, s.hold_ratio)
+            for sh in self._shipments.values()
+            if sh.late
+        ]
         return max([self._delivered_delay_h, *live])
+
+    def _late_eta(self, shipment: Shipment) -> datetime:
+        return shipment.eta(self.settings.late_eta_buffer_hours, self.settings.hold_ratio)
+
+    def _eta(self, shipment: Shipment, delay_h: float) -> datetime:
+        """When `shipment` should arrive, given the supplier's `delay_h` to allow for.
+
+        A late shipment has its own estimate. One still moving while the
+        supplier delays goods is expected that late too (its departure, the
+        quoted lead time and the delay): a supplier holds its shipments for a
+        common cause, and the next one has not yet reached where the last one
+        stopped.
+        """
+        if shipment.late:
+            return self._late_eta(shipment)
+        quote = self._quotes.get(shipment.order.product_id)
+        if delay_h <= 0 or quote is None:
+            return shipment.promised
+        due = shipment.departs + timedelta(hours=quote.lead_time_days * 24.0 + delay_h)
+        return max(shipment.promised, due)
 
     # ------------------------------------------------------------------ protocol
     def offer(self, window: PlanningWindow, now: datetime) -> SupplierOffer:
@@ -117,14 +141,13 @@ class SupplierAgent(AgentCore):
             )
             for q in self.spec.quotes
         ]
-        buffer = self.settings.late_eta_buffer_hours
         inbound = [
             Inbound(
                 shipment_id=po_id,
                 product_id=sh.order.product_id,
                 destination_id=sh.order.destination_id,
                 quantity=sh.order.quantity,
-                arrival_period=max(0, window.period_of(sh.eta(buffer))),
+                arrival_period=max(0, window.period_of(self._eta(sh, delay))),
             )
             for po_id, sh in self._shipments.items()
             if sh.shipped(now)
@@ -200,7 +223,7 @@ class SupplierAgent(AgentCore):
 
     def state(self) -> dict[str, Any]:
         """Shipments on the road, lateness and the delay learned, JSON-ready."""
-        buffer = self.settings.late_eta_buffer_hours
+        delay = self.observed_delay_h
         return {
             "asset_id": self.asset_id,
             "kind": self.kind,
@@ -210,14 +233,14 @@ class SupplierAgent(AgentCore):
                     "quantity": sh.order.quantity,
                     "destination_id": sh.order.destination_id,
                     "promised": sh.promised.isoformat(),
-                    "eta": sh.eta(buffer).isoformat(),
+                    "eta": self._eta(sh, delay).isoformat(),
                     "late": sh.late,
                     "hours_held": sh.held_h(),
                 }
                 for po_id, sh in self._shipments.items()
             },
             "delivered": self._delivered,
-            "observed_delay_h": self.observed_delay_h,
+            "observed_delay_h": delay,
             "devices": self._devices_state(),
         }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from agents.settings import AgentSettings
 from agents.supplier import SupplierAgent
 from supplysync.commands import SupplyOrder
 from supplysync.events import AlertKind
@@ -80,15 +81,16 @@ def test_held_shipment_is_late_and_lengthens_the_quote(
     assert late.kind is AlertKind.LATE_SHIPMENT
     assert late.data["po_id"] == "PO-1" and late.data["hours_stationary"] == 3
     assert late.data["promised_arrival"] == at(48).isoformat()
-    assert late.data["estimated_arrival"] == at(48 + 3 + 24).isoformat()
+    # 3 h held and 27 h to come (nine times the hold, above the 24 h buffer)
+    assert late.data["estimated_arrival"] == at(48 + 3 + 27).isoformat()
     assert agent.ingest([track(feed, "PO-1", 7, MIDWAY, 0)], at(7)) == []  # once
 
     offer = agent.offer(window, at(7))
     assert offer.late_shipments == ["PO-1"]
     (inbound,) = offer.inbound
-    assert inbound.arrival_period == 3  # promised day 2, now expected day 3 at 04:00
+    assert inbound.arrival_period == 3  # promised day 2, now expected day 3 at 16:00
     quotes = {q.product_id: q.lead_time_periods for q in offer.quotes}
-    assert quotes == {"FILTER": 4, "BOLT": 4}  # (48 + 4 held + 24) h round up to 4 days
+    assert quotes == {"FILTER": 4, "BOLT": 4}  # (48 + 4 held + 36) h round up to 4 days
 
 
 def test_delivery_remembers_the_delay_and_retires_the_tracker(
@@ -200,3 +202,54 @@ def test_quote_for_the_current_period_is_what_is_left_after_orders_shipped_in_it
     assert quotes["FILTER"].quantity_per_period == 450
     assert quotes["FILTER"].quantity_first_period == 150  # 450 - 300 shipped today
     assert quotes["BOLT"].quantity_first_period == 400
+
+
+@pytest.mark.parametrize(("quantile", "to_come"), [(0.5, 30), (0.9, 270), (0.2, 24)])
+def test_a_long_hold_is_planned_to_last_a_multiple_of_itself(
+    network: Network, quantile: float, to_come: float
+) -> None:
+    """After 30 h standing still, the buffer's 24 h more is no longer the plan.
+
+    A hold that has lasted t hours, with nothing else known, ends within
+    another r*t with probability r/(1+r); the quantile planned on sets r
+    (0.5: as long again; 0.9: nine times). The buffer stays the floor. A
+    fixed buffer kept each replan believing the goods were a day away, for
+    three days, and bought nothing elsewhere.
+    """
+    agent = SupplierAgent(SUPPLIER, network, AgentSettings(late_hold_quantile=quantile))
+    agent.commit(command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-1", 300)])))
+    feed = Feed(SUPPLIER)
+    agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(1, 32)], at(31))
+    assert agent.state()["shipments"]["PO-1"]["eta"] == at(48 + 30 + to_come).isoformat()
+    assert agent.state()["observed_delay_h"] == 30 + to_come
+
+
+def test_a_late_supplier_delays_its_other_shipments_on_the_road(
+    network: Network, window: PlanningWindow
+) -> None:
+    """A supplier that holds one shipment is expected to hold the next one too.
+
+    PO-2 left a day after PO-1 and is still moving; it has not reached the
+    place where PO-1 stopped. Expecting it on its promise told the planner
+    the supplier's goods were coming while all of them were held.
+    """
+    agent, feed = ordered(network, po("PO-1", 300), po("PO-2", 200, period=1))
+    agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(1, 6)], at(5))
+    agent.ingest([track(feed, "PO-2", 30, MIDWAY, 40)], at(31))
+    shipments = agent.state()["shipments"]
+    assert shipments["PO-1"]["late"] and not shipments["PO-2"]["late"]
+    # PO-1 stood still 4 h until its last fix: 4 held + 36 to come (9 x 4)
+    assert shipments["PO-1"]["eta"] == at(48 + 40).isoformat()
+    # PO-2 left at 24 h with two days of lead time and is expected as late
+    assert shipments["PO-2"]["eta"] == at(24 + 48 + 40).isoformat()
+    arrivals = {i.shipment_id: i.arrival_period for i in agent.offer(window, at(31)).inbound}
+    assert arrivals == {"PO-1": 3, "PO-2": 4}
+
+
+def test_a_supplier_without_delays_expects_its_shipments_on_their_promise(
+    network: Network, window: PlanningWindow
+) -> None:
+    agent, feed = ordered(network, po("PO-1", 300), po("PO-2", 200, period=1))
+    agent.ingest([track(feed, "PO-1", 30, MIDWAY, 40), track(feed, "PO-2", 30, MIDWAY, 40)], at(31))
+    arrivals = {i.shipment_id: i.arrival_period for i in agent.offer(window, at(31)).inbound}
+    assert arrivals == {"PO-1": 2, "PO-2": 3}
