@@ -1,24 +1,29 @@
 """Dead letters: input the system refused, kept whole with the reason.
 
-Two places refuse input. The MQTT ingest refuses a payload that is not a
+Three places refuse input. The MQTT ingest refuses a payload that is not a
 valid message on a valid topic (its raw bytes are kept exactly as they
 arrived, even when they are not UTF-8); an agent host refuses a reading its
-agent could not fold in (the reading's JSON is kept). Either way nothing else
-happens to the input: no agent sees it, and it is recorded for an operator.
+agent could not fold in (the reading's JSON is kept); the store refuses a
+stored record that no longer loads (`adapters.store.unreadable`). Either way
+nothing else happens to the input: no agent sees it, and it is recorded for
+an operator.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, ValidationError
 
 from supplysync.network import Frozen
 from supplysync.readings import Reading
 
-Source = Literal["mqtt", "agent"]
+Source = Literal["mqtt", "agent", "store"]
+
+_MAX_ERRORS = 5
+_KINDS = frozenset(str(m.model_fields["kind"].default) for m in get_args(get_args(Reading)[0]))
 
 
 class DeadLetter(Frozen):
@@ -65,3 +70,24 @@ def agent_letter(reading: Reading, reason: str, at: datetime) -> DeadLetter:
     return DeadLetter(
         letter_id=key, source="agent", asset_id=reading.asset_id, raw=raw, reason=reason, at=at
     )
+
+
+def validation_reason(exc: ValidationError) -> str:
+    """`field.path: message` per error, without pydantic's union tags in the path.
+
+    Tags (`gateway`, `reading`, a reading kind) say which branch pydantic
+    tried; the operator wants the field: `readings.3.celsius`, not
+    `gateway.readings.3.temperature.celsius`.
+    """
+    errors = exc.errors(include_url=False, include_input=False)
+    parts = []
+    for error in errors[:_MAX_ERRORS]:
+        loc = [str(p) for p in error["loc"]]
+        if loc[:1] in (["gateway"], ["reading"]):
+            loc = loc[1:]
+        if loc[:1] and loc[0] in _KINDS:
+            loc = loc[1:]
+        loc = [p for i, p in enumerate(loc) if not (i and loc[i - 1].isdigit() and p in _KINDS)]
+        parts.append(f"{'.'.join(loc) or 'payload'}: {error['msg']}")
+    more = len(errors) - _MAX_ERRORS
+    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")

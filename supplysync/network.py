@@ -22,9 +22,13 @@ Pos = Annotated[float, Field(gt=0)]
 
 
 class Frozen(BaseModel):
-    """Base for immutable, strictly validated records: unknown fields are errors."""
+    """Base for immutable, strictly validated records.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Unknown fields are errors, and so is a number that is not finite: JSON
+    has no Infinity, so a stored one would come back as null and fail to load.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Location(Frozen):

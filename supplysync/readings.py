@@ -4,27 +4,54 @@ Every reading carries `device_id`, `seq` and `ts`, so duplicates can be
 dropped by `(device_id, seq)` and gaps detected, and `asset_id`, the asset
 whose agent owns it. Out-of-range values (a humidity of 140 %, a negative
 stock) are validation errors: they go to the dead letters, never to an agent.
+
+Every number is finite and bounded, because whatever is accepted is
+acknowledged and stored, and must load again: JSON has no Infinity, so a
+stored one comes back as null and no longer validates. The bounds are
+physical (a latitude, a relative humidity) or generous ceilings no plant
+reaches (`MAX_UNITS` on one count, `MAX_HOURS` on an hour meter); sequence
+numbers stay below 2^53, the largest a JSON number carries exactly;
+timestamps fall in `EARLIEST` .. `LATEST`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from supplysync.network import Id
 
 SCHEMA_VERSION = 1
 
+MAX_SEQ = 2**53 - 1
+"""Highest sequence number: above it a JSON number no longer holds every integer."""
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+"""No reading is older: a clock at the epoch or year 1 has lost its time."""
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+"""No reading is this young (exclusive): a clock at year 9999 is broken."""
+MAX_UNITS = 1e9
+"""Most units one count may report (a shelf, a scan, a PLC counter's step)."""
+MAX_HOURS = 1e6
+"""Most hours an hour meter may show (over a century of running)."""
+
+Units = Annotated[float, Field(ge=0, le=MAX_UNITS)]
+
+
+def _in_supported_years(ts: datetime) -> datetime:
+    if not EARLIEST <= ts < LATEST:
+        raise ValueError(f"should be from {EARLIEST:%Y-%m-%d} up to {LATEST:%Y-%m-%d}")
+    return ts
+
 
 class _Reading(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     device_id: Id
     asset_id: Id
-    seq: Annotated[int, Field(ge=0)]
-    ts: AwareDatetime
+    seq: Annotated[int, Field(ge=0, le=MAX_SEQ)]
+    ts: Annotated[AwareDatetime, AfterValidator(_in_supported_years)]
 
 
 class LocationReading(_Reading):
@@ -74,7 +101,7 @@ class RuntimeReading(_Reading):
     """Hour meter of a machine and whether it is running now."""
 
     kind: Literal["runtime"] = "runtime"
-    hours: Annotated[float, Field(ge=0)]
+    hours: Annotated[float, Field(ge=0, le=MAX_HOURS)]
     running: bool
 
 
@@ -83,7 +110,7 @@ class OutputReading(_Reading):
 
     kind: Literal["output"] = "output"
     product_id: Id
-    units: Annotated[float, Field(ge=0)]
+    units: Units
 
 
 class StockLevelReading(_Reading):
@@ -91,7 +118,7 @@ class StockLevelReading(_Reading):
 
     kind: Literal["stock_level"] = "stock_level"
     product_id: Id
-    units: Annotated[float, Field(ge=0)]
+    units: Units
     source: Literal["shelf", "rfid_count"] = "shelf"
 
 
@@ -101,7 +128,7 @@ class RfidScan(_Reading):
     kind: Literal["rfid_scan"] = "rfid_scan"
     lot_id: Annotated[str, Field(min_length=1, max_length=128)]
     product_id: Id
-    units: Annotated[float, Field(gt=0)]
+    units: Annotated[float, Field(gt=0, le=MAX_UNITS)]
     direction: Literal["in", "out"]
     site_id: Id
 

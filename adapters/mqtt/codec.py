@@ -28,19 +28,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, TypeVar, get_args
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 
 from adapters.mqtt.roster import Roster
 from adapters.mqtt.topics import Topic, TopicError, parse
 from supplysync.commands import CommandAck
-from supplysync.deadletters import DeadLetter, letter_id_of
+from supplysync.deadletters import DeadLetter, letter_id_of, validation_reason
 from supplysync.orders import OrderMessage
 from supplysync.readings import GatewayMessage, Reading
 
-_MAX_ERRORS = 5
-_KINDS = frozenset(str(m.model_fields["kind"].default) for m in get_args(get_args(Reading)[0]))
 T = TypeVar("T")
 
 
@@ -179,25 +177,4 @@ def _validated(adapter: TypeAdapter[T], payload: bytes, asset: str) -> T:
     try:
         return adapter.validate_json(payload)
     except ValidationError as exc:
-        raise _RefusedError(_reason(exc), asset) from exc
-
-
-def _reason(exc: ValidationError) -> str:
-    """`field.path: message` per error, without pydantic's union tags in the path.
-
-    Tags (`gateway`, `reading`, a reading kind) say which branch pydantic
-    tried; the operator wants the field: `readings.3.celsius`, not
-    `gateway.readings.3.temperature.celsius`.
-    """
-    errors = exc.errors(include_url=False, include_input=False)
-    parts = []
-    for error in errors[:_MAX_ERRORS]:
-        loc = [str(p) for p in error["loc"]]
-        if loc[:1] in (["gateway"], ["reading"]):
-            loc = loc[1:]
-        if loc[:1] and loc[0] in _KINDS:
-            loc = loc[1:]
-        loc = [p for i, p in enumerate(loc) if not (i and loc[i - 1].isdigit() and p in _KINDS)]
-        parts.append(f"{'.'.join(loc) or 'payload'}: {error['msg']}")
-    more = len(errors) - _MAX_ERRORS
-    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+        raise _RefusedError(validation_reason(exc), asset) from exc

@@ -50,7 +50,8 @@ BATCH_KEY: Final = ("run_id", "asset_id", "last_us", "batch_key")
 BatchRow = tuple[str, str, int, str, int, str]
 """One `reading_batches` row, its values in the order of `BATCH_COLUMNS`."""
 
-_LIST: Final[TypeAdapter[list[Reading]]] = TypeAdapter(list[Reading])
+READINGS: Final[TypeAdapter[list[Reading]]] = TypeAdapter(list[Reading])
+"""Validates one row's body (`adapters.store.unreadable` reads rows with it)."""
 
 
 def is_sampled(record: object) -> bool:
@@ -75,11 +76,6 @@ def batch_rows(readings: Sequence[Reading], run_id: str) -> list[BatchRow]:
             body = f"[{items.decode()}]"
             rows.append((run_id, asset_id, micros(max(span)), key, micros(min(span)), body))
     return rows
-
-
-def readings_of(bodies: Iterable[str]) -> list[Reading]:
-    """The readings in row bodies, in row order."""
-    return [reading for body in bodies for reading in _LIST.validate_json(body)]
 
 
 def distinct(readings: Iterable[Reading]) -> list[Reading]:

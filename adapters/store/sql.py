@@ -16,6 +16,7 @@ without its password and chained to the driver's exception.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -31,6 +32,7 @@ from adapters.store.errors import StoreError, redact, scrub
 from adapters.store.inserts import insert_sql, rows_per_statement, statements
 from adapters.store.protocol import LIVE_RUN
 from adapters.store.schema import EVENT_COLUMNS, Record, cause_rows, event_rows, micros
+from adapters.store.unreadable import Loader
 from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
@@ -43,6 +45,9 @@ from supplysync.snapshots import AgentSnapshot, ReadingPosition, log_order
 from supplysync.status import LoopStatus
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+_LOG = logging.getLogger(__name__)
 
 _DRIVER_ERRORS: Final = (sqlite3.Error, psycopg.Error)
 _SQLITE: Final = "sqlite://"
@@ -198,7 +203,8 @@ class SqlEventStore:
         """
         with self._transaction() as cur:
             cur.execute(self._sql(_CAUSES), (run_id, plan_id))
-            return [Alert.model_validate_json(row[0]) for row in cur.fetchall()]
+            bodies = [str(row[0]) for row in cur.fetchall()]
+        return self._load(TypeAdapter(Alert), bodies, "alert", run_id)
 
     def alerts(
         self,
@@ -221,9 +227,7 @@ class SqlEventStore:
         where, params = _time_range(since, until)
         rows = self._bodies("reading", run_id, f"asset_id = ? AND {where}", (asset_id, *params))
         batched = self._batches(run_id, asset_id, since, until)
-        found = batches.distinct(
-            [*(READING_ADAPTER.validate_json(body) for body in rows), *batched]
-        )
+        found = batches.distinct([*self._load(READING_ADAPTER, rows, "reading", run_id), *batched])
         inside = [r for r in found if since <= r.ts < until]
         return sorted(inside, key=_stored_order)
 
@@ -244,9 +248,7 @@ class SqlEventStore:
             where = "asset_id = ? AND ts_us >= ?"
             rows = self._bodies("reading", run_id, where, (asset_id, micros(since)))
         batched = self._batches(run_id, asset_id, since, None)
-        found = batches.distinct(
-            [*(READING_ADAPTER.validate_json(body) for body in rows), *batched]
-        )
+        found = batches.distinct([*self._load(READING_ADAPTER, rows, "reading", run_id), *batched])
         fresh = [
             r
             for r in found
@@ -269,7 +271,7 @@ class SqlEventStore:
         with self._transaction() as cur:
             cur.execute(self._sql(_LATEST_SNAPSHOT), (run_id, asset_id))
             row = cur.fetchone()
-        return None if row is None else AgentSnapshot.model_validate_json(row[0])
+        return self._one(AgentSnapshot, row, "snapshot", run_id)
 
     def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]:
         """The commands dispatched for a plan."""
@@ -290,7 +292,7 @@ class SqlEventStore:
         with self._transaction() as cur:
             cur.execute(self._sql(sql), (run_id,))
             row = cur.fetchone()
-        return None if row is None else NetworkSnapshot.model_validate_json(str(row[0]))
+        return self._one(NetworkSnapshot, row, "network", run_id)
 
     def latest_status(self, *, run_id: str = LIVE_RUN) -> LoopStatus | None:
         """The live loop's most recent status (the API reports its queues from it)."""
@@ -301,7 +303,7 @@ class SqlEventStore:
         with self._transaction() as cur:
             cur.execute(self._sql(sql), (run_id,))
             row = cur.fetchone()
-        return None if row is None else LoopStatus.model_validate_json(str(row[0]))
+        return self._one(LoopStatus, row, "status", run_id)
 
     def acks(self, command_id: str, *, run_id: str = LIVE_RUN) -> list[CommandAck]:
         """A command's acknowledgements from its device, oldest first."""
@@ -341,8 +343,30 @@ class SqlEventStore:
         where: str = "TRUE",
         params: Sequence[object] = (),
     ) -> list[M]:
-        adapter = TypeAdapter(model)
-        return [adapter.validate_json(body) for body in self._bodies(kind, run_id, where, params)]
+        bodies = self._bodies(kind, run_id, where, params)
+        return self._load(TypeAdapter(model), bodies, kind, run_id)
+
+    def _one(
+        self, model: type[M], row: Sequence[object] | None, kind: str, run_id: str
+    ) -> M | None:
+        """The record in `row` (None for no row, or one that no longer loads)."""
+        if row is None:
+            return None
+        found = self._load(TypeAdapter(model), [str(row[0])], kind, run_id)
+        return found[0] if found else None
+
+    def _load(self, adapter: TypeAdapter[T], bodies: list[str], kind: str, run_id: str) -> list[T]:
+        """The records of `bodies` that load; each that does not is kept as a dead letter."""
+        loader = Loader()
+        records = loader.each(adapter, bodies, kind)
+        self._keep_unreadable(loader, run_id)
+        return records
+
+    def _keep_unreadable(self, loader: Loader, run_id: str) -> None:
+        if loader.letters:
+            for letter in loader.letters:
+                _LOG.warning("%s: %s (dead letter %s)", self.url, letter.reason, letter.letter_id)
+            self.append(loader.letters, run_id=run_id)
 
     def _bodies(self, kind: str, run_id: str, where: str, params: Sequence[object]) -> list[str]:
         sql = (
@@ -368,7 +392,11 @@ class SqlEventStore:
         sql = f"SELECT body FROM reading_batches WHERE {where} ORDER BY last_us, batch_key"
         with self._transaction() as cur:
             cur.execute(self._sql(sql), params)
-            return batches.readings_of(str(row[0]) for row in cur.fetchall())
+            bodies = [str(row[0]) for row in cur.fetchall()]
+        loader = Loader()
+        readings = loader.batched(bodies, batches.READINGS)
+        self._keep_unreadable(loader, run_id)
+        return readings
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self._marker)

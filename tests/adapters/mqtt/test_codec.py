@@ -85,6 +85,13 @@ BAD = [
     (TELEMETRY, encode(reading(-1)), "seq: Input should be greater than or equal to 0"),
     # out of physical range
     (TELEMETRY, encode(reading(1, celsius=900)), "celsius: Input should be less than or equal"),
+    # not a finite number: JSON cannot store it back (issue 14, finding 1)
+    (TELEMETRY, encode(reading(1, celsius=float("inf"))), "celsius: Input should be a finite"),
+    (TELEMETRY, encode(reading(1, celsius=float("nan"))), "celsius: Input should be a finite"),
+    # a sequence number JSON cannot carry exactly
+    (TELEMETRY, encode(reading(2**63)), "seq: Input should be less than or equal to 90071"),
+    # a clock that lost its time
+    (TELEMETRY, encode(reading(1, ts="1970-01-01T00:00:00Z")), "ts: Value error, should be from"),
     # naive timestamp: whose time would it be?
     (TELEMETRY, encode(reading(1, ts="2025-03-01T08:00:00")), "ts: Input should have timezone"),
     # an unexpected field
