@@ -1,8 +1,8 @@
 """Sensor readings: one discriminated union, units in the field names.
 
 Every reading carries `device_id`, `seq` and `ts`, so duplicates can be
-dropped by `(device_id, seq)` and gaps detected, and `asset_id`, the asset
-whose agent owns it. Out-of-range values (a humidity of 140 %, a negative
+dropped by `(asset_id, device_id, seq)` and gaps detected, and `asset_id`,
+the asset whose agent owns it. Out-of-range values (a humidity of 140 %, a negative
 stock) are validation errors: they go to the dead letters, never to an agent.
 
 Every number is finite and bounded, because whatever is accepted is

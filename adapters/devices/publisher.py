@@ -3,7 +3,7 @@
 A publisher keeps a fixed client id and a persistent session (clean session
 off). It publishes what it is handed from an outbox, in order, and a publish
 cut off by a disconnect is sent again after reconnecting: at least once, the
-ingest drops duplicates (readings by `(device_id, seq)`, orders by id).
+ingest drops duplicates (readings by `(asset_id, device_id, seq)`, orders by id).
 Connection loss is retried with jittered exponential backoff; a refused
 login is not, because retrying cannot cure it.
 

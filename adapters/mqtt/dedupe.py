@@ -1,4 +1,10 @@
-"""Dropping readings already seen, by `(device_id, seq)`, in a bounded window.
+"""Dropping readings already seen, by `(asset_id, device_id, seq)`, in a bounded window.
+
+The asset is part of the key because a device chooses its own `device_id`
+but not its asset: the codec refuses a reading whose asset is not its
+topic's, and the broker's ACL refuses a topic that is not the login's. Keyed
+by device alone, one asset's device could take another's id and have that
+one's readings dropped as repeats.
 
 Three layers drop duplicates, each for its own reason:
 
@@ -8,7 +14,7 @@ Three layers drop duplicates, each for its own reason:
   store round trip and keeps the agents' hand-off free of repeats. The
   window is bounded (memory) and forgets on restart, so it is an
   optimisation, not the guarantee.
-- the store, idempotent by `(device_id, seq)`: the guarantee for the log.
+- the store, idempotent by the same key: the guarantee for the log.
   A reading redelivered after the window forgot it (a restart, an old
   redelivery) is written again and stored once.
 - the agents (`agents/sensors.py`), by each device's highest sequence: the
@@ -22,9 +28,11 @@ from collections.abc import Sequence
 
 from supplysync.readings import Reading
 
+Key = tuple[str, str, int]
+
 
 class SeenWindow:
-    """The last `capacity` to `2 * capacity` distinct `(device_id, seq)` keys admitted.
+    """The last `capacity` to `2 * capacity` distinct `(asset_id, device_id, seq)` keys admitted.
 
     Two generations of sets: keys go into the young one, which becomes the
     old one when it holds `capacity` keys, the previous old one being
@@ -41,8 +49,8 @@ class SeenWindow:
         if capacity < 1:
             raise ValueError(f"Expected capacity >= 1, got {capacity}.")
         self._capacity = capacity
-        self._young: set[tuple[str, int]] = set()
-        self._old: set[tuple[str, int]] = set()
+        self._young: set[Key] = set()
+        self._old: set[Key] = set()
 
     def fresh(self, readings: Sequence[Reading]) -> list[Reading]:
         """The readings whose keys were not seen before (within the window), in order.
@@ -53,7 +61,7 @@ class SeenWindow:
         per-reading calls would be a visible share of its cost.
         """
         young, old = self._young, self._old
-        keys = [(r.device_id, r.seq) for r in readings]
+        keys = [(r.asset_id, r.device_id, r.seq) for r in readings]
         if young.isdisjoint(keys) and old.isdisjoint(keys):
             before = len(young)
             young.update(keys)
@@ -75,9 +83,9 @@ class SeenWindow:
         return len(self._young | self._old)
 
 
-def _first_of_each(readings: Sequence[Reading], keys: list[tuple[str, int]]) -> list[Reading]:
+def _first_of_each(readings: Sequence[Reading], keys: list[Key]) -> list[Reading]:
     """Each key's first reading, in order (a message repeating a reading inside itself)."""
-    met: set[tuple[str, int]] = set()
+    met: set[Key] = set()
     kept = []
     for reading, key in zip(readings, keys, strict=True):
         if key not in met:

@@ -135,7 +135,7 @@ class MqttIngest:
         batch_max: messages per group commit at most (and at most half of
             `session.receive_maximum`, see above).
         batch_delay_s: how long a batch waits to fill.
-        dedupe_window: `(device_id, seq)` keys remembered.
+        dedupe_window: `(asset_id, device_id, seq)` keys remembered.
         share_group: subscribe as `$share/GROUP/...` (several consumers).
         backoff: reconnect delays.
         clock: stamps dead letters.

@@ -108,7 +108,11 @@ def event_rows(records: Iterable[Record], run_id: str) -> list[EventRow]:
 
 
 def _reading(r: Reading, run_id: str, body: str) -> EventRow:
-    return (run_id, "reading", f"{r.device_id}\x1f{r.seq}", micros(r.ts), r.asset_id, None, body)
+    # the asset leads the key: a device of another asset using the same id
+    # and sequence must not make this reading a duplicate (ids are not forged
+    # across assets: the codec ties a reading's asset to its topic)
+    key = _key(r.asset_id, r.device_id, str(r.seq))
+    return (run_id, "reading", key, micros(r.ts), r.asset_id, None, body)
 
 
 def _alert(a: Alert, run_id: str, body: str) -> EventRow:

@@ -46,3 +46,18 @@ def test_a_message_repeating_a_reading_keeps_the_first() -> None:
 def test_capacity_must_be_positive() -> None:
     with pytest.raises(ValueError, match="capacity >= 1"):
         SeenWindow(capacity=0)
+
+
+def test_a_device_id_claimed_by_another_asset_suppresses_nothing() -> None:
+    """W-DUI may name a device "W-EHV-shelf-x"; W-EHV's own reading of that id still counts.
+
+    The codec ties every reading's asset to the topic, and the ACL ties the
+    topic to the login, so the asset is the one part of the key a device
+    cannot forge (issue 14, finding 3).
+    """
+    seen = SeenWindow(capacity=10)
+    forged = READING_ADAPTER.validate_python(reading(5, device="W-EHV-shelf-x", asset="W-DUI"))
+    own = READING_ADAPTER.validate_python(reading(5, device="W-EHV-shelf-x", asset="W-EHV"))
+    assert seen.fresh([forged]) == [forged]
+    assert seen.fresh([own]) == [own]
+    assert seen.fresh([own, forged]) == []
