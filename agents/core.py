@@ -40,7 +40,12 @@ class AgentCore:
         self.kind = kind
         self.settings = settings or AgentSettings()
         self._alert = AlertMaker(asset_id, kind)
-        self._devices = DeviceTracker(self._alert, timedelta(minutes=self.settings.silence_minutes))
+        s = self.settings
+        self._devices = DeviceTracker(
+            self._alert,
+            timedelta(minutes=s.silence_minutes),
+            timedelta(minutes=s.gap_grace_minutes),
+        )
 
     def ingest(self, readings: Sequence[Reading], now: datetime) -> list[Alert]:
         """Fold a batch of this asset's readings into its state; return new alerts.

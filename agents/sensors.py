@@ -1,15 +1,22 @@
 """Per-asset device bookkeeping shared by every agent kind.
 
-Readings arrive at least once and may be replayed, so each device's highest
-sequence number decides what is new: anything at or below it is dropped. A
-jump in the sequence means readings were lost on the way (SEQUENCE_GAP). A
-periodic device that stops reporting for longer than the silence limit is
-raised once as SENSOR_SILENT and re-armed by its next reading; event-driven
-devices (doors, shocks, scans) are silent by nature and never watched.
+Readings arrive at least once, may be replayed, and may arrive out of order
+(a publisher resending its backlog after a broker restart). Each device's
+highest sequence number decides what is new; a jump in the sequence opens a
+gap, and the sequence numbers in it that arrive later fill it. A reading
+that fills a gap reaches the agent only if it is a change (`LATE_KINDS`: a
+stock movement or an output count, which nothing later repeats); a level
+(stock, temperature) is superseded by the newer one already applied. What a
+gap still misses when its `grace` has passed (by the clock or by a later
+reading's time) was lost: one SEQUENCE_GAP with the count. A periodic
+device that stops reporting for longer than the silence limit is raised
+once as SENSOR_SILENT and re-armed by its next reading; event-driven devices
+(doors, shocks, scans) are silent by nature and never watched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,9 +39,29 @@ PERIODIC_KINDS = frozenset(
 )
 """Reading kinds a device emits on a schedule; a device emitting any of them is watched."""
 
+LATE_KINDS = frozenset({"rfid_scan", "output"})
+"""Reading kinds that are changes, not levels: applied even when they arrive late."""
+
+
+class _Gap:
+    """Sequence numbers `lo..hi` not yet seen, opened by a reading taken at `opened`."""
+
+    __slots__ = ("filled", "hi", "lo", "opened")
+
+    def __init__(self, lo: int, hi: int, opened: datetime, filled: Iterable[int] = ()) -> None:
+        self.lo, self.hi, self.opened = lo, hi, opened
+        self.filled = set(filled)
+
+    @property
+    def missing(self) -> int:
+        return self.hi - self.lo + 1 - len(self.filled)
+
+    def to_json(self) -> list[Any]:
+        return [self.lo, self.hi, self.opened.isoformat(), sorted(self.filled)]
+
 
 class _Device:
-    __slots__ = ("last_seq", "last_ts", "periodic", "retired", "silent")
+    __slots__ = ("gaps", "last_seq", "last_ts", "periodic", "retired", "silent")
 
     def __init__(self, seq: int, ts: datetime, periodic: bool) -> None:
         self.last_seq = seq
@@ -42,18 +69,28 @@ class _Device:
         self.periodic = periodic
         self.silent = False
         self.retired = False
+        self.gaps: list[_Gap] = []
+
+    def fill(self, seq: int) -> bool:
+        """Whether `seq` is one of an open gap's, not seen before (then it is seen now)."""
+        for gap in self.gaps:
+            if gap.lo <= seq <= gap.hi and seq not in gap.filled:
+                gap.filled.add(seq)
+                return True
+        return False
 
 
 class DeviceTracker:
     """Dedupes, detects gaps and watches for silence across one asset's devices."""
 
-    def __init__(self, make_alert: AlertMaker, silence: timedelta) -> None:
+    def __init__(self, make_alert: AlertMaker, silence: timedelta, grace: timedelta) -> None:
         self._alert = make_alert
         self._silence = silence
+        self._grace = grace
         self._devices: dict[str, _Device] = {}
 
     def admit(self, reading: Reading, alerts: list[Alert]) -> bool:
-        """Whether `reading` is new; appends a SEQUENCE_GAP alert when readings were lost."""
+        """Whether `reading` goes to the agent; appends SEQUENCE_GAP for gaps now judged lost."""
         device = self._devices.get(reading.device_id)
         if device is None:
             self._devices[reading.device_id] = _Device(
@@ -62,10 +99,12 @@ class DeviceTracker:
             return True
         seq = reading.seq
         if seq <= device.last_seq:
-            return False
-        missing = seq - device.last_seq - 1
-        if missing:
-            alerts.append(self._gap(reading, device.last_seq, missing))
+            late = device.fill(seq) and reading.kind in LATE_KINDS
+            self._settle(reading.device_id, device, reading.ts, alerts)
+            return late
+        if seq > device.last_seq + 1:
+            device.gaps.append(_Gap(device.last_seq + 1, seq - 1, reading.ts))
+        self._settle(reading.device_id, device, reading.ts, alerts)
         device.last_seq = seq
         device.last_ts = max(device.last_ts, reading.ts)
         device.silent = False
@@ -73,21 +112,34 @@ class DeviceTracker:
             device.periodic = True
         return True
 
-    def _gap(self, reading: Reading, last_seq: int, missing: int) -> Alert:
+    def _settle(self, device_id: str, device: _Device, now: datetime, alerts: list[Alert]) -> None:
+        """Close the gaps whose grace ended before `now`: alert what they still miss."""
+        if not device.gaps:
+            return
+        open_gaps = []
+        for gap in device.gaps:
+            if now - gap.opened <= self._grace and gap.missing:
+                open_gaps.append(gap)
+            elif gap.missing:
+                alerts.append(self._lost(device_id, gap))
+        device.gaps = open_gaps
+
+    def _lost(self, device_id: str, gap: _Gap) -> Alert:
+        after, before = gap.lo - 1, gap.hi + 1
         return self._alert(
             AlertKind.SEQUENCE_GAP,
             Severity.WARNING,
-            reading.ts,
-            reading_key(reading.device_id, reading.seq),
-            f"{reading.device_id}: {missing} reading(s) lost between seq {last_seq} "
-            f"and {reading.seq}",
-            data={"device_id": reading.device_id, "missing": missing, "after_seq": last_seq},
+            gap.opened,
+            reading_key(device_id, before),
+            f"{device_id}: {gap.missing} reading(s) lost between seq {after} and {before}",
+            data={"device_id": device_id, "missing": gap.missing, "after_seq": after},
         )
 
     def tick(self, now: datetime) -> list[Alert]:
-        """SENSOR_SILENT once for each watched device quiet for longer than the limit."""
+        """SEQUENCE_GAP for gaps past their grace; SENSOR_SILENT once per quiet device."""
         alerts: list[Alert] = []
         for device_id, device in self._devices.items():
+            self._settle(device_id, device, now, alerts)
             if device.silent or device.retired or not device.periodic:
                 continue
             if now - device.last_ts > self._silence:
@@ -133,16 +185,32 @@ class DeviceTracker:
         )
 
     def snapshot(self) -> dict[str, list[Any]]:
-        """Every device's bookkeeping as JSON: `[last_seq, last_ts, periodic, silent, retired]`."""
+        """Every device's bookkeeping as JSON.
+
+        `[last_seq, last_ts, periodic, silent, retired, gaps]`, each open gap
+        `[lo, hi, opened, filled]`.
+        """
         return {
-            device_id: [d.last_seq, d.last_ts.isoformat(), d.periodic, d.silent, d.retired]
+            device_id: [
+                d.last_seq,
+                d.last_ts.isoformat(),
+                d.periodic,
+                d.silent,
+                d.retired,
+                [g.to_json() for g in d.gaps],
+            ]
             for device_id, d in self._devices.items()
         }
 
     def restore(self, data: dict[str, list[Any]]) -> None:
-        """Take back the bookkeeping `snapshot` wrote."""
+        """Take back the bookkeeping `snapshot` wrote (one without gaps has none open)."""
         self._devices = {}
-        for device_id, (seq, ts, periodic, silent, retired) in data.items():
+        for device_id, (seq, ts, periodic, silent, retired, *rest) in data.items():
             device = _Device(int(seq), datetime.fromisoformat(ts), bool(periodic))
             device.silent, device.retired = bool(silent), bool(retired)
+            gaps = rest[0] if rest else []
+            device.gaps = [
+                _Gap(int(lo), int(hi), datetime.fromisoformat(opened), map(int, filled))
+                for lo, hi, opened, filled in gaps
+            ]
             self._devices[device_id] = device

@@ -28,6 +28,11 @@ class AgentSettings(BaseModel):
 
     # --- every kind: sensors
     silence_minutes: Minutes = 90.0
+    gap_grace_minutes: Minutes = Field(
+        10.0,
+        description="how long a gap in a device's sequence waits for late readings "
+        "before what it misses counts as lost",
+    )
 
     # --- machine: vibration zones, wear model, trend
     vibration_warn_mm_s: MmS = 2.8

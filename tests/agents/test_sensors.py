@@ -18,9 +18,11 @@ from supplysync.events import Alert, AlertKind
 from supplysync.network import Network
 from tests.agents.conftest import Feed, at
 
+GRACE = timedelta(minutes=10)
+
 
 def tracker() -> DeviceTracker:
-    return DeviceTracker(AlertMaker("W-DUI", "warehouse"), timedelta(minutes=90))
+    return DeviceTracker(AlertMaker("W-DUI", "warehouse"), timedelta(minutes=90), GRACE)
 
 
 def test_duplicate_is_ignored_and_state_unchanged(network: Network) -> None:
@@ -42,16 +44,85 @@ def test_older_sequence_is_a_replay() -> None:
     assert alerts == []
 
 
-def test_gap_is_alerted_with_missing_count() -> None:
+def test_gap_is_alerted_with_missing_count_once_the_grace_has_passed() -> None:
     t, feed = tracker(), Feed("W-DUI")
     alerts: list[Alert] = []
     t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=0), alerts)
     assert t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=4), alerts)
-    (gap,) = alerts
+    assert alerts == []  # the missing three may still come
+    assert t.tick(at(1) + GRACE) == []
+    (gap,) = t.tick(at(1) + GRACE + timedelta(seconds=1))  # silence is 90 min away
     assert gap.kind is AlertKind.SEQUENCE_GAP
     assert gap.data["missing"] == 3
     assert "3 reading(s) lost" in gap.message
     assert gap.alert_id == "W-DUI:sequence_gap:W-env:4"
+    assert t.tick(at(2)) == []  # once
+
+
+def test_readings_resent_out_of_order_are_no_loss() -> None:
+    """After a broker restart a publisher resent 991-1584 after 1585: nothing was lost.
+
+    All 2,000 readings were stored, yet a gap alert reported 594 lost
+    (issue 14, finding 5).
+    """
+    t, feed = tracker(), Feed("W-DUI")
+    alerts: list[Alert] = []
+    t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=990), alerts)
+    t.admit(feed("humidity", "W-env", at(0.1), percent_rh=40, seq=1585), alerts)
+    for seq in range(991, 1585):
+        t.admit(feed("humidity", "W-env", at(0.05), percent_rh=40, seq=seq), alerts)
+    assert alerts == [] and t.tick(at(1)) == []
+    assert not t.admit(feed("humidity", "W-env", at(0.05), percent_rh=40, seq=1000), alerts)
+
+
+def test_what_is_still_missing_when_the_grace_ends_is_the_loss() -> None:
+    t, feed = tracker(), Feed("W-DUI")
+    alerts: list[Alert] = []
+    t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=0), alerts)
+    t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=6), alerts)
+    t.admit(feed("humidity", "W-env", at(0.5), percent_rh=40, seq=3), alerts)
+    t.admit(feed("humidity", "W-env", at(0.5), percent_rh=40, seq=3), alerts)  # twice
+    # a later reading past the grace settles the gap as well as the clock does
+    t.admit(feed("humidity", "W-env", at(2), percent_rh=40, seq=7), alerts)
+    (gap,) = alerts
+    assert (gap.data["missing"], gap.data["after_seq"]) == (4, 0)
+    assert t.tick(at(2.5)) == []
+
+
+def test_a_late_stock_movement_is_applied_and_a_late_level_is_not(network: Network) -> None:
+    """A scan is a change: lost, the stock is wrong for good. A level is superseded."""
+    agent, feed = WarehouseAgent("W-DUI", network), Feed("W-DUI")
+    scan = {"lot_id": "L-1", "product_id": "PUMP", "direction": "in", "site_id": "W-DUI"}
+    agent.ingest([feed("stock_level", "W-shelf", at(1), product_id="PUMP", units=50)], at(1))
+    agent.ingest([feed("rfid_scan", "W-rfid", at(1.02), units=5, seq=0, **scan)], at(1.02))
+    agent.ingest([feed("rfid_scan", "W-rfid", at(1.1), units=7, seq=2, **scan)], at(1.1))
+    assert agent.state()["stock"]["PUMP"] == 62
+    agent.ingest([feed("rfid_scan", "W-rfid", at(1.05), units=3, seq=1, **scan)], at(1.1))
+    assert agent.state()["stock"]["PUMP"] == 65  # the late scan counts
+    agent.ingest([feed("stock_level", "W-shelf", at(2), product_id="PUMP", units=40, seq=3)], at(2))
+    agent.ingest(
+        [feed("stock_level", "W-shelf", at(1.5), product_id="PUMP", units=9, seq=2)], at(2)
+    )
+    assert agent.state()["stock"]["PUMP"] == 40  # the newer level stands
+
+
+def test_open_gaps_survive_a_snapshot() -> None:
+    t, feed = tracker(), Feed("W-DUI")
+    alerts: list[Alert] = []
+    t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=0), alerts)
+    t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=4), alerts)
+    t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=2), alerts)
+    again = tracker()
+    again.restore(json.loads(json.dumps(t.snapshot())))
+    assert again.snapshot() == t.snapshot()
+    (gap,) = again.tick(at(2))
+    assert gap.data["missing"] == 2
+
+
+def test_a_snapshot_written_before_gaps_were_kept_still_restores() -> None:
+    t = tracker()
+    t.restore({"W-env": [4, at(1).isoformat(), True, False, False]})
+    assert t.position().last_seq == {"W-env": 4}
 
 
 def test_first_reading_mid_stream_is_no_gap() -> None:
@@ -101,8 +172,9 @@ def test_replay_yields_the_same_alert_ids(network: Network) -> None:
         feed("humidity", "W-env", at(1), percent_rh=80, seq=3),
         feed("stock_level", "W-shelf", at(1), product_id="PUMP", units=10),
     ]
-    first = WarehouseAgent("W-EHV", network).ingest(batch, at(1))
-    second = WarehouseAgent("W-EHV", network).ingest(batch, at(2))
+    one, two = WarehouseAgent("W-EHV", network), WarehouseAgent("W-EHV", network)
+    first = one.ingest(batch, at(1)) + one.tick(at(1.5))  # past the gap's grace
+    second = two.ingest(batch, at(2)) + two.tick(at(1.5))
     assert [a.alert_id for a in first] == [a.alert_id for a in second]
     assert {a.kind for a in first} == {
         AlertKind.SEQUENCE_GAP,
