@@ -26,6 +26,7 @@ from adapters.store import StoreError
 from api.audit import AuditMiddleware, RefusalLog
 from api.context import Context
 from api.feed import Feed
+from api.headers import SecurityHeadersMiddleware
 from api.ledger import Ledger
 from api.limits import BodyLimitMiddleware, RateLimitMiddleware, TokenBuckets
 from api.routes import (
@@ -44,9 +45,10 @@ from api.routes import (
 from api.routes.page import STATIC
 from api.routes.users import create_user
 from api.schemas import UserCreate
-from api.security import KeyCache, new_secret
+from api.security import KeyCache, hash_secret, new_secret, secret_matches
 from api.settings import Settings
 from api.stores import ThreadStores
+from api.tickets import StreamTickets
 from supplysync.clock import Clock, WallClock
 from supplysync.scenario import PlanningSettings, Scenario
 
@@ -82,6 +84,7 @@ def create_app(
         clock=clock,
         ledger=ledger,
         keys=KeyCache(),
+        tickets=StreamTickets(),
         refusals=RefusalLog(ledger, clock),
         feed=Feed(
             store_url=store_url,
@@ -137,14 +140,27 @@ def create_app(
         RateLimitMiddleware, buckets=TokenBuckets(settings.rate_per_s, settings.rate_burst)
     )
     app.add_middleware(AuditMiddleware, log=context.refusals)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 
 def _ensure_admin(context: Context) -> None:
-    """Create the `admin` user when no admin exists: with the configured key, or a new one."""
+    """Create the `admin` user when no admin exists; rotate its key when the setting changed.
+
+    A start with another `SUPPLYSYNC_API_ADMIN_KEY` means the operator wants
+    that key to be the admin's: the old one stops working, and the log says so.
+    """
+    configured = context.settings.admin_key
+    admin = context.ledger.user("admin")
+    if configured is not None and admin is not None and admin.active:
+        secret = configured.get_secret_value()
+        if not secret_matches(secret, admin):
+            context.ledger.set_key("admin", *hash_secret(secret))
+            context.keys.clear()
+            log.warning("the admin key changed (SUPPLYSYNC_API_ADMIN_KEY): the old one is revoked")
+        return
     if context.ledger.has_admin():
         return
-    configured = context.settings.admin_key
     secret = configured.get_secret_value() if configured is not None else new_secret()
     created = create_user(context, UserCreate(name="admin", role="admin"), "start-up", secret)
     if configured is None:

@@ -17,6 +17,7 @@ from api.ledger import Ledger
 from api.security import KeyCache
 from api.settings import Settings
 from api.stores import ThreadStores
+from api.tickets import StreamTickets
 from supplysync.clock import Clock
 from supplysync.network import Network
 from supplysync.scenario import PlanningSettings
@@ -31,6 +32,7 @@ class Context:
             snapshot yet (a live loop that has not planned).
         planning: solver settings what-ifs plan with.
         whatif_slots: free what-if slots; a request that finds none is refused.
+        tickets: one-time tickets that open the live stream.
     """
 
     settings: Settings
@@ -39,6 +41,7 @@ class Context:
     clock: Clock
     ledger: Ledger
     keys: KeyCache
+    tickets: StreamTickets
     refusals: RefusalLog
     feed: Feed
     network: Network | None

@@ -119,6 +119,13 @@ class Ledger:
             cur.execute(self._sql(sql), (name,))
             return bool(cur.rowcount == 1)
 
+    def set_key(self, name: str, salt: str, key_hash: str) -> bool:
+        """Replace an active user's key (its salt and hash); False when there is no such user."""
+        with self._cursor() as cur:
+            sql = "UPDATE api_users SET salt = ?, key_hash = ? WHERE name = ? AND active = 1"
+            cur.execute(self._sql(sql), (salt, key_hash, name))
+            return bool(cur.rowcount == 1)
+
     def has_admin(self) -> bool:
         """Whether any active admin exists (start-up creates one otherwise)."""
         return any(u.role == "admin" and u.active for u in self.users())

@@ -66,6 +66,13 @@ class TokenPublic(_Body):
     expires_in: int = Field(description="seconds")
 
 
+class StreamTicket(_Body):
+    """Opens the live stream once: `GET /api/stream?ticket=...` within `expires_in` seconds."""
+
+    ticket: str
+    expires_in: int = Field(description="seconds")
+
+
 class AckCreate(_Body):
     comment: Annotated[str, Field(min_length=1, max_length=2000)]
 

@@ -3,8 +3,10 @@
 Events are `alert` (an `AlertPublic`), `plan` (a `PlanSummary`) and
 `asset` (an `AssetPublic`); a comment line every `HEARTBEAT_S` keeps
 proxies from closing an idle stream. Browsers' `EventSource` cannot set
-headers, so the page passes its access token as `access_token` in the
-query: accepted here only, where the token is short-lived and read-only.
+headers, so the page first trades its token for a one-time ticket
+(`POST /api/stream/ticket`, `api.tickets`) and opens the stream with that;
+no credential that still works is ever in a URL. Other clients may send
+their key or token in a header as on every route.
 """
 
 from __future__ import annotations
@@ -17,13 +19,21 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from api.audit import REASON_KEY, WHO_KEY
-from api.deps import ContextDep, key_user
-from api.schemas import ROLES, Me
+from api.deps import ContextDep, ViewerUser, key_user
+from api.schemas import ROLES, Me, StreamTicket
 from api.security import CredentialsError, read_token
+from api.tickets import TTL_S
 
 router = APIRouter(tags=["stream"])
 
 HEARTBEAT_S: Final = 15.0
+
+
+@router.post("/stream/ticket", response_model=StreamTicket)
+def stream_ticket(me: ViewerUser, context: ContextDep) -> StreamTicket:
+    """A ticket that opens the live stream once, for the caller."""
+    ticket = context.tickets.issue(me, context.clock.now())
+    return StreamTicket(ticket=ticket, expires_in=int(TTL_S))
 
 
 @router.get(
@@ -34,10 +44,10 @@ HEARTBEAT_S: Final = 15.0
 async def stream(
     request: Request,
     context: ContextDep,
-    access_token: Annotated[str | None, Query(max_length=4096)] = None,
+    ticket: Annotated[str | None, Query(max_length=256)] = None,
 ) -> StreamingResponse:
-    """Server-sent events for any authenticated user (header credentials or `access_token`)."""
-    me = await asyncio.to_thread(_caller, request, context, access_token)
+    """Server-sent events for any authenticated user (header credentials or a `ticket`)."""
+    me = await asyncio.to_thread(_caller, request, context, ticket)
     setattr(request.state, WHO_KEY, me.name)
     queue = context.feed.subscribe()
 
@@ -63,24 +73,26 @@ async def stream(
     )
 
 
-def _caller(request: Request, context: ContextDep, access_token: str | None) -> Me:
+def _caller(request: Request, context: ContextDep, ticket: str | None) -> Me:
     key = request.headers.get("x-api-key")
     auth = request.headers.get("authorization", "")
-    token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else access_token
+    token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
+    now = context.clock.now()
     try:
         if key:
             return key_user(context, key)
-        if token:
-            me = read_token(
-                token, context.settings.secret_key.get_secret_value(), now=context.clock.now()
-            )
-            user = context.ledger.user(me.name)
-            if user is not None and user.active and user.role in ROLES:
-                return Me(name=user.name, role=user.role)
+        if ticket:
+            me = context.tickets.redeem(ticket, now)
+        elif token:
+            me = read_token(token, context.settings.secret_key.get_secret_value(), now=now)
+        else:
+            setattr(request.state, REASON_KEY, "no credentials")
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "not authenticated")
+        user = context.ledger.user(me.name)
+        if user is None or not user.active or user.role not in ROLES:
             raise CredentialsError(f"user {me.name!r} no longer active")
+        return Me(name=user.name, role=user.role)
     except CredentialsError as exc:
         setattr(request.state, WHO_KEY, "?stream")
         setattr(request.state, REASON_KEY, str(exc))
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "not authenticated") from exc
-    setattr(request.state, REASON_KEY, "no credentials")
-    raise HTTPException(status.HTTP_401_UNAUTHORIZED, "not authenticated")

@@ -11,9 +11,10 @@ from typing import Any
 import jwt
 import pytest
 
+from api.app import create_app
 from api.schemas import Me, Role
 from api.security import issue_token
-from tests.api.conftest import SECRET, Api, TestClient
+from tests.api.conftest import SECRET, Api, TestClient, settings
 
 
 def _b64(obj: dict[str, object]) -> str:
@@ -110,3 +111,22 @@ def test_keys_are_stored_hashed(api: Api) -> None:
 def test_token_helper_round_trip(api: Api) -> None:
     token = issue_token(Me(name="a", role="viewer"), SECRET, now=api.clock.now(), minutes=1)
     assert jwt.get_unverified_header(token)["alg"] == "HS256"
+
+
+def test_a_changed_admin_key_rotates_the_admin_key(api: Api) -> None:
+    """A start with another SUPPLYSYNC_API_ADMIN_KEY replaces the admin's key, and says so.
+
+    It was ignored silently: the operator believed the old key dead while it
+    still opened everything (issue 14, finding 6).
+    """
+    new = "rotated-admin-key-" + "9f8e7d6c5b4a" * 3
+    again = create_app(settings(admin_key=new), store_url=api.url, clock=api.clock)
+    with TestClient(again) as client:
+        assert client.get("/api/auth/me", headers={"X-API-Key": f"admin.{new}"}).json() == {
+            "name": "admin",
+            "role": "admin",
+        }
+        old = {"X-API-Key": api.keys["admin"]}
+        assert client.get("/api/auth/me", headers=old).status_code == 401
+    same = create_app(settings(admin_key=new), store_url=api.url, clock=api.clock)
+    assert same.state.context.ledger.user("admin") == again.state.context.ledger.user("admin")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import secrets
+from collections.abc import Callable
 
 import pytest
 from pydantic import ValidationError
 
 from api.serve import main
 from api.settings import DEVELOPMENT_SECRET, Settings
+
+STRONG = secrets.token_urlsafe(48)
 
 
 @pytest.mark.parametrize(
@@ -18,6 +22,8 @@ from api.settings import DEVELOPMENT_SECRET, Settings
         ("production", ""),  # empty
         ("staging", DEVELOPMENT_SECRET),  # the placeholder
         ("production", "short-but-not-default"),  # guessable by length
+        ("production", "k" * 40),  # long, but one character: no secret at all
+        ("production", "abab" * 10),  # two characters: 40 bits at best
     ],
 )
 def test_bad_secrets_are_refused_outside_development(
@@ -40,8 +46,43 @@ def test_development_gets_the_placeholder(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_production_default_is_assumed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SUPPLYSYNC_API_ENVIRONMENT", raising=False)
-    monkeypatch.setenv("SUPPLYSYNC_API_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("SUPPLYSYNC_API_SECRET_KEY", STRONG)
     assert Settings().environment == "production"
+
+
+@pytest.mark.parametrize(
+    ("admin_key", "rule"),
+    [
+        ("x", "has 1 characters; expected at least 16"),
+        ("a" * 36, "at least 64 bits"),
+        ("admin-admin-admin-admin", "at least 64 bits"),
+    ],
+)
+def test_weak_admin_keys_are_refused_naming_the_rule_not_the_key(
+    monkeypatch: pytest.MonkeyPatch, admin_key: str, rule: str
+) -> None:
+    monkeypatch.setenv("SUPPLYSYNC_API_ENVIRONMENT", "production")
+    monkeypatch.setenv("SUPPLYSYNC_API_SECRET_KEY", STRONG)
+    monkeypatch.setenv("SUPPLYSYNC_API_ADMIN_KEY", admin_key)
+    with pytest.raises(ValidationError) as err:
+        Settings()
+    (message,) = [e["msg"] for e in err.value.errors()]
+    assert message.startswith("Value error, SUPPLYSYNC_API_ADMIN_KEY ") and rule in message
+    assert "admin-admin" not in message
+
+
+@pytest.mark.parametrize(
+    ("make", "secret_bytes"), [(secrets.token_urlsafe, 24), (secrets.token_hex, 16)]
+)
+def test_random_keys_of_the_least_length_pass_the_rules(
+    make: Callable[[int], str], secret_bytes: int
+) -> None:
+    """32 characters of random secret key and 16 random bytes of admin key, however spelt."""
+    for _ in range(500):
+        settings = Settings(
+            environment="production", secret_key=make(secret_bytes), admin_key=make(16)
+        )
+        assert settings.admin_key is not None
 
 
 def test_serve_exits_2_before_listening(

@@ -50,5 +50,30 @@ def test_new_alerts_and_plans_are_streamed(server: Server) -> None:
 
 
 def test_the_stream_needs_credentials(server: Server) -> None:
-    response = httpx.get(f"{server.base}/api/stream?access_token=forged", timeout=5)
+    response = httpx.get(f"{server.base}/api/stream?ticket=forged", timeout=5)
     assert response.status_code == 401
+
+
+def _opens(server: Server, query: str) -> int:
+    with httpx.stream("GET", f"{server.base}/api/stream?{query}", timeout=5) as response:
+        return response.status_code
+
+
+def test_a_ticket_opens_the_stream_once_and_a_token_in_the_url_never(server: Server) -> None:
+    """No credential that still works is left in an access log (issue 14, finding 7)."""
+    headers = {"X-API-Key": server.api.keys["viewer"]}
+    token = httpx.post(f"{server.base}/api/auth/token", headers=headers).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    made = httpx.post(f"{server.base}/api/stream/ticket", headers=bearer, timeout=5).json()
+    assert made["expires_in"] == 30
+    assert _opens(server, f"ticket={made['ticket']}") == 200
+    assert _opens(server, f"ticket={made['ticket']}") == 401  # used up
+    assert _opens(server, f"access_token={token}") == 401  # tokens go in headers only
+    assert httpx.post(f"{server.base}/api/stream/ticket", timeout=5).status_code == 401
+
+
+def test_a_ticket_expires_unused(server: Server) -> None:
+    headers = {"X-API-Key": server.api.keys["viewer"]}
+    ticket = httpx.post(f"{server.base}/api/stream/ticket", headers=headers).json()["ticket"]
+    server.api.clock.at += timedelta(seconds=31)
+    assert _opens(server, f"ticket={ticket}") == 401
