@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 from tests.brokers import PrivateBroker
 from tests.deploy.acl_broker import PRODUCTION_CONF
@@ -30,7 +31,7 @@ def _shipped(key: str) -> str:
 
 
 def _client(port: int, client_id: str) -> mqtt.Client:
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
     client.connect("127.0.0.1", port)
     client.loop_start()
     return client
@@ -62,10 +63,8 @@ def test_a_killed_broker_keeps_its_backlog_but_the_shipped_window(tmp_path: Path
         time.sleep(1.0)
         broker.stop(signal.SIGKILL)
         broker.start()
-        got: list[bytes] = []
-        ingest = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id="ingest", clean_session=False
-        )
+        got: list[bytes | bytearray] = []
+        ingest = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="ingest", clean_session=False)
         ingest.on_message = lambda _c, _u, message: got.append(message.payload)
         ingest.connect("127.0.0.1", broker.port)
         ingest.loop_start()
