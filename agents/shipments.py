@@ -9,10 +9,9 @@ The hold to come is the longer of a buffer and ``hold_ratio`` times the hold
 so far. A hold's length has no natural scale (hours at a border, weeks at a
 strike), and for such a duration a hold that has lasted t hours ends within
 another r*t with probability r/(1+r): planning on r = 9 is planning on the
-end that comes later in 9 holds of 10. With a fixed buffer instead, each
-replan of a supplier held for days believed the goods a day away and bought
-nothing elsewhere; a shortage costs far more than a second source's premium,
-so the plan should count on the late end.
+end that comes later in 9 holds of 10. A shortage costs far more than a
+second source's premium, so the plan counts on the late end rather than on
+a fixed buffer, which a hold of days outlasts at every replan.
 """
 
 from __future__ import annotations

@@ -16,9 +16,15 @@ from agents.vehicle import VehicleAgent
 from agents.warehouse import WarehouseAgent
 from supplysync.events import Alert, AlertKind
 from supplysync.network import Network
+from supplysync.readings import Reading
 from tests.agents.conftest import Feed, at
 
 GRACE = timedelta(minutes=10)
+
+
+def env(feed: Feed, hours: float, seq: int) -> Reading:
+    """A humidity reading of W-env taken `hours` in, with sequence number `seq`."""
+    return feed("humidity", "W-env", at(hours), percent_rh=40, seq=seq)
 
 
 def tracker() -> DeviceTracker:
@@ -39,16 +45,16 @@ def test_duplicate_is_ignored_and_state_unchanged(network: Network) -> None:
 def test_older_sequence_is_a_replay() -> None:
     t, feed = tracker(), Feed("W-DUI")
     alerts: list[Alert] = []
-    assert t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=5), alerts)
-    assert not t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=3), alerts)
+    assert t.admit(env(feed, 0, 5), alerts)
+    assert not t.admit(env(feed, 1, 3), alerts)
     assert alerts == []
 
 
 def test_gap_is_alerted_with_missing_count_once_the_grace_has_passed() -> None:
     t, feed = tracker(), Feed("W-DUI")
     alerts: list[Alert] = []
-    t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=0), alerts)
-    assert t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=4), alerts)
+    t.admit(env(feed, 0, 0), alerts)
+    assert t.admit(env(feed, 1, 4), alerts)
     assert alerts == []  # the missing three may still come
     assert t.tick(at(1) + GRACE) == []
     (gap,) = t.tick(at(1) + GRACE + timedelta(seconds=1))  # silence is 90 min away
@@ -62,28 +68,28 @@ def test_gap_is_alerted_with_missing_count_once_the_grace_has_passed() -> None:
 def test_readings_resent_out_of_order_are_no_loss() -> None:
     """After a broker restart a publisher resent 991-1584 after 1585: nothing was lost.
 
-    All 2,000 readings were stored, yet a gap alert reported 594 lost
-    (issue 14, finding 5).
+     All 2,000 readings were stored, yet a gap alert reported 594 lost
+    .
     """
     t, feed = tracker(), Feed("W-DUI")
     alerts: list[Alert] = []
-    t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=990), alerts)
-    t.admit(feed("humidity", "W-env", at(0.1), percent_rh=40, seq=1585), alerts)
+    t.admit(env(feed, 0, 990), alerts)
+    t.admit(env(feed, 0.1, 1585), alerts)
     for seq in range(991, 1585):
         t.admit(feed("humidity", "W-env", at(0.05), percent_rh=40, seq=seq), alerts)
     assert alerts == [] and t.tick(at(1)) == []
-    assert not t.admit(feed("humidity", "W-env", at(0.05), percent_rh=40, seq=1000), alerts)
+    assert not t.admit(env(feed, 0.05, 1000), alerts)
 
 
 def test_what_is_still_missing_when_the_grace_ends_is_the_loss() -> None:
     t, feed = tracker(), Feed("W-DUI")
     alerts: list[Alert] = []
-    t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=0), alerts)
-    t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=6), alerts)
-    t.admit(feed("humidity", "W-env", at(0.5), percent_rh=40, seq=3), alerts)
-    t.admit(feed("humidity", "W-env", at(0.5), percent_rh=40, seq=3), alerts)  # twice
+    t.admit(env(feed, 0, 0), alerts)
+    t.admit(env(feed, 1, 6), alerts)
+    t.admit(env(feed, 0.5, 3), alerts)
+    t.admit(env(feed, 0.5, 3), alerts)  # twice
     # a later reading past the grace settles the gap as well as the clock does
-    t.admit(feed("humidity", "W-env", at(2), percent_rh=40, seq=7), alerts)
+    t.admit(env(feed, 2, 7), alerts)
     (gap,) = alerts
     assert (gap.data["missing"], gap.data["after_seq"]) == (4, 0)
     assert t.tick(at(2.5)) == []
@@ -109,9 +115,9 @@ def test_a_late_stock_movement_is_applied_and_a_late_level_is_not(network: Netwo
 def test_open_gaps_survive_a_snapshot() -> None:
     t, feed = tracker(), Feed("W-DUI")
     alerts: list[Alert] = []
-    t.admit(feed("humidity", "W-env", at(0), percent_rh=40, seq=0), alerts)
-    t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=4), alerts)
-    t.admit(feed("humidity", "W-env", at(1), percent_rh=40, seq=2), alerts)
+    t.admit(env(feed, 0, 0), alerts)
+    t.admit(env(feed, 1, 4), alerts)
+    t.admit(env(feed, 1, 2), alerts)
     again = tracker()
     again.restore(json.loads(json.dumps(t.snapshot())))
     assert again.snapshot() == t.snapshot()

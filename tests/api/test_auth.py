@@ -117,7 +117,7 @@ def test_a_changed_admin_key_rotates_the_admin_key(api: Api) -> None:
     """A start with another SUPPLYSYNC_API_ADMIN_KEY replaces the admin's key, and says so.
 
     It was ignored silently: the operator believed the old key dead while it
-    still opened everything (issue 14, finding 6).
+    still opened everything.
     """
     new = "rotated-admin-key-" + "9f8e7d6c5b4a" * 3
     again = create_app(settings(admin_key=new), store_url=api.url, clock=api.clock)

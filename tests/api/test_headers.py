@@ -10,7 +10,7 @@ from tests.api.conftest import Api, TestClient
 
 @pytest.mark.parametrize("path", ["/", "/static/app.js", "/api/auth/me", "/nowhere"])
 def test_every_response_carries_the_headers(client: TestClient, path: str) -> None:
-    """Refusals and 404s too: a framed error page is still a frame (issue 14, finding 7)."""
+    """Refusals and 404s too: a framed error page is still a frame."""
     headers = client.get(path).headers
     assert headers["content-security-policy"] == POLICY
     assert "script-src 'self'" in POLICY and "frame-ancestors 'none'" in POLICY

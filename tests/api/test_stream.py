@@ -60,7 +60,7 @@ def _opens(server: Server, query: str) -> int:
 
 
 def test_a_ticket_opens_the_stream_once_and_a_token_in_the_url_never(server: Server) -> None:
-    """No credential that still works is left in an access log (issue 14, finding 7)."""
+    """No credential that still works is left in an access log."""
     headers = {"X-API-Key": server.api.keys["viewer"]}
     token = httpx.post(f"{server.base}/api/auth/token", headers=headers).json()["access_token"]
     bearer = {"Authorization": f"Bearer {token}"}

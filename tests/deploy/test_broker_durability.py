@@ -2,7 +2,7 @@
 
 With `autosave_interval 10` and `autosave_on_changes false` a broker killed
 one second after acknowledging 1,000 queued QoS 1 readings lost all 1,000
-(issue 14, finding 2). The shipped config now saves its store after every
+The shipped config now saves its store after every
 `autosave_interval` changes, so at most that many acknowledged messages
 less one are at risk. The test runs the persistence lines of
 `deploy/mosquitto/mosquitto.conf` themselves.

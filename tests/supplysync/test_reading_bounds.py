@@ -1,9 +1,9 @@
 """Physical bounds: every number a reading carries is finite and within its range.
 
 An Infinity accepted at the codec was stored as JSON null and then failed to
-load, so `run` could not restart and `serve` could not start (issue 14,
-finding 1); absurd sequence numbers and timestamps were stored as valid
-(finding 4). Each case here is JSON as a device would publish it.
+load, so `run` could not restart and `serve` could not start; absurd
+sequence numbers and timestamps were stored as valid. Each case here is
+JSON as a device would publish it.
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ BAD = [
     (TELEMETRY, encode(reading(-1)), "seq: Input should be greater than or equal to 0"),
     # out of physical range
     (TELEMETRY, encode(reading(1, celsius=900)), "celsius: Input should be less than or equal"),
-    # not a finite number: JSON cannot store it back (issue 14, finding 1)
+    # not a finite number: JSON cannot store it back
     (TELEMETRY, encode(reading(1, celsius=float("inf"))), "celsius: Input should be a finite"),
     (TELEMETRY, encode(reading(1, celsius=float("nan"))), "celsius: Input should be a finite"),
     # a sequence number JSON cannot carry exactly

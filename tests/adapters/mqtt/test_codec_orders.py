@@ -48,7 +48,7 @@ def test_a_cancellation_alone_is_a_message() -> None:
     [
         # a quantity that is no quantity
         (orders([order("o1", quantity=-4)]), "orders.0.quantity: Input should be greater than 0"),
-        # an endless quantity: stored, it would no longer load (issue 14, finding 1)
+        # an endless quantity: stored, it would no longer load
         (
             orders([order("o1", quantity=float("inf"))]),
             "orders.0.quantity: Input should be a finite",

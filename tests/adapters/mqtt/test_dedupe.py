@@ -53,7 +53,7 @@ def test_a_device_id_claimed_by_another_asset_suppresses_nothing() -> None:
 
     The codec ties every reading's asset to the topic, and the ACL ties the
     topic to the login, so the asset is the one part of the key a device
-    cannot forge (issue 14, finding 3).
+    cannot forge.
     """
     seen = SeenWindow(capacity=10)
     forged = READING_ADAPTER.validate_python(reading(5, device="W-EHV-shelf-x", asset="W-DUI"))

@@ -298,7 +298,7 @@ def test_the_latest_loop_status_is_the_youngest_of_its_run(store_url: str) -> No
 
 
 def test_a_device_id_used_by_two_assets_is_stored_for_each(store_url: str) -> None:
-    """One asset's device cannot suppress another's reading by taking its id (issue 14, 3)."""
+    """One asset's device cannot suppress another's reading by taking its id."""
     shelf = r.readings()[3]
     forged = shelf.model_copy(update={"asset_id": "W2", "units": 1.0})
     with open_store(store_url) as store:

@@ -2,9 +2,9 @@
 
 Older code accepted `"units": Infinity` and stored it as null; every later
 read of that asset's readings, or of the alert it raised, then failed to
-validate, so `run` could not restart and `serve` could not start (issue 14,
-finding 1). Here such records are written as that code left them (a valid
-record whose stored body is then edited) and read back on both backends.
+validate, so `run` could not restart and `serve` could not start. Here such
+records are written as that code left them (a valid record whose stored
+body is then edited) and read back on both backends.
 """
 
 from __future__ import annotations
