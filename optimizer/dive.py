@@ -160,7 +160,10 @@ def _settled(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> So
         status = PlanStatus.TIME_LIMIT if timed_out else PlanStatus.FEASIBLE
         message = f"the rounded LP relaxation; the MIP found nothing better ({mip.message})"
     gap = max(objective - bound, 0.0) / max(abs(objective), 1e-9)
-    if gap <= mip_gap:
+    if gap <= mip_gap or mip.status is PlanStatus.OPTIMAL:
+        # a plan no dearer than one HiGHS proved optimal is optimal too, though
+        # the dive's may win by a rounding error and HiGHS's proven gap at
+        # gap 0 can be up to its absolute tolerance (`mip_abs_gap`, 1e-6)
         status = PlanStatus.OPTIMAL
     return SolveResult(status, True, objective, gap, dived.seconds + mip.seconds, message)
 

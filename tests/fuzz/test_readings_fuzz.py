@@ -37,8 +37,20 @@ SITE = {"W-DUI": "W-DUI", "M-DUI-1": "P-DUI", "V-DUI-1": "W-DUI", "S-RHEIN": "S-
 EDGES = st.sampled_from(
     [math.inf, -math.inf, math.nan, 1e308, -1e308, 1e30, 1e9, 1e6, -1.0, 0.0, 100.0, 300.0]
 )
-NUMBER = st.one_of(EDGES, st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 10**6))
-SEQ = st.one_of(st.sampled_from([0, 2**53 - 1, 2**53, 2**63, -1, 10**30]), st.integers(0, 2**64))
+# Each field draws in bounds about half the time, so that whole readings pass
+# often enough to exercise the store and the agents, not only the refusals.
+NUMBER = st.one_of(
+    EDGES,
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-5, 10**6),
+    st.floats(0.0, 100.0),
+    st.integers(0, 100),
+)
+SEQ = st.one_of(
+    st.sampled_from([0, 2**53 - 1, 2**53, 2**63, -1, 10**30]),
+    st.integers(0, 2**64),
+    st.integers(0, 2**53 - 1),
+)
 TS = st.one_of(
     st.sampled_from(
         [
@@ -48,6 +60,9 @@ TS = st.one_of(
     ),
     st.datetimes(
         min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+    ).map(lambda d: d.isoformat()),
+    st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)
     ).map(lambda d: d.isoformat()),
 )
 
@@ -107,6 +122,7 @@ def test_every_payload_is_stored_and_reloaded_or_refused_naming_a_field(
 
     @settings(
         max_examples=MAX_EXAMPLES,
+        derandomize=True,  # the same 300 batches on every run, so the suite cannot flake
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
@@ -142,4 +158,4 @@ def test_every_payload_is_stored_and_reloaded_or_refused_naming_a_field(
 
     check()
     # the draws reach both sides of the bounds
-    assert outcomes["stored"] > 20 and outcomes["refused"] > 20, outcomes
+    assert outcomes["stored"] > 100 and outcomes["refused"] > 100, outcomes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,37 @@ def test_a_mip_plan_is_gapped_against_the_relaxation_when_that_bound_is_better(
     assert outcome.objective <= dived.plan.objective
     assert outcome.gap == pytest.approx((outcome.objective - dived.bound) / outcome.objective)
     assert outcome.gap < 0.1 and outcome.status is PlanStatus.TIME_LIMIT
+
+
+def test_a_mip_proved_optimal_keeps_its_status_when_the_dive_ties_it_to_rounding(
+    demo_snapshot: NetworkSnapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HiGHS proves the dive's own plan optimal, a rounding error dearer: it stays optimal.
+
+    Seen in the suite: objective 3645.1830849313583 against the dive's
+    3645.183084931358 at gap 0, and the plan came back `FEASIBLE`. HiGHS
+    calls a MIP optimal at gap 0 once the absolute gap is under 1e-6
+    (`mip_abs_gap`), so its proven gap need not be 0.
+    """
+    model, solver, cands = _demo_model(demo_snapshot)
+    dives: list[Dive] = []
+
+    def recorded(*args: Any) -> Dive | None:
+        dived = dive(*args)
+        if dived is not None:
+            dives.append(dived)
+        return dived
+
+    def tied(*_args: Any) -> SolveResult:
+        hair = math.nextafter(math.nextafter(dives[0].plan.objective, math.inf), math.inf)
+        return SolveResult(PlanStatus.OPTIMAL, True, hair, 1e-12, 0.1, "converged")
+
+    monkeypatch.setattr(dive_module, "dive", recorded)
+    deadline = time.perf_counter() + 60
+    outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=tied)
+    assert dived is not None and dived.gap > 0
+    assert outcome.status is PlanStatus.OPTIMAL
+    assert outcome.gap is not None and outcome.gap < 1e-9
 
 
 def _cands(
