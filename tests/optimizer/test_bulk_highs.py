@@ -15,8 +15,8 @@ from optimizer.columns import candidates
 from optimizer.data import planning_data
 from optimizer.linear import at_least, at_most, equal, linear, ones, rows
 from optimizer.model import build_model
-from optimizer.testing import SIZES, generate_network, snapshot_for
-from supplysync.scenario import PlanningSettings
+from supplysync.offers import NetworkSnapshot
+from tests.optimizer.conftest import SETTINGS
 
 
 def _toy() -> pyo.ConcreteModel:
@@ -97,10 +97,10 @@ def test_toy_model_loads_and_updates_as_the_standard_interface() -> None:
     assert _lp(bulk) == _lp(std)
 
 
-def test_planning_model_loads_as_the_standard_interface() -> None:
-    spec = SIZES["S"]
-    settings = PlanningSettings(horizon_periods=spec.days)
-    data = planning_data(snapshot_for(generate_network(spec), spec.days), settings)
+def test_planning_model_loads_as_the_standard_interface(demo_snapshot: NetworkSnapshot) -> None:
+    """The demo's planning model (production, maintenance, purchases, cold chain, routes)
+    reads back equal from both interfaces, before and after its parameters change."""
+    data = planning_data(demo_snapshot, SETTINGS)
     model = build_model(data, candidates(data))
     bulk, std = _loaded(model, BulkHighs), _loaded(model, Highs)
     assert _lp(bulk) == _lp(std)

@@ -55,7 +55,7 @@ def test_the_relaxation_bounds_the_mip_and_its_rounding_is_a_plan_near_it(
     assert all(min(abs(values[column[id(v)]] - b) for b in (0, 1)) < 1e-9 for v in integers(model))
 
     # The MIP does not prove 0.2 % within its limit; its bound holds wherever it stops.
-    mip = solve(model, SolveParams(time_limit_s=20, mip_gap=0.002), solver)
+    mip = solve(model, SolveParams(time_limit_s=8, mip_gap=0.002), solver)
     assert mip.has_solution and mip.objective is not None and mip.gap is not None
     mip_bound = mip.objective * (1 - mip.gap)
     assert dived.bound <= mip_bound * (1 + 1e-6)  # a relaxation bounds the MIP
