@@ -4,7 +4,9 @@ Three sources, freshest last: the network (what the asset is and where a
 site stands), the latest network snapshot the planner saw (the offer each
 agent made: health, stock, capacity, position, load) and the asset's own
 latest readings (a vehicle's last GNSS fix, a shelf's last count, a
-machine's last vibration), which move between replans. Agents' snapshots
+machine's last vibration), which move between replans. Those come from the
+store's read model of each asset's newest reading per kind and subject
+(`adapters.store.read_models`), one indexed read for the whole network. Agents' snapshots
 are their private format, so the page is not built on them.
 """
 
@@ -62,13 +64,16 @@ def asset_states(
     if net is None:
         return []
     offers = _offers(snapshot)
-    until = now + timedelta(microseconds=1)
+    latest: dict[str, list[Reading]] = {}
+    for r in store.latest_readings(now - lookback, run_id=run_id):
+        if r.ts <= now:
+            latest.setdefault(r.asset_id, []).append(r)
     out = [
         AssetPublic(asset_id=s.id, kind=kind, name=s.name, location=s.location)
         for kind, s in _sites(net)
     ]
     for kind, asset_id, name, where in _agents(net):
-        readings = store.readings(asset_id, now - lookback, until, run_id=run_id)
+        readings = latest.get(asset_id, [])
         out.append(_agent((kind, asset_id, name), where, offers.get(asset_id), readings))
     return out
 

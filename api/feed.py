@@ -25,7 +25,7 @@ from typing import Final
 
 from adapters.store import StoreError, open_store
 from api.assets import asset_states
-from api.schemas import AlertPublic, PlanSummary
+from api.schemas import AlertPublic
 from supplysync.clock import Clock
 from supplysync.network import Network
 
@@ -108,9 +108,10 @@ class Feed:
         start = self._clock.now() - self._lookback
         with open_store(self._url) as store:
             alerts = store.alerts((self._alert_mark or start) - SLACK, FAR, run_id=self._run)
-            plans = store.plans(since=(self._plan_mark or start) - SLACK, run_id=self._run)
+            since = (self._plan_mark or start) - SLACK
+            plans = store.plan_summaries(since=since, run_id=self._run)
             if first and not plans:
-                plans = store.plans(run_id=self._run)[-1:]
+                plans = store.plan_summaries(run_id=self._run)[-1:]
             assets = (
                 asset_states(
                     store,
@@ -131,7 +132,7 @@ class Feed:
         for plan in plans:
             if self._fresh(f"p:{plan.plan_id}", plan.created_at):
                 self.current_plan_id = plan.plan_id
-                events.append(Event("plan", PlanSummary.of(plan).model_dump_json()))
+                events.append(Event("plan", plan.model_dump_json()))
         for a in alerts:
             self._alert_mark = max(self._alert_mark or a.ts, a.ts)
         for p in plans:

@@ -50,7 +50,7 @@ def live_kpis(store: EventStore, *, run_id: str, since: datetime, until: datetim
     """The KPIs of the run over `[since, until)`."""
     orders = store.orders(since, until, run_id=run_id)
     deliveries = store.deliveries(since, until, run_id=run_id)
-    plans = [p for p in store.plans(since=since, run_id=run_id) if p.created_at < until]
+    plans = store.plan_summaries(since=since, until=until, run_id=run_id)
     alerts = store.alerts(since, until, run_id=run_id)
     accepted = [d for d in deliveries if d.accepted]
     delivered = sum(d.quantity for d in accepted)
@@ -77,9 +77,7 @@ def live_kpis(store: EventStore, *, run_id: str, since: datetime, until: datetim
         replan_latency_p50_ms=round(statistics.median(latencies), 3) if latencies else None,
         replan_latency_max_ms=round(max(latencies), 3) if latencies else None,
         plans_by_status=dict(sorted(Counter(p.status.value for p in plans).items())),
-        shortage_units_current_plan=(
-            round(sum(s.quantity for s in plans[-1].shortages), 6) if plans else None
-        ),
+        shortage_units_current_plan=(plans[-1].shortage_units if plans else None),
         alerts_by_kind=dict(sorted(Counter(a.kind.value for a in alerts).items())),
         dead_letters=len(store.dead_letters(since, until, run_id=run_id)),
     )

@@ -13,7 +13,6 @@ from typing import Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from supplysync.events import Alert
-from supplysync.plan import Plan, PlanDiff, PlanStatus
 
 Role = Literal["viewer", "operator", "admin"]
 ROLES: Final[tuple[Role, ...]] = ("viewer", "operator", "admin")
@@ -102,41 +101,3 @@ class Refusal(_Body):
     path: str
     status: int
     reason: str
-
-
-class PlanSummary(_Body):
-    """A plan's headline: what the stream announces and the history lists."""
-
-    plan_id: str
-    policy: str
-    created_at: datetime
-    status: PlanStatus
-    objective: float | None
-    solve_seconds: float
-    production_runs: int
-    purchases: int
-    transfers: int
-    deliveries: int
-    routes: int
-    shortage_units: float
-    causes: list[str]
-    diff: PlanDiff | None
-
-    @classmethod
-    def of(cls, plan: Plan) -> PlanSummary:
-        return cls(
-            plan_id=plan.plan_id,
-            policy=plan.policy,
-            created_at=plan.created_at,
-            status=plan.status,
-            objective=plan.objective,
-            solve_seconds=plan.solve_seconds,
-            production_runs=len(plan.production),
-            purchases=len(plan.purchases),
-            transfers=len(plan.transfers),
-            deliveries=len(plan.deliveries),
-            routes=len(plan.routes),
-            shortage_units=round(sum(s.quantity for s in plan.shortages), 6),
-            causes=list(plan.causes),
-            diff=plan.diff,
-        )

@@ -151,3 +151,47 @@ class Plan(Frozen):
     causes: list[str] = Field(default_factory=list, description="alert ids that triggered it")
     notes: list[str] = Field(default_factory=list)
     diff: PlanDiff | None = None
+
+
+class PlanSummary(Frozen):
+    """A plan's headline: what the stream announces, the history lists and the KPIs count.
+
+    The store keeps one per plan beside the plan (`adapters.store.read_models`),
+    so lists and KPIs never load whole plans.
+    """
+
+    plan_id: str
+    policy: str
+    created_at: AwareDatetime
+    status: PlanStatus
+    objective: float | None
+    build_seconds: float = 0.0
+    solve_seconds: float
+    production_runs: int
+    purchases: int
+    transfers: int
+    deliveries: int
+    routes: int
+    shortage_units: float
+    causes: list[str]
+    diff: PlanDiff | None
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanSummary:
+        return cls(
+            plan_id=plan.plan_id,
+            policy=plan.policy,
+            created_at=plan.created_at,
+            status=plan.status,
+            objective=plan.objective,
+            build_seconds=plan.build_seconds,
+            solve_seconds=plan.solve_seconds,
+            production_runs=len(plan.production),
+            purchases=len(plan.purchases),
+            transfers=len(plan.transfers),
+            deliveries=len(plan.deliveries),
+            routes=len(plan.routes),
+            shortage_units=round(sum(s.quantity for s in plan.shortages), 6),
+            causes=list(plan.causes),
+            diff=plan.diff,
+        )

@@ -120,6 +120,31 @@ MIGRATIONS: Final = (
             )""",
         ),
     ),
+    # Read models for the API (`read_models.py`); a store migrated here is
+    # filled from its log by the store when it opens.
+    Migration(
+        4,
+        "read models: latest readings and plan summaries",
+        (
+            """CREATE TABLE latest_readings (
+                run_id TEXT NOT NULL,
+                asset_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                ts_us BIGINT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (run_id, asset_id, kind, subject)
+            )""",
+            """CREATE TABLE plan_summaries (
+                run_id TEXT NOT NULL,
+                plan_id TEXT NOT NULL,
+                created_us BIGINT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (run_id, plan_id)
+            )""",
+            "CREATE INDEX plan_summaries_by_time ON plan_summaries (run_id, created_us)",
+        ),
+    ),
 )
 
 LATEST: Final = MIGRATIONS[-1].version

@@ -24,7 +24,7 @@ from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
-from supplysync.plan import Plan
+from supplysync.plan import Plan, PlanSummary
 from supplysync.readings import Reading
 from supplysync.snapshots import AgentSnapshot, ReadingPosition
 from supplysync.status import LoopStatus
@@ -58,6 +58,20 @@ class EventStore(Protocol):
         """Every plan of the run (created at or after `since`, if given), oldest first."""
         ...
 
+    def plan_summaries(
+        self,
+        *,
+        run_id: str = LIVE_RUN,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[PlanSummary]:
+        """The headline of every plan created in `[since, until)` (either open), oldest first."""
+        ...
+
+    def latest_plan(self, *, run_id: str = LIVE_RUN) -> Plan | None:
+        """The plan created last, if any."""
+        ...
+
     def causes_of(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Alert]:
         """The stored alerts that caused the plan, in the plan's order of causes."""
         ...
@@ -74,6 +88,10 @@ class EventStore(Protocol):
     def readings(
         self, asset_id: str, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
     ) -> list[Reading]: ...
+
+    def latest_readings(self, since: datetime, *, run_id: str = LIVE_RUN) -> list[Reading]:
+        """Every asset's newest reading of each kind and subject, taken at or after `since`."""
+        ...
 
     def readings_after(
         self, asset_id: str, position: ReadingPosition | None, *, run_id: str = LIVE_RUN

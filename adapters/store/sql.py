@@ -27,11 +27,18 @@ from typing import Any, Final, Self, TypeVar
 import psycopg
 from pydantic import BaseModel, TypeAdapter
 
-from adapters.store import batches, migrations, postgres, sqlite
+from adapters.store import batches, migrations, postgres, read_models, sqlite
 from adapters.store.errors import StoreError, redact, scrub
 from adapters.store.inserts import insert_sql, rows_per_statement, statements
 from adapters.store.protocol import LIVE_RUN
-from adapters.store.schema import EVENT_COLUMNS, Record, cause_rows, event_rows, micros
+from adapters.store.schema import (
+    EVENT_COLUMNS,
+    READING_TYPES,
+    Record,
+    cause_rows,
+    event_rows,
+    micros,
+)
 from adapters.store.unreadable import Loader
 from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
@@ -39,7 +46,7 @@ from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
-from supplysync.plan import Plan
+from supplysync.plan import Plan, PlanSummary
 from supplysync.readings import READING_ADAPTER, Reading
 from supplysync.snapshots import AgentSnapshot, ReadingPosition, log_order
 from supplysync.status import LoopStatus
@@ -136,7 +143,8 @@ class SqlEventStore:
         try:
             with self._transaction() as cur:
                 cur.execute(self._lock)
-                migrations.apply(cur, marker=self._marker)
+                if read_models.VERSION in migrations.apply(cur, marker=self._marker):
+                    read_models.backfill(cur, self._marker)
         except migrations.NewerSchemaError as exc:
             self._close()
             raise StoreError(f"{self.url}: {exc}") from exc
@@ -156,7 +164,8 @@ class SqlEventStore:
     def append(self, records: Iterable[Record], *, run_id: str = LIVE_RUN) -> None:
         """Record `records` in one transaction; records already stored are skipped.
 
-        Sampled readings go many to a row (`batches.py`), the rest one row each.
+        Sampled readings go many to a row (`batches.py`), the rest one row each;
+        the read models (`read_models.py`) follow in the same transaction.
         """
         sampled: list[Reading] = []
         others: list[Record] = []
@@ -165,6 +174,7 @@ class SqlEventStore:
         rows = event_rows(others, run_id)
         batch_rows = batches.batch_rows(sampled, run_id)
         plans = [r for r in others if isinstance(r, Plan)]
+        readings = [*sampled, *(r for r in others if isinstance(r, READING_TYPES))]
         with self._transaction() as cur:
             for n, values in statements(rows, self._rows_per_insert):
                 sql = insert_sql("events", EVENT_COLUMNS, _EVENT_KEY, n, self._marker)
@@ -177,6 +187,7 @@ class SqlEventStore:
             causes = cause_rows(plans)
             if causes:
                 cur.executemany(self._sql(_INSERT_CAUSE), [(run_id, *c) for c in causes])
+            read_models.write(cur, readings, plans, run_id, self._marker)
 
     def runs(self) -> list[str]:
         """The run ids that have records, sorted."""
@@ -195,6 +206,36 @@ class SqlEventStore:
         if since is None:
             return self._select(Plan, "plan", run_id)
         return self._select(Plan, "plan", run_id, "ts_us >= ?", (micros(since),))
+
+    def plan_summaries(
+        self,
+        *,
+        run_id: str = LIVE_RUN,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[PlanSummary]:
+        """The headline of every plan created in `[since, until)` (either open), oldest first."""
+        where, params = "run_id = ?", list[object]([run_id])
+        if since is not None:
+            where, params = f"{where} AND created_us >= ?", [*params, micros(since)]
+        if until is not None:
+            where, params = f"{where} AND created_us < ?", [*params, micros(until)]
+        sql = f"SELECT body FROM plan_summaries WHERE {where} ORDER BY created_us, plan_id"
+        with self._transaction() as cur:
+            cur.execute(self._sql(sql), params)
+            bodies = [str(row[0]) for row in cur.fetchall()]
+        return self._load(TypeAdapter(PlanSummary), bodies, "plan summary", run_id)
+
+    def latest_plan(self, *, run_id: str = LIVE_RUN) -> Plan | None:
+        """The plan created last, if any."""
+        sql = (
+            "SELECT plan_id FROM plan_summaries WHERE run_id = ? "
+            "ORDER BY created_us DESC, plan_id DESC LIMIT 1"
+        )
+        with self._transaction() as cur:
+            cur.execute(self._sql(sql), (run_id,))
+            row = cur.fetchone()
+        return None if row is None else self.plan(str(row[0]), run_id=run_id)
 
     def causes_of(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Alert]:
         """The stored alerts that caused the plan, in the plan's order of causes.
@@ -230,6 +271,21 @@ class SqlEventStore:
         found = batches.distinct([*self._load(READING_ADAPTER, rows, "reading", run_id), *batched])
         inside = [r for r in found if since <= r.ts < until]
         return sorted(inside, key=_stored_order)
+
+    def latest_readings(self, since: datetime, *, run_id: str = LIVE_RUN) -> list[Reading]:
+        """Every asset's newest reading of each kind and subject, taken at or after `since`.
+
+        A subject is a stock level's product or a tracker's shipment
+        (`read_models.subject`); ordered by asset, then time.
+        """
+        sql = (
+            "SELECT body FROM latest_readings WHERE run_id = ? AND ts_us >= ? "
+            "ORDER BY asset_id, ts_us, kind, subject"
+        )
+        with self._transaction() as cur:
+            cur.execute(self._sql(sql), (run_id, micros(since)))
+            bodies = [str(row[0]) for row in cur.fetchall()]
+        return self._load(READING_ADAPTER, bodies, "latest reading", run_id)
 
     def readings_after(
         self, asset_id: str, position: ReadingPosition | None, *, run_id: str = LIVE_RUN

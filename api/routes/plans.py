@@ -10,10 +10,9 @@ from pydantic import BaseModel, ConfigDict
 from adapters.store import EventStore
 from api.context import Context
 from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser
-from api.schemas import PlanSummary
 from cluster.whatif import compare
 from supplysync.events import Alert
-from supplysync.plan import Plan, PlanDiff
+from supplysync.plan import Plan, PlanDiff, PlanSummary
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 
@@ -30,15 +29,8 @@ class PlanDetail(BaseModel):
 
 
 def current_plan(store: EventStore, context: Context) -> Plan | None:
-    """The newest plan of the run: the stream's latest, or a newer one it has not seen yet."""
-    run_id = context.settings.run_id
-    known = context.feed.current_plan_id
-    plan = store.plan(known, run_id=run_id) if known is not None else None
-    if plan is None:
-        every = store.plans(run_id=run_id)
-        return every[-1] if every else None
-    newer = store.plans(since=plan.created_at, run_id=run_id)
-    return newer[-1] if newer else plan
+    """The newest plan of the run, by the time it was made."""
+    return store.latest_plan(run_id=context.settings.run_id)
 
 
 def _plan(store: EventStore, context: Context, plan_id: str) -> Plan:
@@ -53,8 +45,7 @@ def list_plans(
     _: ViewerUser, context: ContextDep, store: StoreDep, span: RangeDep
 ) -> list[PlanSummary]:
     """Plans created in `[since, until)`, oldest first."""
-    plans = store.plans(since=span.since, run_id=context.settings.run_id)
-    return [PlanSummary.of(p) for p in plans if p.created_at < span.until]
+    return store.plan_summaries(since=span.since, until=span.until, run_id=context.settings.run_id)
 
 
 @router.get("/current", response_model=PlanDetail)

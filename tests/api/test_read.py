@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from typing import Any
 
@@ -37,6 +38,25 @@ def test_assets_carry_offer_position_and_latest_readings(client: TestClient, api
     fix = assets["V00"]["location"]  # the last GNSS fix, 0.05° from the depot
     assert (fix["lat"] - depot["lat"], fix["lon"] - depot["lon"]) == pytest.approx((0.05, 0.05))
     assert 0 <= assets["M00"]["health"] <= 1
+
+
+def test_the_page_reads_state_and_plans_from_read_models_not_the_log(
+    client: TestClient, api: Api
+) -> None:
+    """With the log's readings and plans gone, assets, plan lists and KPIs read the same.
+
+    The reads once decoded every reading of every asset over the last day
+    and every whole plan per request (23 requests/s under 50 clients).
+    """
+    before = {
+        path: _get(client, api, path) for path in ("/api/assets", "/api/plans", "/api/kpis")
+    }
+    with sqlite3.connect(api.url.removeprefix("sqlite://")) as db:
+        db.execute("DELETE FROM events WHERE kind IN ('reading', 'plan')")
+        db.execute("DELETE FROM reading_batches")
+    for path, body in before.items():
+        assert _get(client, api, path) == body, path
+    assert len(before["/api/plans"]) == 2
 
 
 def test_alerts_filter_and_acknowledge_once(client: TestClient, api: Api) -> None:
