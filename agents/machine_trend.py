@@ -6,7 +6,7 @@ when a sample arrives `trend_refit_hours` of running time after the last fit,
 so the number of fits follows the running hours, not the readings. The
 moment of a fit depends on the samples alone, never on how ingest happened
 to batch them: an agent rebuilt from a snapshot plus a replay of the log
-(issue 4) fits at the same samples and reaches the same trend as the agent
+fits at the same samples and reaches the same trend as the agent
 that saw the readings live. PREDICTED_FAILURE is raised once per degradation
 episode; `reset` starts a new episode after maintenance or repair.
 """

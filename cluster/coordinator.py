@@ -8,7 +8,7 @@ operators' overrides there), calls the policy's planner, and lets each agent
 review its part.
 An asset that rejects has its offer withdrawn and the plan is made once more;
 then the accepted commands are committed to the agents and returned for
-dispatch. Plain Python: `cluster/actors.py` runs it as a Ray actor.
+dispatch. Plain Python: `cluster/coordinator_actor.py` runs it as a Ray actor.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ builds fresh agents anyway, and a whole system restarted after a crash (new
 actors, old store) must recover just the same, which a Ray flag cannot see.
 
 Replay is exact only if every reading reaches the store before any agent
-ingests it; live ingest writes first (issue 4), research runs keep no store.
+ingests it; live ingest writes first, research runs keep no store.
 Readings replay in log order (`EventStore.readings_after`), so the rebuilt
-state is a replay of the log, as issue 4 asks.
+state is the state the live agent had.
 
 What readings do not carry is captured by snapshots taken when it happens:
 after every tick (silence and door latches depend on the clock) and after

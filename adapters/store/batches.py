@@ -8,7 +8,7 @@ text keys, the commit's share), which capped the ingest below its 50,000
 readings/s target. Here the sampled readings of one asset in one `append`
 become one row: their JSON array, written by one serializer call, and the
 asset and time span the reads select on. Every reading is still stored
-(issue 4 item 3: every accepted reading or its aggregate), and is read back
+(every accepted reading, not an aggregate), and is read back
 as itself. The body is each reading's own `model_dump_json` text (by its
 model's serializer: 1.5 against 2.9 µs a reading for a `list[Reading]`
 adapter, on a slow moment of this host), joined into an array.

@@ -4,8 +4,8 @@ One `events` table holds every kind of record: `(run_id, kind, record_key)`
 is the primary key and the idempotency key, `ts_us` (microseconds since the
 epoch, UTC) orders it, `asset_id` and `plan_id` are the columns the API
 filters on, and `body` is the record's pydantic JSON. One table rather than
-one per kind because the log is replayed as one ordered stream (issue 4:
-agents rebuild from snapshot plus replay), a new record kind needs no
+one per kind because the log is replayed as one ordered stream (agents
+rebuild from snapshot plus replay), a new record kind needs no
 new table, and there is exactly one insert statement to get right on both
 databases. The typed columns are only those queries need; the body is the
 record itself, so a read is a pydantic round trip of what was written.
@@ -14,6 +14,9 @@ Sampled readings are the exception: many to a row (`batches.py`).
 `plan_causes` links a plan to the alert ids that caused it, in order, so the
 trace from a plan to its alerts is one indexed join instead of a search
 through JSON that SQLite and PostgreSQL spell differently.
+
+`latest_readings` and `plan_summaries` are read models for the API, kept by
+the writer in the same transaction as the log (`read_models.py`).
 
 `snapshots` holds agent snapshots (supplysync.snapshots), keyed by asset and
 generation. They live beside the log, not in it: a snapshot is derived from

@@ -4,11 +4,12 @@ Both drivers speak DB-API 2, both databases understand the same DDL and
 `INSERT ... ON CONFLICT (...) DO NOTHING`, so the only difference left is
 the parameter marker (`?` for sqlite3, `%s` for psycopg) and how a
 connection is opened (see `sqlite.py` and `postgres.py`). Nothing here
-updates or deletes a row: the log only grows.
+updates or deletes a row of the log: it only grows. Only the read models
+(`read_models.py`) update rows in place.
 
 The store is a synchronous context manager, unlike the async adapters of
 STYLE #7: the research loop that writes it is synchronous, and sqlite3 is
-too. The live ingest of issue 4 can call it from a worker thread.
+too. The live ingest calls it from a worker thread.
 
 Errors: every sqlite3 or psycopg error becomes `StoreError`, naming the URL
 without its password and chained to the driver's exception.

@@ -5,7 +5,7 @@
 - `synchronous=FULL`: the WAL is fsynced at every commit, so a committed
   transaction survives power loss. `NORMAL` would fsync only at checkpoints
   and can lose the last commits on power loss (never corrupt the file).
-  Issue 4 acknowledges state-changing MQTT messages only after they are
+  The live ingest acknowledges MQTT messages only after they are
   recorded, so a lost commit would be a lost acknowledged message; FULL
   costs one fsync per transaction, which batching (one transaction per
   research step or ingest batch) keeps small.
