@@ -48,9 +48,7 @@ def test_the_page_reads_state_and_plans_from_read_models_not_the_log(
     The reads once decoded every reading of every asset over the last day
     and every whole plan per request (23 requests/s under 50 clients).
     """
-    before = {
-        path: _get(client, api, path) for path in ("/api/assets", "/api/plans", "/api/kpis")
-    }
+    before = {path: _get(client, api, path) for path in ("/api/assets", "/api/plans", "/api/kpis")}
     with sqlite3.connect(api.url.removeprefix("sqlite://")) as db:
         db.execute("DELETE FROM events WHERE kind IN ('reading', 'plan')")
         db.execute("DELETE FROM reading_batches")
