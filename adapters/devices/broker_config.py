@@ -58,3 +58,32 @@ def write_broker_config(network: Network, out: Path) -> Credentials:
         f.write(password_file(creds.users))
     tmp.replace(out / PASSWORD_FILE)
     return creds
+
+
+def private_conf(production: str, *, workdir: Path, port: int, acl: Path, user: str) -> str:
+    """`production` (the text of `deploy/mosquitto/mosquitto.conf`) for a private broker.
+
+    Tests and benchmarks run the shipped configuration rather than a copy of
+    it: only what names the deployment is rewritten (the listener, to
+    127.0.0.1:`port`; the password file, persistence and log, into
+    `workdir`; the ACL, to `acl`), and `user` is added, since mosquitto
+    started as root would otherwise drop to a user that cannot write in
+    `workdir`. Every limit and the rest stay the production ones.
+
+    Raises:
+        ValueError: a line this rewrites is not in `production` (the
+            production config changed, and this must follow it).
+    """
+    passwd = workdir / PASSWORD_FILE
+    replaced = {
+        "password_file /etc/mosquitto/supplysync/passwd": f"password_file {passwd}",
+        "acl_file /etc/mosquitto/supplysync/acl": f"acl_file {acl}",
+        "persistence_location /var/lib/mosquitto/": f"persistence_location {workdir}/",
+        "listener 1883 0.0.0.0": f"listener {port} 127.0.0.1",
+        "log_dest stderr": f"log_dest file {workdir / 'mosquitto.log'}",
+    }
+    lines = production.splitlines()
+    missing = [old for old in replaced if old not in lines]
+    if missing:
+        raise ValueError(f"the production broker config no longer has {missing}")
+    return "\n".join([*(replaced.get(line, line) for line in lines), f"user {user}"]) + "\n"

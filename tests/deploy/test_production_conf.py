@@ -12,26 +12,12 @@ import subprocess
 import time
 from pathlib import Path
 
-from adapters.devices.broker_config import write_broker_config
+from adapters.devices.broker_config import private_conf, write_broker_config
 from supplysync.scenario import Scenario
 from tests.brokers import free_port
 from tests.deploy.acl_broker import ACL, PRODUCTION_CONF
 from tests.deploy.probe import Probe
 from tests.services import executable
-
-
-def _local(conf: str, tmp: Path, port: int) -> str:
-    replaced = {
-        "password_file /etc/mosquitto/supplysync/passwd": f"password_file {tmp}/passwd",
-        "acl_file /etc/mosquitto/supplysync/acl": f"acl_file {ACL}",
-        "persistence_location /var/lib/mosquitto/": f"persistence_location {tmp}/",
-        "listener 1883 0.0.0.0": f"listener {port} 127.0.0.1",
-        "log_dest stderr": f"log_dest file {tmp}/mosquitto.log",
-    }
-    lines = conf.splitlines()
-    missing = [old for old in replaced if old not in lines]
-    assert missing == [], "the production config changed; update this test's rewrite"
-    return "\n".join([*(replaced.get(line, line) for line in lines), f"user {getpass.getuser()}"])
 
 
 def test_production_config_starts_and_refuses_anonymous(
@@ -40,7 +26,15 @@ def test_production_config_starts_and_refuses_anonymous(
     creds = write_broker_config(demo_scenario.network, tmp_path)
     port = free_port()
     conf = tmp_path / "mosquitto.conf"
-    conf.write_text(_local(PRODUCTION_CONF.read_text(), tmp_path, port))
+    conf.write_text(
+        private_conf(
+            PRODUCTION_CONF.read_text(),
+            workdir=tmp_path,
+            port=port,
+            acl=ACL,
+            user=getpass.getuser(),
+        )
+    )
     with subprocess.Popen([executable("mosquitto"), "-c", str(conf)]) as broker:
         try:
             deadline = time.monotonic() + 5
