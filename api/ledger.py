@@ -9,8 +9,12 @@ own connection helpers so SQLite gets the same WAL and busy-timeout settings
 and PostgreSQL the same connect timeout. The event store's schema is left
 untouched.
 
-Each call opens and closes its own connection: the API serves requests from
-a thread pool and a sqlite3 connection belongs to one thread.
+Each serving thread keeps one connection, opened at its first call: the API
+serves requests from a thread pool and a sqlite3 connection belongs to one
+thread, and a connection per call cost PostgreSQL a server process per
+request (the alerts list: p50 12 ms against 6 ms on SQLite). A connection
+that fails is dropped, so the thread's next call opens a fresh one (after a
+database restart, say).
 
 Errors: driver errors become `adapters.store.StoreError`, as in the store.
 """
@@ -18,8 +22,9 @@ Errors: driver errors become `adapters.store.StoreError`, as in the store.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -77,6 +82,7 @@ class Ledger:
 
     def __init__(self, url: str) -> None:
         self._connect: Callable[[], Any]
+        self._local = threading.local()
         if url.startswith("sqlite://"):
             path = url.removeprefix("sqlite://")
             if not path:
@@ -222,19 +228,27 @@ class Ledger:
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
-        try:
-            conn = self._connect()
-        except _DRIVER_ERRORS as exc:
-            raise StoreError(f"api ledger: cannot open: {type(exc).__name__}") from exc
+        conn = self._here()
         try:
             cur = conn.cursor()
             yield cur
             conn.commit()
         except _DRIVER_ERRORS as exc:
-            conn.rollback()
+            self._local.conn = None
+            with suppress(*_DRIVER_ERRORS):
+                conn.close()
             raise StoreError(f"api ledger: {exc}") from exc
-        finally:
-            conn.close()
+
+    def _here(self) -> Any:
+        """The calling thread's connection, opened on its first call."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = self._connect()
+            except _DRIVER_ERRORS as exc:
+                raise StoreError(f"api ledger: cannot open: {type(exc).__name__}") from exc
+            self._local.conn = conn
+        return conn
 
 
 def _role(value: str) -> Role:
