@@ -45,7 +45,10 @@ be a second writer to the same SQLite file, whose writers take turns; it
 has not been measured.
 
 Errors: a sink failure ends the ingest with `SinkError` (nothing of that
-batch was acknowledged); the broker going away is retried forever.
+batch was acknowledged); the broker going away is retried forever. So is
+the database going away: `StoreSink.record` returns only once the batch is
+written, however long that takes, and the batch stays unacknowledged
+meanwhile (its connection to the broker stands, so nothing is redelivered).
 """
 
 from __future__ import annotations

@@ -13,21 +13,41 @@ thread also keeps batches committed in the order they were taken, which the
 ingest's in-order acknowledgement relies on.
 After the write, a batch's customer orders, proofs of delivery and cancellations go to the
 planner.
+
+A database that cannot be reached (PostgreSQL restarting, a network cut) is
+waited out: the write is tried again with jittered backoff until it goes
+through, one writer at a time (the others queue behind it), each failure
+logged as `store: <why>; reconnecting in 0.85s`. The ingest meanwhile
+acknowledges nothing it has not recorded, and the broker stops sending once
+the session's in-flight window is full; appends are idempotent, so a write
+whose commit was lost in flight and is written again stores nothing twice.
+Any other refusal of the store is raised.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import logging
+import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Final, Protocol, Self
 
-from adapters.store import LIVE_RUN, Record
+from adapters.mqtt.broker import Backoff
+from adapters.store import LIVE_RUN, EventStore, Record, StoreUnavailableError
 from adapters.store.threaded import ThreadedStore
 from supplysync.commands import CommandAck
 from supplysync.deadletters import DeadLetter
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.readings import Reading
+
+log = logging.getLogger(__name__)
+
+STORE_BACKOFF: Final = Backoff(initial_s=0.1, maximum_s=5.0)
+"""Delays between writes while the database is away: a restart takes about a
+second, and after a longer outage the ingest resumes within 5 s."""
 
 ReadingsHandler = Callable[[Sequence[Reading]], Awaitable[None]]
 """Takes readings already recorded (the agents' hand-off)."""
@@ -81,6 +101,8 @@ class StoreSink:
         on_ack: called with each command ack after the write.
         on_orders: called with each batch's orders, proofs of delivery and
             cancellations after the write (when it has any).
+        backoff: delays between writes while the database cannot be reached.
+        seed: seeds the backoff jitter.
     """
 
     def __init__(
@@ -91,6 +113,8 @@ class StoreSink:
         on_readings: ReadingsHandler | None = None,
         on_ack: AckHandler | None = None,
         on_orders: OrdersHandler | None = None,
+        backoff: Backoff = STORE_BACKOFF,
+        seed: int | None = None,
     ) -> None:
         if not run_id:
             raise ValueError("Expected a non-empty run_id.")
@@ -99,6 +123,9 @@ class StoreSink:
         self._on_readings = on_readings
         self._on_ack = on_ack
         self._on_orders = on_orders
+        self._backoff = backoff
+        self._rng = random.Random(seed)
+        self._writing = asyncio.Lock()
 
     async def __aenter__(self) -> Self:
         await self._store.__aenter__()
@@ -113,8 +140,28 @@ class StoreSink:
         await self._store.__aexit__(exc_type, exc, tb)
 
     async def append(self, records: Sequence[Record]) -> None:
-        """Append `records` in one transaction (the dispatcher records commands here)."""
-        await self._store.run(lambda store: store.append(records, run_id=self._run_id))
+        """Append `records` in one transaction (the dispatcher records commands here).
+
+        Returns once they are written, however long the database is away.
+        """
+
+        def write(store: EventStore) -> None:
+            store.append(records, run_id=self._run_id)
+
+        async with self._writing:
+            clock = asyncio.get_running_loop()
+            began = clock.time()
+            for attempt in itertools.count():
+                try:
+                    await self._store.run(write)
+                except StoreUnavailableError as exc:
+                    delay = self._backoff.delay(attempt, self._rng)
+                    log.warning("store: %s; reconnecting in %.2fs", exc, delay)
+                    await asyncio.sleep(delay)
+                else:
+                    if attempt:
+                        log.info("store: written again after %.2fs", clock.time() - began)
+                    return
 
     async def record(self, batch: Batch) -> None:
         """Write the batch, then hand its readings, acks and orders on."""

@@ -29,6 +29,11 @@ without pipelining, a statement of 4,096 rows managed only 13,000: the
 server's cost per row grows with the statement."""
 
 
+def lost(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
+    """Whether the server dropped `conn` (psycopg marks it broken at the first failed call)."""
+    return conn.broken or conn.closed
+
+
 def connect(url: str, *, connect_timeout_s: int) -> psycopg.Connection[tuple[object, ...]]:
     """A connection to the database at `url`, not in autocommit: we commit per batch."""
     return psycopg.connect(

@@ -12,7 +12,11 @@ STYLE #7: the research loop that writes it is synchronous, and sqlite3 is
 too. The live ingest calls it from a worker thread.
 
 Errors: every sqlite3 or psycopg error becomes `StoreError`, naming the URL
-without its password and chained to the driver's exception.
+without its password and chained to the driver's exception;
+`StoreUnavailableError` when PostgreSQL could not be reached or dropped the
+connection. A dropped connection (a server restart) is replaced at the next
+call: that call connects again, so a store outlives the server's restarts,
+and what to do with the call that failed is its caller's to decide.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import psycopg
 from pydantic import BaseModel, TypeAdapter
 
 from adapters.store import batches, migrations, postgres, read_models, sqlite
-from adapters.store.errors import StoreError, redact, scrub
+from adapters.store.errors import StoreError, StoreUnavailableError, redact, scrub
 from adapters.store.inserts import insert_sql, rows_per_statement, statements
 from adapters.store.protocol import LIVE_RUN
 from adapters.store.schema import (
@@ -87,7 +91,8 @@ class SqlEventStore:
     `sqlite://`, so `sqlite://data/x.db` is relative), `sqlite://` is a
     private in-memory database, and `postgresql://user:pass@host:port/db`
     (or `postgres://`) is passed to libpq as is. Nothing connects until the
-    store is entered; the schema is created then if missing.
+    store is entered; the schema is created then if missing, and checked
+    again whenever a dropped connection is replaced.
 
     Args:
         url: where the store lives.
@@ -106,6 +111,7 @@ class SqlEventStore:
             raise ValueError(f"Expected 1 <= connect_timeout_s <= 600, got {connect_timeout_s}.")
         self._url = url
         self._connect: Callable[[], Any]
+        self._lost: Callable[[Any], bool] = lambda _: False
         if url.startswith(_SQLITE):
             path = url.removeprefix(_SQLITE) or sqlite.MEMORY
             self._connect = lambda: sqlite.connect(path, busy_timeout_s=busy_timeout_s)
@@ -116,6 +122,7 @@ class SqlEventStore:
             )
         elif url.startswith(_POSTGRES):
             self._connect = lambda: postgres.connect(url, connect_timeout_s=connect_timeout_s)
+            self._lost = postgres.lost
             self._marker = "%s"
             self._lock = postgres.MIGRATION_LOCK
             self._rows_per_insert_of = lambda _: rows_per_statement(
@@ -127,6 +134,7 @@ class SqlEventStore:
                 "expected sqlite:///path, sqlite:// or postgresql://..."
             )
         self._conn: Any = None
+        self._entered = False
 
     @property
     def url(self) -> str:
@@ -134,6 +142,16 @@ class SqlEventStore:
         return redact(self._url)
 
     def __enter__(self) -> Self:
+        self._entered = True
+        try:
+            self._open()
+        except BaseException:
+            self._entered = False
+            raise
+        return self
+
+    def _open(self) -> None:
+        """Connect, and bring the schema to the code's version."""
         try:
             self._conn = self._connect()
         except _DRIVER_ERRORS as exc:
@@ -152,7 +170,6 @@ class SqlEventStore:
         except StoreError:
             self._close()
             raise
-        return self
 
     def __exit__(
         self,
@@ -161,6 +178,7 @@ class SqlEventStore:
         tb: TracebackType | None,
     ) -> None:
         self._close()
+        self._entered = False
 
     def append(self, records: Iterable[Record], *, run_id: str = LIVE_RUN) -> None:
         """Record `records` in one transaction; records already stored are skipped.
@@ -460,9 +478,16 @@ class SqlEventStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
-        """A cursor whose work commits on success and rolls back on any failure."""
-        if self._conn is None:
+        """A cursor whose work commits on success and rolls back on any failure.
+
+        A connection the server dropped is replaced first (`StoreUnavailableError`
+        if that fails too, and the next call tries again).
+        """
+        if not self._entered:
             raise StoreError(f"{self.url}: the store is not open (use it in a `with` block)")
+        if self._conn is None or self._lost(self._conn):
+            self._close()
+            self._open()
         conn = self._conn
         try:
             cur = conn.cursor()
@@ -489,7 +514,12 @@ class SqlEventStore:
             self._conn = None
 
     def _error(self, what: str, exc: Exception) -> StoreError:
-        return StoreError(f"{self.url}: {what}: {scrub(str(exc), self._url)}")
+        """`exc` as ours, on one line; unavailable if it was the server that went away."""
+        message = f"{self.url}: {what}: {' '.join(scrub(str(exc), self._url).split())}"
+        gone = isinstance(exc, psycopg.OperationalError) and (
+            self._conn is None or self._lost(self._conn)
+        )
+        return StoreUnavailableError(message) if gone else StoreError(message)
 
 
 def _stored_order(reading: Reading) -> tuple[int, str]:

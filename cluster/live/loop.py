@@ -39,7 +39,12 @@ share runs one call at a time (`serial.SerialDirectory`).
 Failures: a host that dies mid-call is restarted by Ray and replays the
 store, which already holds the readings of the failed call, so the loop
 logs it and goes on; a replan that fails that way is asked for again next
-turn. The store or the broker refusing for good ends `run` with the error.
+turn. A database that cannot be reached (restarting) is waited out: every
+write (batches, alerts, plans, commands, statuses) goes through the
+`StoreSink`, which retries until the store takes it; the turn's read of
+operator requests is skipped and made again, from where the last one left
+off, once the store answers. The store or the broker refusing for good ends
+`run` with the error.
 """
 
 from __future__ import annotations
@@ -60,7 +65,7 @@ from adapters.mqtt.roster import Roster
 from adapters.mqtt.sink import StoreSink
 from adapters.mqtt.topics import topic_of
 from adapters.mqtt.tracking import CommandTracker, Outcome
-from adapters.store import StoreError
+from adapters.store import StoreError, StoreUnavailableError
 from cluster.coordinator import Coordinator, Dispatch
 from cluster.directory import Directory
 from cluster.errors import ClusterError
@@ -73,6 +78,7 @@ from cluster.overrides import apply_overrides
 from cluster.policies import POLICIES
 from supplysync.clock import Clock, WallClock
 from supplysync.commands import CommandAck
+from supplysync.control import OperatorRequest
 from supplysync.events import Alert
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
@@ -152,6 +158,7 @@ class LiveLoop:
         self._dispatcher: CommandDispatcher | None = None
         self._sent: list[str] = []
         self._replanning = False
+        self._unread = False
         self.stats = LiveStats()
 
     async def wait_ready(self) -> None:
@@ -245,12 +252,12 @@ class LiveLoop:
         retry = False
         while not stop.is_set():
             now = self._clock.now()
-            fresh = self._inbox.take(
-                await reader.requests(
-                    read_until - settings.request_lookback, now + settings.request_lookback
-                )
+            requests = await self._requests(
+                reader, read_until - settings.request_lookback, now + settings.request_lookback
             )
-            read_until = now
+            if requests is not None:
+                read_until = now
+            fresh = self._inbox.take(requests or [])
             self.stats.requests += len(fresh)
             if now >= next_tick:
                 await self._tick(now)
@@ -274,6 +281,24 @@ class LiveLoop:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), settings.turn_s)
 
+    async def _requests(
+        self, reader: StoreReader, since: datetime, until: datetime
+    ) -> list[OperatorRequest] | None:
+        """Operator requests accepted in `[since, until)`; None while the store is away.
+
+        Logged once per outage: the turns go on (agent ticks, replans on
+        alerts already queued) and read again next turn.
+        """
+        try:
+            found = await reader.requests(since, until)
+        except StoreUnavailableError as exc:
+            if not self._unread:
+                log.warning("operator requests not read, again next turn: %s", exc)
+            self._unread = True
+            return None
+        self._unread = False
+        return found
+
     def _status(self, ingest: MqttIngest, dispatcher: CommandDispatcher) -> LoopStatus:
         """The loop's queues and counters now."""
         return LoopStatus(
@@ -293,8 +318,8 @@ class LiveLoop:
         """Record a status now and every `status_every_s` until cancelled.
 
         A refused write is logged (once per run of failures) and the loop goes
-        on: the status is for watching, and a store that is really gone ends
-        `run` through the ingest anyway. One reason it may be refused alone:
+        on: the status is for watching. (A database that cannot be reached is
+        not a refusal: the sink waits for it.) One reason it may be refused alone:
         a store created before the `status` kind existed, whose `kind` CHECK
         still lists the old kinds (`CREATE TABLE IF NOT EXISTS` leaves it be).
         """

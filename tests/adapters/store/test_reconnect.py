@@ -1,0 +1,48 @@
+"""The store through PostgreSQL restarts: the call that meets one fails, the next reconnects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from adapters.store import StoreError, StoreUnavailableError, open_store
+from tests.adapters.store import records as r
+from tests.databases import PrivatePostgres
+
+EARLY = datetime(2000, 1, 1, tzinfo=UTC)
+LATE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def test_a_held_store_reconnects_after_restarts_and_says_when_the_server_is_away() -> None:
+    first, second, third = r.readings()[:3]
+    with PrivatePostgres() as pg, open_store(pg.url) as store:
+        store.append([first])
+        pg.restart("fast")
+        with pytest.raises(StoreUnavailableError, match=": failed: ") as lost:
+            store.append([second])
+        assert "\n" not in str(lost.value)  # one log line
+        store.append([second])  # a new connection
+
+        pg.stop("immediate")
+        for what in (": failed: ", ": cannot open: ", ": cannot open: "):
+            with pytest.raises(StoreUnavailableError, match=what):  # each call tries again
+                store.append([third])
+        pg.start()
+        store.append([third])
+        assert store.readings("M1", EARLY, LATE) == [first, second]
+        assert store.readings("V1", EARLY, LATE) == [third]
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_refusals_that_are_not_the_server_going_away_stay_plain_store_errors(
+    store_url: str,
+) -> None:
+    with open_store(store_url) as store:
+        with psycopg.connect(store_url, autocommit=True) as admin:
+            admin.execute("ALTER TABLE events ADD CONSTRAINT refuse CHECK (false) NOT VALID")
+        with pytest.raises(StoreError, match="refuse") as refused:
+            store.append([r.alerts()[0]])
+        assert not isinstance(refused.value, StoreUnavailableError)
+        assert store.alerts(EARLY, LATE) == []  # the same connection goes on
