@@ -2,7 +2,8 @@
 
 A machine works only inside its shift (from 06:00 for `hours_per_day` hours
 each day) and only on runs whose period has begun, one run after the other
-in the order the plan lists them. A change of product costs `setup_hours`
+in the order the plan lists them. A new plan is its whole work from now on
+(`MachineSim.command`). A change of product costs `setup_hours`
 first. Health falls by `wear_per_hour` (times any degradation in force) per
 producing hour; at zero the machine breaks and is down for `repair_hours` of
 unplanned downtime. Planned maintenance starts at the beginning of its period,
@@ -25,6 +26,7 @@ from adapters.simulator.warehouses import WarehouseSim
 from adapters.simulator.world import EPS, World
 from supplysync.commands import ProduceOrder
 from supplysync.network import Machine
+from supplysync.offers import ProductionRun
 from supplysync.planning import PlanningWindow
 
 SHIFT_START_H = 6.0
@@ -71,15 +73,26 @@ class MachineSim:
         return self.spec.id
 
     def command(self, order: ProduceOrder, window: PlanningWindow, now_h: float) -> None:
-        """Replace runs and maintenance from the window start on; a started run finishes."""
+        """Take a plan's runs and maintenance as the machine's work from its window on.
+
+        A plan whose window has begun is everything the machine is to make
+        from now: the planner offered its hours from now and planned no setup
+        for the product in progress, so its ready run of that product is what
+        is left of the started run, and runs of earlier plans not yet started
+        are superseded. A started run the plan does not continue finishes. A
+        plan for a later window keeps the work queued before it.
+        """
         hours = self._world.hours
         cut = hours(window.start) - EPS
         runs = sorted(
             (r for r in order.runs if r.machine_id == self.id and r.quantity > 0),
             key=lambda r: r.period,
         )
-        kept = [r for r in self._queue if r.ready_h < cut]
-        self._queue = deque(kept)
+        if cut > now_h:
+            self._queue = deque(r for r in self._queue if r.ready_h < cut)
+        else:
+            self._queue = deque()
+            runs = self._continued(runs, window, now_h)
         for run in runs:
             if run.product_id not in self.spec.rates:
                 self._world.note(now_h, f"{self.id} cannot make {run.product_id}: run skipped")
@@ -98,6 +111,18 @@ class MachineSim:
                 and (start := hours(window.period_start(m.period))) // 24 not in self._maintained
             ]
         )
+
+    def _continued(
+        self, runs: list[ProductionRun], window: PlanningWindow, now_h: float
+    ) -> list[ProductionRun]:
+        """`runs` less the one that continues the started run, which takes its quantity."""
+        current = self._current
+        for run in runs:
+            ready = self._world.hours(window.period_start(run.period)) <= now_h + EPS
+            if current is not None and ready and run.product_id == current.product_id:
+                current.remaining = run.quantity
+                return [r for r in runs if r is not run]
+        return runs
 
     def step(self, t0: float, t1: float) -> None:
         """Work the machine through `[t0, t1)` and sample its devices at `t1`."""

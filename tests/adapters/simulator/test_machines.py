@@ -103,6 +103,36 @@ def test_a_command_for_a_later_window_keeps_the_work_before_it(
     assert sim.ground_truth()["stock"]["W"] == pytest.approx({"GEAR": 20, "COG": 5})
 
 
+def test_a_replans_run_of_the_product_in_progress_continues_it_instead_of_repeating_it(
+    plant_network: Callable[..., Network],
+) -> None:
+    """A mid-day replan's run of the product on the machine is what is left of it to make.
+
+    The planner offers the machine's hours from now on and plans no setup
+    for the product in progress, so its run is the continuation. Finishing
+    the started run and then making the new one too made BOLT all day on
+    a suite machine where the plan had 6 h of it, and its hoses a day late.
+    """
+    sim = Simulator(scenario(plant_network()))
+    sim.execute([command("M", produce(run("GEAR", 100)))])
+    sim.advance(at(10))  # setup 06-07, GEAR 07-10: 30 made
+    sim.execute([command("M", produce(run("GEAR", 40), run("COG", 10)))])
+    sim.advance(at(24))  # GEAR 10-14, setup 14-15, COG 15-17
+    assert sim.ground_truth()["stock"]["W"] == pytest.approx({"GEAR": 70, "COG": 10})
+
+
+def test_a_plan_whose_window_has_begun_supersedes_work_of_earlier_plans(
+    plant_network: Callable[..., Network],
+) -> None:
+    """Yesterday's run not started by the time of today's plan is not made as well."""
+    sim = Simulator(scenario(plant_network(hours_per_day=8)))
+    sim.execute([command("M", produce(run("GEAR", 70), run("COG", 30)))])
+    sim.advance(at(24))  # setup 06-07, GEAR 07-14: COG never started
+    sim.execute([command("M", produce(run("GEAR", 10)), start=at(24))])
+    sim.advance(at(48))
+    assert sim.ground_truth()["stock"]["W"] == pytest.approx({"GEAR": 80, "COG": 0})
+
+
 def _degraded(plant_network: Callable[..., Network]) -> Scenario:
     # Wear 0.01/h, four times faster from day 1. Producing 07:00-24:00 on
     # day 0 leaves health 0.83; day 1 (06:00-24:00) takes 0.72 more; the last
