@@ -35,8 +35,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -53,6 +51,7 @@ import aiomqtt
 from adapters.mqtt.broker import BrokerAddress, Session
 from adapters.mqtt.ingest import ChannelQos, MqttIngest
 from adapters.mqtt.sink import StoreSink
+from benchmarks.local import free_port, listening, which
 from supplysync.readings import Reading
 
 ASSETS = 20
@@ -203,7 +202,7 @@ def _ceiling(port: int, total: int, batch: int, run: int) -> Figures:
     messages = total // batch
     sub = subprocess.Popen(
         [
-            _which("mosquitto_sub"),
+            which("mosquitto_sub"),
             "-p",
             str(port),
             "-q",
@@ -225,33 +224,22 @@ def _ceiling(port: int, total: int, batch: int, run: int) -> Figures:
     return Figures("mosquitto_sub (ceiling)", total, seconds, total / seconds)
 
 
-def _which(name: str) -> str:
-    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin")
-    if path is None:
-        raise FileNotFoundError(f"`{name}` is not installed")
-    return path
-
-
 class _Mosquitto:
     """A throwaway broker on a free port, persistence off: the benchmark's default."""
 
     def __init__(self, workdir: Path) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = int(s.getsockname()[1])
+        self.port = free_port()
         conf = workdir / "mosquitto.conf"
         conf.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n"
         )
         self._proc = subprocess.Popen(
-            [_which("mosquitto"), "-c", str(conf)], stderr=subprocess.DEVNULL
+            [which("mosquitto"), "-c", str(conf)], stderr=subprocess.DEVNULL
         )
         for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
+            if listening(self.port):
+                return
+            time.sleep(0.05)
         raise RuntimeError("mosquitto did not start")
 
     def stop(self) -> None:

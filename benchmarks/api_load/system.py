@@ -20,8 +20,6 @@ import getpass
 import os
 import re
 import secrets
-import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -43,6 +41,7 @@ from adapters.devices.broker_config import (
     write_broker_config,
 )
 from benchmarks.api_load.processes import Child
+from benchmarks.local import free_port, listening, which
 from supplysync.scenario import Scenario, load_scenario
 
 ROOT: Final = Path(__file__).resolve().parents[2]
@@ -167,7 +166,7 @@ class LiveSystem:
         broker_dir = self._work / "broker"
         write_broker_config(self.scenario.network, broker_dir)
         creds = str(broker_dir / CREDENTIALS_FILE)
-        mqtt_port = _free_port()
+        mqtt_port = free_port()
         conf = self._work / "mosquitto.conf"
         conf.write_text(
             private_conf(
@@ -180,14 +179,14 @@ class LiveSystem:
         )
         self.store_url = self._new_store()
         self._spawn("mosquitto", [_mosquitto(), "-c", str(conf)])
-        self._until("mosquitto listening", lambda: _listening(mqtt_port), START_TIMEOUT_S)
+        self._until("mosquitto listening", lambda: listening(mqtt_port), START_TIMEOUT_S)
 
         broker = f"mqtt://127.0.0.1:{mqtt_port}"
         scenario = str(self.settings.scenario)
         common = ["--db", self.store_url, "--scenario", scenario]
         run = ["run", "--broker", broker, *common, "--credentials", creds, "--placement", "inline"]
         self._spawn("run", _supplysync(*run))
-        api_port = _free_port()
+        api_port = free_port()
         admin = secrets.token_urlsafe(32)
         env = {
             **os.environ,
@@ -267,24 +266,10 @@ def _supplysync(*args: str) -> list[str]:
 
 
 def _mosquitto() -> str:
-    path = shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin:/usr/local/sbin")
-    if path is None:
-        raise LiveSystemError("`mosquitto` is not installed")
-    return path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _listening(port: int) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
+        return which("mosquitto")
+    except FileNotFoundError as exc:
+        raise LiveSystemError(str(exc)) from exc
 
 
 def _iso(when: datetime) -> str:
