@@ -23,6 +23,7 @@ from agents.alerts import AlertMaker
 from agents.sensors import DeviceTracker
 from agents.settings import AgentSettings
 from supplysync.events import Alert, AssetKind
+from supplysync.network import Network
 from supplysync.readings import Reading
 from supplysync.snapshots import ReadingPosition
 
@@ -35,7 +36,9 @@ class AgentCore:
     snapshot_format = 1
     """Bumped by a kind whenever its `_snapshot_state` changes shape or meaning."""
 
-    def __init__(self, asset_id: str, kind: AssetKind, settings: AgentSettings | None) -> None:
+    def __init__(
+        self, asset_id: str, kind: AssetKind, network: Network, settings: AgentSettings | None
+    ) -> None:
         self.asset_id = asset_id
         self.kind = kind
         self.settings = settings or AgentSettings()
@@ -45,6 +48,7 @@ class AgentCore:
             self._alert,
             timedelta(minutes=s.silence_minutes),
             timedelta(minutes=s.gap_grace_minutes),
+            {d.id: d.first_seq for d in network.devices if d.asset_id == asset_id},
         )
 
     def ingest(self, readings: Sequence[Reading], now: datetime) -> list[Alert]:

@@ -43,7 +43,7 @@ class MachineAgent(AgentCore):
     def __init__(
         self, asset_id: str, network: Network, settings: AgentSettings | None = None
     ) -> None:
-        super().__init__(asset_id, "machine", settings)
+        super().__init__(asset_id, "machine", network, settings)
         self.spec = network.machine(asset_id)
         s = self.settings
         self._trend = TrendWatch(s, self.spec.hours_per_day)

@@ -3,7 +3,10 @@
 Readings arrive at least once, may be replayed, and may arrive out of order
 (a publisher resending its backlog after a broker restart). Each device's
 highest sequence number decides what is new; a jump in the sequence opens a
-gap, and the sequence numbers in it that arrive later fill it. A reading
+gap, and the sequence numbers in it that arrive later fill it. A device's
+first reading is checked against where its sequence starts (0, or its entry
+in the network's device registry), so readings lost before a new device was
+first heard of count too. A reading
 that fills a gap reaches the agent only if it is a change (`LATE_KINDS`: a
 stock movement or an output count, which nothing later repeats); a level
 (stock, temperature) is superseded by the newer one already applied. What a
@@ -16,7 +19,7 @@ once as SENSOR_SILENT and re-armed by its next reading; event-driven devices
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -81,21 +84,38 @@ class _Device:
 
 
 class DeviceTracker:
-    """Dedupes, detects gaps and watches for silence across one asset's devices."""
+    """Dedupes, detects gaps and watches for silence across one asset's devices.
 
-    def __init__(self, make_alert: AlertMaker, silence: timedelta, grace: timedelta) -> None:
+    Args:
+        make_alert: stamps this asset's alerts.
+        silence: how long a periodic device may go quiet.
+        grace: how long a gap waits for late readings.
+        first_seq: where registered devices' sequences start; any other
+            device starts at 0 (docs/sensors.md).
+    """
+
+    def __init__(
+        self,
+        make_alert: AlertMaker,
+        silence: timedelta,
+        grace: timedelta,
+        first_seq: Mapping[str, int] | None = None,
+    ) -> None:
         self._alert = make_alert
         self._silence = silence
         self._grace = grace
+        self._first_seq = dict(first_seq or {})
         self._devices: dict[str, _Device] = {}
 
     def admit(self, reading: Reading, alerts: list[Alert]) -> bool:
         """Whether `reading` goes to the agent; appends SEQUENCE_GAP for gaps now judged lost."""
         device = self._devices.get(reading.device_id)
         if device is None:
-            self._devices[reading.device_id] = _Device(
-                reading.seq, reading.ts, reading.kind in PERIODIC_KINDS
-            )
+            device = _Device(reading.seq, reading.ts, reading.kind in PERIODIC_KINDS)
+            first = self._first_seq.get(reading.device_id, 0)
+            if reading.seq > first:
+                device.gaps.append(_Gap(first, reading.seq - 1, reading.ts))
+            self._devices[reading.device_id] = device
             return True
         seq = reading.seq
         if seq <= device.last_seq:
@@ -126,12 +146,13 @@ class DeviceTracker:
 
     def _lost(self, device_id: str, gap: _Gap) -> Alert:
         after, before = gap.lo - 1, gap.hi + 1
+        span = f"seq {gap.lo}" if gap.lo == gap.hi else f"seq {gap.lo} to {gap.hi}"
         return self._alert(
             AlertKind.SEQUENCE_GAP,
             Severity.WARNING,
             gap.opened,
             reading_key(device_id, before),
-            f"{device_id}: {gap.missing} reading(s) lost between seq {after} and {before}",
+            f"{device_id}: {gap.missing} reading(s) lost in {span}",
             data={"device_id": device_id, "missing": gap.missing, "after_seq": after},
         )
 

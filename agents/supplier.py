@@ -32,7 +32,7 @@ class SupplierAgent(AgentCore):
     def __init__(
         self, asset_id: str, network: Network, settings: AgentSettings | None = None
     ) -> None:
-        super().__init__(asset_id, "supplier", settings)
+        super().__init__(asset_id, "supplier", network, settings)
         self.spec = network.supplier(asset_id)
         self._network = network
         self._quotes = {q.product_id: q for q in self.spec.quotes}

@@ -42,7 +42,7 @@ class VehicleAgent(AgentCore):
     def __init__(
         self, asset_id: str, network: Network, settings: AgentSettings | None = None
     ) -> None:
-        super().__init__(asset_id, "vehicle", settings)
+        super().__init__(asset_id, "vehicle", network, settings)
         self.spec = network.vehicle(asset_id)
         self._network = network
         self._products = {p.id: p for p in network.products}

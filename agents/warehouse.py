@@ -65,7 +65,7 @@ class WarehouseAgent(AgentCore):
     def __init__(
         self, asset_id: str, network: Network, settings: AgentSettings | None = None
     ) -> None:
-        super().__init__(asset_id, "warehouse", settings)
+        super().__init__(asset_id, "warehouse", network, settings)
         self.spec = network.warehouse(asset_id)
         self._stock = {
             p.id: float(self.spec.initial_stock.get(p.id, 0.0)) for p in network.products

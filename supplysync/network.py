@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 NonNeg = Annotated[float, Field(ge=0)]
+MAX_SEQ = 2**53 - 1
+"""Highest sequence number: above it a JSON number no longer holds every integer."""
 Pos = Annotated[float, Field(gt=0)]
 
 
@@ -185,6 +187,22 @@ class Vehicle(Frozen):
     fuel_l_per_100km: Pos = 25.0
 
 
+class Device(Frozen):
+    """One registered sensor device: the asset it reports for and where its sequence starts.
+
+    Registering is optional. An asset that lists devices accepts readings
+    from those devices only (the ingest refuses any other `device_id` as a
+    dead letter), and a device's first reading is checked against its
+    `first_seq`: one heard of first at a higher number lost the readings
+    before it. A device not registered starts at 0 (docs/sensors.md); a
+    device installed with a counter already running is registered with it.
+    """
+
+    id: Id
+    asset_id: Id
+    first_seq: Annotated[int, Field(ge=0, le=MAX_SEQ)] = 0
+
+
 class Network(Frozen):
     """All assets of one supply network, with cross references checked."""
 
@@ -195,6 +213,7 @@ class Network(Frozen):
     warehouses: Annotated[list[Warehouse], Field(min_length=1)]
     customers: list[Customer] = Field(default_factory=list)
     vehicles: list[Vehicle] = Field(default_factory=list)
+    devices: list[Device] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Network:
@@ -229,6 +248,13 @@ class Network(Frozen):
             _known(products, c.demand_per_day, f"customer {c.id} demand_per_day")
         for v in self.vehicles:
             _known(warehouses, [v.depot_id], f"vehicle {v.id} depot_id")
+        assets = set(self.asset_kinds())
+        devices: set[str] = set()
+        for d in self.devices:
+            _known(assets, [d.asset_id], f"device {d.id} asset_id")
+            if d.id in devices:
+                raise ValueError(f"duplicate device id {d.id!r}")
+            devices.add(d.id)
         return self
 
     def product(self, product_id: str) -> Product:

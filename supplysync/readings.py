@@ -21,12 +21,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
-from supplysync.network import Id
+from supplysync.network import MAX_SEQ, Id
 
 SCHEMA_VERSION = 1
 
-MAX_SEQ = 2**53 - 1
-"""Highest sequence number: above it a JSON number no longer holds every integer."""
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 """No reading is older: a clock at the epoch or year 1 has lost its time."""
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)

@@ -138,6 +138,9 @@ def _decode(topic: str, payload: bytes, roster: Roster | None) -> Readings | Com
             raise _RefusedError(
                 f"{field}: {reading.asset_id!r} is not the topic's asset {asset!r}", asset
             )
+        if roster is not None and (refused := roster.device_refusal(asset, reading.device_id)):
+            field = f"{prefix}{i}.device_id" if prefix else "device_id"
+            raise _RefusedError(f"{field}: {refused}", asset)
     return Readings(where, readings)
 
 

@@ -15,7 +15,7 @@ from agents.supplier import SupplierAgent
 from agents.vehicle import VehicleAgent
 from agents.warehouse import WarehouseAgent
 from supplysync.events import Alert, AlertKind
-from supplysync.network import Network
+from supplysync.network import Device, Network
 from supplysync.readings import Reading
 from tests.agents.conftest import Feed, at
 
@@ -45,7 +45,7 @@ def test_duplicate_is_ignored_and_state_unchanged(network: Network) -> None:
 def test_older_sequence_is_a_replay() -> None:
     t, feed = tracker(), Feed("W-DUI")
     alerts: list[Alert] = []
-    assert t.admit(env(feed, 0, 5), alerts)
+    assert all(t.admit(env(feed, seq / 10, seq), alerts) for seq in range(6))
     assert not t.admit(env(feed, 1, 3), alerts)
     assert alerts == []
 
@@ -68,10 +68,12 @@ def test_gap_is_alerted_with_missing_count_once_the_grace_has_passed() -> None:
 def test_readings_resent_out_of_order_are_no_loss() -> None:
     """After a broker restart a publisher resent 991-1584 after 1585: nothing was lost.
 
-     All 2,000 readings were stored, yet a gap alert reported 594 lost
-    .
+    All 2,000 readings were stored, yet a gap alert reported 594 lost.
     """
-    t, feed = tracker(), Feed("W-DUI")
+    t = DeviceTracker(
+        AlertMaker("W-DUI", "warehouse"), timedelta(minutes=90), GRACE, {"W-env": 990}
+    )
+    feed = Feed("W-DUI")
     alerts: list[Alert] = []
     t.admit(env(feed, 0, 990), alerts)
     t.admit(env(feed, 0.1, 1585), alerts)
@@ -131,11 +133,57 @@ def test_a_snapshot_written_before_gaps_were_kept_still_restores() -> None:
     assert t.position().last_seq == {"W-env": 4}
 
 
-def test_first_reading_mid_stream_is_no_gap() -> None:
+def test_a_new_device_heard_first_mid_stream_lost_what_came_before() -> None:
+    """A device never heard of whose first reading is seq 7 lost seq 0-6 (it numbers from 0).
+
+    Before, nothing was alerted: a gap was only ever seen between two
+    readings of a device already known.
+    """
     t = tracker()
     alerts: list[Alert] = []
-    t.admit(Feed("W-DUI")("humidity", "W-env", at(0), percent_rh=40, seq=17), alerts)
-    assert alerts == []
+    t.admit(env(Feed("W-DUI"), 0, 7), alerts)
+    assert alerts == [] and t.tick(at(0) + GRACE) == []  # the first ones may still come
+    (gap,) = t.tick(at(0) + GRACE + timedelta(seconds=1))
+    assert gap.kind is AlertKind.SEQUENCE_GAP
+    assert gap.data["missing"] == 7
+    assert gap.message == "W-env: 7 reading(s) lost in seq 0 to 6"
+
+
+def test_a_registered_device_is_checked_against_its_registered_first_seq() -> None:
+    at_seven = DeviceTracker(
+        AlertMaker("W-DUI", "warehouse"), timedelta(hours=9), GRACE, {"W-env": 7}
+    )
+    at_three = DeviceTracker(
+        AlertMaker("W-DUI", "warehouse"), timedelta(hours=9), GRACE, {"W-env": 3}
+    )
+    alerts: list[Alert] = []
+    at_seven.admit(env(Feed("W-DUI"), 0, 7), alerts)
+    at_three.admit(env(Feed("W-DUI"), 0, 7), alerts)
+    assert alerts == [] and at_seven.tick(at(1)) == []
+    (gap,) = at_three.tick(at(1))
+    assert gap.data["missing"] == 4
+
+
+def test_the_first_readings_arriving_late_are_no_loss() -> None:
+    t, feed = tracker(), Feed("W-DUI")
+    alerts: list[Alert] = []
+    t.admit(env(feed, 0.2, 2), alerts)
+    t.admit(env(feed, 0.0, 0), alerts)
+    t.admit(env(feed, 0.1, 1), alerts)
+    assert alerts == [] and t.tick(at(1)) == []
+
+
+def test_an_agent_takes_its_devices_first_seq_from_the_network_registry(network: Network) -> None:
+    registered = network.model_copy(
+        update={"devices": [Device(id="W-env", asset_id="W-DUI", first_seq=40)]}
+    )
+    agent, feed = WarehouseAgent("W-DUI", registered), Feed("W-DUI")
+    assert agent.ingest([env(feed, 0, 40)], at(0)) == []
+    assert [a.kind for a in agent.tick(at(1))] == []
+    plain = WarehouseAgent("W-DUI", network)
+    assert [
+        a.data["missing"] for a in plain.ingest([env(feed, 0, 40)], at(0)) + plain.tick(at(1))
+    ] == [40]
 
 
 def test_silence_raised_once_and_rearmed() -> None:

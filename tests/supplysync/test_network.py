@@ -27,3 +27,18 @@ def test_asset_kinds_cover_every_agent(demo_scenario: Any) -> None:
     kinds = demo_scenario.network.asset_kinds()
     assert len(kinds) == 3 + 6 + 3 + 6
     assert kinds["V-CGN-1"] == "vehicle" and kinds["S-COLD"] == "supplier"
+
+
+def test_a_registered_device_names_a_known_asset_and_a_unique_id(demo_scenario: Any) -> None:
+    raw = demo_scenario.network.model_dump()
+    raw["devices"] = [{"id": "M-DUI-1-vib", "asset_id": "M-DUI-1", "first_seq": 12}]
+    assert Network.model_validate(raw).devices[0].first_seq == 12
+    with pytest.raises(ValidationError, match="device M-DUI-1-vib asset_id names unknown id"):
+        Network.model_validate({**raw, "devices": [{"id": "M-DUI-1-vib", "asset_id": "C-X"}]})
+    twice = [{"id": "d", "asset_id": "M-DUI-1"}, {"id": "d", "asset_id": "W-DUI"}]
+    with pytest.raises(ValidationError, match="duplicate device id 'd'"):
+        Network.model_validate({**raw, "devices": twice})
+    with pytest.raises(ValidationError, match="first_seq"):
+        Network.model_validate(
+            {**raw, "devices": [{"id": "d", "asset_id": "W-DUI", "first_seq": -1}]}
+        )

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from supplysync.readings import MAX_SEQ, READING_ADAPTER
+from supplysync.network import MAX_SEQ
+from supplysync.readings import READING_ADAPTER
 
 BASE = {"device_id": "M-1-x", "asset_id": "M-1", "seq": 3, "ts": "2026-03-02T06:00:00Z"}
 

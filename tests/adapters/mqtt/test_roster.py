@@ -10,7 +10,7 @@ from adapters.mqtt.codec import Readings, decode
 from adapters.mqtt.roster import Roster
 from adapters.mqtt.topics import Topic, orders_topic, parse, topic_of
 from supplysync.deadletters import DeadLetter
-from supplysync.network import Network
+from supplysync.network import Device, Network
 from supplysync.readings import TemperatureReading
 from supplysync.scenario import Scenario
 
@@ -68,3 +68,28 @@ def test_decode_with_a_roster_turns_a_misplaced_reading_into_a_dead_letter(
     assert isinstance(letter, DeadLetter)
     assert (letter.topic, letter.asset_id, letter.raw) == (wrong, "M-DUI-1", payload)
     assert letter.reason.endswith(f"its topic is {right!r}")
+
+
+def test_an_asset_that_registers_devices_is_heard_through_them_only(network: Network) -> None:
+    registered = network.model_copy(
+        update={"devices": [Device(id="M-DUI-1-vib", asset_id="M-DUI-1")]}
+    )
+    roster, topic = Roster(registered), str(topic_of(network, "M-DUI-1", "telemetry"))
+
+    def reading(device: str) -> bytes:
+        return (
+            TemperatureReading(device_id=device, asset_id="M-DUI-1", seq=1, ts=AT, celsius=40.0)
+            .model_dump_json()
+            .encode()
+        )
+
+    assert isinstance(decode(topic, reading("M-DUI-1-vib"), at=AT, n=0, roster=roster), Readings)
+    letter = decode(topic, reading("W-DUI-shelf"), at=AT, n=1, roster=roster)
+    assert isinstance(letter, DeadLetter)
+    assert letter.reason == (
+        "device_id: 'W-DUI-shelf' is not a registered device of 'M-DUI-1' (registered: M-DUI-1-vib)"
+    )
+    # an asset that registers nothing keeps taking any device id
+    other = str(topic_of(network, "M-DUI-2", "telemetry"))
+    payload = reading("anything").replace(b'"M-DUI-1"', b'"M-DUI-2"')
+    assert isinstance(decode(other, payload, at=AT, n=2, roster=roster), Readings)
