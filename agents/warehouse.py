@@ -1,9 +1,12 @@
 """`WarehouseAgent`: stock, space and storage conditions of one warehouse.
 
 Shelf readings are authoritative; RFID scans move stock between them. A scan
-stamped no later than a product's last shelf reading is already counted in
-it and is skipped, so the order in which a batch interleaves the two does not
-double count. Stock never goes below zero whatever the scans say.
+stamped before a product's last shelf reading is already counted in it and
+is skipped, so the order in which a batch interleaves the two does not
+double count. A scan stamped at the count's very instant is not in it: a
+count is what was on the shelf at that instant, before what moves then
+(vehicles load at the hour the shelves are counted, docs/sensors.md). Stock
+never goes below zero whatever the scans say.
 """
 
 from __future__ import annotations
@@ -113,7 +116,7 @@ class WarehouseAgent(AgentCore):
         if product not in self._stock:
             return
         shelf_ts = self._shelf_ts.get(product)
-        if shelf_ts is not None and scan.ts <= shelf_ts:
+        if shelf_ts is not None and scan.ts < shelf_ts:
             return
         if scan.direction == "in":
             self._stock[product] += scan.units
