@@ -54,7 +54,7 @@ from supplysync.scenario import Scenario
 
 R = TypeVar("R")
 
-MAX_EXAMPLES = 400
+MAX_EXAMPLES = 300
 AT = datetime(2026, 3, 2, 12, tzinfo=UTC)  # the demo's first day, while its agents are fresh
 
 OWN, OTHER, STRANGER = "C-ESSEN", "C-BONN", "C-NOWHERE"  # STRANGER is no customer of the network
