@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from threading import BoundedSemaphore
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -130,6 +132,10 @@ def create_app(
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_details(exc.errors())}, status_code=422)
+
     @app.exception_handler(StoreError)
     async def store_unavailable(_: Request, exc: StoreError) -> JSONResponse:
         log.error("event store: %s", exc)
@@ -142,6 +148,30 @@ def create_app(
     app.add_middleware(AuditMiddleware, log=context.refusals)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def _validation_details(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each error's `type`, `loc` and `msg`, in text that JSON can carry.
+
+    FastAPI's own answer also echoes each error's input, and an input that
+    JSON cannot carry back (`NaN`, `Infinity`, a lone surrogate) made the
+    422 itself fail as a 500; the echo also returned whatever was sent (a
+    key pasted into the wrong field) to whoever sent it. The location and
+    the message name the field and what is wrong with it; a lone surrogate
+    in a field name or a message is shown as its escape.
+    """
+
+    def text(value: object) -> str:
+        return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+    return [
+        {
+            "type": text(error.get("type", "")),
+            "loc": [p if isinstance(p, int) else text(p) for p in error.get("loc", ())],
+            "msg": text(error.get("msg", "")),
+        }
+        for error in errors
+    ]
 
 
 def _ensure_admin(context: Context) -> None:

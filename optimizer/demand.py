@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from supplysync.network import Network
-from supplysync.offers import DemandLine
+from supplysync.offers import MAX_DEMAND_CV, DemandLine
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.planning import PlanningWindow
 
@@ -95,10 +95,12 @@ class OrderBook:
         Pooled over every order seen (relative error against the rate), and
         shrunk toward `prior_cv` as if `prior_weight` orders had shown it, so
         the first days plan with the prior and a network whose demand swings
-        (noise, spikes) learns to keep bigger buffers.
+        (noise, spikes) learns to keep bigger buffers. At most `MAX_DEMAND_CV`,
+        which is all a snapshot takes: with the default prior, a single order
+        24 times its customer's daily rate (a month's goods at once) passes it.
         """
         n = self._prior[0] + self._errors[0]
-        return math.sqrt((self._prior[1] + self._errors[1]) / n)
+        return min(MAX_DEMAND_CV, math.sqrt((self._prior[1] + self._errors[1]) / n))
 
     def _observe(self, order: CustomerOrder) -> None:
         rate = self._rates.get((order.customer_id, order.product_id), 0.0)

@@ -18,6 +18,8 @@ from supplysync.network import Frozen, Id, Location, Network, NonNeg
 from supplysync.planning import PlanningWindow
 
 Period = Annotated[int, Field(ge=0)]
+MAX_DEMAND_CV = 5.0
+"""Widest demand swing a snapshot carries: daily demand five times its forecast's spread."""
 
 
 class ProductionRun(Frozen):
@@ -157,7 +159,7 @@ class NetworkSnapshot(Frozen):
     demand_cv: float | None = Field(
         default=None,
         ge=0,
-        le=5,
+        le=MAX_DEMAND_CV,
         description="daily demand's coefficient of variation around the forecast, as seen so far",
     )
     causes: list[Alert] = Field(default_factory=list)

@@ -1,25 +1,43 @@
-"""Customer orders: demand as the ERP reports it, not a sensor reading."""
+"""Customer orders: demand as the ERP reports it, not a sensor reading.
+
+Everything here is bounded like a reading, because whatever the order
+gateway sends is acknowledged, stored, read back at every start and planned:
+a quantity is finite and at most `MAX_UNITS` (a quantity of 1e308 makes the
+planner's numbers infinite); a time lies in the readings' `EARLIEST` ..
+`LATEST` (the order book adds days to a due day, which overflows at year
+9999, and the live loop reads orders back from 1970 on); an order id is
+1 to `MAX_ORDER_ID` characters without control characters (it travels in
+plans, commands and log lines, and the store joins ids with one).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from supplysync.network import Frozen, Id
+from supplysync.readings import MAX_UNITS, SupportedTime
 
 MAX_MESSAGE_ITEMS = 10_000
+MAX_ORDER_ID = 200
+"""Longest order id: an ERP's order number with its prefixes, never a document."""
+
+OrderId = Annotated[
+    str, Field(min_length=1, max_length=MAX_ORDER_ID, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
+Quantity = Annotated[float, Field(gt=0, le=MAX_UNITS)]
 
 
 class CustomerOrder(Frozen):
     """`quantity` of a product due at a customer on the day starting at `due`."""
 
-    order_id: str
+    order_id: OrderId
     customer_id: Id
     product_id: Id
-    quantity: float = Field(gt=0)
-    due: AwareDatetime
-    created_at: AwareDatetime
+    quantity: Quantity
+    due: SupportedTime
+    created_at: SupportedTime
 
 
 class ProofOfDelivery(Frozen):
@@ -29,11 +47,11 @@ class ProofOfDelivery(Frozen):
     product that spoiled on the way); the order then stays open.
     """
 
-    order_id: str
+    order_id: OrderId
     customer_id: Id
     product_id: Id
-    quantity: float = Field(gt=0)
-    ts: AwareDatetime
+    quantity: Quantity
+    ts: SupportedTime
     vehicle_id: Id
     accepted: bool = True
     on_time: bool = True
@@ -49,9 +67,9 @@ class OrderCancellation(Frozen):
     order is then never opened.
     """
 
-    order_id: str
+    order_id: OrderId
     customer_id: Id
-    ts: AwareDatetime
+    ts: SupportedTime
     reason: str = Field(default="", max_length=500)
 
 

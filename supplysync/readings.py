@@ -43,13 +43,18 @@ def _in_supported_years(ts: datetime) -> datetime:
     return ts
 
 
+SupportedTime = Annotated[AwareDatetime, AfterValidator(_in_supported_years)]
+"""An aware time in `EARLIEST` .. `LATEST`: far enough from the calendar's ends that a
+day or a grace period added to it, or its period index, is still a date."""
+
+
 class _Reading(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     device_id: Id
     asset_id: Id
     seq: Annotated[int, Field(ge=0, le=MAX_SEQ)]
-    ts: Annotated[AwareDatetime, AfterValidator(_in_supported_years)]
+    ts: SupportedTime
 
 
 class LocationReading(_Reading):

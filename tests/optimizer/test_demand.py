@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from optimizer.demand import OrderBook
+from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.planning import PlanningWindow
 
@@ -85,3 +86,17 @@ def test_the_demand_swing_starts_at_the_prior_and_learns_from_orders(demo_scenar
     assert math.isclose(book.demand_cv(), math.sqrt((4 * 0.09 + 8 * 1.0) / 16))
     book.add([order("a0", quantity=10)])  # seen before: not counted again
     assert math.isclose(book.demand_cv(), math.sqrt((4 * 0.09 + 8 * 1.0) / 16))
+
+
+def test_one_order_far_above_its_rate_swings_demand_no_further_than_a_snapshot_takes(
+    demo_scenario: Any,
+) -> None:
+    """240 pumps at once for a customer of 10 a day (a month's worth) is an order, not an error."""
+    book = OrderBook(demo_scenario.network)
+    book.add([order("big", quantity=240)])
+    snapshot = NetworkSnapshot(
+        taken_at=START, window=WINDOW, network=demo_scenario.network, demand_cv=book.demand_cv()
+    )
+    assert snapshot.demand_cv == 5.0
+    book.add([order("bigger", quantity=1e9)])
+    assert book.demand_cv() == 5.0

@@ -37,6 +37,14 @@ def test_an_order_message_decodes_with_its_customer() -> None:
     assert [(c.order_id, c.reason) for c in cancelled] == [("o9", "plant shutdown")]
 
 
+def test_an_order_at_every_bound_decodes() -> None:
+    placed = order("o" * 200, quantity=1e9, due="2099-12-31T23:59:59+00:00")
+    payload = encode(orders([{**placed, "created_at": "2000-01-01T00:00:00Z"}]))
+    decoded = decode(ORDERS, payload, at=AT, n=0)
+    assert isinstance(decoded, Orders)
+    assert decoded.message.orders[0].quantity == 1e9
+
+
 def test_a_cancellation_alone_is_a_message() -> None:
     decoded = decode(ORDERS, encode(orders([], [], [cancellation("o1")])), at=AT, n=0)
     assert isinstance(decoded, Orders)
@@ -69,6 +77,19 @@ def test_a_cancellation_alone_is_a_message() -> None:
         ({**orders([order("o1")]), "v": 2}, "v: Input should be 1"),
         # a field the vocabulary does not have
         (orders([order("o1", priority="high")]), "orders.0.priority: Extra inputs"),
+        # more than any count: a quantity of 1e308 turns the planner's numbers infinite
+        (orders([order("o1", quantity=1e9 + 1)]), "orders.0.quantity: Input should be less"),
+        (orders([], [proof("o1", 1e308)]), "deliveries.0.quantity: Input should be less"),
+        # due on the calendar's last day: the order book's next day does not exist
+        (orders([order("o1", due="9999-12-31T00:00:00Z")]), "orders.0.due: Value error"),
+        # created in year 1: stored, it would not be read back when the live loop starts
+        (orders([order("o1", created_at="0001-01-01T00:00:00Z")]), "orders.0.created_at:"),
+        (orders([], [{**proof("o1", 1), "ts": "1969-12-31T23:59:59Z"}]), "deliveries.0.ts:"),
+        (orders([], [], [{**cancellation("o1"), "ts": "2100-01-01T00:00:00Z"}]), ".0.ts:"),
+        # order ids that are no ids: empty, a document, a control character
+        (orders([order("")]), "orders.0.order_id: String should have at least 1 character"),
+        (orders([order("o" * 201)]), "orders.0.order_id: String should have at most 200"),
+        (orders([], [], [cancellation("o\x1f1")]), "cancellations.0.order_id: String should"),
     ],
 )
 def test_a_malformed_order_message_is_a_dead_letter_naming_the_field(
