@@ -48,6 +48,11 @@ class _Ledger:
     def position(self, w: str, p: str) -> float:
         return self.level(w, p, len(self.data.periods) - 1)
 
+    def on_order(self, w: str, p: str) -> float:
+        """The inventory position: on hand plus everything on its way, in the window or after."""
+        later = sum(q for (dw, dp, _), q in self.data.tail.items() if (dw, dp) == (w, p))
+        return self.position(w, p) + later
+
 
 def plan_reorder_point(
     snapshot: NetworkSnapshot,
@@ -120,7 +125,14 @@ def _maintain(data: PlanningData, hours: dict[tuple[str, int], float]) -> list[M
 def _requests(
     snapshot: NetworkSnapshot, data: PlanningData, ledger: _Ledger
 ) -> list[tuple[str, str, float]]:
-    """(warehouse, product, quantity) below reorder point: the agent's requests, else the rule."""
+    """(warehouse, product, quantity) below reorder point: the agent's requests, else the rule.
+
+    Either way only where the inventory position, which counts purchase
+    orders on their way (the warehouse's agent sees transfers to it, not
+    those), is below the reorder point: an agent's request alone would order
+    goods already on a supplier's truck once more on every replan before
+    they land.
+    """
     asked = {
         (o.warehouse_id, r.product_id): r.quantity
         for o in snapshot.warehouses
@@ -129,10 +141,10 @@ def _requests(
     out = []
     for wh in data.network.warehouses:
         for p in data.products:
-            if (wh.id, p) in asked:
-                out.append((wh.id, p, asked[wh.id, p]))
-            elif p in wh.reorder_point and ledger.position(wh.id, p) < wh.reorder_point[p]:
-                out.append((wh.id, p, wh.order_quantity.get(p, wh.reorder_point[p])))
+            if p not in wh.reorder_point or ledger.on_order(wh.id, p) >= wh.reorder_point[p]:
+                continue
+            quantity = asked.get((wh.id, p), wh.order_quantity.get(p, wh.reorder_point[p]))
+            out.append((wh.id, p, quantity))
     return out
 
 

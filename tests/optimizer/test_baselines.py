@@ -7,7 +7,7 @@ import pytest
 from optimizer.baselines import plan_reorder_point
 from optimizer.routing import METHOD
 from supplysync.network import Customer, Location, Network, Plant, Vehicle, Warehouse
-from supplysync.offers import NetworkSnapshot, ReorderRequest
+from supplysync.offers import Inbound, NetworkSnapshot, ReorderRequest
 from supplysync.plan import PlanStatus
 from tests.optimizer.conftest import (
     HOME,
@@ -111,6 +111,35 @@ def test_the_warehouse_agents_requests_set_the_quantity() -> None:
     assert [(p.destination_id, p.quantity) for p in plan.purchases if p.destination_id == "W"] == [
         ("W", 70.0)
     ]
+
+
+@pytest.mark.parametrize("arrival_period", [1, 4])
+def test_goods_already_on_order_from_a_supplier_count_in_the_position(arrival_period: int) -> None:
+    """W's agent asks (10 on hand, reorder point 50) but 100 are on a supplier's truck to it.
+
+    The agent sees transfers to it, not purchase orders, so its request
+    alone ordered the same goods again on every replan until they landed:
+    replans just before the 08:00 landings made the rule buy twice.
+    Landing after the window (period 4 of 3) they count all the same.
+    """
+    snap = snapshot_of(_two_warehouses(20), 3, demand=[])
+    asked = snap.warehouses[0].model_copy(
+        update={"reorder_requests": [ReorderRequest(product_id="P", quantity=100.0)]}
+    )
+    on_road = Inbound(
+        shipment_id="po-1",
+        product_id="P",
+        destination_id="W",
+        quantity=100.0,
+        arrival_period=arrival_period,
+    )
+    cheap = snap.suppliers[0].model_copy(update={"inbound": [on_road]})
+    snap = snap.model_copy(
+        update={"warehouses": [asked, snap.warehouses[1]], "suppliers": [cheap, snap.suppliers[1]]}
+    )
+    plan = plan_reorder_point(snap, SETTINGS, plan_id="b")
+    assert [p for p in plan.purchases if p.destination_id == "W"] == []
+    assert [t for t in plan.transfers if t.destination_id == "W"] == []
 
 
 def test_firm_orders_are_served_first_come_first_served_from_the_nearest_stock() -> None:
