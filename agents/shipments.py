@@ -5,6 +5,9 @@ is held. Held long enough, it is late; its arrival is then estimated as the
 promised time plus the time held so far plus the hold still to come, and once
 it moves again as the promised time plus the time held.
 
+A shipment on the move lands when its last fix says: the road still to go
+at the speed it reported (`live_eta`), to the hour the promise does not give.
+
 The hold to come is the longer of a buffer and ``hold_ratio`` times the hold
 so far. A hold's length has no natural scale (hours at a border, weeks at a
 strike), and for such a duration a hold that has lasted t hours ends within
@@ -20,8 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from agents.geo import Point
+from agents.geo import Point, km_between
 from agents.persist import iso, point, when
+from supplysync.costs import ROAD_FACTOR
 from supplysync.plan import PurchaseOrder
 
 
@@ -38,6 +42,8 @@ class Shipment:
     held_since: datetime | None = None
     held_before_h: float = 0.0
     last_fix: datetime | None = None
+    last_pos: Point | None = None
+    last_kmh: float = 0.0
 
     def shipped(self, now: datetime) -> bool:
         """Whether the goods have left (by plan time or because the tracker reports).
@@ -57,8 +63,10 @@ class Shipment:
         """All hours held so far."""
         return self.held_before_h + self.held_now_h()
 
-    def fix(self, ts: datetime, moving: bool) -> None:
+    def fix(self, ts: datetime, pos: Point, kmh: float) -> None:
         """Fold a fix away from the destination into the hold bookkeeping."""
+        moving = kmh > 0
+        self.last_pos, self.last_kmh = pos, kmh
         if moving:
             if self.held_since is not None:
                 self.held_before_h += (ts - self.held_since).total_seconds() / 3600.0
@@ -76,6 +84,17 @@ class Shipment:
         to_come = max(buffer_h, hold_ratio * held_now) if self.held_since is not None else 0.0
         return self.promised + timedelta(hours=self.held_h() + to_come)
 
+    def live_eta(self) -> datetime | None:
+        """When it lands at the speed of its last fix; None held, late or not yet seen.
+
+        Trucks run on roads, not great circles: the road still to go is
+        `ROAD_FACTOR` times the straight line, as everywhere in the project.
+        """
+        if self.late or self.last_fix is None or self.last_pos is None or self.last_kmh <= 0:
+            return None
+        road_km = ROAD_FACTOR * km_between(self.last_pos, self.destination)
+        return self.last_fix + timedelta(hours=road_km / self.last_kmh)
+
     def delay_h(self, buffer_h: float, hold_ratio: float) -> float:
         """Estimated delay against the promise, in hours."""
         return (self.eta(buffer_h, hold_ratio) - self.promised).total_seconds() / 3600.0
@@ -92,6 +111,8 @@ class Shipment:
             "held_since": iso(self.held_since),
             "held_before_h": self.held_before_h,
             "last_fix": iso(self.last_fix),
+            "last_pos": list(self.last_pos) if self.last_pos is not None else None,
+            "last_kmh": self.last_kmh,
         }
 
     @classmethod
@@ -107,4 +128,6 @@ class Shipment:
             held_since=when(data["held_since"]),
             held_before_h=data["held_before_h"],
             last_fix=when(data["last_fix"]),
+            last_pos=point(data["last_pos"]) if data.get("last_pos") is not None else None,
+            last_kmh=float(data.get("last_kmh", 0.0)),
         )

@@ -53,7 +53,7 @@ class SupplierAgent(AgentCore):
         if not moving and km_between(pos, shipment.destination) <= s.delivery_reach_km:
             self._deliver(shipment, reading)
             return
-        shipment.fix(reading.ts, moving)
+        shipment.fix(reading.ts, pos, reading.speed_kmh)
         if not shipment.late and shipment.held_now_h() >= s.stationary_hours:
             shipment.late = True
             alerts.append(self._late_alert(shipment, reading))
@@ -148,6 +148,7 @@ class SupplierAgent(AgentCore):
                 destination_id=sh.order.destination_id,
                 quantity=sh.order.quantity,
                 arrival_period=max(0, window.period_of(self._eta(sh, delay))),
+                eta=sh.live_eta() if delay <= 0 else None,
             )
             for po_id, sh in self._shipments.items()
             if sh.shipped(now)

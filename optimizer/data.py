@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from optimizer.costs import CostModel
@@ -24,6 +25,10 @@ from supplysync.network import Customer, Location, Network
 from supplysync.offers import DemandLine, MachineOffer, NetworkSnapshot, VehicleOffer
 from supplysync.planning import PlanningWindow
 from supplysync.scenario import PlanningSettings
+
+LANDING_SLACK = timedelta(minutes=5)
+"""How much later than the first departure a tracked shipment may land and still leave
+with it: an estimate from a position and a speed agrees with the clock to minutes."""
 
 Key2 = tuple[str, str]
 Key3 = tuple[str, str, int]
@@ -200,7 +205,14 @@ def planning_data(
     }
     arcs, cold_arcs = reach(vehicles, customers, net, settings.departure_hour)
     demand = tuple(_demand(snapshot.demand, len(periods), net, notes))
-    arrivals, tail = _arrivals(snapshot, machines, len(periods))
+    now_hour = (snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0
+    first_departure_hour = max(settings.departure_hour, now_hour)
+    arrivals, tail, landed = _arrivals(
+        snapshot,
+        machines,
+        len(periods),
+        snapshot.window.start + timedelta(hours=first_departure_hour),
+    )
     purchases = tuple(
         PurchaseOption(
             s.supplier_id,
@@ -243,7 +255,7 @@ def planning_data(
         fixed_routes=tuple(snapshot.fixed_routes),
         purchases=purchases,
         stock={
-            (w, p): offers[w].stock.get(p, 0.0) if w in offers else 0.0
+            (w, p): (offers[w].stock.get(p, 0.0) if w in offers else 0.0) + landed.get((w, p), 0.0)
             for w in warehouses
             for p in (q.id for q in net.products)
         },
@@ -292,11 +304,8 @@ def planning_data(
         lanes=lanes,
         routed_periods=settings.routed_periods,
         departure_hour=settings.departure_hour,
-        first_departure_hour=max(
-            settings.departure_hour,
-            (snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0,
-        ),
-        now_hour=(snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0,
+        first_departure_hour=first_departure_hour,
+        now_hour=now_hour,
         notes=tuple(notes),
     )
 
@@ -367,15 +376,20 @@ def _demand(lines: list[DemandLine], n: int, net: Network, notes: list[str]) -> 
 
 
 def _arrivals(
-    snapshot: NetworkSnapshot, machines: tuple[MachineData, ...], n: int
-) -> tuple[dict[Key3, float], dict[Key3, float]]:
-    """Goods that land without a decision, by period: in the window, and after it.
+    snapshot: NetworkSnapshot, machines: tuple[MachineData, ...], n: int, ready_by: datetime
+) -> tuple[dict[Key3, float], dict[Key3, float], dict[Key2, float]]:
+    """Goods that land without a decision: by period in the window, after it, and landed.
 
     Shipments landing after the window still count toward the position it
     ends with; dropping them would make every replan order them again.
+    A shipment tracked to land by `ready_by` (plus `LANDING_SLACK`), when
+    the window's first vehicles can leave, is as good as on the shelf: a
+    replan at 08:00 with the day's purchase orders landing at 08:00 would
+    otherwise keep them off every route of the day, as if it were midnight.
     """
     out: dict[Key3, float] = defaultdict(float)
     tail: dict[Key3, float] = defaultdict(float)
+    landed: dict[Key2, float] = defaultdict(float)
     seen: set[str] = set()
     shipments = [i for w in snapshot.warehouses for i in w.inbound]
     shipments += [i for s in snapshot.suppliers for i in s.inbound]
@@ -383,7 +397,9 @@ def _arrivals(
         if i.shipment_id in seen:
             continue
         seen.add(i.shipment_id)
-        if i.arrival_period < n:
+        if i.arrival_period == 0 and i.eta is not None and i.eta <= ready_by + LANDING_SLACK:
+            landed[i.destination_id, i.product_id] += i.quantity
+        elif i.arrival_period < n:
             out[i.destination_id, i.product_id, i.arrival_period] += i.quantity
         else:
             tail[i.destination_id, i.product_id, i.arrival_period] += i.quantity
@@ -392,7 +408,7 @@ def _arrivals(
         for run in m.committed:
             if run.period < n and m.machine_id in output:
                 out[output[m.machine_id], run.product_id, run.period] += run.quantity
-    return dict(out), dict(tail)
+    return dict(out), dict(tail), dict(landed)
 
 
 def _leads(

@@ -79,13 +79,19 @@ class LiveQuote(Frozen):
 
 
 class Inbound(Frozen):
-    """Goods on their way to a warehouse, due in `arrival_period`."""
+    """Goods on their way to a warehouse, due in `arrival_period`.
+
+    `eta` is when they should land, where something tracks them to the hour
+    (a supplier's shipment with a live tracker); None where only the day is
+    known.
+    """
 
     shipment_id: str
     product_id: Id
     destination_id: Id
     quantity: NonNeg
     arrival_period: Period
+    eta: AwareDatetime | None = None
 
 
 class SupplierOffer(Frozen):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from agents.geo import km_between
 from agents.settings import AgentSettings
 from agents.supplier import SupplierAgent
 from supplysync.commands import SupplyOrder
+from supplysync.costs import ROAD_FACTOR
 from supplysync.events import AlertKind
 from supplysync.network import Network
 from supplysync.plan import PurchaseOrder
@@ -253,3 +255,18 @@ def test_a_supplier_without_delays_expects_its_shipments_on_their_promise(
     agent.ingest([track(feed, "PO-1", 30, MIDWAY, 40), track(feed, "PO-2", 30, MIDWAY, 40)], at(31))
     arrivals = {i.shipment_id: i.arrival_period for i in agent.offer(window, at(31)).inbound}
     assert arrivals == {"PO-1": 2, "PO-2": 3}
+
+
+def test_a_moving_shipment_is_expected_when_its_last_fix_says(
+    network: Network, window: PlanningWindow
+) -> None:
+    """The promise gives the day; the tracker gives the hour: road still to go at its speed."""
+    agent, feed = ordered(network, po("PO-1", 300))
+    agent.ingest([track(feed, "PO-1", 30, MIDWAY, 40)], at(31))
+    [inbound] = agent.offer(window, at(31)).inbound
+    road_km = ROAD_FACTOR * km_between(MIDWAY, HUB)
+    assert inbound.eta is not None
+    assert (inbound.eta - at(30)).total_seconds() / 3600 == pytest.approx(road_km / 40)
+    agent.ingest([track(feed, "PO-1", 32, MIDWAY, 0)], at(32))  # held: no hour to count on
+    [inbound] = agent.offer(window, at(32)).inbound
+    assert inbound.eta is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from optimizer.costs import CostModel
@@ -15,11 +17,13 @@ from supplysync.network import (
     Vehicle,
     Warehouse,
 )
+from supplysync.offers import Inbound
 from supplysync.plan import PlanStatus
 from tests.optimizer.conftest import (
     HOME,
     NEAR,
     SETTINGS,
+    START,
     line,
     line_network,
     machine_offer,
@@ -154,3 +158,39 @@ def test_goods_leave_from_the_stock_held_when_the_period_starts() -> None:
     shipped = {t: sum(d.quantity for d in plan.deliveries if d.period == t) for t in (0, 1)}
     assert shipped == {0: pytest.approx(30.0), 1: pytest.approx(50.0)}
     assert sum(r.quantity for r in plan.production if r.period == 0) >= 50.0 - 1e-6
+
+
+@pytest.mark.parametrize(("eta_hour", "shipped_today"), [(8.0, 100.0), (8.5, 30.0), (None, 30.0)])
+def test_a_shipment_tracked_to_land_before_the_first_departure_leaves_today(
+    eta_hour: float | None, shipped_today: float
+) -> None:
+    """A replan at 08:00 with 70 units landing at 08:00: they go out today.
+
+    Kept as an arrival of period 0 they waited for tomorrow, as at midnight
+    when the trucks leave at 07:00 before the 08:00 landings; replans just
+    before the landings planned the day's shortages from that (1,300-2,500
+    units of a day's arrivals on `volatile-2`, seed 0). Landing after the
+    first departure, or at an hour nobody tracks, they still wait.
+    """
+    net = line_network(
+        stock={"P": 30.0}, machines=[], suppliers=[supplier("S", quote("P", 500, 2, 5.0))]
+    )
+    eight = START + timedelta(hours=8)
+    base = snapshot_of(net, 2, demand=[line(100.0, 0)])
+    on_road = Inbound(
+        shipment_id="po-1",
+        product_id="P",
+        destination_id="W",
+        quantity=70.0,
+        arrival_period=0,
+        eta=None if eta_hour is None else START + timedelta(hours=eta_hour),
+    )
+    snap = base.model_copy(
+        update={
+            "taken_at": eight,
+            "suppliers": [base.suppliers[0].model_copy(update={"inbound": [on_road]})],
+        }
+    )
+    plan = plan_milp(snap, SETTINGS, plan_id="t")
+    today = sum(d.quantity for d in plan.deliveries if d.period == 0)
+    assert today == pytest.approx(shipped_today)
