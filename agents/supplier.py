@@ -148,7 +148,7 @@ class SupplierAgent(AgentCore):
                 destination_id=sh.order.destination_id,
                 quantity=sh.order.quantity,
                 arrival_period=max(0, window.period_of(self._eta(sh, delay))),
-                eta=sh.live_eta() if delay <= 0 else None,
+                eta=sh.live_eta(),
             )
             for po_id, sh in self._shipments.items()
             if sh.shipped(now)
