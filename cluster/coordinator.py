@@ -23,7 +23,6 @@ from cluster.directory import Directory
 from cluster.policies import Policy
 from optimizer import commands_for, diff_plans
 from optimizer.demand import OrderBook
-from optimizer.trigger import OperatorRequest as Request
 from optimizer.trigger import TriggerState, decide
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.events import Alert
@@ -111,7 +110,8 @@ class Coordinator:
         self._prefix = plan_prefix or policy.name
         self._orders = OrderBook(network)
         self._trigger = TriggerState.starting(origin)
-        self._pending: list[Alert | Request] = []
+        self._pending: list[Alert] = []
+        self._requested: list[str] = []
         self._plans: list[Plan] = []
         self._routes: dict[str, list[tuple[datetime, list[str]]]] = {}
         self.stats = CoordinatorStats()
@@ -142,17 +142,19 @@ class Coordinator:
             kinds = self._policy.trigger_kinds
             self._pending.extend(a for a in alerts if kinds is None or a.kind in kinds)
 
-    def request(self, request_id: str, now: datetime) -> None:
+    def request(self, request_id: str) -> None:
         """An operator asks for a replan: the next `step` makes one, caused by `request_id`."""
         if self._policy.replans:
-            self._pending.append(Request(request_id, now))
+            self._requested.append(request_id)
 
     def step(self, now: datetime) -> Dispatch | None:
         """Replan if the trigger policy says so (its first tick is at the origin)."""
         if self._plans and not self._policy.replans:
             return None
-        fire, self._trigger, causes = decide(self._trigger, self._pending, now, self._planning)
-        self._pending = []
+        fire, self._trigger, causes = decide(
+            self._trigger, self._pending, now, self._planning, self._requested
+        )
+        self._pending, self._requested = [], []
         return self.replan(now, causes) if fire else None
 
     def replan(self, now: datetime, causes: Sequence[str]) -> Dispatch:

@@ -13,12 +13,11 @@ from optimizer.diff import diff_plans
 from optimizer.dispatch import commands_for
 from optimizer.milp import plan_milp
 from optimizer.solve import SolverUnavailableError
-from optimizer.trigger import SIGNIFICANT, OperatorRequest, TriggerState, decide
+from optimizer.trigger import SIGNIFICANT, TriggerState, decide
 
 __all__ = [
     "SIGNIFICANT",
     "CostModel",
-    "OperatorRequest",
     "SolverUnavailableError",
     "TriggerState",
     "commands_for",

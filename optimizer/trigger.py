@@ -3,7 +3,8 @@
 Significant alerts open a burst; the burst fires one replan `debounce_minutes`
 after its first alert, whatever else arrives meanwhile. A periodic tick every
 `tick_hours` from an origin fires as well (the first tick is at the origin,
-so the first call plans), and an operator request fires at once. Whatever
+so the first call plans), and an operator's request (by its id, as
+`supplysync.control.OperatorRequest` records it) fires at once. Whatever
 fires, every alert collected so far becomes a cause of that replan.
 """
 
@@ -33,14 +34,6 @@ SIGNIFICANT = frozenset(
 
 
 @dataclass(frozen=True)
-class OperatorRequest:
-    """An operator asking for a replan now; its id becomes a cause."""
-
-    request_id: str
-    ts: datetime
-
-
-@dataclass(frozen=True)
 class TriggerState:
     """What the trigger remembers between calls.
 
@@ -62,13 +55,16 @@ class TriggerState:
 
 def decide(
     state: TriggerState,
-    alerts: Sequence[Alert | OperatorRequest],
+    alerts: Sequence[Alert],
     now: datetime,
     settings: PlanningSettings,
+    requests: Sequence[str] = (),
 ) -> tuple[bool, TriggerState, list[str]]:
-    """Whether to replan now, the new state, and the alert ids that cause it."""
-    state = _collect(state, [a for a in alerts if isinstance(a, Alert)], now)
-    requests = [a.request_id for a in alerts if isinstance(a, OperatorRequest)]
+    """Whether to replan now, the new state, and the alert and request ids that cause it.
+
+    `requests` are the ids of operators' replan requests since the last call.
+    """
+    state = _collect(state, alerts, now)
     tick_due = now >= state.next_tick
     burst_due = state.burst_start is not None and now >= state.burst_start + timedelta(
         minutes=settings.debounce_minutes

@@ -435,5 +435,5 @@ def _plan_turn(
     """
     coordinator.observe(alerts, ordered.orders, ordered.deliveries, now, ordered.cancellations)
     for cause in causes:
-        coordinator.request(cause, now)
+        coordinator.request(cause)
     return coordinator.step(now)

@@ -163,7 +163,7 @@ def test_orders_on_a_vehicle_out_stay_out_of_later_replans(demo_scenario: Any) -
     snapshot = None
     for n, hours in enumerate((8.0, 9.0)):
         run_until(hours)
-        loop.request(f"op-{n}", sim.now)
+        loop.request(f"op-{n}")
         dispatch = loop.step(sim.now)
         assert dispatch is not None
         sim.execute(dispatch.commands)

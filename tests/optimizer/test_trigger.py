@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from optimizer.trigger import SIGNIFICANT, OperatorRequest, TriggerState, decide
+from optimizer.trigger import SIGNIFICANT, TriggerState, decide
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.scenario import PlanningSettings
 from tests.optimizer.conftest import START
@@ -105,7 +105,7 @@ def test_missed_ticks_fire_once() -> None:
 
 def test_an_operator_request_forces_a_replan_with_pending_alerts_as_causes() -> None:
     _, state, _ = decide(_quiet(), [_alert("a1", 5)], at(5), S)
-    fired, state, causes = decide(state, [OperatorRequest("op-1", at(6))], at(6), S)
+    fired, state, causes = decide(state, [], at(6), S, ["op-1"])
     assert (fired, causes) == (True, ["a1", "op-1"])
     assert state.pending == () and state.burst_start is None
 
