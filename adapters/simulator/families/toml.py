@@ -4,7 +4,8 @@ Written with `tomli-w`. Values that are None are left out (TOML has no
 null, and the models default them to None); `[planning]` and `[costs]`
 list only what differs from the project's defaults, so a generated
 scenario follows them as they change, and are left out when nothing
-differs.
+differs. An empty device registry is left out too: generated networks
+register no devices.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from supplysync.scenario import Scenario
 def to_toml(scenario: Scenario, header: Sequence[str] = ()) -> str:
     """TOML text of `scenario`, after `header` lines written as comments."""
     data = scenario.model_dump(mode="json", exclude_none=True)
+    if not data["network"]["devices"]:
+        del data["network"]["devices"]
     for table in ("planning", "costs"):
         changed = getattr(scenario, table).model_dump(mode="json", exclude_defaults=True)
         if changed:
