@@ -39,6 +39,7 @@ from supplysync.events import Alert, AlertKind, Severity
 from tests.api import data
 from tests.api.conftest import Api, TestClient, make_api, seeded_db
 from tests.api.conftest import settings as api_settings
+from tests.fuzz.fields import Fields, edges
 
 __all__ = ["make_api", "seeded_db"]  # the API tests' fixtures, used here as pytest finds them
 
@@ -85,22 +86,18 @@ def dumps(value: Any) -> str:
     return json.dumps(value)
 
 
-def _edges(*values: Any) -> st.SearchStrategy[Any]:
-    return st.sampled_from(values)
-
-
 def _nested(depth: int) -> Raw:
     return Raw("[" * depth + "]" * depth)
 
 
-NUMBER_BEYOND = _edges(
+NUMBER_BEYOND = edges(
     *(math.nan, math.inf, -math.inf, 1e308, -1e308, -1, -0.5, 2**63, -(2**63), 10**30),
     *(Raw("1e400"), Raw("-1e400"), Raw("1" + "0" * 5000), Raw("0x10"), Raw("01")),
 )
-TEXT_BEYOND = _edges(
+TEXT_BEYOND = edges(
     *("", " ", "\ud800", "\x00", "x" * 2001, "x" * 70_000, "é" * 2001, "<script>", "'; --"),
 )
-ID_BEYOND = _edges("", "M99", "NOPE", "x" * 65, "M 00", "Ä", "\ud800", 0, None)
+ID_BEYOND = edges("", "M99", "NOPE", "x" * 65, "M 00", "Ä", "\ud800", 0, None)
 JUNK_SCALAR = st.one_of(
     st.none(),
     st.booleans(),
@@ -117,34 +114,8 @@ JUNK = st.recursive(
     ),
     max_leaves=8,
 )
-ANY_BEYOND = st.one_of(JUNK, _edges(_nested(100), _nested(1000), _nested(30_000)))
-BROKEN = _edges(b"", b"{", b'{"comment": "a"', b"\xff\xfe", b"{'comment': 1}", b"nul", b"[1,]")
-
-
-@dataclass
-class Fields:
-    """Draws each field in bounds, or beyond them `beyond_pct` percent of the time."""
-
-    draw: st.DrawFn
-    beyond_pct: int
-    strayed: list[str] = field(default_factory=list)
-
-    def pick(self, name: str, valid: st.SearchStrategy[Any], beyond: st.SearchStrategy[Any]) -> Any:
-        if self.draw(st.integers(0, 99)) < self.beyond_pct:
-            self.strayed.append(name)
-            return self.draw(st.one_of(beyond, ANY_BEYOND))
-        return self.draw(valid)
-
-    def shaped(self, body: dict[str, Any]) -> dict[str, Any]:
-        """`body`, now and then with a field missing or one too many."""
-        if body and self.draw(st.integers(0, 99)) < self.beyond_pct // 3:
-            name = self.draw(st.sampled_from(sorted(body)))
-            self.strayed.append(name)
-            body.pop(name)
-        if self.draw(st.integers(0, 99)) < self.beyond_pct // 3:
-            self.strayed.append("extra")
-            body["extra"] = self.draw(JUNK)
-        return body
+ANY_BEYOND = st.one_of(JUNK, edges(_nested(100), _nested(1000), _nested(30_000)))
+BROKEN = edges(b"", b"{", b'{"comment": "a"', b"\xff\xfe", b"{'comment': 1}", b"nul", b"[1,]")
 
 
 @dataclass(frozen=True)
@@ -165,9 +136,9 @@ def _call(route: str, path: str, f: Fields, body: dict[str, Any], *, known: bool
     return Call(route, path, dumps(body).encode(), tuple(f.strayed), known and not f.strayed)
 
 
-COMMENT = st.one_of(_edges("", "x" * 2000, "é" * 2000, "frozen by ops"), st.text(max_size=40))
-ACK_COMMENT = st.one_of(_edges("x" * 2000, "seen"), st.text(min_size=1, max_size=40))
-PERIOD = st.one_of(_edges(0, 30), st.integers(0, 30))
+COMMENT = st.one_of(edges("", "x" * 2000, "é" * 2000, "frozen by ops"), st.text(max_size=40))
+ACK_COMMENT = st.one_of(edges("x" * 2000, "seen"), st.text(min_size=1, max_size=40))
+PERIOD = st.one_of(edges(0, 30), st.integers(0, 30))
 
 
 def _override(draw: st.DrawFn, f: Fields) -> tuple[dict[str, Any], bool]:
@@ -188,7 +159,7 @@ def _override(draw: st.DrawFn, f: Fields) -> tuple[dict[str, Any], bool]:
             st.lists(st.sampled_from(SITES), min_size=1, max_size=100),
             st.lists(st.sampled_from([*SITES, "X99"]), min_size=1, max_size=4),
         ),
-        _edges([], ["W00"] * 101, "W00", [None], [["W00"]]),
+        edges([], ["W00"] * 101, "W00", [None], [["W00"]]),
     )
     body = {"kind": kind, "vehicle_id": vehicle, "period": f.pick("period", PERIOD, NUMBER_BEYOND)}
     known = vehicle in VEHICLES and isinstance(stops, list) and set(stops) <= set(SITES)
@@ -201,7 +172,7 @@ STEERING = ("replan", "overrides", "ack", "users", "token", "ticket")
 @st.composite
 def steering(draw: st.DrawFn, routes: tuple[str, ...] = STEERING) -> Call:
     """A POST to a steering route: replan, override, ack, user, token or stream ticket."""
-    f = Fields(draw, draw(st.sampled_from([0, 0, 5, 20, 60])))
+    f = Fields(draw, draw(st.sampled_from([0, 0, 5, 20, 60])), "extra", JUNK, ANY_BEYOND)
     form = draw(st.sampled_from(["fields"] * 6 + ["junk", "broken"]))
     route = draw(st.sampled_from(routes))
     path = {
@@ -230,11 +201,11 @@ def steering(draw: st.DrawFn, routes: tuple[str, ...] = STEERING) -> Call:
             st.one_of(
                 st.from_regex(r"\A[a-z0-9_-]{1,64}\Z"),
                 st.integers(0, 10**12).map(lambda k: f"user-{k}"),  # seldom taken already
-                _edges("ops", "a" * 64, "-"),
+                edges("ops", "a" * 64, "-"),
             ),
-            _edges("Ops", "a" * 65, "a.b", "a b", "ü"),
+            edges("Ops", "a" * 65, "a.b", "a b", "ü"),
         )
-        role = f.pick("role", st.sampled_from(["viewer", "operator", "admin"]), _edges("root", ""))
+        role = f.pick("role", st.sampled_from(["viewer", "operator", "admin"]), edges("root", ""))
         return _call(route, path, f, f.shaped({"name": name, "role": role}))
     # the token and the ticket take no body: whatever is sent is ignored, unless it is too big
     raw = dumps(draw(st.one_of(st.just({}), JUNK))).encode()
@@ -243,7 +214,7 @@ def steering(draw: st.DrawFn, routes: tuple[str, ...] = STEERING) -> Call:
 
 @st.composite
 def what_ifs(draw: st.DrawFn) -> Call:
-    f = Fields(draw, draw(st.sampled_from([0, 0, 5, 20, 60])))
+    f = Fields(draw, draw(st.sampled_from([0, 0, 5, 20, 60])), "extra", JUNK, ANY_BEYOND)
     if draw(st.integers(0, 9)) == 0:
         return Call("what-if", "/api/control/what-if", dumps(draw(ANY_BEYOND)).encode(), ("body",))
     kind = draw(st.sampled_from(["machine_down", "demand_change", "supplier_delay"]))
@@ -254,7 +225,7 @@ def what_ifs(draw: st.DrawFn) -> Call:
         known = event["machine_id"] in MACHINES
     elif kind == "demand_change":
         event["factor"] = f.pick(
-            "factor", st.one_of(_edges(0, 20, 5e-324, 1.3), st.floats(0, 20)), NUMBER_BEYOND
+            "factor", st.one_of(edges(0, 20, 5e-324, 1.3), st.floats(0, 20)), NUMBER_BEYOND
         )
         for name, ids in (
             ("customer_id", CUSTOMERS),
@@ -273,7 +244,7 @@ def what_ifs(draw: st.DrawFn) -> Call:
             event["periods"] = f.pick("periods", PERIOD, NUMBER_BEYOND)
         if draw(st.booleans()):
             event["quantity_factor"] = f.pick(
-                "quantity_factor", st.one_of(_edges(0, 1), st.floats(0, 1)), NUMBER_BEYOND
+                "quantity_factor", st.one_of(edges(0, 1), st.floats(0, 1)), NUMBER_BEYOND
             )
     body = {"event": f.shaped(event), "comment": f.pick("comment", COMMENT, TEXT_BEYOND)}
     return _call("what-if", "/api/control/what-if", f, f.shaped(body), known=known)

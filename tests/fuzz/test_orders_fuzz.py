@@ -29,7 +29,7 @@ import asyncio
 import json
 import math
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
@@ -51,6 +51,7 @@ from supplysync.deadletters import DeadLetter
 from supplysync.network import Network
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.scenario import Scenario
+from tests.fuzz.fields import Fields, edges
 
 R = TypeVar("R")
 
@@ -62,25 +63,21 @@ KNOWN_PRODUCTS = ("PUMP", "REAGENT")
 UNKNOWN_PRODUCT = "NOPE"  # a well-formed id the network has no product for
 
 
-def _edges(*values: Any) -> st.SearchStrategy[Any]:
-    return st.sampled_from(values)
-
-
 # Valid values include the bounds themselves; "beyond" values are out of
 # bounds or malformed. A field draws from "beyond" with the message's rate.
 QUANTITY = st.one_of(
-    _edges(1e9, 1.0, 0.5, 5e-324, 1e-9, 10),
+    edges(1e9, 1.0, 0.5, 5e-324, 1e-9, 10),
     st.floats(1e-6, 1e9),
     st.integers(1, 1000),
 )
 QUANTITY_BEYOND = st.one_of(
-    _edges(math.inf, -math.inf, math.nan, 1e308, -1e308, 1e30, 1e9 + 1, 0.0, -0.0, -1.0),
-    _edges(10**400, 2**63, -(2**63), "5", "", None, [5], {"q": 5}, True),
+    edges(math.inf, -math.inf, math.nan, 1e308, -1e308, 1e30, 1e9 + 1, 0.0, -0.0, -1.0),
+    edges(10**400, 2**63, -(2**63), "5", "", None, [5], {"q": 5}, True),
     st.floats(allow_nan=True, allow_infinity=True),
 )
 ZONES = st.sampled_from([UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-12))])
 WHEN = st.one_of(
-    _edges("2000-01-01T00:00:00Z", "2099-12-31T23:59:59.999999Z", "2026-03-02T12:00:00+01:00"),
+    edges("2000-01-01T00:00:00Z", "2099-12-31T23:59:59.999999Z", "2026-03-02T12:00:00+01:00"),
     st.datetimes(
         min_value=datetime(2026, 2, 25), max_value=datetime(2026, 3, 8), timezones=ZONES
     ).map(datetime.isoformat),
@@ -89,7 +86,7 @@ WHEN = st.one_of(
     ).map(datetime.isoformat),
 )
 WHEN_BEYOND = st.one_of(
-    _edges(
+    edges(
         *("0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "1999-12-31T23:59:59.999999Z"),
         *("2100-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:00:00-05:00"),
         *("0001-01-01T00:00:00+01:00", "2026-03-02T12:00:00", "2026-02-30T00:00:00Z"),
@@ -100,42 +97,16 @@ WHEN_BEYOND = st.one_of(
     ).map(datetime.isoformat),
 )
 ORDER_ID = st.one_of(
-    _edges("o1", "o2", "o3", "ord-C-ESSEN-PUMP-d12", "SO/2026/0001 #7", "x" * 200),
+    edges("o1", "o2", "o3", "ord-C-ESSEN-PUMP-d12", "SO/2026/0001 #7", "x" * 200),
     st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=12),
 )
-ORDER_ID_BEYOND = _edges("", "x" * 201, "x" * 10_000, "o\x1f1", "o\n1", "\x00", 7, None, ["o1"])
-ID_BEYOND = _edges("", "x" * 65, "C ESSEN", "Ä", "a/b", 42, None)
-VEHICLE = _edges("V-DUI-1", "V-NOWHERE")
+ORDER_ID_BEYOND = edges("", "x" * 201, "x" * 10_000, "o\x1f1", "o\n1", "\x00", 7, None, ["o1"])
+ID_BEYOND = edges("", "x" * 65, "C ESSEN", "Ä", "a/b", 42, None)
+VEHICLE = edges("V-DUI-1", "V-NOWHERE")
 FLAG = st.booleans()
-FLAG_BEYOND = _edges("maybe", 2, None, [])
-REASON = _edges("", "plant shutdown", "x" * 500)
-REASON_BEYOND = _edges("x" * 501, 5, None)
-EXTRA = {"priority": "high"}
-
-
-@dataclass
-class Fields:
-    """Draws each field in bounds, or beyond them `beyond_pct` percent of the time."""
-
-    draw: st.DrawFn
-    beyond_pct: int
-    strayed: list[str] = field(default_factory=list)
-
-    def pick(self, name: str, valid: st.SearchStrategy[Any], beyond: st.SearchStrategy[Any]) -> Any:
-        if self.draw(st.integers(0, 99)) < self.beyond_pct:
-            self.strayed.append(name)
-            return self.draw(beyond)
-        return self.draw(valid)
-
-    def shaped(self, body: dict[str, Any]) -> dict[str, Any]:
-        """`body`, now and then with a field missing or one too many."""
-        if self.draw(st.integers(0, 99)) < self.beyond_pct // 3:
-            self.strayed.append("missing")
-            body.pop(self.draw(st.sampled_from(sorted(body))))
-        if self.draw(st.integers(0, 99)) < self.beyond_pct // 3:
-            self.strayed.append("extra")
-            body.update(EXTRA)
-        return body
+FLAG_BEYOND = edges("maybe", 2, None, [])
+REASON = edges("", "plant shutdown", "x" * 500)
+REASON_BEYOND = edges("x" * 501, 5, None)
 
 
 def _customer(f: Fields, topic_customer: str) -> Any:
@@ -198,7 +169,7 @@ class Payload:
 
 @st.composite
 def payloads(draw: st.DrawFn, network: Network) -> Payload:
-    f = Fields(draw, draw(st.sampled_from([0, 0, 0, 2, 10, 40])))
+    f = Fields(draw, draw(st.sampled_from([0, 0, 0, 2, 10, 40])), "priority", st.just("high"))
     customer = draw(st.sampled_from([OWN, OWN, OWN, OTHER, STRANGER]))
     if customer == STRANGER:
         topic = f"supplysync/{STRANGER}/customer/{STRANGER}/orders"
@@ -207,8 +178,8 @@ def payloads(draw: st.DrawFn, network: Network) -> Payload:
     placed, delivered, cancelled = (draw(st.integers(0, most)) for most in (3, 2, 2))
     body = f.shaped(
         {
-            "v": f.pick("v", st.just(1), _edges(2, 0, "1", None)),
-            "gateway_id": f.pick("gateway_id", _edges("erp-1", "g" * 64), ID_BEYOND),
+            "v": f.pick("v", st.just(1), edges(2, 0, "1", None)),
+            "gateway_id": f.pick("gateway_id", edges("erp-1", "g" * 64), ID_BEYOND),
             "orders": [_order(f, customer) for _ in range(placed)],
             "deliveries": [_proof(f, customer) for _ in range(delivered)],
             "cancellations": [_cancellation(f, customer) for _ in range(cancelled)],
