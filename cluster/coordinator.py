@@ -222,6 +222,7 @@ class Coordinator:
             vehicles=vehicles,
             demand=self._orders.demand(window, exclude=on_board),
             demand_cv=self._orders.demand_cv(),
+            demand_levels=self._orders.demand_levels(),
         )
 
     def _orders_on_board(

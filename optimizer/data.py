@@ -291,6 +291,7 @@ def planning_data(
             demand_cv=cost_model.demand_cv if snapshot.demand_cv is None else snapshot.demand_cv,
             lead_sd=cost_model.lead_sd_periods,
             holding=holding,
+            levels=snapshot.demand_levels,
         ),
         km=km,
         arcs=arcs,

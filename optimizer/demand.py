@@ -3,25 +3,29 @@
 Customers' orders arrive from the ERP (the simulator in research mode) a few
 days before they are due; proofs of delivery close them. For each planning
 window the book gives firm lines for the orders it knows, overdue orders in
-period 0, and the forecast (each customer's daily rate) for periods no order
-covers yet. Orders already riding on a vehicle are left out, so a mid-day
-replan does not plan them twice. A cancellation closes what is left of an
-order, even one that has not arrived yet.
+period 0, and the forecast (each customer's daily rate, times the level its
+region has lately ordered at) for periods no order covers yet. Orders
+already riding on a vehicle are left out, so a mid-day replan does not plan
+them twice. A cancellation closes what is left of an order, even one that
+has not arrived yet.
 """
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from supplysync.network import Network
-from supplysync.offers import MAX_DEMAND_CV, DemandLine
+from supplysync.offers import MAX_DEMAND_CV, MAX_DEMAND_LEVEL, DemandLevels, DemandLine
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.planning import PlanningWindow
 
 _EPS = 1e-6
+LEVEL_DAYS = 28
+"""Due days a demand level remembers: older ones weigh nothing at any useful smoothing."""
 
 
 @dataclass
@@ -46,6 +50,7 @@ class OrderBook:
         grace_days: int = 2,
         prior_cv: float = 0.3,
         prior_weight: float = 20.0,
+        level_smoothing: float = 1.0,
     ) -> None:
         self._network = network
         self._grace = timedelta(days=grace_days)
@@ -55,8 +60,13 @@ class OrderBook:
         self._rates = {
             (c.id, p): rate for c in network.customers for p, rate in c.demand_per_day.items()
         }
+        self._region = {c.id: c.region for c in network.customers}
         self._prior = (prior_weight, prior_weight * prior_cv**2)
         self._errors = (0.0, 0.0)
+        if not 0.0 < level_smoothing <= 1.0:
+            raise ValueError(f"Expected 0 < level_smoothing <= 1, got {level_smoothing}.")
+        self._alpha = level_smoothing
+        self._days: defaultdict[tuple[str, str], dict[date, list[float]]] = defaultdict(dict)
 
     def add(self, orders: Iterable[CustomerOrder]) -> None:
         """Record new orders; an order id seen before, or cancelled, is ignored (idempotent)."""
@@ -102,12 +112,41 @@ class OrderBook:
         n = self._prior[0] + self._errors[0]
         return min(MAX_DEMAND_CV, math.sqrt((self._prior[1] + self._errors[1]) / n))
 
+    def demand_levels(self) -> DemandLevels:
+        """How much each region has lately ordered of each product, against its customers' rates.
+
+        Customers of a region swing together (a spike hits the region), so
+        one day's orders of a region, pooled, say more than one customer's:
+        the level is that day's ordered units over the same customers' rates,
+        smoothed exponentially over the due days seen (`level_smoothing` is
+        the weight of the newest). The default, 1, takes the latest day as
+        it is: pooling already damps one customer's noise, and a spike's
+        start and end are what the plan must follow (a lingering level buys
+        for a spike that is over), the daily replan bringing the next day's
+        orders. A spike known from one day of orders then carries into the
+        days no order covers yet and into the tail, and ends when the orders
+        do. Only the pairs some order has touched appear; the rest stand at 1.
+        """
+        out: DemandLevels = {}
+        for (region, product_id), days in sorted(self._days.items()):
+            level = 1.0
+            for _, (ordered, nominal) in sorted(days.items()):
+                level += self._alpha * (ordered / nominal - level)
+            out.setdefault(region, {})[product_id] = min(MAX_DEMAND_LEVEL, level)
+        return out
+
     def _observe(self, order: CustomerOrder) -> None:
         rate = self._rates.get((order.customer_id, order.product_id), 0.0)
         if rate <= 0:
             return
         error = order.quantity / rate - 1.0
         self._errors = (self._errors[0] + 1.0, self._errors[1] + error * error)
+        days = self._days[self._region[order.customer_id], order.product_id]
+        totals = days.setdefault(order.due.date(), [0.0, 0.0])
+        totals[0] += order.quantity
+        totals[1] += rate
+        if len(days) > LEVEL_DAYS:
+            del days[min(days)]
 
     def open_orders(self) -> list[CustomerOrder]:
         return [e.order for e in self._open.values()]
@@ -156,9 +195,11 @@ class OrderBook:
     ) -> list[DemandLine]:
         first = 0 if self._horizon is None else max(0, window.period_of(self._horizon))
         scale = window.period_hours / 24.0
+        levels = self.demand_levels()
         lines = []
         for period in range(first, window.periods):
             for customer in self._network.customers:
+                level = levels.get(customer.region, {})
                 for product_id, rate in customer.demand_per_day.items():
                     key = (customer.id, product_id, period)
                     if rate > 0 and key not in covered:
@@ -167,7 +208,7 @@ class OrderBook:
                                 customer_id=customer.id,
                                 product_id=product_id,
                                 period=period,
-                                quantity=rate * scale,
+                                quantity=rate * scale * level.get(product_id, 1.0),
                             )
                         )
         return lines

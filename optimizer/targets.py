@@ -10,7 +10,9 @@ Per warehouse and product, derived from the network and the demand the
 order book has seen, never from hand-set reorder points:
 
 - ``mean``: the demand per period of the customers the warehouse is nearest
-  to; the replenishment builder lets it fall due in the ``lead`` periods
+  to, at the level their region has lately ordered at
+  (`OrderBook.demand_levels`: a spike seen in the orders lasts into the
+  tail); the replenishment builder lets it fall due in the ``lead`` periods
   after the window (the window's *tail*), which only stock on hand or on the
   way can serve: no decision after the window lands in time.
 - ``lead``: periods from a decision until goods can leave the warehouse,
@@ -80,6 +82,7 @@ def stock_targets(
     demand_cv: float,
     lead_sd: float,
     holding: Mapping[str, float],
+    levels: Mapping[str, Mapping[str, float]] | None = None,
 ) -> dict[Key2, StockTarget]:
     """Targets for every (warehouse, product) that serves some customer's demand.
 
@@ -95,6 +98,7 @@ def stock_targets(
         demand_cv: coefficient of variation of daily demand around the rate.
         lead_sd: standard deviation of a lead time, in periods.
         holding: holding cost per unit and period, by product.
+        levels: recent demand against the rates, by region and product (missing: 1).
     """
     scale = period_hours / 24.0
     home = _nearest(arcs, km)
@@ -102,8 +106,10 @@ def stock_targets(
     mean: dict[Key2, float] = defaultdict(float)
     spread: dict[Key2, float] = defaultdict(float)
     for c in network.customers:
-        for p, rate in c.demand_per_day.items():
+        level = (levels or {}).get(c.region, {})
+        for p, nominal in c.demand_per_day.items():
             w = (home_cold if p in cold else home).get(c.id)
+            rate = nominal * level.get(p, 1.0)
             if w is None or rate <= 0:
                 continue
             mean[w, p] += rate * scale

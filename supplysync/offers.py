@@ -20,6 +20,9 @@ from supplysync.planning import PlanningWindow
 Period = Annotated[int, Field(ge=0)]
 MAX_DEMAND_CV = 5.0
 """Widest demand swing a snapshot carries: daily demand five times its forecast's spread."""
+MAX_DEMAND_LEVEL = 25.0
+"""Highest demand level a snapshot carries: a region ordering 25 times its customers' rates."""
+DemandLevels = dict[Id, dict[Id, Annotated[float, Field(ge=0, le=MAX_DEMAND_LEVEL)]]]
 
 
 class ProductionRun(Frozen):
@@ -167,6 +170,11 @@ class NetworkSnapshot(Frozen):
         ge=0,
         le=MAX_DEMAND_CV,
         description="daily demand's coefficient of variation around the forecast, as seen so far",
+    )
+    demand_levels: DemandLevels = Field(
+        default_factory=dict,
+        description="recent orders against the customers' rates, by region and product "
+        "(missing: 1): the forecast is each rate times its level",
     )
     causes: list[Alert] = Field(default_factory=list)
     fixed_routes: list[FreezeRoute] = Field(

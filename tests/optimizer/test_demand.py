@@ -6,6 +6,8 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from optimizer.demand import OrderBook
 from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
@@ -100,3 +102,73 @@ def test_one_order_far_above_its_rate_swings_demand_no_further_than_a_snapshot_t
     assert snapshot.demand_cv == 5.0
     book.add([order("bigger", quantity=1e9)])
     assert book.demand_cv() == 5.0
+
+
+def regional_orders(prefix: str, factor: float, day: int) -> list[CustomerOrder]:
+    """PUMP orders of every ruhr customer that buys it, `factor` times its daily rate."""
+    rates = {"C-ESSEN": 10, "C-BOCHUM": 12, "C-OBERHAUSEN": 8}
+    return [
+        CustomerOrder(
+            order_id=f"{prefix}-{customer}",
+            customer_id=customer,
+            product_id="PUMP",
+            quantity=factor * rate,
+            due=START + timedelta(days=day),
+            created_at=START,
+        )
+        for customer, rate in rates.items()
+    ]
+
+
+def forecast(book: OrderBook, customer_id: str, product_id: str) -> float:
+    """The forecast line of the window's last period for one customer and product."""
+    lines = book.demand(WINDOW)
+    [line] = [
+        x
+        for x in lines
+        if x.order_id is None
+        and x.period == WINDOW.periods - 1
+        and (x.customer_id, x.product_id) == (customer_id, product_id)
+    ]
+    return line.quantity
+
+
+def test_a_region_ordering_above_its_rates_raises_its_forecast_and_no_other(
+    demo_scenario: Any,
+) -> None:
+    """A spike seen in a day of the ruhr's orders carries into the days no order covers yet."""
+    book = OrderBook(demo_scenario.network, level_smoothing=0.5)
+    assert forecast(book, "C-ESSEN", "PUMP") == 10
+    book.add(regional_orders("d1", factor=2.0, day=0))
+    assert math.isclose(forecast(book, "C-ESSEN", "PUMP"), 10 * 1.5)
+    assert math.isclose(forecast(book, "C-BOCHUM", "PUMP"), 12 * 1.5)
+    assert forecast(book, "C-ESSEN", "VALVE") == 20  # another product of the region
+    assert forecast(book, "C-TILBURG", "PUMP") == 10  # another region
+    book.add(regional_orders("d2", factor=2.0, day=1))
+    assert math.isclose(forecast(book, "C-ESSEN", "PUMP"), 10 * 1.75)
+    assert book.demand_levels() == {"ruhr": {"PUMP": 1.75}}
+
+
+def test_orders_seen_again_or_partly_arrived_do_not_bend_the_level(demo_scenario: Any) -> None:
+    """The level compares what the orders asked with the rates of those same customers."""
+    book = OrderBook(demo_scenario.network, level_smoothing=0.5)
+    book.add(regional_orders("d1", factor=1.0, day=0)[:1])  # only Essen's order has come in
+    assert book.demand_levels() == {"ruhr": {"PUMP": 1.0}}
+    book.add(regional_orders("d1", factor=1.0, day=0))  # Essen's again, and the others
+    assert book.demand_levels() == {"ruhr": {"PUMP": 1.0}}
+
+
+def test_by_default_the_level_is_the_latest_day_so_a_spike_ends_with_its_orders(
+    demo_scenario: Any,
+) -> None:
+    book = OrderBook(demo_scenario.network)
+    book.add(regional_orders("d1", factor=2.5, day=0))
+    assert book.demand_levels() == {"ruhr": {"PUMP": 2.5}}
+    book.add(regional_orders("d2", factor=1.0, day=1))
+    assert book.demand_levels() == {"ruhr": {"PUMP": 1.0}}
+    assert forecast(book, "C-ESSEN", "PUMP") == 10
+
+
+def test_a_smoothing_weight_outside_zero_to_one_is_refused(demo_scenario: Any) -> None:
+    with pytest.raises(ValueError, match="level_smoothing"):
+        OrderBook(demo_scenario.network, level_smoothing=0.0)

@@ -66,6 +66,20 @@ def test_targets_follow_the_nearest_warehouse_its_source_and_the_demand_swing() 
     assert target.safety == pytest.approx(z * math.sqrt(4 * 9.0**2 + 15.0**2), abs=1e-3)
 
 
+def test_the_tail_expects_what_the_region_lately_orders() -> None:
+    """Region r ordering at 2.5 times its rates: the tail's mean and the spread grow with it."""
+    net = with_customers(
+        line_network(machines=[], suppliers=[supplier("S", quote("P", 100, 3, 10.0))]),
+        customer("C1", NEAR, 10.0),
+        customer("C2", NEAR, 20.0),
+    )
+    calm = planning_data(snapshot_of(net, 3), SETTINGS).targets["W", "P"]
+    spiked = snapshot_of(net, 3).model_copy(update={"demand_levels": {"r": {"P": 2.5}}})
+    target = planning_data(spiked, SETTINGS).targets["W", "P"]
+    assert target.mean == pytest.approx(75.0)
+    assert target.safety > calm.safety
+
+
 def test_a_made_product_has_a_lead_of_one_period() -> None:
     net = with_customers(line_network(), customer("C1", NEAR, 10.0))
     assert planning_data(snapshot_of(net, 3), SETTINGS).targets["W", "P"].lead == 1
