@@ -8,7 +8,10 @@ guesses about the future:
 
 - demand: the firm orders the book holds (what is left of them), plus every
   order customers will send later in the window, as firm lines; forecast
-  lines go;
+  lines go, and so do the book's demand levels: the window runs to the
+  run's end, and its tail, after the run, where nothing is scored, expects
+  the customers' rates (a spike's level there only buys stock the run
+  ends with);
 - suppliers: each quote's lead time is the real one for an order leaving
   now (a delay in force holds it on its way), and shipments this policy
   placed arrive in the period they will really land in;
@@ -86,6 +89,7 @@ def foresee(
     return snapshot.model_copy(
         update={
             "demand": _demand(snapshot, oracle),
+            "demand_levels": {},
             "suppliers": [
                 _supplier(s, snapshot, oracle, held, promises or {}) for s in snapshot.suppliers
             ],

@@ -230,3 +230,13 @@ def test_maintenance_is_due_on_the_day_the_machine_would_fail(
     assert [m.maintenance_due_period for m in seen.machines if m.machine_id != "M-DUI-1"] == [
         None
     ] * 5
+
+
+def test_the_tail_after_the_run_expects_the_customers_rates_not_the_books_levels(
+    demo_scenario: Scenario, oracle: Oracle
+) -> None:
+    """Within the demo's rheinland spike (2.2 times, days 2-4) or not, the book's guess goes."""
+    guessed = {"ruhr": {"PUMP": 3.0}, "rheinland": {"VALVE": 2.2}}
+    for start in (1, 3):
+        snap = snapshot(demo_scenario, start).model_copy(update={"demand_levels": guessed})
+        assert told(snap, oracle).demand_levels == {}
