@@ -22,7 +22,8 @@ MAX_DEMAND_CV = 5.0
 """Widest demand swing a snapshot carries: daily demand five times its forecast's spread."""
 MAX_DEMAND_LEVEL = 25.0
 """Highest demand level a snapshot carries: a region ordering 25 times its customers' rates."""
-DemandLevels = dict[Id, dict[Id, Annotated[float, Field(ge=0, le=MAX_DEMAND_LEVEL)]]]
+DemandLevels = dict[str, dict[Id, Annotated[float, Field(ge=0, le=MAX_DEMAND_LEVEL)]]]
+"""Recent demand against the rates, by region (free text, as in `Customer.region`) and product."""
 
 
 class ProductionRun(Frozen):

@@ -172,3 +172,21 @@ def test_by_default_the_level_is_the_latest_day_so_a_spike_ends_with_its_orders(
 def test_a_smoothing_weight_outside_zero_to_one_is_refused(demo_scenario: Any) -> None:
     with pytest.raises(ValueError, match="level_smoothing"):
         OrderBook(demo_scenario.network, level_smoothing=0.0)
+
+
+def test_a_region_named_in_words_travels_in_a_snapshot(demo_scenario: Any) -> None:
+    """Regions are free text in a network file ("Rhein Ruhr"); their levels must validate."""
+    network = demo_scenario.network.model_copy(
+        update={
+            "customers": [
+                c.model_copy(update={"region": "Rhein Ruhr"})
+                for c in demo_scenario.network.customers
+            ]
+        }
+    )
+    book = OrderBook(network)
+    book.add(regional_orders("d1", factor=2.0, day=0))
+    snapshot = NetworkSnapshot(
+        taken_at=START, window=WINDOW, network=network, demand_levels=book.demand_levels()
+    )
+    assert snapshot.demand_levels == {"Rhein Ruhr": {"PUMP": 2.0}}
