@@ -15,6 +15,7 @@ from typing import Any
 from agents.alerts import reading_key
 from agents.core import AgentCore
 from agents.geo import Point, km_between, site_point
+from agents.persist import iso, when
 from agents.settings import AgentSettings
 from agents.shipments import Shipment
 from supplysync.commands import AssignmentResponse, Command, SupplyOrder
@@ -38,6 +39,7 @@ class SupplierAgent(AgentCore):
         self._quotes = {q.product_id: q for q in self.spec.quotes}
         self._shipments: dict[str, Shipment] = {}
         self._delivered_delay_h = 0.0
+        self._delivered_departs: datetime | None = None
         self._delivered = 0
 
     # ------------------------------------------------------------------ readings
@@ -59,8 +61,15 @@ class SupplierAgent(AgentCore):
             alerts.append(self._late_alert(shipment, reading))
 
     def _deliver(self, shipment: Shipment, reading: LocationReading) -> None:
-        hours_late = (reading.ts - shipment.promised).total_seconds() / 3600.0
-        self._delivered_delay_h = max(0.0, hours_late) if shipment.late else 0.0
+        """Learn from a landing: a late one teaches its delay; an on-time one that left
+        after it shows the cause is over. One that left before it tells nothing."""
+        if shipment.late:
+            hours_late = (reading.ts - shipment.promised).total_seconds() / 3600.0
+            self._delivered_delay_h = max(0.0, hours_late)
+            self._delivered_departs = shipment.departs
+        elif self._delivered_departs is None or shipment.departs >= self._delivered_departs:
+            self._delivered_delay_h = 0.0
+            self._delivered_departs = None
         self._delivered += 1
         del self._shipments[shipment.order.po_id]
         self._devices.retire(reading.device_id)
@@ -98,22 +107,33 @@ class SupplierAgent(AgentCore):
         ]
         return max([self._delivered_delay_h, *live])
 
+    @property
+    def held_from(self) -> datetime | None:
+        """When the earliest shipment the delay is known from left: live holds, else the
+        last late landing."""
+        departs = [sh.departs for sh in self._shipments.values() if sh.late]
+        if self._delivered_departs is not None:
+            departs.append(self._delivered_departs)
+        return min(departs, default=None)
+
     def _late_eta(self, shipment: Shipment) -> datetime:
         return shipment.eta(self.settings.late_eta_buffer_hours, self.settings.hold_ratio)
 
-    def _eta(self, shipment: Shipment, delay_h: float) -> datetime:
+    def _eta(self, shipment: Shipment, delay_h: float, held_from: datetime | None) -> datetime:
         """When `shipment` should arrive, given the supplier's `delay_h` to allow for.
 
-        A late shipment has its own estimate. One still moving while the
-        supplier delays goods is expected that late too (its departure, the
-        quoted lead time and the delay): a supplier holds its shipments for a
-        common cause, and the next one has not yet reached where the last one
-        stopped.
+        A late shipment has its own estimate. One still moving that left
+        no earlier than the first held one (`held_from`) is expected that
+        late too (its departure, the quoted lead time and the delay): a
+        supplier holds its shipments for a common cause, and the next one
+        has not yet reached where the last one stopped. One that left
+        before it and still moves has passed that place: it keeps its
+        promise.
         """
         if shipment.late:
             return self._late_eta(shipment)
         quote = self._quotes.get(shipment.order.product_id)
-        if delay_h <= 0 or quote is None:
+        if delay_h <= 0 or quote is None or held_from is None or shipment.departs < held_from:
             return shipment.promised
         due = shipment.departs + timedelta(hours=quote.lead_time_days * 24.0 + delay_h)
         return max(shipment.promised, due)
@@ -123,7 +143,7 @@ class SupplierAgent(AgentCore):
         """Quotes per period of `window` (the current one net of what already shipped in it),
         and the goods already on the road."""
         ph = window.period_hours
-        delay = self.observed_delay_h
+        delay, held_from = self.observed_delay_h, self.held_from
         shipped_now: dict[str, float] = {}
         for sh in self._shipments.values():
             if sh.shipped(now) and window.period_of(sh.departs) == 0:
@@ -147,7 +167,7 @@ class SupplierAgent(AgentCore):
                 product_id=sh.order.product_id,
                 destination_id=sh.order.destination_id,
                 quantity=sh.order.quantity,
-                arrival_period=max(0, window.period_of(self._eta(sh, delay))),
+                arrival_period=max(0, window.period_of(self._eta(sh, delay, held_from))),
                 eta=sh.live_eta(),
             )
             for po_id, sh in self._shipments.items()
@@ -224,7 +244,7 @@ class SupplierAgent(AgentCore):
 
     def state(self) -> dict[str, Any]:
         """Shipments on the road, lateness and the delay learned, JSON-ready."""
-        delay = self.observed_delay_h
+        delay, held_from = self.observed_delay_h, self.held_from
         return {
             "asset_id": self.asset_id,
             "kind": self.kind,
@@ -234,7 +254,7 @@ class SupplierAgent(AgentCore):
                     "quantity": sh.order.quantity,
                     "destination_id": sh.order.destination_id,
                     "promised": sh.promised.isoformat(),
-                    "eta": self._eta(sh, delay).isoformat(),
+                    "eta": self._eta(sh, delay, held_from).isoformat(),
                     "late": sh.late,
                     "hours_held": sh.held_h(),
                 }
@@ -250,10 +270,12 @@ class SupplierAgent(AgentCore):
         return {
             "shipments": {po_id: sh.to_json() for po_id, sh in self._shipments.items()},
             "delivered_delay_h": self._delivered_delay_h,
+            "delivered_departs": iso(self._delivered_departs),
             "delivered": self._delivered,
         }
 
     def _restore_state(self, data: dict[str, Any]) -> None:
         self._shipments = {po_id: Shipment.from_json(sh) for po_id, sh in data["shipments"].items()}
         self._delivered_delay_h = float(data["delivered_delay_h"])
+        self._delivered_departs = when(data.get("delivered_departs"))
         self._delivered = int(data["delivered"])

@@ -248,6 +248,48 @@ def test_a_late_supplier_delays_its_other_shipments_on_the_road(
     assert arrivals == {"PO-1": 3, "PO-2": 4}
 
 
+def test_a_shipment_that_left_before_the_held_one_keeps_its_promise(
+    network: Network, window: PlanningWindow
+) -> None:
+    """What left before the first held shipment and still moves has passed the hold.
+
+    PO-0 left a day before PO-1 and was on the road where PO-1 stopped a
+    day earlier than PO-1 reached it. Expecting it as late as PO-1 told the
+    planner a day's goods would miss their day: on `single-2` with a day-1
+    supplier delay the loop left 50 units of firm orders unserved for a day
+    with those goods landing on time.
+    """
+    agent, feed = ordered(network, po("PO-0", 150), po("PO-1", 300, period=1))
+    agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(25, 30)], at(29))
+    agent.ingest([track(feed, "PO-0", 30, MIDWAY, 40)], at(31))
+    shipments = agent.state()["shipments"]
+    assert shipments["PO-1"]["late"] and not shipments["PO-0"]["late"]
+    assert shipments["PO-0"]["eta"] == at(48).isoformat()
+    arrivals = {i.shipment_id: i.arrival_period for i in agent.offer(window, at(31)).inbound}
+    assert arrivals["PO-0"] == 2
+
+
+def test_an_on_time_shipment_that_left_before_the_hold_does_not_end_it(
+    network: Network, window: PlanningWindow
+) -> None:
+    """A late delivery teaches a delay; an older shipment landing on time unteaches nothing.
+
+    PO-1 (left at 24 h) was held and landed late; PO-0 (left at 0 h, four
+    days promised) lands after it, on time. PO-2 (left at 48 h) is still
+    expected as late as PO-1 was: only a shipment that left after the held
+    one can show the cause is over.
+    """
+    slow = po("PO-0", 150).model_copy(update={"arrival_period": 4})
+    agent, feed = ordered(network, slow, po("PO-1", 300, period=1), po("PO-2", 100, period=2))
+    agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(25, 31)], at(30))
+    agent.ingest([track(feed, "PO-1", 80, HUB, 0)], at(80))  # 8 h after its promise
+    assert agent.state()["observed_delay_h"] == 8
+    agent.ingest([track(feed, "PO-0", 90, HUB, 0)], at(90))  # on time
+    state = agent.state()
+    assert state["observed_delay_h"] == 8
+    assert state["shipments"]["PO-2"]["eta"] == at(96 + 8).isoformat()
+
+
 def test_a_supplier_without_delays_expects_its_shipments_on_their_promise(
     network: Network, window: PlanningWindow
 ) -> None:
