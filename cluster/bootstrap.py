@@ -9,23 +9,31 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 import ray
 
 from supplysync.settings import RuntimeSettings
 
 
-def start_ray(settings: RuntimeSettings, *, num_cpus: int | None = None) -> None:
+def start_ray(
+    settings: RuntimeSettings,
+    *,
+    num_cpus: int | None = None,
+    runtime_env: dict[str, Any] | None = None,
+) -> None:
     """Join `settings.ray_address` if set, else start a local Ray; no-op if running.
 
     Args:
         settings: Runtime settings; only `ray_address` is read.
         num_cpus: Local cores to offer (default: all of this machine's).
+        runtime_env: the job's Ray runtime environment (code shipped to the
+            workers, for one).
     """
     if ray.is_initialized():
         return
     if settings.ray_address:
-        connect(settings.ray_address)
+        connect(settings.ray_address, runtime_env=runtime_env)
         return
     ray.init(
         num_cpus=num_cpus or os.cpu_count() or 1,
@@ -33,14 +41,20 @@ def start_ray(settings: RuntimeSettings, *, num_cpus: int | None = None) -> None
         logging_level=logging.WARNING,
         log_to_driver=False,
         ignore_reinit_error=True,
+        runtime_env=runtime_env,
     )
 
 
-def connect(address: str) -> None:
+def connect(address: str, *, runtime_env: dict[str, Any] | None = None) -> None:
     """Join the existing Ray cluster at `address` (e.g. `ray://head:10001` or `auto`)."""
     if ray.is_initialized():
         return
-    ray.init(address=address, logging_level=logging.WARNING, ignore_reinit_error=True)
+    ray.init(
+        address=address,
+        logging_level=logging.WARNING,
+        ignore_reinit_error=True,
+        runtime_env=runtime_env,
+    )
 
 
 def is_running() -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from adapters.store import EventStore, open_store
 from cluster.bootstrap import is_running, shutdown, start_ray
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
-from cluster.policies import POLICIES
+from cluster.plugins import load_policy
 from cluster.research import PolicyRun, run_policy
 from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
@@ -32,7 +32,7 @@ def run_demo(
 
     Args:
         scenario: the scenario to run.
-        policies: policy names, in the order to run and show them.
+        policies: policy specs (`cluster.plugins`), in the order to run and show them.
         placement: `auto`, `per-asset`, `sharded`, `inline` (no Ray) or None
             for the `SUPPLYSYNC_PLACEMENT` setting.
         progress: receives one line per simulated day and policy.
@@ -60,7 +60,7 @@ def run_demo(
                 runs.append(
                     run_policy(
                         scenario,
-                        POLICIES[name],
+                        load_policy(name),
                         directory,
                         progress=progress,
                         remote=not inline,

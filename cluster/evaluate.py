@@ -27,6 +27,7 @@ from ray.exceptions import RayTaskError
 from tqdm import tqdm
 
 from cluster.bootstrap import connect, is_running, shutdown, start_ray
+from cluster.plugins import source_dir
 from evaluation.outputs import write_outputs
 from evaluation.plan import EvaluationPlan
 from evaluation.runs import RunSpec, execute
@@ -87,6 +88,11 @@ def evaluate(
         address: an existing Ray cluster to join (`auto`, `ray://head:10001`);
             None starts a local Ray unless this process already has one.
         progress: show a progress bar on stderr.
+
+    A policy imported from outside the environment (`cluster.plugins.source_dir`)
+    is shipped to the workers as the job's working directory when this call
+    starts or joins Ray; a process already running Ray must have started it
+    so that its workers can import the policy.
     """
     store = ResultStore(out)
     schedule = Schedule(
@@ -98,12 +104,14 @@ def evaluate(
     total = len(queue) + schedule.pending_tuned
     owns = False
     ray_started = time.perf_counter()
+    shipped = source_dir(plan.policies)
+    env = {"working_dir": str(shipped)} if shipped else None
     if queue:
         owns = not is_running()
         if address:
-            connect(address)
+            connect(address, runtime_env=env)
         else:
-            start_ray(RuntimeSettings(), num_cpus=workers or os.cpu_count() or 1)
+            start_ray(RuntimeSettings(), num_cpus=workers or os.cpu_count() or 1, runtime_env=env)
         cpus = ray.cluster_resources().get("CPU", 1)  # type: ignore[no-untyped-call]
         cap = workers or max(1, int(cpus))
     else:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cluster.plugins import source_dir
 from evaluation.kpis import Direction, direction, require_kpi
-from evaluation.policies import TUNED, policy_names
+from evaluation.policies import TUNED, resolve
 from evaluation.suite import ScenarioCase
 from evaluation.tuning import TRAIN_SEEDS, TuningParams, grid
 from supplysync.kpi import Kpis
@@ -44,10 +45,9 @@ class EvaluationPlan:
             raise ValueError("Expected at least one scenario.")
         if len({c.digest for c in self.cases}) != len(self.cases):
             raise ValueError("Expected each scenario file once (two have the same contents).")
-        known = policy_names()
-        unknown = [p for p in self.policies if p not in known]
-        if unknown:
-            raise ValueError(f"unknown policy {unknown[0]!r} (known: {', '.join(known)})")
+        for name in self.policies:
+            resolve(name)  # a PolicyError (ValueError) names what is wrong
+        source_dir(self.policies)  # the workers can be given what they import
         if not self.policies or len(set(self.policies)) != len(self.policies):
             raise ValueError("Expected one or more distinct policies.")
         for role, name in (("baseline", self.baseline), ("candidate", self.candidate)):

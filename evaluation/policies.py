@@ -1,15 +1,18 @@
 """The policies an evaluation can run: the coordinator's, plus the tuned rule.
 
-Names come from `cluster.policies.POLICIES` at call time, so a policy added
-there (a hindsight bound, a researcher's own) is evaluable with no change
-here. `reorder_tuned` is the reorder-point rule run on the scenario with
-reorder tables tuned for it (`evaluation.tuning`).
+Names come from `cluster.policies.POLICIES` at call time, and any other
+spec is loaded by `cluster.plugins` (a researcher's class, an installed
+entry point, either with parameters), so every policy the coordinator can
+run is evaluable with no change here. `reorder_tuned` is the reorder-point
+rule run on the scenario with reorder tables tuned for it
+(`evaluation.tuning`).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from cluster.plugins import load_policy
 from cluster.policies import POLICIES, Policy
 
 TUNED = "reorder_tuned"
@@ -23,9 +26,10 @@ def policy_names() -> list[str]:
 
 
 def resolve(name: str) -> Policy:
-    """The policy called `name` (KeyError naming the known ones if there is none)."""
+    """The policy `name` names: built in, the tuned rule, or a spec `cluster.plugins` loads.
+
+    Raises `cluster.plugins.PolicyError` (a ValueError) naming what is wrong.
+    """
     if name == TUNED:
         return replace(POLICIES[TUNED_BASE], name=TUNED)
-    if name not in POLICIES:
-        raise KeyError(f"unknown policy {name!r} (known: {', '.join(policy_names())})")
-    return POLICIES[name]
+    return load_policy(name)

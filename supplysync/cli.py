@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from supplysync.policy import split_specs
 from supplysync.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "demo.toml"
@@ -55,8 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--policies",
         default=",".join(POLICY_ORDER),
-        help=f"comma-separated subset of {','.join(POLICY_ORDER)}",
+        help=f"comma-separated policies (default {','.join(POLICY_ORDER)}): built-in names, "
+        "package.module:Class or an installed entry point, each optionally NAME[key=value,...]",
     )
+    _param_argument(demo)
     demo.add_argument(
         "--db",
         default=None,
@@ -224,8 +227,9 @@ def _add_evaluate(sub: Any) -> None:
         "--policies",
         default=None,
         help="comma-separated policies (default: every policy the coordinator has, "
-        "plus reorder_tuned)",
+        "plus reorder_tuned); any spec `demo --policies` takes",
     )
+    _param_argument(ev)
     ev.add_argument("--baseline", default="reorder_tuned", help="policy B of the comparison")
     ev.add_argument("--candidate", default="milp", help="policy A of the comparison")
     ev.add_argument("--days", type=int, default=None, help="shorten every scenario to N days")
@@ -294,18 +298,16 @@ def _evaluate(args: argparse.Namespace) -> int:
     from evaluation.suite import load_suite
 
     cases = load_suite(args.scenarios, days=args.days)
-    policies = (
-        policy_names()
-        if args.policies is None
-        else [p.strip() for p in args.policies.split(",") if p.strip()]
-    )
     try:
+        policies, renamed = _with_params(
+            policy_names() if args.policies is None else split_specs(args.policies), args.param
+        )
         plan = EvaluationPlan(
             cases=tuple(cases),
             policies=tuple(policies),
             seeds=seeds,
-            baseline=args.baseline,
-            candidate=args.candidate,
+            baseline=renamed.get(args.baseline, args.baseline),
+            candidate=renamed.get(args.candidate, args.candidate),
             kpi=args.kpi,
             train_seeds=train_seeds,
             grid=_grid(args.grid_z, args.grid_cover),
@@ -454,10 +456,14 @@ def _demo(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.days is not None:
         scenario = _shorten(scenario, args.days)
-    policies = [p.strip() for p in args.policies.split(",") if p.strip()]
-    unknown = [p for p in policies if p not in POLICY_ORDER]
-    if unknown:
-        print(f"supplysync: unknown policy {unknown[0]!r}", file=sys.stderr)
+    from cluster.plugins import PolicyError, load_policy
+
+    try:
+        policies, _ = _with_params(split_specs(args.policies), args.param)
+        for name in policies:
+            load_policy(name)
+    except PolicyError as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
         return 2
 
     from adapters.store import StoreError
@@ -577,6 +583,36 @@ def _bench_ingest(args: argparse.Namespace) -> int:
         rates=rates,
         as_json=args.json,
     )
+
+
+def _param_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter of the policies named that are not built in (repeatable); "
+        "the same as NAME[KEY=VALUE] on each",
+    )
+
+
+def _with_params(specs: list[str], params: list[str]) -> tuple[list[str], dict[str, str]]:
+    """`specs` with `--param` items added to each that is not built in, and the renames.
+
+    Raises `cluster.plugins.PolicyError` when there are parameters and no
+    policy to take them.
+    """
+    from cluster.plugins import PolicyError, parse_spec, with_params
+    from cluster.policies import POLICIES
+    from evaluation.policies import TUNED
+
+    if not params:
+        return specs, {}
+    takers = [s for s in specs if parse_spec(s)[0] not in {*POLICIES, TUNED}]
+    if not takers:
+        raise PolicyError("--param: none of the policies named takes parameters")
+    renamed = {s: with_params(s, params) for s in takers}
+    return [renamed.get(s, s) for s in specs], renamed
 
 
 def _shorten(scenario: Scenario, days: int) -> Scenario:

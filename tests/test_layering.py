@@ -5,7 +5,8 @@ database driver, and no reaching sideways into each other or up into
 `cluster/`. `supplysync/` imports nothing of ours except the CLI, which
 imports `cluster` lazily inside the command that needs it. `evaluation/`
 is plain Python too: of `cluster/` it uses only the in-process research
-runner, the inline directory and the policy table, never Ray itself.
+runner, the inline directory, the policy table and the policy loader, never
+Ray itself.
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ ALLOWED = {
     "adapters": {"supplysync", "adapters"},
     "evaluation": {"supplysync", "agents", "optimizer", "adapters", "cluster", "evaluation"},
 }
-EVALUATION_USES_OF_CLUSTER = {"cluster.research", "cluster.directory", "cluster.policies"}
+EVALUATION_USES_OF_CLUSTER = {
+    "cluster.research",
+    "cluster.directory",
+    "cluster.policies",
+    "cluster.plugins",
+}
 
 
 def _imports(path: Path, *, top_level_only: bool) -> set[str]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from supplysync.cli import main
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.ray
 
@@ -62,3 +67,62 @@ def test_a_tiny_evaluation_records_reports_and_resumes(
     second = capsys.readouterr()
     assert "0 runs in" in second.err and "(4 already stored)" in second.err
     assert [p.stat().st_mtime_ns for p in sorted((out / "runs").glob("*.parquet"))] == stamps
+
+
+def test_a_policy_outside_the_project_is_evaluated_on_the_workers(
+    tiny_scenario_files: list[Path], tmp_path: Path
+) -> None:
+    """The workers import the researcher's module from the directory Ray ships to them.
+
+    A process of its own, as a researcher runs it: Ray ships code to the
+    workers of a job it starts, so the shared test Ray cannot show it.
+    """
+    out = tmp_path / "results"
+    argv = [
+        "evaluate",
+        "--scenarios",
+        str(tiny_scenario_files[0]),
+        "--out",
+        str(out),
+        "--seeds",
+        "0",
+        "--days",
+        "1",
+        "--workers",
+        "1",
+        "--policies",
+        "reorder_point,myopic:Myopic",
+        "--param",
+        "horizon_periods=1",
+        "--baseline",
+        "reorder_point",
+        "--candidate",
+        "myopic:Myopic",
+        "--no-progress",
+    ]
+    # The driver finds the module on its own sys.path; nothing tells the
+    # workers where it is (no PYTHONPATH), so they import what Ray ships.
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    shutil.copy(ROOT / "examples" / "myopic.py", lab)
+    script = (
+        f"import sys; sys.path.insert(0, {str(lab)!r}); "
+        f"from supplysync.cli import main; sys.exit(main({argv!r}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "failed" not in done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["comparison"]["candidate"] == "myopic:Myopic[horizon_periods=1]"
+    assert summary["invocation"]["executed"] == 2
+    mine = summary["policy_means"]["myopic:Myopic[horizon_periods=1]"]
+    assert 0 < mine["fill_rate"] <= 1 and mine["total_cost"] > 0

@@ -16,7 +16,7 @@ import pytest
 from cluster.demo import run_demo
 from supplysync.cli import main
 from supplysync.costs import COMPONENTS
-from tests.conftest import DEMO_SCENARIO
+from tests.conftest import DEMO_SCENARIO, ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -109,3 +109,37 @@ def test_cli_store_error_exits_2_without_the_password(capsys: pytest.CaptureFixt
     assert main([*args, "--db", url]) == 2
     err = capsys.readouterr().err
     assert "postgresql://nobody:***@127.0.0.1:1/x" in err and "hunter2" not in err
+
+
+def test_cli_runs_a_policy_written_outside_the_project(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One day of the demo, the built-in loop beside the myopic example with a parameter."""
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    args = ["demo", "--scenario", str(DEMO_SCENARIO), "--json", "--placement", "inline"]
+    policies = ["--policies", "milp,myopic:Myopic", "--param", "horizon_periods=1"]
+    assert main([*args, "--days", "1", *policies]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data["policies"]) == ["milp", "myopic:Myopic[horizon_periods=1]"]
+    mine = data["policies"]["myopic:Myopic[horizon_periods=1]"]
+    assert 0 < mine["fill_rate"] <= 1 and mine["replans"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("policies", "message"),
+    [
+        (["--policies", "milp,nope"], "unknown policy 'nope'"),
+        (["--policies", "milp,static", "--param", "k=1"], "none of the policies named takes"),
+        (["--policies", "myopic:Myopic[horizon_periods=0]"], "'horizon_periods': Input should"),
+        (["--policies", "myopic:Myopic", "--param", "horizon=2"], "unknown parameter 'horizon'"),
+    ],
+)
+def test_cli_bad_policy_exits_2_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    policies: list[str],
+    message: str,
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    assert main(["demo", "--scenario", str(DEMO_SCENARIO), "--placement", "inline", *policies]) == 2
+    assert message in capsys.readouterr().err

@@ -14,6 +14,8 @@ from tests.conftest import DEMO_SCENARIO
     ("args", "message"),
     [
         (["--policies", "reorder_point,nope"], "unknown policy 'nope'"),  # not a policy
+        (["--policies", "milp,reorder_tuned", "--param", "k=1"], "none of the policies named"),
+        (["--policies", "milp,reorder_tuned,no_mod:X"], "cannot import 'no_mod'"),
         (["--seeds", "0,x"], "--seeds: expected integers"),  # not a number
         (["--seeds", "5-2"], "--seeds"),  # an empty range
         (["--train-seeds", "a"], "--train-seeds: expected integers"),  # not a number

@@ -1,0 +1,221 @@
+"""Policies by name: the built-in ones, a researcher's class, an installed entry point.
+
+A policy spec is a name with optional parameters in brackets:
+
+- ``milp``: a built-in policy (`cluster.policies.POLICIES`);
+- ``package.module:Class``: a class implementing
+  `supplysync.policy.PlanningPolicy`, importable from where the command
+  runs (installed, or on ``PYTHONPATH``: evaluation workers import it too);
+- ``name``: an entry point of that name in the group
+  `supplysync.policy.ENTRY_POINT_GROUP`;
+- ``spec[key=value,key=value]``: the same with parameters, validated by the
+  class's ``Params`` model. The whole spec is the policy's name in tables
+  and run keys, so two parameter sets of one class compare side by side.
+
+Every way a spec can be wrong raises `PolicyError` naming what is wrong,
+which the command line turns into exit status 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import site
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from cluster.policies import POLICIES, Planner, Policy
+from supplysync.events import AlertKind
+from supplysync.offers import NetworkSnapshot
+from supplysync.plan import Plan
+from supplysync.policy import ENTRY_POINT_GROUP, PlanningPolicy
+from supplysync.scenario import PlanningSettings
+
+_SPEC = re.compile(r"^(?P<target>[^\[\]]+?)(?:\[(?P<params>[^\[\]]*)\])?$")
+
+
+class PolicyError(ValueError):
+    """A policy spec that names nothing loadable, or parameters its policy refuses."""
+
+
+def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
+    """Split ``target[key=value,...]`` into the target and its parameters as text."""
+    m = _SPEC.match(spec.strip())
+    if m is None:
+        raise PolicyError(f"policy {spec!r}: expected NAME or NAME[key=value,...]")
+    params: dict[str, str] = {}
+    for item in filter(None, (p.strip() for p in (m["params"] or "").split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise PolicyError(f"policy {spec!r}: parameter {item!r} is not key=value")
+        if key.strip() in params:
+            raise PolicyError(f"policy {spec!r}: parameter {key.strip()!r} given twice")
+        params[key.strip()] = value.strip()
+    return m["target"].strip(), params
+
+
+def with_params(spec: str, extra: Sequence[str]) -> str:
+    """`spec` with ``key=value`` items added to its brackets (`--param` on the command line)."""
+    if not extra:
+        return spec
+    target, params = parse_spec(spec)
+    for item in extra:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise PolicyError(f"--param {item!r}: expected key=value")
+        params[key.strip()] = value.strip()
+    return f"{target}[{','.join(f'{k}={v}' for k, v in params.items())}]"
+
+
+def load_policy(spec: str) -> Policy:
+    """The policy `spec` names, its parameters validated (`PolicyError` otherwise)."""
+    target, params = parse_spec(spec)
+    if target in POLICIES:
+        if params:
+            raise PolicyError(f"policy {target!r} is built in and takes no parameters")
+        return POLICIES[target]
+    cls = _find(target)
+    policy_params = _params(spec, cls, params)
+    _make(spec, cls, policy_params)  # made once now, so a bad spec fails before any run
+    return Policy(
+        name=spec,
+        make_planner=lambda: _adapt(spec, _make(spec, cls, policy_params)),
+        replans=bool(getattr(cls, "replans", True)),
+        trigger_kinds=_kinds(spec, getattr(cls, "trigger_kinds", None)),
+    )
+
+
+def _kinds(spec: str, kinds: Any) -> frozenset[AlertKind] | None:
+    if kinds is None:
+        return None
+    known = {k.value for k in AlertKind}
+    unknown = sorted(str(k) for k in kinds if str(k) not in known)
+    if unknown:
+        raise PolicyError(
+            f"policy {spec!r}: trigger_kinds names {unknown[0]!r}, not an alert kind "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    return frozenset(AlertKind(str(k)) for k in kinds)
+
+
+def _find(target: str) -> Any:
+    if ":" in target:
+        module_name, _, attr = target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise PolicyError(
+                f"policy {target!r}: cannot import {module_name!r} ({exc}); "
+                "is it installed or on PYTHONPATH?"
+            ) from exc
+        obj = module
+        for part in attr.split("."):
+            if not hasattr(obj, part):
+                raise PolicyError(f"policy {target!r}: {module_name!r} has no {attr!r}")
+            obj = getattr(obj, part)
+        return obj
+    found = entry_points(group=ENTRY_POINT_GROUP, name=target)
+    if not found:
+        known = ", ".join(sorted(POLICIES))
+        raise PolicyError(
+            f"unknown policy {target!r}: not built in ({known}), not package.module:Class, "
+            f"and no entry point of that name in {ENTRY_POINT_GROUP!r}"
+        )
+    return next(iter(found)).load()
+
+
+def _params(spec: str, cls: Any, params: Mapping[str, str]) -> BaseModel | None:
+    model = getattr(cls, "Params", None)
+    if model is None:
+        if params:
+            raise PolicyError(f"policy {spec!r} declares no Params and takes no parameters")
+        return None
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise PolicyError(f"policy {spec!r}: Params must be a pydantic model")
+    unknown = sorted(set(params) - set(model.model_fields))
+    if unknown:
+        raise PolicyError(
+            f"policy {spec!r}: unknown parameter {unknown[0]!r} "
+            f"(known: {', '.join(model.model_fields) or 'none'})"
+        )
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise PolicyError(f"policy {spec!r}: parameter {field!r}: {first['msg']}") from exc
+
+
+def _make(spec: str, cls: Any, params: BaseModel | None) -> PlanningPolicy:
+    try:
+        made = cls(params) if params is not None else cls()
+    except (TypeError, ValueError) as exc:
+        raise PolicyError(f"policy {spec!r}: cannot make one ({exc})") from exc
+    if not isinstance(made, PlanningPolicy):
+        raise PolicyError(f"policy {spec!r}: has no plan(snapshot, settings, ...) method")
+    return made
+
+
+def _adapt(spec: str, policy: PlanningPolicy) -> Planner:
+    def planner(
+        snapshot: NetworkSnapshot,
+        settings: PlanningSettings,
+        plan_id: str,
+        causes: Sequence[str],
+        previous: Plan | None,
+    ) -> Plan:
+        plan = policy.plan(
+            snapshot, settings, plan_id=plan_id, causes=tuple(causes), previous=previous
+        )
+        if not isinstance(plan, Plan):
+            raise TypeError(f"policy {spec!r} returned {type(plan).__name__}, not a Plan")
+        if plan.plan_id != plan_id or plan.window.start != snapshot.window.start:
+            raise ValueError(
+                f"policy {spec!r} returned plan {plan.plan_id!r} starting "
+                f"{plan.window.start:%Y-%m-%d %H:%M}; expected {plan_id!r} starting "
+                f"{snapshot.window.start:%Y-%m-%d %H:%M}"
+            )
+        return plan
+
+    return planner
+
+
+def source_dir(specs: Iterable[str]) -> Path | None:
+    """The one directory the ``module:Class`` policies among `specs` are imported from.
+
+    Evaluation workers import policies themselves; a policy installed in
+    the environment is there already, but one found on ``PYTHONPATH`` or in
+    the working directory must be shipped (`cluster.evaluate` gives this
+    directory to Ray as the tasks' ``working_dir``, which also reaches the
+    nodes of a remote cluster). None when nothing needs shipping; a
+    `PolicyError` when the policies come from more than one such directory.
+    """
+    installed = [Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())]
+    installed.append(Path(sys.prefix).resolve())
+    ours = Path(__file__).resolve().parents[1]
+    dirs: set[Path] = set()
+    for spec in specs:
+        target, _ = parse_spec(spec)
+        if ":" not in target:
+            continue
+        top = target.partition(":")[0].split(".")[0]
+        found = importlib.util.find_spec(top)
+        if found is None or found.origin is None:
+            continue
+        origin = Path(found.origin).resolve()
+        home = origin.parent.parent if found.submodule_search_locations else origin.parent
+        if home == ours or any(home.is_relative_to(root) for root in installed):
+            continue
+        dirs.add(home)
+    if len(dirs) > 1:
+        raise PolicyError(
+            "policies are imported from several directories "
+            f"({', '.join(sorted(map(str, dirs)))}): put them in one, or install them"
+        )
+    return dirs.pop() if dirs else None

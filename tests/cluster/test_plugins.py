@@ -1,0 +1,161 @@
+"""Policies by spec: built in, a class outside the project, an entry point; parameters checked."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cluster.plugins import PolicyError, load_policy, parse_spec, with_params
+from cluster.policies import POLICIES
+from supplysync.events import AlertKind
+from supplysync.plan import PlanStatus
+from supplysync.policy import split_specs
+from supplysync.scenario import Scenario
+from tests.conftest import ROOT
+from tests.optimizer.conftest import snapshot_of
+
+OUTSIDE = '''
+from pydantic import BaseModel, Field
+
+from supplysync.plan import Plan, PlanStatus
+
+
+class Idle:
+    """Plans nothing; counts its calls (state kept between replans)."""
+
+    replans = False
+    trigger_kinds = ["machine_down"]
+
+    class Params(BaseModel):
+        note: str = "idle"
+        level: float = Field(1.0, ge=0)
+
+    def __init__(self, params):
+        self.params = params
+        self.calls = 0
+
+    def plan(self, snapshot, settings, *, plan_id, causes, previous):
+        self.calls += 1
+        return Plan(
+            plan_id=plan_id,
+            policy="idle",
+            created_at=snapshot.taken_at,
+            window=snapshot.window,
+            status=PlanStatus.HEURISTIC,
+            notes=[f"{self.params.note} {self.params.level} call {self.calls} causes {causes}"],
+        )
+
+
+class NoPlan:
+    pass
+
+
+class BadKinds(Idle):
+    trigger_kinds = ["machine_on_fire"]
+
+
+class WrongId(Idle):
+    def plan(self, snapshot, settings, *, plan_id, causes, previous):
+        return super().plan(snapshot, settings, plan_id="other", causes=causes, previous=previous)
+'''
+
+
+@pytest.fixture
+def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A package of the researcher's own, importable, and registered as an entry point."""
+    (tmp_path / "lab_policies.py").write_text(textwrap.dedent(OUTSIDE), encoding="utf-8")
+    dist = tmp_path / "lab_policies-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: lab-policies\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[supplysync.policies]\nidle = lab_policies:Idle\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield tmp_path
+    sys.modules.pop("lab_policies", None)
+
+
+def test_a_built_in_name_is_the_built_in_policy() -> None:
+    assert load_policy("milp") is POLICIES["milp"]
+
+
+@pytest.mark.parametrize(
+    "spec", ["lab_policies:Idle[level=2.5,note=hi]", "idle[level=2.5,note=hi]"]
+)
+def test_a_class_outside_the_project_plans_with_its_parameters(
+    outside: Path, demo_scenario: Scenario, spec: str
+) -> None:
+    policy = load_policy(spec)
+    assert policy.name == spec
+    assert policy.replans is False
+    assert policy.trigger_kinds == frozenset({AlertKind.MACHINE_DOWN})
+    planner = policy.make_planner()
+    snapshot = snapshot_of(demo_scenario.network, 3)
+    first = planner(snapshot, demo_scenario.planning, "p-1", ["a-1"], None)
+    second = planner(snapshot, demo_scenario.planning, "p-2", [], first)
+    assert first.status is PlanStatus.HEURISTIC and first.plan_id == "p-1"
+    assert first.notes == ["hi 2.5 call 1 causes ('a-1',)"]
+    assert second.notes == ["hi 2.5 call 2 causes ()"]  # one instance per planner
+    assert policy.make_planner()(snapshot, demo_scenario.planning, "p-3", [], None).notes == [
+        "hi 2.5 call 1 causes ()"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("nope", "unknown policy 'nope'"),
+        ("milp[level=1]", "'milp' is built in and takes no parameters"),
+        ("no_such_module:X", "cannot import 'no_such_module'"),
+        ("lab_policies:Missing", "has no 'Missing'"),
+        ("lab_policies:NoPlan", "has no plan(snapshot, settings, ...) method"),
+        ("lab_policies:Idle[colour=red]", "unknown parameter 'colour' (known: note, level)"),
+        ("lab_policies:Idle[level=-1]", "parameter 'level': Input should be greater than"),
+        ("lab_policies:Idle[level=abc]", "parameter 'level': Input should be a valid number"),
+        ("lab_policies:Idle[level]", "parameter 'level' is not key=value"),
+        ("lab_policies:Idle[level=1,level=2]", "parameter 'level' given twice"),
+        ("lab_policies:Idle[[x]]", "expected NAME or NAME[key=value,...]"),
+        ("lab_policies:BadKinds", "trigger_kinds names 'machine_on_fire', not an alert kind"),
+    ],
+)
+def test_a_bad_spec_is_refused_naming_what_is_wrong(outside: Path, spec: str, message: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_policy(spec)
+    assert message in str(caught.value)
+
+
+def test_a_plan_for_another_id_is_refused(outside: Path, demo_scenario: Scenario) -> None:
+    planner = load_policy("lab_policies:WrongId").make_planner()
+    snapshot = snapshot_of(demo_scenario.network, 3)
+    with pytest.raises(ValueError, match="returned plan 'other'"):
+        planner(snapshot, demo_scenario.planning, "p-1", [], None)
+
+
+def test_specs_split_on_commas_outside_brackets() -> None:
+    assert split_specs("milp, a:B[x=1,y=2],static,") == ["milp", "a:B[x=1,y=2]", "static"]
+    assert parse_spec("a:B[x=1, y = 2]") == ("a:B", {"x": "1", "y": "2"})
+    assert with_params("a:B[x=1]", ["y=2", "x=3"]) == "a:B[x=3,y=2]"
+    with pytest.raises(PolicyError, match="--param 'y': expected key=value"):
+        with_params("a:B", ["y"])
+
+
+@pytest.mark.parametrize("spec", ["myopic:Myopic[horizon_periods=1]", "weighted:Weighted"])
+def test_the_examples_load_and_plan(
+    monkeypatch: pytest.MonkeyPatch, demo_scenario: Scenario, spec: str
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    planner = load_policy(spec).make_planner()
+    snapshot = snapshot_of(demo_scenario.network, 3)
+    plan = planner(snapshot, demo_scenario.planning, "p-1", [], None)
+    assert plan.status in {PlanStatus.OPTIMAL, PlanStatus.FEASIBLE, PlanStatus.TIME_LIMIT}
+    assert plan.deliveries and plan.routes
+    horizon = 1 if "horizon_periods=1" in spec else snapshot.window.periods
+    assert max(d.period for d in plan.deliveries) == horizon - 1
+
+
+def test_an_example_refuses_a_bad_cost_weight(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    with pytest.raises(PolicyError, match="cannot make one"):
+        load_policy("weighted:Weighted[end_cover_weight=7]")
