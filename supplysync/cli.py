@@ -656,11 +656,14 @@ def format_table(result: dict[str, object]) -> str:
     assert isinstance(policies, dict)
     names = list(policies)
     width = max(len(label) for _, label, _ in _ROWS) + 2
-    lines = [f"{'KPI':<{width}}" + "".join(f"{n:>16}" for n in names)]
+    cols = [max(16, len(n) + 2) for n in names]
+    lines = [f"{'KPI':<{width}}" + "".join(f"{n:>{w}}" for n, w in zip(names, cols, strict=True))]
     lines.append("-" * len(lines[0]))
     for key, label, fmt in _ROWS:
         cells = [fmt.format(policies[n][key]) for n in names]
-        lines.append(f"{label:<{width}}" + "".join(f"{c:>16}" for c in cells))
+        lines.append(
+            f"{label:<{width}}" + "".join(f"{c:>{w}}" for c, w in zip(cells, cols, strict=True))
+        )
     return "\n".join(lines)
 
 

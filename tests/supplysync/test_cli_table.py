@@ -36,3 +36,10 @@ def test_the_table_shows_the_total_cost_and_each_component() -> None:
     assert lines["fill rate"] == ["50.0%", "50.0%"]
     # every component has a row, indented under the total
     assert len([line for line in table.splitlines() if line.startswith("  ")]) == len(COMPONENTS)
+
+
+def test_a_long_policy_name_keeps_its_column_apart() -> None:
+    long = "weighted:Weighted[end_cover_weight=0.4]"
+    table = format_table({"policies": {"milp": _kpis(), long: _kpis()}})
+    header = table.splitlines()[0]
+    assert header.split() == ["KPI", "milp", long]
