@@ -38,7 +38,8 @@ from supplysync.settings import RuntimeSettings
 
 
 @ray.remote(num_cpus=1)
-def _run(case: ScenarioCase, spec: RunSpec) -> dict[str, Any]:
+def run_task(case: ScenarioCase, spec: RunSpec) -> dict[str, Any]:
+    """One run as a Ray task of one core (`evaluation.runs.execute`)."""
     return execute(case, spec)
 
 
@@ -175,7 +176,7 @@ def _drain(
                 case, spec = queue.popleft()
                 if case.digest not in cases:
                     cases[case.digest] = ray.put(case)
-                in_flight[_run.remote(cases[case.digest], spec)] = (case, spec)
+                in_flight[run_task.remote(cases[case.digest], spec)] = (case, spec)
             ready, _ = ray.wait(list(in_flight), num_returns=1)
             for ref in ready:
                 case, spec = in_flight.pop(ref)

@@ -136,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_live(sub)
     _add_evaluate(sub)
+    _add_tune(sub)
     _add_scenario(sub)
 
     validate = sub.add_parser("validate", help="check a scenario file and summarise it")
@@ -272,6 +273,94 @@ def parse_seeds(text: str) -> tuple[int, ...]:
         else:
             seeds.append(int(part))
     return tuple(seeds)
+
+
+def _add_tune(sub: Any) -> None:
+    """`tune`: a policy's parameters searched by Optuna, judged on held-out seeds."""
+    tu = sub.add_parser(
+        "tune",
+        help="tune a policy's parameters with Optuna over scenarios and training seeds "
+        "(runs as Ray tasks); report the best on held-out seeds",
+    )
+    tu.add_argument("--policy", required=True, help="the policy spec to tune (not built in)")
+    tu.add_argument("--space", type=Path, required=True, help="search space TOML")
+    tu.add_argument(
+        "--scenarios", type=Path, nargs="+", required=True, metavar="PATH", help="scenarios"
+    )
+    tu.add_argument("--seeds", default="1000,1001", help="training seeds (default 1000,1001)")
+    tu.add_argument("--holdout-seeds", default="0,1,2", help="held-out seeds the best is judged on")
+    tu.add_argument("--trials", type=int, default=20, help="completed trials the study reaches")
+    tu.add_argument("--kpi", default="total_cost", help="objective KPI (default total_cost)")
+    tu.add_argument("--days", type=int, default=None, help="shorten every scenario to N days")
+    tu.add_argument("--workers", type=int, default=None, help="runs at once (default: every core)")
+    tu.add_argument("--address", default=None, help="join this Ray cluster")
+    tu.add_argument(
+        "--out", type=Path, default=Path("tuning-results"), help="study, runs, best.toml, plot"
+    )
+    tu.set_defaults(func=_tune)
+
+
+def _tune(args: argparse.Namespace) -> int:
+    from cluster.plugins import PolicyError
+    from evaluation.kpis import MissingKpiError, require_kpi
+    from evaluation.space import SpaceError, load_space
+    from evaluation.suite import load_suite
+    from supplysync.kpi import Kpis
+
+    try:
+        seeds = {name: parse_seeds(getattr(args, name)) for name in ("seeds", "holdout_seeds")}
+    except ValueError:
+        print("supplysync: --seeds/--holdout-seeds: expected integers like 0,1,2", file=sys.stderr)
+        return 2
+    problems = [
+        "--trials must be at least 1" if args.trials < 1 else "",
+        "--workers must be at least 1" if args.workers is not None and args.workers < 1 else "",
+        "held-out seeds must differ from training seeds"
+        if set(seeds["seeds"]) & set(seeds["holdout_seeds"])
+        else "",
+    ]
+    try:
+        require_kpi(args.kpi, Kpis.model_fields)
+        space = load_space(args.space)
+        from cluster.tune import check, figure, tune
+
+        check(args.policy, space)
+    except (SpaceError, PolicyError, MissingKpiError) as exc:
+        problems.append(str(exc))
+    if any(problems):
+        print(f"supplysync: {next(p for p in problems if p)}", file=sys.stderr)
+        return 2
+    cases = load_suite(args.scenarios, days=args.days)
+    try:
+        outcome = tune(
+            target=args.policy,
+            space=space,
+            cases=cases,
+            train_seeds=seeds["seeds"],
+            holdout_seeds=seeds["holdout_seeds"],
+            trials=args.trials,
+            kpi=args.kpi,
+            out=args.out,
+            workers=args.workers,
+            address=args.address,
+        )
+    except (PolicyError, ValueError) as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
+    h = outcome.holdout
+    ci = (
+        "no interval from one pair"
+        if h.n < 2
+        else f"95 % CI {figure(h.ci_low)} to {figure(h.ci_high)}"
+    )
+    print(f"best: {outcome.best_spec}")
+    print(f"  {args.kpi} on training seeds: {figure(outcome.best_value)} ({outcome.trials} trials)")
+    print(
+        f"  held-out seeds, best - defaults over {h.n} pairs: {figure(h.mean_diff)} ({ci}); "
+        f"best {figure(h.mean_a)}, defaults {figure(h.mean_b)}"
+    )
+    print(f"  written: {args.out / 'best.toml'}, {args.out / 'history.png'}")
+    return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
