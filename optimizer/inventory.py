@@ -2,11 +2,14 @@
 
 - `newsvendor`: one period, normal demand: the critical-ratio quantile.
 - `eoq`: deterministic demand, fixed order cost: the square-root lot size.
-- `optimal_s_s`: periodic review, discrete i.i.d. demand, zero lead time,
-  backorders, holding ``h`` and shortage ``p`` per unit and period, a
-  fixed cost ``K`` per order: the (s, S) policy of least long-run cost per
-  period, by Zheng and Federgruen's algorithm (Operations Research 39(4),
-  1991), with its renewal-theory cost ``c(s, S)``.
+- `optimal_s_s`: periodic review, discrete i.i.d. demand, backorders,
+  holding ``h`` and shortage ``p`` per unit and period, a fixed cost ``K``
+  per order: the (s, S) policy of least long-run cost per period, by Zheng
+  and Federgruen's algorithm (Operations Research 39(4), 1991), with its
+  renewal-theory cost ``c(s, S)``. A lead time of L periods enters as they
+  describe: the period cost of a position y is taken over the demand of the
+  L + 1 periods an order placed now must cover (`lead_pmf`), while the
+  position itself moves by one period's demand.
 
 These are written here rather than taken from stockpyl, which computes
 the same optima, because its runtime requirements include Sphinx and some
@@ -70,20 +73,42 @@ def poisson_pmf(mean: float) -> list[float]:
     return [float(x) for x in stats.poisson.pmf(range(top + 1), mean)]
 
 
-def optimal_s_s(*, h: float, p: float, K: float, pmf: Sequence[float]) -> Optimum:  # noqa: N803
+def normal_pmf(mean: float, sd: float) -> list[float]:
+    """N(mean, sd²) rounded to whole units: P(D = d) = P(d - 1/2 < X <= d + 1/2), d >= 0.
+
+    The mass below 1/2 is P(D = 0), so nothing is lost to negative demand.
+    """
+    if mean <= 0 or sd <= 0:
+        raise ValueError("Expected mean and sd above 0.")
+    dist = NormalDist(mean, sd)
+    top = math.ceil(mean + 8 * sd)
+    cdf = [dist.cdf(d + 0.5) for d in range(top + 1)]
+    return [cdf[0], *(cdf[d] - cdf[d - 1] for d in range(1, top + 1))]
+
+
+def optimal_s_s(
+    *,
+    h: float,
+    p: float,
+    K: float,  # noqa: N803 - the textbook's K
+    pmf: Sequence[float],
+    lead_pmf: Sequence[float] | None = None,
+) -> Optimum:
     """The optimal (s, S): order up to S when the position is at or below s.
 
     Args:
         h: holding cost per unit left at the end of a period.
         p: shortage cost per unit backordered at the end of a period.
         K: fixed cost per order.
-        pmf: P(demand = d) for d = 0, 1, ...; P(0) < 1.
+        pmf: P(demand = d) for d = 0, 1, ... in one period; P(0) < 1.
+        lead_pmf: the same over the lead time plus one period (default
+            `pmf`: no lead time).
     """
     if h <= 0 or p <= 0 or K < 0:
         raise ValueError("Expected h and p above 0 and K at least 0.")
     if not pmf or pmf[0] >= 1 or any(x < 0 for x in pmf):
         raise ValueError("Expected a demand distribution with some mass above 0.")
-    G = _one_period(h, p, pmf)  # noqa: N806
+    G = _one_period(h, p, pmf if lead_pmf is None else lead_pmf)  # noqa: N806
     m = _renewal(pmf)
 
     def cost(s: int, S: int) -> float:  # noqa: N803

@@ -159,3 +159,25 @@ def test_an_example_refuses_a_bad_cost_weight(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.syspath_prepend(str(ROOT / "examples"))
     with pytest.raises(PolicyError, match="cannot make one"):
         load_policy("weighted:Weighted[end_cover_weight=7]")
+
+
+def test_the_s_s_example_orders_bigger_lots_when_an_order_costs_more(
+    monkeypatch: pytest.MonkeyPatch, demo_scenario: Scenario
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    policy = load_policy("ss:SS[order_cost=25]")
+    assert policy.trigger_kinds == frozenset()  # reviewed on the daily tick only
+    plan = policy.make_planner()(
+        snapshot_of(demo_scenario.network, 3), demo_scenario.planning, "p-1", [], None
+    )
+    assert plan.status is PlanStatus.HEURISTIC and plan.policy == "ss" and plan.deliveries
+    from ss import SS  # the module load_policy imported
+
+    net, days = demo_scenario.network, demo_scenario.planning.transfer_days
+    cheap = SS(SS.Params(order_cost=25)).levels(net, days)
+    dear = SS(SS.Params(order_cost=400)).levels(net, days)
+    assert cheap.keys() == dear.keys() and cheap
+    for key, low in cheap.items():
+        high = dear[key]
+        assert low.reorder_at < low.order_up_to
+        assert high.order_up_to - high.reorder_at >= low.order_up_to - low.reorder_at

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.inventory import eoq, newsvendor, optimal_s_s, poisson_pmf
+from optimizer.inventory import eoq, newsvendor, normal_pmf, optimal_s_s, poisson_pmf
 
 
 def test_zheng_federgruen_s_s_example() -> None:
@@ -85,3 +85,22 @@ def _chain_cost(h: float, p: float, K: float, pmf: list[float], s: int, S: int) 
         reorder = sum(q for d, q in enumerate(pmf) if y - d <= s)
         expected += w * K * reorder
     return expected
+
+
+def test_a_lead_time_raises_the_reorder_level_by_about_its_demand() -> None:
+    """Two periods of lead: s rises by about two periods' demand, S - s stays near the lot."""
+    now = optimal_s_s(h=1, p=9, K=64, pmf=poisson_pmf(10))
+    later = optimal_s_s(h=1, p=9, K=64, pmf=poisson_pmf(10), lead_pmf=poisson_pmf(30))
+    assert optimal_s_s(h=1, p=9, K=64, pmf=poisson_pmf(10), lead_pmf=poisson_pmf(10)) == now
+    assert 15 <= later.reorder_at - now.reorder_at <= 25
+    assert abs((later.order_up_to - later.reorder_at) - (now.order_up_to - now.reorder_at)) <= 3
+    assert later.cost > now.cost  # more uncertainty over the lead time
+
+
+def test_a_normal_demand_in_whole_units_keeps_its_mean_and_spread() -> None:
+    pmf = normal_pmf(87.0, 5.5)
+    mean = sum(d * q for d, q in enumerate(pmf))
+    var = sum((d - mean) ** 2 * q for d, q in enumerate(pmf))
+    assert sum(pmf) == pytest.approx(1.0, abs=1e-9)
+    assert mean == pytest.approx(87.0, abs=1e-6)
+    assert var == pytest.approx(5.5**2 + 1 / 12, rel=1e-3)  # rounding adds a uniform's 1/12
