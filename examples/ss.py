@@ -33,7 +33,7 @@ from supplysync.scenario import PlanningSettings
 class SS:
     """Exact (s, S) levels per warehouse and product, executed by the reorder-point rule."""
 
-    trigger_kinds: list[str] = []  # a periodic review: the daily tick, not the agents' alerts
+    trigger_kinds: tuple[str, ...] = ()  # a periodic review: the daily tick, not alerts
 
     class Params(BaseModel):
         order_cost: float = Field(100.0, ge=0, description="fixed cost of one order")
