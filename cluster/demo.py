@@ -7,15 +7,18 @@ actor start-up, not three.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
-from adapters.store import EventStore, open_store
+from adapters.eventlog import ParquetLog
+from adapters.store import LIVE_RUN, EventStore, Record, open_store
 from cluster.bootstrap import is_running, shutdown, start_ray
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
 from cluster.plugins import load_policy
-from cluster.research import PolicyRun, run_policy
+from cluster.research import PolicyRun, Recorder, run_policy
 from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
 
@@ -27,6 +30,7 @@ def run_demo(
     placement: str | None,
     progress: Callable[[str], None],
     db_url: str | None = None,
+    events: Path | None = None,
 ) -> dict[str, Any]:
     """Run `scenario` under each policy and return a JSON-ready summary.
 
@@ -39,6 +43,8 @@ def run_demo(
         db_url: an event store URL (`sqlite:///path`, `postgresql://...`) to
             record each policy's run in, under the policy's name; None records
             nothing, which keeps the demo at its fastest.
+        events: a directory to write each policy's event log to as Parquet
+            (`adapters.eventlog`), in a folder named after the policy.
     """
     inline = placement == "inline"
     settings = RuntimeSettings.from_env(placement=None if inline else placement)
@@ -57,6 +63,7 @@ def run_demo(
     try:
         with store as recorder:
             for name in policies:
+                log = ParquetLog(events / _folder(name)) if events is not None else None
                 runs.append(
                     run_policy(
                         scenario,
@@ -64,9 +71,11 @@ def run_demo(
                         directory,
                         progress=progress,
                         remote=not inline,
-                        store=recorder,
+                        store=_both(recorder, log),
                     )
                 )
+                if log is not None:
+                    log.close()
     finally:
         directory.close()
         if owns_ray:
@@ -85,3 +94,25 @@ def run_demo(
             for run in runs
         },
     }
+
+
+class _Tee:
+    """Hands every append to each recorder."""
+
+    def __init__(self, *recorders: Recorder) -> None:
+        self.recorders = recorders
+
+    def append(self, records: Iterable[Record], *, run_id: str = LIVE_RUN) -> None:
+        kept = list(records)
+        for r in self.recorders:
+            r.append(kept, run_id=run_id)
+
+
+def _both(store: Recorder | None, log: Recorder | None) -> Recorder | None:
+    present = [r for r in (store, log) if r is not None]
+    return present[0] if len(present) == 1 else (_Tee(*present) if present else None)
+
+
+def _folder(policy: str) -> str:
+    """A folder name for a policy spec (brackets and colons are not for paths)."""
+    return re.sub(r"[^A-Za-z0-9_.=-]", "_", policy)

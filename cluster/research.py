@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from adapters.simulator import Simulator
-from adapters.store import EventStore, Record
+from adapters.store import Record
 from cluster.coordinator import Coordinator
 from cluster.coordinator_actor import RemoteCoordinator
 from cluster.directory import Directory
@@ -42,6 +42,12 @@ class PolicyRun:
     wall_seconds: float = 0.0
 
 
+class Recorder(Protocol):
+    """Where a run's records go: an event store, a Parquet log (`adapters.eventlog`), both."""
+
+    def append(self, records: Iterable[Record], *, run_id: str = ...) -> None: ...
+
+
 def run_policy(
     scenario: Scenario,
     policy: Policy,
@@ -50,7 +56,7 @@ def run_policy(
     progress: Progress | None = None,
     remote: bool = True,
     tick_every: timedelta = timedelta(hours=1),
-    store: EventStore | None = None,
+    store: Recorder | None = None,
 ) -> PolicyRun:
     """Run `scenario` start to end under `policy` with fresh agents.
 
@@ -68,7 +74,8 @@ def run_policy(
         tick_every: how often agents get a time tick (silence checks).
         store: if given, every reading, alert, order, proof of delivery, plan
             and dispatched command of the run is recorded under the policy's
-            name as run id, one transaction per simulated step.
+            name as run id, one `append` (a transaction in an event store)
+            per simulated step.
     """
     started = time.perf_counter()
     if policy.for_run is not None:

@@ -6,8 +6,9 @@ them)::
 
     from evaluation import lab
 
-    run = lab.run("scenarios/demo.toml", "milp", seed=1, days=3)
+    run = lab.run("scenarios/demo.toml", "milp", seed=1, days=3, events="log/")
     run.kpis.fill_rate, run.kpis.total_cost, len(run.plans)
+    pandas.read_parquet("log/readings.parquet")  # and alerts, orders, plans, ...
 
     rows = lab.table(["scenarios/suite"], ["reorder_point", "myopic:Myopic"], seeds=[0, 1])
     pandas.DataFrame(rows)  # one row per run, the columns `supplysync evaluate` writes
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from adapters.eventlog import ParquetLog
 from cluster.directory import InlineDirectory
 from cluster.research import PolicyRun, run_policy
 from evaluation.policies import resolve
@@ -41,11 +43,13 @@ def run(
     *,
     seed: int | None = None,
     days: int | None = None,
+    events: str | Path | None = None,
 ) -> PolicyRun:
     """`policy` on `scenario` (its own seed unless `seed`; all its days unless `days`).
 
     Returns the run: `kpis` (`supplysync.kpi.Kpis`), every `plans` made, the
-    `alerts` raised.
+    `alerts` raised. With `events`, the run's event log is written there as
+    Parquet files (`adapters.eventlog`), one per record kind.
     """
     sc = scenario if isinstance(scenario, Scenario) else load(scenario)
     if days is not None:
@@ -53,10 +57,13 @@ def run(
     if seed is not None:
         sc = sc.model_copy(update={"simulation": sc.simulation.model_copy(update={"seed": seed})})
     directory = InlineDirectory.start(sc.network)
+    log = ParquetLog(Path(events)) if events is not None else None
     try:
-        return run_policy(sc, resolve(policy), directory, remote=False)
+        return run_policy(sc, resolve(policy), directory, remote=False, store=log)
     finally:
         directory.close()
+        if log is not None:
+            log.close()
 
 
 def table(

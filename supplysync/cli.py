@@ -66,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="record every run in an event store: sqlite:///path or postgresql://...",
     )
+    demo.add_argument(
+        "--events",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write each policy's event log as Parquet (readings, alerts, orders, "
+        "deliveries, plans, commands) to DIR/<policy>/",
+    )
     demo.set_defaults(func=_demo)
 
     bench = sub.add_parser("bench", help="repeatable measurements that print a table")
@@ -563,7 +571,12 @@ def _demo(args: argparse.Namespace) -> int:
 
     try:
         result = run_demo(
-            scenario, policies, placement=args.placement, progress=progress, db_url=args.db
+            scenario,
+            policies,
+            placement=args.placement,
+            progress=progress,
+            db_url=args.db,
+            events=args.events,
         )
     except StoreError as exc:
         print(f"supplysync: {exc}", file=sys.stderr)

@@ -9,8 +9,10 @@ A shortened run goes through Ray with the coordinator as an actor.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from cluster.demo import run_demo
@@ -112,17 +114,21 @@ def test_cli_store_error_exits_2_without_the_password(capsys: pytest.CaptureFixt
 
 
 def test_cli_runs_a_policy_written_outside_the_project(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """One day of the demo, the built-in loop beside the myopic example with a parameter."""
+    """One day of the demo, the built-in loop beside the myopic example; event logs written."""
     monkeypatch.syspath_prepend(str(ROOT / "examples"))
     args = ["demo", "--scenario", str(DEMO_SCENARIO), "--json", "--placement", "inline"]
     policies = ["--policies", "milp,myopic:Myopic", "--param", "horizon_periods=1"]
-    assert main([*args, "--days", "1", *policies]) == 0
+    assert main([*args, "--days", "1", *policies, "--events", str(tmp_path)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data["policies"]) == ["milp", "myopic:Myopic[horizon_periods=1]"]
     mine = data["policies"]["myopic:Myopic[horizon_periods=1]"]
     assert 0 < mine["fill_rate"] <= 1 and mine["replans"] >= 1
+    folders = sorted(p.name for p in tmp_path.iterdir())
+    assert folders == ["milp", "myopic_Myopic_horizon_periods=1_"]
+    plans = pq.read_table(tmp_path / folders[1] / "plans.parquet")
+    assert plans.num_rows == mine["replans"]
 
 
 @pytest.mark.parametrize(
