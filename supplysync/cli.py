@@ -145,6 +145,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_live(sub)
     _add_evaluate(sub)
     _add_tune(sub)
+    plot = sub.add_parser("plot", help="PNG figures of research runs from their Parquet event logs")
+    plot.add_argument("events", type=Path, help="`demo --events` directory, or one policy's")
+    plot.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="the runs' scenario")
+    plot.add_argument("--out", type=Path, default=None, help="where the PNGs go (EVENTS/plots)")
+    plot.set_defaults(func=_plot)
     _add_scenario(sub)
 
     validate = sub.add_parser("validate", help="check a scenario file and summarise it")
@@ -306,6 +311,20 @@ def _add_tune(sub: Any) -> None:
         "--out", type=Path, default=Path("tuning-results"), help="study, runs, best.toml, plot"
     )
     tu.set_defaults(func=_tune)
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from evaluation.runplots import plot_runs
+
+    scenario = load_scenario(args.scenario)
+    try:
+        written = plot_runs(args.events, scenario, args.out or args.events / "plots")
+    except FileNotFoundError as exc:
+        print(f"supplysync: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
 
 
 def _tune(args: argparse.Namespace) -> int:
