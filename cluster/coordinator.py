@@ -189,6 +189,10 @@ class Coordinator:
         self.stats.latencies_s.append(latency)
         return Dispatch(plan, commands, responses, latency, offered)
 
+    def snapshot(self, now: datetime) -> NetworkSnapshot:
+        """What a replan now would see (before `shape_snapshot`): the agents' offers and demand."""
+        return self._snapshot(self._window(now), now)
+
     def _keep(self, stale: Plan, started: float, offered: NetworkSnapshot) -> Dispatch:
         """No new plan in time: the agents keep the commands they hold; nothing is sent."""
         stale = stale.model_copy(update={"diff": diff_plans(self.current_plan, stale)})

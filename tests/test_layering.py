@@ -5,8 +5,8 @@ database driver, and no reaching sideways into each other or up into
 `cluster/`. `supplysync/` imports nothing of ours except the CLI, which
 imports `cluster` lazily inside the command that needs it. `evaluation/`
 is plain Python too: of `cluster/` it uses only the in-process research
-runner, the inline directory, the policy table and the policy loader, never
-Ray itself.
+runner, the inline directory, the policy table and loader, and the plain
+coordinator (the Gymnasium environment steps it), never Ray itself.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ EVALUATION_USES_OF_CLUSTER = {
     "cluster.directory",
     "cluster.policies",
     "cluster.plugins",
+    "cluster.coordinator",
 }
 
 

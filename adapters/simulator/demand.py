@@ -82,6 +82,20 @@ class OrderLedger:
                 entry.remaining = 0.0
                 self._open[entry.order.customer_id, entry.order.product_id].remove(entry)
 
+    def not_yet_due(self, h: float) -> dict[str, float]:
+        """Units of the run's open orders due on the day of hour `h` or later, by product.
+
+        The run's shortage counts them until they are delivered; a cost
+        taken mid-run leaves them out (`Simulator.not_yet_due`): they may
+        still arrive on time.
+        """
+        out: defaultdict[str, float] = defaultdict(float)
+        today = day_start(h)
+        for entry in self._by_due:
+            if entry.in_run and entry.due_h >= today - EPS and entry.remaining > EPS:
+                out[entry.order.product_id] += entry.remaining
+        return dict(out)
+
     def open_units(self, customer_id: str, product_id: str) -> float:
         return sum(e.remaining for e in self._open.get((customer_id, product_id), ()))
 

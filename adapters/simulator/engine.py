@@ -162,6 +162,10 @@ class Simulator:
             rates=self._scenario.costs,
         )
 
+    def not_yet_due(self) -> dict[str, float]:
+        """Units of open orders due today or later, by product: `kpis` counts them short."""
+        return self._ledger.not_yet_due(self._world.hours(self.now))
+
     def stock_position(self) -> dict[str, float]:
         """Units of each product the network owns: on hand and in transit.
 
