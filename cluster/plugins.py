@@ -23,6 +23,7 @@ import importlib.util
 import re
 import site
 import sys
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -71,6 +72,27 @@ def with_params(spec: str, extra: Sequence[str]) -> str:
             raise PolicyError(f"--param {item!r}: expected key=value")
         params[key.strip()] = value.strip()
     return f"{target}[{','.join(f'{k}={v}' for k, v in params.items())}]"
+
+
+def params_file(path: Path) -> list[str]:
+    """``key=value`` items from a TOML file: its ``[params]`` table (as `supplysync tune`
+    writes in ``best.toml``), else its top-level keys; each value a string, number or boolean."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyError(f"--params {path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"--params {path}: not TOML: {exc}") from exc
+    table = data.get("params", data)
+    if not isinstance(table, dict):
+        raise PolicyError(f"--params {path}: params: expected a table")
+    items = []
+    for key, value in table.items():
+        if isinstance(value, dict | list) or value is None:
+            raise PolicyError(f"--params {path}: {key}: expected a string, number or boolean")
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        items.append(f"{key}={text}")
+    return items
 
 
 def load_policy(spec: str) -> Policy:

@@ -416,7 +416,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     cases = load_suite(args.scenarios, days=args.days)
     try:
         policies, renamed = _with_params(
-            policy_names() if args.policies is None else split_specs(args.policies), args.param
+            policy_names() if args.policies is None else split_specs(args.policies), args
         )
         plan = EvaluationPlan(
             cases=tuple(cases),
@@ -575,7 +575,7 @@ def _demo(args: argparse.Namespace) -> int:
     from cluster.plugins import PolicyError, load_policy
 
     try:
-        policies, _ = _with_params(split_specs(args.policies), args.param)
+        policies, _ = _with_params(split_specs(args.policies), args)
         for name in policies:
             load_policy(name)
     except PolicyError as exc:
@@ -715,18 +715,28 @@ def _param_argument(parser: argparse.ArgumentParser) -> None:
         help="a parameter of the policies named that are not built in (repeatable); "
         "the same as NAME[KEY=VALUE] on each",
     )
+    parser.add_argument(
+        "--params",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="parameters from TOML (its [params] table, as tune's best.toml, or its keys); "
+        "--param overrides them",
+    )
 
 
-def _with_params(specs: list[str], params: list[str]) -> tuple[list[str], dict[str, str]]:
-    """`specs` with `--param` items added to each that is not built in, and the renames.
+def _with_params(specs: list[str], args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    """`specs` with `--params` then `--param` items added to each that is not built in,
+    and the renames.
 
-    Raises `cluster.plugins.PolicyError` when there are parameters and no
-    policy to take them.
+    Raises `cluster.plugins.PolicyError` for a bad file, or parameters with
+    no policy to take them.
     """
-    from cluster.plugins import PolicyError, parse_spec, with_params
+    from cluster.plugins import PolicyError, params_file, parse_spec, with_params
     from cluster.policies import POLICIES
     from evaluation.policies import TUNED
 
+    params = [*(params_file(args.params) if args.params else []), *args.param]
     if not params:
         return specs, {}
     takers = [s for s in specs if parse_spec(s)[0] not in {*POLICIES, TUNED}]

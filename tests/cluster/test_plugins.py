@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cluster.plugins import PolicyError, load_policy, parse_spec, with_params
+from cluster.plugins import PolicyError, load_policy, params_file, parse_spec, with_params
 from cluster.policies import POLICIES
 from supplysync.events import AlertKind
 from supplysync.plan import PlanStatus
@@ -182,3 +182,18 @@ def test_the_s_s_example_orders_bigger_lots_when_an_order_costs_more(
         high = dear[key]
         assert low.reorder_at < low.order_up_to
         assert high.order_up_to - high.reorder_at >= low.order_up_to - low.reorder_at
+
+
+def test_parameters_from_a_file_as_tune_writes_it(tmp_path: Path) -> None:
+    best = tmp_path / "best.toml"
+    best.write_text('policy = "x:Y"\n[params]\nscale = 1.25\nmode = "a"\nfast = true\n')
+    assert params_file(best) == ["scale=1.25", "mode=a", "fast=true"]
+    flat = tmp_path / "flat.toml"
+    flat.write_text("scale = 2\n")
+    assert params_file(flat) == ["scale=2"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[params]\nscale = [1, 2]\n")
+    with pytest.raises(PolicyError, match=r"bad\.toml: scale: expected a string, number"):
+        params_file(bad)
+    with pytest.raises(PolicyError, match=r"nope\.toml: No such file"):
+        params_file(tmp_path / "nope.toml")

@@ -138,6 +138,7 @@ def test_cli_runs_a_policy_written_outside_the_project(
         (["--policies", "milp,static", "--param", "k=1"], "none of the policies named takes"),
         (["--policies", "myopic:Myopic[horizon_periods=0]"], "'horizon_periods': Input should"),
         (["--policies", "myopic:Myopic", "--param", "horizon=2"], "unknown parameter 'horizon'"),
+        (["--policies", "myopic:Myopic", "--params", "/nonexistent.toml"], "No such file"),
     ],
 )
 def test_cli_bad_policy_exits_2_naming_it(
