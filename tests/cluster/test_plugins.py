@@ -6,6 +6,7 @@ import importlib
 import sys
 import textwrap
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from cluster.plugins import PolicyError, load_policy, params_file, parse_spec, with_params
 from cluster.policies import POLICIES
 from supplysync.events import AlertKind
+from supplysync.offers import DemandLine, NetworkSnapshot
 from supplysync.plan import PlanStatus
 from supplysync.policy import split_specs
 from supplysync.scenario import Scenario
@@ -142,7 +144,9 @@ def test_specs_split_on_commas_outside_brackets() -> None:
         with_params("a:B", ["y"])
 
 
-@pytest.mark.parametrize("spec", ["myopic:Myopic[horizon_periods=1]", "weighted:Weighted"])
+@pytest.mark.parametrize(
+    "spec", ["myopic:Myopic[horizon_periods=1]", "weighted:Weighted", "forecast:Learned"]
+)
 def test_the_examples_load_and_plan(
     monkeypatch: pytest.MonkeyPatch, demo_scenario: Scenario, spec: str
 ) -> None:
@@ -197,3 +201,39 @@ def test_parameters_from_a_file_as_tune_writes_it(tmp_path: Path) -> None:
         params_file(bad)
     with pytest.raises(PolicyError, match=r"nope\.toml: No such file"):
         params_file(tmp_path / "nope.toml")
+
+
+def test_the_forecast_example_learns_each_day_as_it_closes(
+    monkeypatch: pytest.MonkeyPatch, demo_scenario: Scenario
+) -> None:
+    """Holt smoothing (alpha 0.5, beta 0) of the orders of days 0 and 1, seen from day 2."""
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    learned = importlib.import_module("forecast").Learned
+    policy = learned(learned.Params(alpha=0.5, beta=0.0))
+    first = snapshot_of(demo_scenario.network, 3)
+    customer = demo_scenario.network.customers[0]
+    product = next(iter(customer.demand_per_day))
+
+    def on_day(day: int, orders: dict[str, float]) -> NetworkSnapshot:
+        window = first.window.model_copy(update={"start": first.window.start + timedelta(days=day)})
+        lines = [
+            DemandLine(
+                customer_id=customer.id, product_id=product, period=0, quantity=q, order_id=o
+            )
+            for o, q in orders.items()
+        ]
+        lines.append(
+            DemandLine(customer_id=customer.id, product_id=product, period=2, quantity=1.0)
+        )
+        return first.model_copy(update={"window": window, "demand": lines})
+
+    policy.learn(on_day(0, {"o-1": 10.0}))
+    policy.learn(on_day(0, {"o-1": 4.0}))  # partly delivered: the order was 10
+    assert (customer.id, product) not in policy.fitted  # day 0 is not over
+    policy.learn(on_day(1, {"o-2": 20.0}))
+    assert policy.fitted[customer.id, product] == (10.0, 0.0)
+    day2 = on_day(2, {})
+    policy.learn(day2)
+    assert policy.fitted[customer.id, product] == (15.0, 0.0)
+    forecast_line = day2.demand[-1]
+    assert policy.forecast(forecast_line, 3) == 15.0
