@@ -31,15 +31,17 @@ import itertools
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Final, Protocol, Self
 
 from adapters.mqtt.broker import Backoff
+from adapters.mqtt.topics import ORDERS_KIND, Topic
 from adapters.store import LIVE_RUN, EventStore, Record, StoreUnavailableError
 from adapters.store.threaded import ThreadedStore
 from supplysync.commands import CommandAck
-from supplysync.deadletters import DeadLetter
+from supplysync.deadletters import DeadLetter, letter_id_of
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.readings import Reading
 
@@ -139,6 +141,28 @@ class StoreSink:
     ) -> None:
         await self._store.__aexit__(exc_type, exc, tb)
 
+    async def _refuse_reused_ids(self, batch: Batch) -> Batch:
+        ids = [o.order_id for o in batch.orders]
+
+        def read(store: EventStore) -> list[CustomerOrder]:
+            return store.orders_named(ids, run_id=self._run_id)
+
+        async with self._writing:  # reads wait out an outage as writes do
+            for attempt in itertools.count():
+                try:
+                    stored = await self._store.run(read)
+                    break
+                except StoreUnavailableError as exc:
+                    delay = self._backoff.delay(attempt, self._rng)
+                    log.warning("store: %s; reconnecting in %.2fs", exc, delay)
+                    await asyncio.sleep(delay)
+        kept, letters = reused_order_ids(batch.orders, stored, datetime.now(UTC))
+        if not letters:
+            return batch
+        for letter in letters:
+            log.warning("order refused: %s", letter.reason)
+        return replace(batch, orders=kept, letters=[*batch.letters, *letters])
+
     async def append(self, records: Sequence[Record]) -> None:
         """Append `records` in one transaction (the dispatcher records commands here).
 
@@ -164,7 +188,13 @@ class StoreSink:
                     return
 
     async def record(self, batch: Batch) -> None:
-        """Write the batch, then hand its readings, acks and orders on."""
+        """Write the batch, then hand its readings, acks and orders on.
+
+        An order whose id already names a different order, stored or earlier
+        in the batch, becomes a dead letter instead (`reused_order_ids`).
+        """
+        if batch.orders:
+            batch = await self._refuse_reused_ids(batch)
         await self.append(batch.records())
         if self._on_readings is not None and batch.readings:
             await self._on_readings(batch.readings)
@@ -175,3 +205,54 @@ class StoreSink:
             batch.orders or batch.deliveries or batch.cancellations
         ):
             self._on_orders(batch.orders, batch.deliveries, batch.cancellations)
+
+
+def reused_order_ids(
+    orders: Sequence[CustomerOrder], stored: Sequence[CustomerOrder], at: datetime
+) -> tuple[list[CustomerOrder], list[DeadLetter]]:
+    """Split `orders` into those to record and dead letters for ids already taken.
+
+    The store keeps one record per order id and skips a second one
+    (idempotent redelivery), so a different order under a taken id, another
+    customer's or the same customer's with another product, quantity or due
+    time, would be acknowledged and lost without a trace. The first order
+    under an id stands, stored or earlier in `orders`; an identical one is a
+    redelivery and passes (the store and the planner's intake take it once).
+    """
+    first: dict[str, CustomerOrder] = {o.order_id: o for o in stored}
+    kept: list[CustomerOrder] = []
+    letters: list[DeadLetter] = []
+    for n, order in enumerate(orders):
+        prior = first.setdefault(order.order_id, order)
+        if _same_order(prior, order):
+            kept.append(order)
+            continue
+        topic = str(Topic(order.customer_id, ORDERS_KIND, order.customer_id, "orders"))
+        raw = order.model_dump_json().encode()
+        letters.append(
+            DeadLetter(
+                letter_id=letter_id_of("mqtt", topic, raw, at, n),
+                source="mqtt",
+                topic=topic,
+                asset_id=order.customer_id,
+                raw=raw,
+                reason=(
+                    f"order_id {order.order_id!r} already names another order "
+                    f"({prior.customer_id}, {prior.product_id}, {prior.quantity:g} due "
+                    f"{prior.due.isoformat()}); this one ({order.customer_id}, "
+                    f"{order.product_id}, {order.quantity:g} due {order.due.isoformat()}) "
+                    "is not recorded"
+                ),
+                at=at,
+            )
+        )
+    return kept, letters
+
+
+def _same_order(a: CustomerOrder, b: CustomerOrder) -> bool:
+    return (a.customer_id, a.product_id, a.quantity, a.due) == (
+        b.customer_id,
+        b.product_id,
+        b.quantity,
+        b.due,
+    )

@@ -12,7 +12,7 @@ Agent snapshots are kept beside the log: an agent is rebuilt from its
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Final, Protocol, Self
@@ -132,6 +132,12 @@ class EventStore(Protocol):
     def orders(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
     ) -> list[CustomerOrder]: ...
+
+    def orders_named(
+        self, order_ids: Sequence[str], *, run_id: str = LIVE_RUN
+    ) -> list[CustomerOrder]:
+        """The stored orders with these ids (an id names one order of a run)."""
+        ...
 
     def deliveries(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN

@@ -398,6 +398,16 @@ class SqlEventStore:
         """Customer orders created in `[since, until)`."""
         return self._select(CustomerOrder, "order", run_id, *_time_range(since, until))
 
+    def orders_named(
+        self, order_ids: Sequence[str], *, run_id: str = LIVE_RUN
+    ) -> list[CustomerOrder]:
+        """The stored orders with these ids (an id names one order of a run)."""
+        ids = list(dict.fromkeys(order_ids))
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        return self._select(CustomerOrder, "order", run_id, f"record_key IN ({marks})", tuple(ids))
+
     def deliveries(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
     ) -> list[ProofOfDelivery]:

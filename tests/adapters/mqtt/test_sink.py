@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from adapters.mqtt.broker import Backoff
-from adapters.mqtt.sink import StoreSink
+from adapters.mqtt.sink import Batch, StoreSink
 from adapters.store import StoreError, open_store
+from supplysync.orders import CustomerOrder
 from tests.adapters.mqtt.test_ingest import EVER
 from tests.adapters.store import records as r
+from tests.cluster.test_live_orders_intake import order
 from tests.databases import PrivatePostgres
 
 QUICK = Backoff(initial_s=0.05, maximum_s=0.2)
@@ -67,3 +69,45 @@ def test_a_refusal_that_is_not_an_outage_is_raised_at_once(tmp_path: Path) -> No
 
 def _retries(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [m for m in caplog.messages if "reconnecting in" in m]
+
+
+def test_an_order_id_that_names_another_order_is_a_dead_letter(tmp_path: Path) -> None:
+    """An order id is one order: a second, different order under it is refused, not dropped.
+
+    The store keeps one record per order id, so a second order under a
+    stored id (another customer's, another quantity) was acknowledged and
+    silently lost. A redelivery of the same order is still taken once.
+    """
+    url = f"sqlite:///{tmp_path}/events.db"
+    handed: list[list[str]] = []
+    first = order("o-1")
+    other = order("o-1", customer="C-BONN")
+    twins = [order("o-3"), order("o-3", product="VALVE")]
+
+    async def scenario() -> None:
+        async with StoreSink(
+            url=url, on_orders=lambda o, d, c: handed.append([x.order_id for x in o])
+        ) as sink:
+            await sink.record(Batch(orders=[first]))
+            await sink.record(Batch(orders=[other, first, order("o-2")]))
+            await sink.record(Batch(orders=twins))
+
+    asyncio.run(scenario())
+    with open_store(url) as store:
+        letters = store.dead_letters(*EVER)
+        stored = store.orders(*EVER)
+    assert handed == [["o-1"], ["o-1", "o-2"], ["o-3"]]
+    assert sorted((o.order_id, o.customer_id, o.product_id) for o in stored) == [
+        ("o-1", "C-ESSEN", "PUMP"),
+        ("o-2", "C-ESSEN", "PUMP"),
+        ("o-3", "C-ESSEN", "PUMP"),
+    ]
+    assert len(letters) == 2
+    assert {CustomerOrder.model_validate_json(x.raw) for x in letters} == {other, twins[1]}
+    reasons = sorted(x.reason for x in letters)
+    assert reasons[0].startswith("order_id 'o-1' already names another order (C-ESSEN, PUMP")
+    assert reasons[1].startswith("order_id 'o-3' already names another order (C-ESSEN, PUMP")
+    assert all(
+        x.topic == f"supplysync/{o.customer_id}/customer/{o.customer_id}/orders"
+        for x, o in zip(sorted(letters, key=lambda x: x.reason), [other, twins[1]], strict=True)
+    )

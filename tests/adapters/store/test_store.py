@@ -307,3 +307,13 @@ def test_a_device_id_used_by_two_assets_is_stored_for_each(store_url: str) -> No
         assert store.readings("W1", EARLY, LATE) == [shelf]
         assert store.readings("W2", EARLY, LATE) == [forged]
         assert store.readings_after("W1", None) == [shelf]
+
+
+def test_orders_are_found_by_id_within_their_run(store_url: str) -> None:
+    other = r.order().model_copy(update={"order_id": "O-9", "quantity": 3})
+    with open_store(store_url) as store:
+        store.append([r.order(), other], run_id="a")
+        store.append([r.order()], run_id="b")
+        assert store.orders_named(["O-1", "O-9", "O-1", "O-404"], run_id="a") == [r.order(), other]
+        assert store.orders_named(["O-9"], run_id="b") == []
+        assert store.orders_named([], run_id="a") == []
