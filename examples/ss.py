@@ -9,9 +9,9 @@ pair of least expected cost per day (`optimizer.inventory.optimal_s_s`,
 Zheng and Federgruen) with the product's holding cost and shortage
 penalty and a fixed cost per order (`order_cost`, the one parameter a
 network does not state). The project's reorder-point rule then executes it
-(`optimizer.plan_reorder_point`): order when the position is at or below
-s, reviewed every day. The rule orders a fixed quantity, so S - s stands
-in for S - position (the overshoot below s is not ordered back).
+(`optimizer.plan_reorder_point`), reviewed every day: where the position
+(on hand plus on its way, as the snapshot tells it) is at or below s, the
+warehouse asks for S minus the position.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from evaluation.tables import lead_days, warehouse_demand
 from optimizer import plan_reorder_point
 from optimizer.inventory import Optimum, normal_pmf, optimal_s_s
 from supplysync.network import Network
-from supplysync.offers import NetworkSnapshot
+from supplysync.offers import NetworkSnapshot, ReorderRequest
 from supplysync.plan import Plan
 from supplysync.scenario import PlanningSettings
 
@@ -63,6 +63,23 @@ class SS:
                 )
         return self._levels
 
+    @staticmethod
+    def positions(snapshot: NetworkSnapshot) -> dict[tuple[str, str], float]:
+        """Units on hand plus on their way, per (warehouse, product), each shipment once."""
+        position: dict[tuple[str, str], float] = {}
+        for o in snapshot.warehouses:
+            for p, units in o.stock.items():
+                position[o.warehouse_id, p] = position.get((o.warehouse_id, p), 0.0) + units
+        seen: set[str] = set()
+        shipments = [i for o in snapshot.warehouses for i in o.inbound]
+        shipments += [i for o in snapshot.suppliers for i in o.inbound]
+        for i in shipments:
+            if i.shipment_id not in seen:
+                seen.add(i.shipment_id)
+                key = (i.destination_id, i.product_id)
+                position[key] = position.get(key, 0.0) + i.quantity
+        return position
+
     def plan(
         self,
         snapshot: NetworkSnapshot,
@@ -89,7 +106,19 @@ class SS:
             for w in snapshot.network.warehouses
         ]
         network = snapshot.network.model_copy(update={"warehouses": warehouses})
-        offers = [o.model_copy(update={"reorder_requests": []}) for o in snapshot.warehouses]
+        position = self.positions(snapshot)
+        offers = [
+            o.model_copy(
+                update={
+                    "reorder_requests": [
+                        ReorderRequest(product_id=p, quantity=best.order_up_to - position[w, p])
+                        for (w, p), best in sorted(levels.items())
+                        if w == o.warehouse_id and position.get((w, p), 0.0) <= best.reorder_at
+                    ]
+                }
+            )
+            for o in snapshot.warehouses
+        ]
         ours = snapshot.model_copy(update={"network": network, "warehouses": offers})
         plan = plan_reorder_point(ours, settings, plan_id=plan_id, causes=causes)
         return plan.model_copy(update={"policy": "ss"})
