@@ -171,7 +171,7 @@ def test_the_s_s_example_orders_bigger_lots_when_an_order_costs_more(
 ) -> None:
     monkeypatch.syspath_prepend(str(ROOT / "examples"))
     policy = load_policy("ss:SS[order_cost=25]")
-    assert policy.trigger_kinds == frozenset()  # reviewed on the daily tick only
+    assert policy.trigger_kinds == frozenset({AlertKind.BELOW_REORDER_POINT})
     plan = policy.make_planner()(
         snapshot_of(demo_scenario.network, 3), demo_scenario.planning, "p-1", [], None
     )
