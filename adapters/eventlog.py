@@ -17,6 +17,7 @@ fields are null on the other kinds' rows, and ``kind`` says which is which.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -44,6 +45,14 @@ FILES: dict[type[BaseModel], str] = {
 }
 READINGS = "readings"
 _READING_TYPES = get_args(get_args(Reading)[0])  # Reading is Annotated[A | B | ..., ...]
+
+
+def safe_name(text: str) -> str:
+    """`text` as a file or folder name: anything but letters, digits and ``._=-`` as ``_``.
+
+    Policy specs (``module:Class[k=v]``) name run files and log folders.
+    """
+    return re.sub(r"[^A-Za-z0-9_.=-]", "_", text)
 
 
 class ParquetLog:

@@ -7,13 +7,12 @@ actor start-up, not three.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from adapters.eventlog import ParquetLog
+from adapters.eventlog import ParquetLog, safe_name
 from adapters.store import LIVE_RUN, EventStore, Record, open_store
 from cluster.bootstrap import is_running, shutdown, start_ray
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
@@ -63,7 +62,7 @@ def run_demo(
     try:
         with store as recorder:
             for name in policies:
-                log = ParquetLog(events / _folder(name)) if events is not None else None
+                log = ParquetLog(events / safe_name(name)) if events is not None else None
                 runs.append(
                     run_policy(
                         scenario,
@@ -109,10 +108,6 @@ class _Tee:
 
 
 def _both(store: Recorder | None, log: Recorder | None) -> Recorder | None:
-    present = [r for r in (store, log) if r is not None]
-    return present[0] if len(present) == 1 else (_Tee(*present) if present else None)
-
-
-def _folder(policy: str) -> str:
-    """A folder name for a policy spec (brackets and colons are not for paths)."""
-    return re.sub(r"[^A-Za-z0-9_.=-]", "_", policy)
+    if store is None or log is None:
+        return store or log
+    return _Tee(store, log)

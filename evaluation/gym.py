@@ -188,15 +188,9 @@ class SupplyChainEnv(gym.Env[Observation, np.ndarray[Any, np.dtype[np.float32]]]
         snap = self._coordinator.snapshot(self._sim.now)
         houses = {o.warehouse_id: o for o in snap.warehouses}
         on_way: dict[tuple[str, str], float] = {}
-        seen: set[str] = set()  # a supplier's shipment is in its offer and the warehouse's
-        for i in [
-            *(i for o in snap.warehouses for i in o.inbound),
-            *(i for o in snap.suppliers for i in o.inbound),
-        ]:
-            if i.shipment_id not in seen:
-                seen.add(i.shipment_id)
-                key = (i.destination_id, i.product_id)
-                on_way[key] = on_way.get(key, 0.0) + i.quantity
+        for i in snap.inbound():
+            key = (i.destination_id, i.product_id)
+            on_way[key] = on_way.get(key, 0.0) + i.quantity
         open_units: dict[tuple[str, str], float] = {}
         for line in snap.demand:
             w = self._serving.get((line.customer_id, line.product_id))

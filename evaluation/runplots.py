@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from adapters.eventlog import safe_name
 from supplysync.scenario import Scenario
 
 Rows = list[dict[str, Any]]
@@ -61,7 +62,7 @@ def figures(root: Path, scenario: Scenario) -> Iterator[tuple[str, Figure]]:
     logs = {name: _load(folder) for name, folder in logs_in(root).items()}
     yield from _stock(logs, scenario)
     for name, log in logs.items():
-        yield f"production_{_file(name)}.png", _production(name, log, scenario)
+        yield f"production_{safe_name(name)}.png", _production(name, log, scenario)
         yield from _routes(name, log, scenario)
     yield "kpis.png", _kpis(logs, scenario)
 
@@ -121,7 +122,7 @@ def _stock(logs: Mapping[str, dict[str, Rows]], scenario: Scenario) -> Iterator[
         axes[0].legend(fontsize=7, loc="upper right")
         axes[0].set_title(f"Stock at {wh.id} ({wh.name})")
         fig.autofmt_xdate()
-        yield f"stock_{_file(wh.id)}.png", fig
+        yield f"stock_{safe_name(wh.id)}.png", fig
 
 
 def _total(
@@ -240,7 +241,7 @@ def _routes(name: str, log: dict[str, Rows], scenario: Scenario) -> Iterator[tup
         ax.set_ylabel("latitude")
         ax.set_title(f"Routes on day {day}, {name}")
         ax.legend(fontsize=6, loc="best")
-        yield f"routes_{_file(name)}_day{day}.png", fig
+        yield f"routes_{safe_name(name)}_day{day}.png", fig
 
 
 def _kpis(logs: Mapping[str, dict[str, Rows]], scenario: Scenario) -> Figure:
@@ -269,7 +270,3 @@ def _kpis(logs: Mapping[str, dict[str, Rows]], scenario: Scenario) -> Figure:
     ax.set_title("Units delivered and accepted over units due, by day")
     ax.legend(fontsize=8)
     return fig
-
-
-def _file(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "._=-" else "_" for c in name)

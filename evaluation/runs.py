@@ -9,11 +9,11 @@ pairs their runs.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from adapters.eventlog import safe_name
 from cluster.directory import InlineDirectory
 from cluster.research import run_policy
 from evaluation.policies import TUNED, resolve
@@ -64,7 +64,7 @@ class RunKey:
         parts = [self.policy, self.scenario_hash, f"seed{self.seed}", f"days{self.days}"]
         if self.variant:
             parts.append(self.variant)
-        return re.sub(r"[^A-Za-z0-9_.=-]", "_", "__".join(parts))
+        return safe_name("__".join(parts))
 
 
 @dataclass(frozen=True)

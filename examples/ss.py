@@ -73,14 +73,9 @@ class SS:
         for o in snapshot.warehouses:
             for p, units in o.stock.items():
                 position[o.warehouse_id, p] = position.get((o.warehouse_id, p), 0.0) + units
-        seen: set[str] = set()
-        shipments = [i for o in snapshot.warehouses for i in o.inbound]
-        shipments += [i for o in snapshot.suppliers for i in o.inbound]
-        for i in shipments:
-            if i.shipment_id not in seen:
-                seen.add(i.shipment_id)
-                key = (i.destination_id, i.product_id)
-                position[key] = position.get(key, 0.0) + i.quantity
+        for i in snapshot.inbound():
+            key = (i.destination_id, i.product_id)
+            position[key] = position.get(key, 0.0) + i.quantity
         return position
 
     def plan(

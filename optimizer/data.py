@@ -391,13 +391,7 @@ def _arrivals(
     out: dict[Key3, float] = defaultdict(float)
     tail: dict[Key3, float] = defaultdict(float)
     landed: dict[Key2, float] = defaultdict(float)
-    seen: set[str] = set()
-    shipments = [i for w in snapshot.warehouses for i in w.inbound]
-    shipments += [i for s in snapshot.suppliers for i in s.inbound]
-    for i in shipments:
-        if i.shipment_id in seen:
-            continue
-        seen.add(i.shipment_id)
+    for i in snapshot.inbound():
         if i.arrival_period == 0 and i.eta is not None and i.eta <= ready_by + LANDING_SLACK:
             landed[i.destination_id, i.product_id] += i.quantity
         elif i.arrival_period < n:

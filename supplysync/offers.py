@@ -181,3 +181,17 @@ class NetworkSnapshot(Frozen):
     fixed_routes: list[FreezeRoute] = Field(
         default_factory=list, description="routes an operator froze; the plan keeps them"
     )
+
+    def inbound(self) -> list[Inbound]:
+        """Every shipment on its way, once: a supplier's shipment to a warehouse is in
+        both offers (the warehouse's first)."""
+        seen: set[str] = set()
+        out = []
+        for i in [
+            *(i for w in self.warehouses for i in w.inbound),
+            *(i for s in self.suppliers for i in s.inbound),
+        ]:
+            if i.shipment_id not in seen:
+                seen.add(i.shipment_id)
+                out.append(i)
+        return out

@@ -27,14 +27,13 @@ Any other refusal of the store is raised.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Final, Protocol, Self
+from typing import Final, Protocol, Self, TypeVar
 
 from adapters.mqtt.broker import Backoff
 from adapters.mqtt.topics import ORDERS_KIND, Topic
@@ -46,6 +45,7 @@ from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.readings import Reading
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STORE_BACKOFF: Final = Backoff(initial_s=0.1, maximum_s=5.0)
 """Delays between writes while the database is away: a restart takes about a
@@ -147,15 +147,7 @@ class StoreSink:
         def read(store: EventStore) -> list[CustomerOrder]:
             return store.orders_named(ids, run_id=self._run_id)
 
-        async with self._writing:  # reads wait out an outage as writes do
-            for attempt in itertools.count():
-                try:
-                    stored = await self._store.run(read)
-                    break
-                except StoreUnavailableError as exc:
-                    delay = self._backoff.delay(attempt, self._rng)
-                    log.warning("store: %s; reconnecting in %.2fs", exc, delay)
-                    await asyncio.sleep(delay)
+        stored = await self._patiently(read, "read")
         kept, letters = reused_order_ids(batch.orders, stored, datetime.now(UTC))
         if not letters:
             return batch
@@ -172,20 +164,26 @@ class StoreSink:
         def write(store: EventStore) -> None:
             store.append(records, run_id=self._run_id)
 
+        await self._patiently(write, "written")
+
+    async def _patiently(self, work: Callable[[EventStore], T], done: str) -> T:
+        """`work` on the store, one at a time, tried again until the database is back."""
         async with self._writing:
             clock = asyncio.get_running_loop()
             began = clock.time()
-            for attempt in itertools.count():
+            attempt = 0
+            while True:
                 try:
-                    await self._store.run(write)
+                    result = await self._store.run(work)
                 except StoreUnavailableError as exc:
                     delay = self._backoff.delay(attempt, self._rng)
                     log.warning("store: %s; reconnecting in %.2fs", exc, delay)
                     await asyncio.sleep(delay)
+                    attempt += 1
                 else:
                     if attempt:
-                        log.info("store: written again after %.2fs", clock.time() - began)
-                    return
+                        log.info("store: %s again after %.2fs", done, clock.time() - began)
+                    return result
 
     async def record(self, batch: Batch) -> None:
         """Write the batch, then hand its readings, acks and orders on.
