@@ -41,6 +41,7 @@ from api.routes import (
     page,
     plans,
     stream,
+    timebase,
     traceability,
     users,
 )
@@ -51,7 +52,7 @@ from api.security import KeyCache, hash_secret, new_secret, secret_matches
 from api.settings import Settings
 from api.stores import ThreadStores
 from api.tickets import StreamTickets
-from supplysync.clock import Clock, WallClock
+from supplysync.clock import Clock, NetworkClock, WallClock
 from supplysync.scenario import PlanningSettings, Scenario
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def create_app(
     *,
     store_url: str,
     clock: Clock | None = None,
+    wall: Clock | None = None,
     scenario: Scenario | None = None,
 ) -> FastAPI:
     """The operations-center app over the event store at `store_url`.
@@ -71,11 +73,16 @@ def create_app(
     Args:
         settings: API settings (already checked: no default secret outside development).
         store_url: the event store the live loop writes (`sqlite:///path`, `postgresql://...`).
-        clock: "now" for defaults, token expiry and records; the wall clock by default.
+        clock: the network's time (windows, the stream, freshness, records); by
+            default a `NetworkClock` on the pace the live loop records with its
+            status, so an accelerated fleet's alerts are "now" here too.
+        wall: token and ticket expiry, users and the refusal audit; the wall clock
+            by default.
         scenario: its network is drawn before the first network snapshot, its planning
             settings drive what-ifs.
     """
-    clock = clock or WallClock()
+    wall = wall or WallClock()
+    clock = clock or NetworkClock(wall)
     ledger = Ledger(store_url)
     lookback = timedelta(hours=settings.state_lookback_h)
     network = scenario.network if scenario is not None else None
@@ -84,10 +91,11 @@ def create_app(
         store_url=store_url,
         stores=ThreadStores(store_url),
         clock=clock,
+        wall=wall,
         ledger=ledger,
         keys=KeyCache(),
         tickets=StreamTickets(),
-        refusals=RefusalLog(ledger, clock),
+        refusals=RefusalLog(ledger, wall),
         feed=Feed(
             store_url=store_url,
             run_id=settings.run_id,
@@ -106,15 +114,18 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await _read_pace(context)
         await asyncio.to_thread(context.feed.prime)
         async with asyncio.TaskGroup() as tasks:
             feed = tasks.create_task(context.feed.run(), name="live-feed")
             audit = tasks.create_task(_flush_refusals(context), name="audit-flush")
+            pace = tasks.create_task(_follow_pace(context), name="pace")
             try:
                 yield
             finally:
                 feed.cancel()
                 audit.cancel()
+                pace.cancel()
         context.refusals.flush()
         context.whatif_pool.shutdown(wait=False, cancel_futures=True)
         context.stores.close()
@@ -126,7 +137,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.context = context
-    for module in (auth, assets, alerts, plans, control, traceability, kpis, stream, users):
+    routers = (auth, assets, alerts, plans, control, traceability, kpis, stream, users, timebase)
+    for module in routers:
         app.include_router(module.router, prefix="/api")
     app.include_router(metrics.router)
     app.include_router(page.router)
@@ -195,6 +207,33 @@ def _ensure_admin(context: Context) -> None:
     created = create_user(context, UserCreate(name="admin", role="admin"), "start-up", secret)
     if configured is None:
         log.warning("created user admin; its API key (shown once): %s", created.api_key)
+
+
+async def _follow_pace(context: Context) -> None:
+    """Keep the network clock on the pace the live loop last recorded, every `poll_s`."""
+    while True:
+        await asyncio.sleep(context.settings.poll_s)
+        await _read_pace(context)
+
+
+async def _read_pace(context: Context) -> None:
+    """Put a network clock on the pace of the live loop's latest status.
+
+    `serve` shares only the store with `run`, and the loop writes the pace it
+    follows into its `LoopStatus`; a store that cannot be read leaves the
+    clock on the pace it had. An injected clock of another kind is left be.
+    """
+    clock = context.clock
+    if not isinstance(clock, NetworkClock):
+        return
+    run_id = context.settings.run_id
+    try:
+        status = await asyncio.to_thread(lambda: context.stores.here().latest_status(run_id=run_id))
+    except StoreError as exc:
+        log.debug("pace not read: %s", exc)
+        return
+    if status is not None:
+        clock.follow(status.pace)
 
 
 async def _flush_refusals(context: Context) -> None:

@@ -25,9 +25,14 @@ from supplysync.scenario import PlanningSettings
 
 @dataclass(frozen=True)
 class Context:
-    """The app's settings, clock, stores and workers.
+    """The app's settings, clocks, stores and workers.
 
     Attributes:
+        clock: the network's time (`supplysync.clock.NetworkClock` in
+            production): the default of every listing's window, the live
+            stream's start, asset freshness, acks and operator requests.
+        wall: the people's time: token and ticket expiry, users, the
+            refusal audit.
         network: the scenario's network, shown when the store has no network
             snapshot yet (a live loop that has not planned).
         planning: solver settings what-ifs plan with.
@@ -39,6 +44,7 @@ class Context:
     store_url: str
     stores: ThreadStores
     clock: Clock
+    wall: Clock
     ledger: Ledger
     keys: KeyCache
     tickets: StreamTickets

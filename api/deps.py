@@ -85,7 +85,7 @@ def current_user(
             me = read_token(
                 bearer.credentials,
                 context.settings.secret_key.get_secret_value(),
-                now=context.clock.now(),
+                now=context.wall.now(),
             )
             user = context.ledger.user(me.name)
             if user is None or not user.active:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, Field
 
+from supplysync.clock import Pace
 from supplysync.network import Frozen
 
 
@@ -35,6 +36,9 @@ class LoopStatus(Frozen):
         replan_running: whether a coordinator turn is under way (deciding,
             replanning, recording the plan and sending its commands).
         host_failures: agent-host calls that failed since the loop started.
+        pace: the network clock's pace the loop follows (None: the wall
+            clock); `supplysync serve` follows it from here, sharing
+            nothing else with the loop.
     """
 
     taken_at: AwareDatetime
@@ -45,3 +49,4 @@ class LoopStatus(Frozen):
     alerts_queued: int = Field(ge=0)
     replan_running: bool
     host_failures: int = Field(ge=0)
+    pace: Pace | None = None

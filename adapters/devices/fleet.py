@@ -13,6 +13,12 @@ the ERP (which hears of drops from the drivers' apps). The fleet plays the
 ERP's order gateway too, one more client under its own MQTT user
 (`supplysync-orders`), publishing each customer's new orders and proofs of
 delivery as the simulator makes them.
+
+Its world runs `speed` times the wall, so it keeps the network's clock
+(`adapters.mqtt.clock`): once every device is connected it announces its
+pace, retained, under the gateway's user, and on the way out the wall's
+pace from where its world stopped. The live system's windows, debounce and
+time-outs follow that clock, not the wall.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ import logging
 import random
 import time
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
+
+import aiomqtt
 
 from adapters.devices.broker import BrokerAddress
 from adapters.devices.broker_config import ORDERS_USER
@@ -35,8 +43,11 @@ from adapters.devices.pacing import Pacing, rebased
 from adapters.devices.publisher import Publisher
 from adapters.devices.settings import FleetSettings
 from adapters.devices.wire import order_uploads, uploads
+from adapters.mqtt import broker as mqtt
+from adapters.mqtt.clock import announce
 from adapters.mqtt.topics import topic_of
 from adapters.simulator import Simulator
+from supplysync.clock import Pace, WallClock
 from supplysync.commands import Command
 from supplysync.orders import CustomerOrder, ProofOfDelivery
 from supplysync.scenario import Scenario
@@ -48,6 +59,17 @@ CANCEL_RETRY_S = 0.25
 
 GATEWAY_ID = "supplysync-order-gateway"
 """The order gateway's MQTT client id and the `gateway_id` of its messages."""
+
+CLOCK_CLIENT = f"{GATEWAY_ID}-clock"
+"""The client id the fleet reads and announces the network's clock with."""
+
+
+def harness_address(broker: BrokerAddress, credentials: Credentials | None) -> mqtt.BrokerAddress:
+    """`broker` logged in as the order gateway, the user that may announce the clock."""
+    if credentials is None:
+        return mqtt.BrokerAddress(broker.host, broker.port)
+    secret = credentials.secret(ORDERS_USER)
+    return mqtt.BrokerAddress(broker.host, broker.port, ORDERS_USER, secret)
 
 
 class Fleet:
@@ -105,6 +127,7 @@ class Fleet:
             settings=settings,
             rng=random.Random(rng.random()),
         )
+        self._harness = harness_address(broker, credentials)
         self._tg: asyncio.TaskGroup | None = None
         self._pace_task: asyncio.Task[None] | None = None
         self._device_tasks: list[asyncio.Task[None]] = []
@@ -117,6 +140,21 @@ class Fleet:
         if self._pacing is None:
             return self.simulator.now
         return min(self._pacing.sim_time(self._monotonic()), self.simulator.end)
+
+    def pace(self) -> Pace | None:
+        """Where the fleet's world stands against the wall clock; None before it starts."""
+        if self._pacing is None:
+            return None
+        behind = timedelta(seconds=self._monotonic() - self._pacing.wall_origin)
+        wall = WallClock().now() - behind
+        return Pace(at=self._pacing.sim_origin, wall=wall, speed=self._settings.speed)
+
+    async def _announce(self, pace: Pace | None) -> None:
+        """Retain `pace` on the broker; one refused costs the system the pace, not the fleet."""
+        try:
+            await announce(self._harness, pace, client_id=CLOCK_CLIENT)
+        except aiomqtt.MqttError as exc:
+            log.warning("the network's clock not announced (the system follows the wall): %s", exc)
 
     def stop(self) -> None:
         """Ask `wait()` to return (from a signal handler, say)."""
@@ -140,6 +178,7 @@ class Fleet:
                 self._device_tasks.append(task)
             await self._all_ready()
             self._pacing = Pacing(self.simulator.now, self._monotonic(), self._settings.speed)
+            await self._announce(self.pace())
             self._pace_task = self._tg.create_task(self._pace(), name="pace")
         except BaseException as exc:
             await self.__aexit__(type(exc), exc, exc.__traceback__)
@@ -156,6 +195,7 @@ class Fleet:
             return
         if self._pace_task is not None:
             self._pace_task.cancel()
+            await self._announce(Pace(at=self.now(), wall=WallClock().now(), speed=1.0))
         cancelled = await self._drain() if exc is None else None
         await self._cancel_devices()
         tg, self._tg = self._tg, None

@@ -3,20 +3,33 @@
 SIGINT and SIGTERM stop it cleanly: pacing stops, what is queued is
 published (bounded by `drain_timeout_s`), every device disconnects, so
 neither the broker's log nor the ingest sees a will or a half-sent batch.
+
+The fleet's world starts now, or where the network's clock announced on
+the broker (`adapters.mqtt.clock`) stands if that is later (an earlier
+accelerated run left it ahead of the wall), so the network's time never
+goes back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
+from datetime import datetime
+
+import aiomqtt
 
 from adapters.devices.broker import BrokerAddress
 from adapters.devices.credentials import Credentials
-from adapters.devices.fleet import Fleet
+from adapters.devices.fleet import CLOCK_CLIENT, Fleet, harness_address
 from adapters.devices.settings import FleetSettings
+from adapters.mqtt import broker as mqtt
+from adapters.mqtt.clock import announced
 from supplysync.clock import WallClock
 from supplysync.scenario import Scenario
+
+log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 10.0
 
@@ -38,12 +51,13 @@ async def _main(
     credentials: Credentials | None,
     settings: FleetSettings,
 ) -> int:
+    harness = harness_address(broker, credentials)
     fleet = Fleet(
         scenario=scenario,
         broker=broker,
         credentials=credentials,
         settings=settings,
-        start=WallClock().now(),
+        start=await _start(harness),
     )
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -63,6 +77,20 @@ async def _main(
         f"{fleet.orders} orders, {fleet.deliveries} proofs of delivery"
     )
     return 0
+
+
+async def _start(harness: mqtt.BrokerAddress) -> datetime:
+    """Now, or the network's time announced on the broker if that is later."""
+    wall = WallClock().now()
+    try:
+        pace = await announced(harness, client_id=CLOCK_CLIENT)
+    except aiomqtt.MqttError as exc:
+        log.warning("the network's clock not read (starting at the wall's): %s", exc)
+        return wall
+    if pace is None or pace.time_at(wall) <= wall:
+        return wall
+    _say(f"the network's clock stands at {pace.time_at(wall).isoformat()}: starting there")
+    return pace.time_at(wall)
 
 
 async def _progress(fleet: Fleet) -> None:

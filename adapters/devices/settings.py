@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from supplysync.clock import MAX_SPEED
 from supplysync.network import Frozen
 
 
@@ -20,7 +21,7 @@ class FleetSettings(Frozen):
     on `events` at QoS 1 always; `telemetry_qos` sets the high-rate rest.
     """
 
-    speed: Annotated[float, Field(gt=0, le=1_000_000)] = 1.0
+    speed: Annotated[float, Field(gt=0, le=MAX_SPEED)] = 1.0
     tick_s: Annotated[float, Field(gt=0, le=3600)] = 1.0
     telemetry_qos: Literal[0, 1] = 0
     max_batch: Annotated[int, Field(ge=1, le=10_000)] = 500

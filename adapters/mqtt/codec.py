@@ -1,6 +1,7 @@
 """Payload bytes on a topic into validated messages, or a dead letter.
 
-    decode(topic, payload, at=..., n=..., roster=...) -> Readings | CommandAck | Orders | DeadLetter
+    decode(topic, payload, at=..., n=..., roster=..., skew=...)
+        -> Readings | CommandAck | Orders | DeadLetter
 
 `telemetry` and `events` carry either one reading or a `GatewayMessage`
 batching many; `ack` carries a `CommandAck`; `orders` carries an
@@ -8,7 +9,9 @@ batching many; `ack` carries a `CommandAck`; `orders` carries an
 Everything that is not exactly that becomes a `DeadLetter` keeping the raw
 bytes and a reason that names the offending field, and nothing else happens
 to it. With a `Roster`, so does a message on a topic whose site or kind is
-not its asset's.
+not its asset's; with a `Skew`, one holding a reading stamped further from
+the network's clock than a device's clock may drift or its buffer may lag
+(a clock reset to 1970, a year typed wrong).
 
 Speed: one `TypeAdapter.validate_json` over the whole payload, of the
 model the bytes suggest (`_inbound`); the union with a callable
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
@@ -77,6 +80,48 @@ class Orders:
 Decoded = Readings | CommandAck | Orders | DeadLetter
 
 
+@dataclass(frozen=True, slots=True)
+class Skew:
+    """How far a reading's time may stray from the network's clock at arrival.
+
+    Attributes:
+        ahead: a device clock's drift (readings are never from the future;
+            an NTP-synchronised gateway is seconds off, a simulated fleet
+            milliseconds times its speed).
+        behind: the oldest reading a device's store-and-forward buffer may
+            still deliver after an outage.
+    """
+
+    ahead: timedelta
+    behind: timedelta
+
+    def __post_init__(self) -> None:
+        if self.ahead < timedelta(0) or self.behind < timedelta(0):
+            raise ValueError(f"Expected a skew of non-negative spans, got {self}.")
+
+    def refusal(self, ts: datetime, now: datetime) -> str | None:
+        """Why a reading stamped `ts` arriving at `now` is refused; None if it is not."""
+        if ts - now > self.ahead:
+            off, side, most = ts - now, "ahead of", self.ahead
+        elif now - ts > self.behind:
+            off, side, most = now - ts, "behind", self.behind
+        else:
+            return None
+        return (
+            f"{ts.isoformat()} is {_span(off)} {side} the network's clock"
+            f" ({now.isoformat()}); at most {_span(most)} is taken"
+        )
+
+
+def _span(delta: timedelta) -> str:
+    seconds = delta.total_seconds()
+    if seconds < 3600:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 2 * 86_400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86_400:.1f} days"
+
+
 class _RefusedError(Exception):
     def __init__(self, reason: str, asset_id: str | None) -> None:
         super().__init__(reason)
@@ -85,7 +130,13 @@ class _RefusedError(Exception):
 
 
 def decode(
-    topic: str, payload: bytes, *, at: datetime, n: int, roster: Roster | None = None
+    topic: str,
+    payload: bytes,
+    *,
+    at: datetime,
+    n: int,
+    roster: Roster | None = None,
+    skew: Skew | None = None,
 ) -> Decoded:
     """What `payload` on `topic` says, or the dead letter refusing it.
 
@@ -96,9 +147,11 @@ def decode(
         n: a per-consumer sequence number telling identical refusals apart.
         roster: the network's assets; when given, a topic whose site or kind
             is not its asset's (or whose asset is unknown) is refused.
+        skew: when given, a message holding a reading stamped too far from
+            `at` (the network's clock) is refused whole.
     """
     try:
-        return _decode(topic, payload, roster)
+        return _decode(topic, payload, roster, skew, at)
     except _RefusedError as refused:
         return DeadLetter(
             letter_id=letter_id_of("mqtt", topic, payload, at, n),
@@ -111,7 +164,9 @@ def decode(
         )
 
 
-def _decode(topic: str, payload: bytes, roster: Roster | None) -> Readings | CommandAck | Orders:
+def _decode(
+    topic: str, payload: bytes, roster: Roster | None, skew: Skew | None, at: datetime
+) -> Readings | CommandAck | Orders:
     try:
         where = parse(topic)
     except TopicError as exc:
@@ -140,6 +195,9 @@ def _decode(topic: str, payload: bytes, roster: Roster | None) -> Readings | Com
             )
         if roster is not None and (refused := roster.device_refusal(asset, reading.device_id)):
             field = f"{prefix}{i}.device_id" if prefix else "device_id"
+            raise _RefusedError(f"{field}: {refused}", asset)
+        if skew is not None and (refused := skew.refusal(reading.ts, at)):
+            field = f"{prefix}{i}.ts" if prefix else "ts"
             raise _RefusedError(f"{field}: {refused}", asset)
     return Readings(where, readings)
 

@@ -13,6 +13,15 @@ come back through the ingest, which records them and calls `acknowledge`.
 A background task checks deadlines on the injected clock every `tick_s`:
 logic never reads the wall clock, so a test advances a `VirtualClock`.
 
+Commands are published retained: the broker queues QoS 1 messages only for
+a session it knows, so a command for a device that has never connected
+(the live loop's first plan, made before the fleet is up) would be dropped.
+Retained, each device's latest command waits on its `cmd` topic and arrives
+the moment the device subscribes; every plan commands every asset, so the
+latest is the one in force. A device that gets it again on a reconnect
+answers it again without carrying it out twice (devices dedupe by
+`command_id`).
+
 Errors: `BrokerError` when a command cannot be published within
 `publish_timeout_s` (raised from aiomqtt's error); the command is then
 recorded and tracked, and times out unless the device answers after all;
@@ -175,7 +184,7 @@ class CommandDispatcher:
                     mqtt = self._mqtt
                     try:
                         if mqtt is not None:
-                            await mqtt.publish(topic, payload, qos=1)
+                            await mqtt.publish(topic, payload, qos=1, retain=True)
                             return
                     except aiomqtt.MqttError as exc:
                         log.warning("publishing on %s failed (%s); retrying", topic, exc)

@@ -65,7 +65,7 @@ import aiomqtt
 from adapters.mqtt import topics
 from adapters.mqtt.batching import GroupCommit
 from adapters.mqtt.broker import DEFAULT_BROKER, Backoff, BrokerAddress, Session, client, paho
-from adapters.mqtt.codec import Orders, Readings, decode
+from adapters.mqtt.codec import Orders, Readings, Skew, decode
 from adapters.mqtt.dedupe import SeenWindow
 from adapters.mqtt.delivery import Delivery, Link
 from adapters.mqtt.errors import SinkError
@@ -141,7 +141,7 @@ class MqttIngest:
         dedupe_window: `(asset_id, device_id, seq)` keys remembered.
         share_group: subscribe as `$share/GROUP/...` (several consumers).
         backoff: reconnect delays.
-        clock: stamps dead letters.
+        clock: the network's clock: stamps dead letters, and `skew` is judged on it.
         seed: seeds the backoff jitter.
         batch_max_readings: readings per group commit at most (an ack or a
             dead letter counts as one; a bigger message is a batch of its own).
@@ -150,6 +150,8 @@ class MqttIngest:
         roster: the network's assets; a message on a topic whose site or
             kind is not its asset's becomes a dead letter. None takes every
             topic in the scheme (tests, and tools that replay raw streams).
+        skew: how far from `clock` a reading's time may be (`codec.Skew`);
+            None takes any time in the supported years.
     """
 
     def __init__(
@@ -168,6 +170,7 @@ class MqttIngest:
         seed: int | None = None,
         batch_max_readings: int = 8_192,
         roster: Roster | None = None,
+        skew: Skew | None = None,
     ) -> None:
         if share_group is not None and (not share_group or set("/+#") & set(share_group)):
             raise ValueError(f"Expected a share group without '/', '+', '#', got {share_group!r}.")
@@ -184,6 +187,7 @@ class MqttIngest:
         self._seen = SeenWindow(capacity=dedupe_window)
         self._sink = sink
         self._roster = roster
+        self._skew = skew
         self._share = share_group
         self._backoff = backoff or Backoff()
         self._clock = clock or WallClock()
@@ -286,7 +290,12 @@ class MqttIngest:
         raw = payload if isinstance(payload, bytes) else str(payload).encode()
         stats = self.stats
         decoded = decode(
-            message.topic.value, raw, at=self._clock.now(), n=stats.messages, roster=self._roster
+            message.topic.value,
+            raw,
+            at=self._clock.now(),
+            n=stats.messages,
+            roster=self._roster,
+            skew=self._skew,
         )
         stats.messages += 1
         delivery = Delivery(link, message.mid, message.qos)

@@ -17,7 +17,7 @@ def token(me: ViewerUser, context: ContextDep) -> TokenPublic:
     settings = context.settings
     minutes = settings.token_minutes
     signed = issue_token(
-        me, settings.secret_key.get_secret_value(), now=context.clock.now(), minutes=minutes
+        me, settings.secret_key.get_secret_value(), now=context.wall.now(), minutes=minutes
     )
     return TokenPublic(access_token=signed, expires_in=minutes * 60)
 

@@ -32,7 +32,7 @@ HEARTBEAT_S: Final = 15.0
 @router.post("/stream/ticket", response_model=StreamTicket)
 def stream_ticket(me: ViewerUser, context: ContextDep) -> StreamTicket:
     """A ticket that opens the live stream once, for the caller."""
-    ticket = context.tickets.issue(me, context.clock.now())
+    ticket = context.tickets.issue(me, context.wall.now())
     return StreamTicket(ticket=ticket, expires_in=int(TTL_S))
 
 
@@ -77,7 +77,7 @@ def _caller(request: Request, context: ContextDep, ticket: str | None) -> Me:
     key = request.headers.get("x-api-key")
     auth = request.headers.get("authorization", "")
     token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
-    now = context.clock.now()
+    now = context.wall.now()
     try:
         if key:
             return key_user(context, key)

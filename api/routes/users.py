@@ -31,7 +31,7 @@ def create_user(context: ContextDep, body: UserCreate, by: str, secret: str) -> 
         role=body.role,
         salt=salt,
         key_hash=digest,
-        created_at=context.clock.now(),
+        created_at=context.wall.now(),
         created_by=by,
     )
     if not context.ledger.add_user(record):

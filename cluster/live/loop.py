@@ -1,11 +1,13 @@
-"""The live loop: devices in over MQTT, plans out as commands, on the wall clock.
+"""The live loop: devices in over MQTT, plans out as commands, on the network's clock.
 
     async with ...:
         loop = LiveLoop(network=..., planning=..., directory=..., store_url=..., brokers=...)
         await loop.run(stop)           # until `stop` is set
 
 One asyncio program, research mode's shape (`cluster.research.run_policy`)
-with the simulator replaced by the broker and the virtual clock by the wall:
+with the simulator replaced by the broker and the virtual clock by the
+network's (`supplysync.clock.NetworkClock`: the wall, or the pace a simulated
+fleet announces, followed by `adapters.mqtt.clock.ClockFollower`):
 
 - `MqttIngest` receives, `StoreSink` records every batch durably, then hands
   its readings to the agents (`Directory.ingest`, on the `agents` thread);
@@ -58,6 +60,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
+from adapters.mqtt.broker import BrokerAddress
+from adapters.mqtt.clock import ClockFollower
 from adapters.mqtt.dispatch import CommandDispatcher
 from adapters.mqtt.errors import BrokerError
 from adapters.mqtt.ingest import ChannelQos, MqttIngest
@@ -76,9 +80,10 @@ from cluster.live.serial import SerialDirectory
 from cluster.live.settings import Brokers, LiveSettings
 from cluster.overrides import apply_overrides
 from cluster.policies import POLICIES
-from supplysync.clock import Clock, WallClock
+from supplysync.clock import NetworkClock
 from supplysync.commands import CommandAck
 from supplysync.control import OperatorRequest
+from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
@@ -126,7 +131,8 @@ class LiveLoop:
         brokers: how the ingest and the dispatcher log in.
         settings: pacing of the loop.
         qos: subscription QoS per channel.
-        clock: the wall clock, or a test's.
+        clock: the network's clock (one on the wall's by default), kept on
+            the pace a fleet announces on the broker.
     """
 
     def __init__(
@@ -139,7 +145,7 @@ class LiveLoop:
         brokers: Brokers | None = None,
         settings: LiveSettings | None = None,
         qos: ChannelQos | None = None,
-        clock: Clock | None = None,
+        clock: NetworkClock | None = None,
     ) -> None:
         self._network = network
         self._planning = planning
@@ -148,7 +154,7 @@ class LiveLoop:
         self._brokers = brokers or Brokers()
         self._settings = settings or LiveSettings()
         self._qos = qos
-        self._clock = clock or WallClock()
+        self._clock = clock or NetworkClock()
         self._inbox = RequestInbox()
         self._orders = OrderIntake(network)
         self._alerts: list[Alert] = []
@@ -183,6 +189,22 @@ class LiveLoop:
         yet recorded stay unacknowledged, so the broker delivers them again
         to the next run), the dispatcher disconnects and the store closes.
         """
+        follower = ClockFollower(
+            address=BrokerAddress.parse(self._brokers.ingest),
+            clock=self._clock,
+            refused=self._refused,
+        )
+        following = asyncio.create_task(follower.run(), name="live.clock")
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(follower.heard.wait(), self._settings.clock_wait_s)
+            await self._run(stop)
+        finally:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
+
+    async def _run(self, stop: asyncio.Event) -> None:
         origin = self._clock.now()
         coordinator = Coordinator(
             network=self._network,
@@ -225,6 +247,7 @@ class LiveLoop:
                     qos=self._qos,
                     clock=self._clock,
                     roster=Roster(self._network),
+                    skew=settings.skew,
                 ) as ingest:
                     connected = asyncio.create_task(ingest.wait_connected(), name="live.connected")
                     connected.add_done_callback(self._connected)
@@ -310,6 +333,7 @@ class LiveLoop:
             alerts_queued=len(self._alerts),
             replan_running=self._replanning,
             host_failures=self.stats.host_failures,
+            pace=self._clock.pace,
         )
 
     async def _report(
@@ -334,6 +358,11 @@ class LiveLoop:
             else:
                 failing = False
             await asyncio.sleep(self._settings.status_every_s)
+
+    async def _refused(self, letter: DeadLetter) -> None:
+        """A clock announcement that is not a pace: recorded once the store is open."""
+        if self._sink is not None:
+            await self._sink.append([letter])
 
     def _connected(self, waiting: asyncio.Task[None]) -> None:
         if not waiting.cancelled():

@@ -9,11 +9,19 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from adapters.devices.broker_config import DISPATCH_USER, INGEST_USER
 from adapters.devices.credentials import Credentials
 from adapters.mqtt.broker import DEFAULT_BROKER, BrokerAddress
+from adapters.mqtt.codec import Skew
 
 
 @dataclass(frozen=True)
 class LiveSettings:
     """Tunables of `LiveLoop`.
+
+    Two clocks: `turn_s`, `status_every_s` and `clock_wait_s` pace the
+    process itself and are wall seconds; `agent_tick_s`, `ack_timeout_s`,
+    `request_lookback_s` and the skew bounds judge the network and are
+    seconds on the network's
+    clock (`supplysync.clock.NetworkClock`), so at `--speed 60` a 300 s
+    command time-out is 5 wall seconds, as it is 5 simulated minutes.
 
     Attributes:
         turn_s: how often the loop reads new operator requests and asks the
@@ -23,7 +31,8 @@ class LiveSettings:
         agent_tick_s: how often every agent runs its time-driven checks
             (a silent sensor, a door left open).
         ack_timeout_s: how long a dispatched command may go unanswered
-            before it counts as timed out.
+            before it counts as timed out (a device on a poor link, or
+            carrying out a stop, may take minutes).
         request_lookback_s: operator requests are read back this far behind
             the last read, so one the API stamped just before it was
             committed is still seen (ids make reading it twice harmless).
@@ -31,13 +40,23 @@ class LiveSettings:
             depths) for the API's `/metrics`, which runs in another process
             and sees only the store. A scrape reads at most this stale a
             status; each costs one row, 17,280 a day at 5 s.
+        clock_wait_s: how long the loop waits at start for a fleet's clock
+            announcement (retained, so it comes at once if there is one)
+            before it starts on the wall's time.
+        max_ahead_s: a reading stamped further ahead of the network's
+            clock is a dead letter (a device clock gone wrong).
+        max_behind_s: so is one stamped further behind (older than any
+            device buffer holds: a clock reset, a wrong year).
     """
 
     turn_s: float = 1.0
     agent_tick_s: float = 60.0
-    ack_timeout_s: float = 30.0
+    ack_timeout_s: float = 300.0
     request_lookback_s: float = 300.0
     status_every_s: float = 5.0
+    clock_wait_s: float = 1.0
+    max_ahead_s: float = 300.0
+    max_behind_s: float = 30 * 86_400.0
 
     def __post_init__(self) -> None:
         if not 0 < self.turn_s <= 60:
@@ -52,6 +71,12 @@ class LiveSettings:
             )
         if not 0.1 <= self.status_every_s <= 3600:
             raise ValueError(f"Expected 0.1 <= status_every_s <= 3600, got {self.status_every_s}.")
+        if not 0 <= self.clock_wait_s <= 60:
+            raise ValueError(f"Expected 0 <= clock_wait_s <= 60, got {self.clock_wait_s}.")
+        if not 0 < self.max_ahead_s <= 86_400:
+            raise ValueError(f"Expected 0 < max_ahead_s <= 86400, got {self.max_ahead_s}.")
+        if not 0 < self.max_behind_s <= 366 * 86_400:
+            raise ValueError(f"Expected 0 < max_behind_s <= 31622400, got {self.max_behind_s}.")
 
     @property
     def ack_timeout(self) -> timedelta:
@@ -60,6 +85,12 @@ class LiveSettings:
     @property
     def request_lookback(self) -> timedelta:
         return timedelta(seconds=self.request_lookback_s)
+
+    @property
+    def skew(self) -> Skew:
+        return Skew(
+            ahead=timedelta(seconds=self.max_ahead_s), behind=timedelta(seconds=self.max_behind_s)
+        )
 
 
 @dataclass(frozen=True)

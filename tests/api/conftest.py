@@ -91,7 +91,7 @@ def make_api(tmp_path: Path, seeded_db: Path) -> Callable[..., Api]:
         path.write_bytes(seeded_db.read_bytes())
         url = f"sqlite:///{path}"
         clock = FixedClock(data.NOW)
-        app = create_app(settings(**overrides), store_url=url, clock=clock)
+        app = create_app(settings(**overrides), store_url=url, clock=clock, wall=clock)
         context = app.state.context
         keys: dict[Role, str] = {"admin": f"admin.{ADMIN_SECRET}"}
         for role in ("viewer", "operator"):

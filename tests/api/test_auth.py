@@ -120,7 +120,7 @@ def test_a_changed_admin_key_rotates_the_admin_key(api: Api) -> None:
     still opened everything.
     """
     new = "rotated-admin-key-" + "9f8e7d6c5b4a" * 3
-    again = create_app(settings(admin_key=new), store_url=api.url, clock=api.clock)
+    again = create_app(settings(admin_key=new), store_url=api.url, clock=api.clock, wall=api.clock)
     with TestClient(again) as client:
         assert client.get("/api/auth/me", headers={"X-API-Key": f"admin.{new}"}).json() == {
             "name": "admin",
@@ -128,5 +128,5 @@ def test_a_changed_admin_key_rotates_the_admin_key(api: Api) -> None:
         }
         old = {"X-API-Key": api.keys["admin"]}
         assert client.get("/api/auth/me", headers=old).status_code == 401
-    same = create_app(settings(admin_key=new), store_url=api.url, clock=api.clock)
+    same = create_app(settings(admin_key=new), store_url=api.url, clock=api.clock, wall=api.clock)
     assert same.state.context.ledger.user("admin") == again.state.context.ledger.user("admin")

@@ -10,6 +10,7 @@ import pytest
 
 from adapters.devices.broker_config import DISPATCH_USER, INGEST_USER, ORDERS_USER
 from adapters.devices.credentials import Credentials
+from adapters.mqtt.clock import CLOCK_TOPIC
 from tests.brokers import PrivateBroker
 from tests.deploy.probe import NO_SUBSCRIBERS, NOT_AUTHORIZED, Probe
 
@@ -116,3 +117,17 @@ def test_only_the_order_gateway_publishes_customer_orders(secured: Secured) -> N
         # the gateway speaks for customers only, not for an asset
         assert same_gateway.publish(M1_TELEMETRY, b"forged") == NOT_AUTHORIZED
         assert ingest.received(QUIET_S) == [(ESSEN_ORDERS, b"order")]
+
+
+def test_only_the_fleet_harness_moves_the_networks_clock(secured: Secured) -> None:
+    with (
+        _login(secured, INGEST_USER) as ingest,
+        _login(secured, ORDERS_USER) as harness,
+        _login(secured, "M-DUI-1") as device,
+        _login(secured, DISPATCH_USER) as dispatch,
+    ):
+        assert ingest.subscribe(CLOCK_TOPIC) == 1
+        assert device.publish(CLOCK_TOPIC, b"forged") == NOT_AUTHORIZED
+        assert dispatch.publish(CLOCK_TOPIC, b"forged") == NOT_AUTHORIZED
+        assert harness.publish(CLOCK_TOPIC, b"pace") == 0
+        assert ingest.received(QUIET_S) == [(CLOCK_TOPIC, b"pace")]

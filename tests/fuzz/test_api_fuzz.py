@@ -379,7 +379,7 @@ def fuzzed(make_api: Callable[..., Api]) -> Iterator[tuple[Api, TestClient]]:
 
 
 def _after_restart(api: Api, seen: Outcomes) -> None:
-    app = create_app(api_settings(), store_url=api.url, clock=api.clock)
+    app = create_app(api_settings(), store_url=api.url, clock=api.clock, wall=api.clock)
     with TestClient(app) as client:
         again = Api(app=app, url=api.url, clock=api.clock, keys=api.keys)
         _serving(client, again)

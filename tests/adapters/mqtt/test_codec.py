@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.mqtt.codec import Readings, decode
+from adapters.mqtt.codec import Readings, Skew, decode
 from supplysync.commands import CommandAck
 from supplysync.deadletters import DeadLetter, letter_id_of
 from supplysync.readings import TemperatureReading
@@ -139,3 +139,35 @@ def test_the_reason_lists_a_few_errors_and_counts_the_rest() -> None:
     assert isinstance(letter, DeadLetter)
     assert letter.reason.count("celsius") == 5
     assert letter.reason.endswith("(+3 more)")
+
+
+SKEW = Skew(ahead=timedelta(minutes=5), behind=timedelta(days=30))
+
+
+@pytest.mark.parametrize(
+    ("stamped", "said"),
+    [
+        ("2025-03-01T09:10:00Z", "ahead of the network's clock"),
+        ("2027-03-01T00:00:00Z", "ahead of the network's clock"),
+        ("2025-01-01T00:00:00Z", "behind the network's clock"),
+        ("2024-03-01T00:00:00Z", "behind the network's clock"),
+    ],
+)
+def test_a_reading_stamped_far_from_the_networks_clock_is_a_dead_letter(
+    stamped: str, said: str
+) -> None:
+    payload = encode(gateway([reading(1, ts="2025-03-01T08:59:00Z"), reading(2, ts=stamped)]))
+    decoded = decode(TELEMETRY, payload, at=AT, n=0, skew=SKEW)
+    assert isinstance(decoded, DeadLetter)
+    assert decoded.reason.startswith("readings.1.ts: ")
+    assert said in decoded.reason
+    assert decoded.raw == payload, "the whole message is kept"
+
+
+def test_readings_within_the_skew_and_any_without_one_are_taken() -> None:
+    inside = encode(
+        gateway([reading(1, ts="2025-03-01T09:04:59Z"), reading(2, ts="2025-02-01T00:00:00Z")])
+    )
+    assert isinstance(decode(TELEMETRY, inside, at=AT, n=0, skew=SKEW), Readings)
+    far = encode(reading(3, ts="2030-01-01T00:00:00Z"))
+    assert isinstance(decode(TELEMETRY, far, at=AT, n=0), Readings)

@@ -41,6 +41,7 @@ def test_a_command_is_recorded_published_and_tracked_to_done(
     broker: PrivateBroker, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path}/events.db"
+    url = f"sqlite:///{tmp_path}/events.db"
     clock = VirtualClock(T0)
 
     async def run() -> tuple[Command, Outcome]:
@@ -92,3 +93,29 @@ def test_an_unanswered_command_times_out_on_the_injected_clock(
             return (await asyncio.wait_for(waiting, 5)).outcome
 
     assert asyncio.run(run()) is Outcome.TIMED_OUT
+
+
+def test_a_command_for_a_device_never_connected_reaches_it_when_it_connects(
+    broker: PrivateBroker, tmp_path: Path
+) -> None:
+    """No session exists for a device that never connected, so QoS 1 alone would drop it."""
+    url = f"sqlite:///{tmp_path}/events.db"
+    clock = VirtualClock(T0)
+
+    async def run() -> tuple[Command, Outcome]:
+        async with (
+            # a lambda: `dispatcher` is bound only on the next line
+            StoreSink(url=url, on_ack=lambda a: dispatcher.acknowledge(a)) as sink,  # noqa: PLW0108
+            CommandDispatcher(journal=sink, broker=broker.url, clock=clock) as dispatcher,
+            MqttIngest(broker=broker.url, sink=sink, clock=clock) as ingest,
+        ):
+            await ingest.wait_connected()
+            await dispatcher.send(command(), to=CMD)
+            subscribed = asyncio.Event()
+            received = await asyncio.wait_for(device(broker.port, subscribed), 10)
+            status = await dispatcher.settled("c1", outcomes=FINAL)
+            return received, status.outcome
+
+    received, outcome = asyncio.run(run())
+    assert received == command()
+    assert outcome is Outcome.DONE
