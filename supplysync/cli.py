@@ -161,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
 def _add_live(sub: Any) -> None:
     """`run` (the live system) and `serve` (the operations-center API over its store)."""
     run = sub.add_parser(
-        "run", help="run the system live on the wall clock: MQTT devices in, commands out"
+        "run", help="run the system live on the network's clock: MQTT devices in, commands out"
     )
     run.add_argument("--broker", required=True, metavar="URL", help="mqtt://host[:port]")
     run.add_argument(
@@ -178,7 +178,7 @@ def _add_live(sub: Any) -> None:
         "--tick-seconds",
         type=float,
         default=60.0,
-        help="seconds between the agents' time checks (silent sensors)",
+        help="seconds on the network's clock between the agents' time checks (silent sensors)",
     )
     run.add_argument(
         "--credentials",

@@ -202,19 +202,24 @@ def look(url: str, fn: Callable[[EventStore], Any]) -> Any:
         return fn(store)
 
 
+def production_app(scenario: Scenario, url: str, admin_secret: str) -> Any:
+    """The API over the store at `url`, production settings with a real secret, polling fast."""
+    settings = Settings(
+        environment="production",
+        secret_key=secrets.token_urlsafe(48),
+        admin_key=admin_secret,
+        poll_s=0.2,
+        asset_poll_s=1.0,
+    )
+    return create_app(settings, store_url=url, scenario=scenario)
+
+
 async def tell(scenario: Scenario, tmp: Path) -> Story:
     """Run the whole story once; see the module docstring."""
     network = scenario.network
     url = f"sqlite:///{tmp / 'events.db'}"
     broker, creds = acl_broker(tmp, network)
-    settings = Settings(
-        environment="production",
-        secret_key=secrets.token_urlsafe(48),
-        admin_key=ADMIN_SECRET,
-        poll_s=0.2,
-        asset_poll_s=1.0,
-    )
-    app = create_app(settings, store_url=url, scenario=scenario)
+    app = production_app(scenario, url, ADMIN_SECRET)
     with broker, serving(app) as base:
         fleet = Fleet(
             scenario=scenario,
