@@ -54,12 +54,12 @@ def live_loop(scenario: Scenario, store_url: str, broker: PrivateBroker) -> Live
     )
 
 
-def shelf(asset_id: str, seq: int, units: float) -> bytes:
+def shelf(asset_id: str, seq: int, units: float, *, off: timedelta = timedelta(0)) -> bytes:
     reading = StockLevelReading(
         device_id=f"{asset_id}-shelf",
         asset_id=asset_id,
         seq=seq,
-        ts=datetime.now(UTC),
+        ts=datetime.now(UTC) + off,
         product_id="PUMP",
         units=units,
     )
@@ -109,6 +109,29 @@ def test_hand_published_readings_reach_agents_and_store_and_junk_the_dead_letter
     assert (wrong.topic, wrong.asset_id) == (misplaced, "W-DUI")
     assert wrong.reason.endswith(f"its topic is {topic!r}")
     assert [a.asset_id for a in below] == ["W-DUI"]  # 42 on hand, the alert recorded once
+
+
+def test_a_reading_stamped_far_from_the_networks_clock_is_a_dead_letter(
+    demo_scenario: Scenario, store_url: str, broker: PrivateBroker
+) -> None:
+    """Within the skew it is taken; a day ahead (a device clock gone wrong) it is refused."""
+    topic = str(topic_of(demo_scenario.network, "W-DUI", "telemetry"))
+    ahead = shelf("W-DUI", 0, 42, off=timedelta(days=1))
+
+    async def run() -> None:
+        async with running(live_loop(demo_scenario, store_url, broker)):
+            await mosquitto_pub(broker.port, topic, ahead)
+            await mosquitto_pub(broker.port, topic, shelf("W-DUI", 1, 41, off=timedelta(minutes=2)))
+            await eventually(store_url, lambda s: s.readings("W-DUI", EPOCH, LATER))
+            await eventually(store_url, lambda s: s.dead_letters(EPOCH, LATER))
+
+    asyncio.run(run())
+    with open_store(store_url) as store:
+        assert [r.seq for r in store.readings("W-DUI", EPOCH, LATER)] == [1]
+        [letter] = store.dead_letters(EPOCH, LATER)
+    assert letter.raw == ahead
+    assert letter.reason.startswith("ts: ")
+    assert "ahead of the network's clock" in letter.reason
 
 
 def settled_status(readings_total: int) -> Callable[[EventStore], LoopStatus | None]:
