@@ -35,6 +35,7 @@ from api.routes import (
     alerts,
     assets,
     auth,
+    commands,
     control,
     kpis,
     metrics,
@@ -137,8 +138,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.context = context
-    routers = (auth, assets, alerts, plans, control, traceability, kpis, stream, users, timebase)
-    for module in routers:
+    routers = (auth, assets, alerts, plans, commands, control, traceability, kpis, stream, users)
+    for module in (*routers, timebase):
         app.include_router(module.router, prefix="/api")
     app.include_router(metrics.router)
     app.include_router(page.router)

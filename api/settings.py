@@ -76,6 +76,8 @@ class Settings(BaseSettings):
             queries per asset).
         state_lookback_h: how far back the live state of an asset looks for
             its latest readings.
+        command_timeout_s: a command unanswered this long on the network's
+            clock shows as timed out; keep it `run`'s `ack_timeout_s`.
     """
 
     model_config = SettingsConfigDict(env_prefix="SUPPLYSYNC_API_", extra="ignore")
@@ -93,6 +95,7 @@ class Settings(BaseSettings):
     poll_s: Annotated[float, Field(gt=0, le=60)] = 1.0
     asset_poll_s: Annotated[float, Field(gt=0, le=600)] = 5.0
     state_lookback_h: Annotated[float, Field(gt=0, le=24 * 365)] = 24.0
+    command_timeout_s: Annotated[float, Field(gt=0, le=86_400)] = 300.0
 
     @model_validator(mode="after")
     def _secret_is_real(self) -> Self:

@@ -3,7 +3,8 @@
 // never as HTML.
 "use strict";
 
-const state = { token: null, role: null, assets: new Map(), alerts: [], plan: null, es: null };
+const state = { token: null, role: null, assets: new Map(), alerts: [], plan: null, es: null,
+                pace: null, commands: [] };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -42,9 +43,12 @@ async function start() {
   state.role = me.role;
   $("who").textContent = `${me.name} (${me.role})`;
   $("login").hidden = true;
-  await Promise.all([loadAssets(), loadAlerts(), loadPlan()]);
+  await Promise.all([loadAssets(), loadAlerts(), loadPlan(), loadClock()]);
   connect();
   setInterval(refreshToken, 10 * 60 * 1000);
+  setInterval(loadClock, 30 * 1000);
+  setInterval(drawClock, 1000);
+  setInterval(loadCommands, 15 * 1000);
 }
 
 async function loadAssets() {
@@ -54,7 +58,28 @@ async function loadAssets() {
 async function loadAlerts() { state.alerts = await api("/api/alerts?limit=100"); drawAlerts(); }
 async function loadPlan() {
   try { state.plan = await api("/api/plans/current"); } catch (e) { state.plan = null; }
-  drawPlan(); drawMap();
+  drawPlan(); drawMap(); await loadCommands();
+}
+async function loadCommands() {
+  try { state.commands = await api("/api/commands"); } catch (e) { state.commands = []; }
+  drawCommands();
+}
+
+// The network's time runs at the pace a simulated fleet announces (the
+// wall's for real devices); the page moves it on between reads.
+async function loadClock() {
+  try { const c = await api("/api/clock");
+        state.pace = c.pace || { at: c.now, wall: c.wall, speed: 1 };
+        state.pace.offset = Date.parse(c.wall) - Date.now(); } catch (e) { /* next read */ }
+  drawClock();
+}
+function drawClock() {
+  const p = state.pace;
+  if (!p) return;
+  const wall = Date.now() + p.offset;
+  const now = new Date(Date.parse(p.at) + (wall - Date.parse(p.wall)) * p.speed);
+  $("clock").textContent = `network ${now.toISOString().replace("T", " ").slice(0, 16)} UTC` +
+    (p.speed !== 1 ? ` (×${p.speed})` : "");
 }
 
 // The stream opens with a one-time ticket (no token in the URL). A ticket is
@@ -180,6 +205,19 @@ function drawAlerts(fresh) {
       };
       item.append(" ", b);
     }
+    list.append(item);
+  }
+}
+
+const OUTCOME_WORDS = { pending: "sent", received: "received", done: "done",
+                        rejected: "rejected", timed_out: "timed out" };
+
+function drawCommands() {
+  const list = $("commands"); list.replaceChildren();
+  for (const c of state.commands) {
+    const item = el("li", { "data-asset-id": c.asset_id },
+      el("span", {}, c.asset_id), el("span", { class: `outcome-${c.outcome}` }, OUTCOME_WORDS[c.outcome] || c.outcome),
+      el("span", { class: "meta" }, c.reason || new Date(c.updated_at).toISOString().replace("T", " ").slice(0, 16)));
     list.append(item);
   }
 }

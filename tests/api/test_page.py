@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from adapters.store import open_store
+from optimizer.dispatch import commands_for
+from supplysync.commands import CommandAck
 from supplysync.events import AlertKind
 from tests.api.conftest import Server
-from tests.api.data import NOW, alert
+from tests.api.data import NOW, alert, network_snapshot
 from tests.services import unavailable
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -51,25 +53,33 @@ def test_the_page_updates_live(server: Server, chromium: str) -> None:
             expect(page.locator("#machines .bar")).to_have_count(3)
             expect(page.locator("#plan-causes li")).to_contain_text(["M00 · predicted_failure"])
             expect(page.locator("#alerts li")).to_have_count(2)
+            expect(page.locator("#clock")).to_have_text(f"network {NOW:%Y-%m-%d %H:%M} UTC")
 
             with open_store(server.api.url) as store:
                 plan = store.plan("live-0002")
                 assert plan is not None
                 store.append([alert("a-9", "M02", 6 * 60 + 1, AlertKind.MACHINE_DOWN)])
-                store.append(
-                    [
-                        plan.model_copy(
-                            update={
-                                "plan_id": "live-0003",
-                                "created_at": NOW + timedelta(minutes=2),
-                            }
-                        )
-                    ]
+                third = plan.model_copy(
+                    update={"plan_id": "live-0003", "created_at": NOW + timedelta(minutes=2)}
                 )
+                commands = commands_for(third, network_snapshot().network, third.created_at)
+                first = commands[0]
+                done = CommandAck(
+                    command_id=first.command_id, asset_id=first.asset_id, ts=NOW, status="done"
+                )
+                store.append([*commands, done])
+                store.append([third])
             expect(page.locator('#alerts li[data-alert-id="a-9"]')).to_contain_text(
                 "M02 · machine_down"
             )
             expect(page.locator("#plan-id")).to_have_text("live-0003")
+            expect(page.locator("#commands li")).to_have_count(len(commands))
+            expect(page.locator(f'#commands li[data-asset-id="{first.asset_id}"]')).to_contain_text(
+                "done"
+            )
+            expect(
+                page.locator(f'#commands li[data-asset-id="{commands[1].asset_id}"]')
+            ).to_contain_text("sent")
             ARTIFACTS.mkdir(exist_ok=True)
             shot = ARTIFACTS / "ops-center.png"
             page.screenshot(path=str(shot), full_page=True)

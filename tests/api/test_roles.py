@@ -60,6 +60,7 @@ TABLE: dict[tuple[str, str], tuple[Role | str, str, dict[str, Any] | None]] = {
     ("GET", "/api/lots/{lot_id}/trace"): ("viewer", f"/api/lots/{LOT}/trace", None),
     ("GET", "/api/kpis"): ("viewer", "/api/kpis", None),
     ("GET", "/api/clock"): ("viewer", "/api/clock", None),
+    ("GET", "/api/commands"): ("viewer", "/api/commands", None),
     ("GET", "/api/stream"): ("viewer", "/api/stream", None),
     ("POST", "/api/stream/ticket"): ("viewer", "/api/stream/ticket", None),
     ("GET", "/api/users"): ("admin", "/api/users", None),
