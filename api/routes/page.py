@@ -21,3 +21,9 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def index() -> FileResponse:
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The icon, for browsers and tools that ask for it by its traditional name."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
@@ -11,6 +12,7 @@ from adapters.store import EventStore
 from api.context import Context
 from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser
 from cluster.whatif import compare
+from supplysync.control import OperatorRequest
 from supplysync.events import Alert
 from supplysync.plan import Plan, PlanDiff, PlanSummary
 
@@ -20,12 +22,35 @@ PlanId = Annotated[str, Path(min_length=1, max_length=256)]
 
 
 class PlanDetail(BaseModel):
-    """A plan with the stored alerts that caused it."""
+    """A plan with what caused it: the stored alerts, and the operators' requests (who and why)."""
 
     model_config = ConfigDict(frozen=True)
 
     plan: Plan
     causes: list[Alert]
+    requests: list[OperatorRequest] = []
+
+
+REQUEST_LOOKBACK = timedelta(days=2)
+"""How far before a plan the operator requests among its causes are looked for."""
+
+
+def detail(store: EventStore, context: Context, plan: Plan) -> PlanDetail:
+    """`plan` with its causes: alerts by id, operator requests from the days before it."""
+    run_id = context.settings.run_id
+    asked = set(plan.causes)
+    requests = [
+        r
+        for r in store.requests(
+            plan.created_at - REQUEST_LOOKBACK,
+            plan.created_at + timedelta(minutes=1),
+            run_id=run_id,
+        )
+        if r.request_id in asked
+    ]
+    return PlanDetail(
+        plan=plan, causes=store.causes_of(plan.plan_id, run_id=run_id), requests=requests
+    )
 
 
 def current_plan(store: EventStore, context: Context) -> Plan | None:
@@ -54,9 +79,7 @@ def get_current(_: ViewerUser, context: ContextDep, store: StoreDep) -> PlanDeta
     plan = current_plan(store, context)
     if plan is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no plan yet")
-    return PlanDetail(
-        plan=plan, causes=store.causes_of(plan.plan_id, run_id=context.settings.run_id)
-    )
+    return detail(store, context, plan)
 
 
 @router.get("/diff", response_model=PlanDiff)
@@ -73,6 +96,5 @@ def diff(
 
 @router.get("/{plan_id}", response_model=PlanDetail)
 def get_plan(plan_id: PlanId, _: ViewerUser, context: ContextDep, store: StoreDep) -> PlanDetail:
-    """A plan and the alerts that caused it."""
-    plan = _plan(store, context, plan_id)
-    return PlanDetail(plan=plan, causes=store.causes_of(plan_id, run_id=context.settings.run_id))
+    """A plan and what caused it."""
+    return detail(store, context, _plan(store, context, plan_id))

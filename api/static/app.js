@@ -4,7 +4,8 @@
 "use strict";
 
 const state = { token: null, role: null, assets: new Map(), alerts: [], plan: null, es: null,
-                pace: null, commands: [] };
+                pace: null, commands: [], overrides: [] };
+const can = (role) => ["viewer", "operator", "admin"].indexOf(state.role) >= ["viewer", "operator", "admin"].indexOf(role);
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -43,7 +44,8 @@ async function start() {
   state.role = me.role;
   $("who").textContent = `${me.name} (${me.role})`;
   $("login").hidden = true;
-  await Promise.all([loadAssets(), loadAlerts(), loadPlan(), loadClock()]);
+  $("actions").hidden = !can("operator");
+  await Promise.all([loadAssets(), loadAlerts(), loadPlan(), loadClock(), loadOverrides()]);
   connect();
   setInterval(refreshToken, 10 * 60 * 1000);
   setInterval(loadClock, 30 * 1000);
@@ -59,6 +61,10 @@ async function loadAlerts() { state.alerts = await api("/api/alerts?limit=100");
 async function loadPlan() {
   try { state.plan = await api("/api/plans/current"); } catch (e) { state.plan = null; }
   drawPlan(); drawMap(); await loadCommands();
+}
+async function loadOverrides() {
+  try { state.overrides = await api("/api/control/overrides"); } catch (e) { state.overrides = []; }
+  drawOverrides(); drawMachines();
 }
 async function loadCommands() {
   try { state.commands = await api("/api/commands"); } catch (e) { state.commands = []; }
@@ -172,14 +178,21 @@ function drawStock() {
   }
 }
 
+function overridden(kind, field, id) {
+  return state.overrides.some((o) => o.override.kind === kind && o.override[field] === id);
+}
+
 function drawMachines() {
   const box = $("machines"); box.replaceChildren();
+  const picker = $("whatif-machine"); picker.replaceChildren();
   for (const a of state.assets.values()) {
     if (a.kind !== "machine") continue;
+    picker.append(el("option", { value: a.asset_id }, a.asset_id));
+    const out = overridden("machine_out", "machine_id", a.asset_id);
     const h = a.health ?? 0;
-    const cls = a.down ? "low" : h < 0.3 ? "low" : h < 0.6 ? "mid" : "good";
-    const text = a.down ? "DOWN" : a.health == null ? "–" : `${Math.round(h * 100)} %`;
-    const row = bar(a.asset_id, a.down ? 0 : h, 1, text, cls);
+    const cls = a.down || out ? "low" : h < 0.3 ? "low" : h < 0.6 ? "mid" : "good";
+    const text = out ? "OUT (override)" : a.down ? "DOWN" : a.health == null ? "–" : `${Math.round(h * 100)} %`;
+    const row = bar(a.asset_id, a.down || out ? 0 : h, 1, text, cls);
     row.setAttribute("data-asset-id", a.asset_id);
     box.append(row);
   }
@@ -222,6 +235,128 @@ function drawCommands() {
   }
 }
 
+function drawOverrides() {
+  const list = $("overrides"); list.replaceChildren();
+  if (!state.overrides.length) list.append(el("li", { class: "meta" }, "none"));
+  for (const { key, override: o } of state.overrides) {
+    const what = o.kind === "machine_out" ? `machine ${o.machine_id} out of planning`
+      : o.kind === "pin_supplier" ? `${o.product_id} only from ${o.supplier_id}`
+      : `route of ${o.vehicle_id}, day ${o.period + 1}, frozen: ${o.stops.join(" → ")}`;
+    const item = el("li", { "data-override": key }, what);
+    if (can("admin")) item.append(" ", button("remove", `remove override: ${what}`, async () => {
+      await api(`/api/control/overrides/${encodeURIComponent(key)}`, { method: "DELETE" });
+      await loadOverrides();
+    }));
+    list.append(item);
+  }
+}
+
+function button(text, label, onclick) {
+  const b = el("button", { type: "button", "aria-label": label }, text);
+  b.onclick = onclick;
+  return b;
+}
+
+async function setOverride(override) {
+  const comment = prompt("Comment (why)") || "";
+  if (!comment) return;
+  await api("/api/control/overrides", { method: "POST", body: JSON.stringify({ override, comment }) });
+  await loadOverrides();
+}
+
+const HOUR = 3600 * 1000;
+const periodStart = (p, k) => Date.parse(p.window.start) + k * p.window.period_hours * HOUR;
+const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+const hhmm = (ms) => new Date(ms).toISOString().slice(11, 16);
+const units = (x) => `${Math.round(x)}`;
+
+function table(box, head, rows) {
+  box.replaceChildren();
+  if (!rows.length) { box.append(el("p", { class: "meta" }, "none")); return; }
+  const tr = (cells, tag) => el("tr", {}, ...cells.map((c) =>
+    c instanceof Node ? el(tag, {}, c) : el(tag, tag === "th" ? { scope: "col" } : {}, String(c))));
+  box.append(el("table", {}, el("thead", {}, tr(head, "th")), el("tbody", {}, ...rows.map((r) => tr(r, "td")))));
+}
+
+function drawDetail() {
+  const p = state.plan && state.plan.plan;
+  if (!p) return;
+  const admin = can("admin");
+  table($("plan-routes"), ["vehicle", "day", "stops (ETA, drops)", "km", ""], p.routes.map((r) => {
+    const t0 = periodStart(p, r.period);
+    const stops = r.stops.map((st) => `${st.site_id} ${hhmm(t0 + st.arrive_h * HOUR)}` +
+      (Object.keys(st.drop).length ? ` (${Object.entries(st.drop).map(([k, v]) => `${k} ${units(v)}`).join(", ")})` : ""));
+    const freeze = admin && !r.frozen ? button("freeze", `freeze the route of ${r.vehicle_id} on ${day(t0)}`,
+      () => setOverride({ kind: "freeze_route", vehicle_id: r.vehicle_id, period: r.period,
+                          stops: r.stops.map((st) => st.site_id) })) : (r.frozen ? "under way" : "");
+    return [r.vehicle_id, day(t0), `${r.depot_id} ${hhmm(t0)} → ${stops.join(" → ")} → ${r.depot_id}`,
+            Math.round(r.distance_km), freeze];
+  }));
+  const bySupplier = [...p.purchases].sort((a, b) => a.supplier_id.localeCompare(b.supplier_id) || a.order_period - b.order_period);
+  table($("plan-purchases"), ["supplier", "product", "units", "to", "ordered", "arrives", ""], bySupplier.map((po) => [
+    po.supplier_id, po.product_id, units(po.quantity), po.destination_id,
+    day(periodStart(p, po.order_period)), day(periodStart(p, po.arrival_period)),
+    admin ? button("pin", `buy ${po.product_id} only from ${po.supplier_id}`,
+                   () => setOverride({ kind: "pin_supplier", product_id: po.product_id, supplier_id: po.supplier_id })) : "",
+  ]));
+  const machines = [...new Set([...p.production.map((r) => r.machine_id), ...p.maintenance.map((m) => m.machine_id)])].sort();
+  const rows = [];
+  for (const m of machines) {
+    for (let k = 0; k < p.window.periods; k++) {
+      const runs = p.production.filter((r) => r.machine_id === m && r.period === k);
+      const upkeep = p.maintenance.filter((w) => w.machine_id === m && w.period === k);
+      if (!runs.length && !upkeep.length) continue;
+      rows.push([m, day(periodStart(p, k)),
+        runs.map((r) => `${r.product_id} ${units(r.quantity)} u (${r.hours.toFixed(1)} h)`).join(", ") || "–",
+        upkeep.map((w) => `maintenance ${w.hours.toFixed(1)} h`).join(", ") || "",
+        admin && !overridden("machine_out", "machine_id", m) ? button("take out", `take ${m} out of planning`,
+          () => setOverride({ kind: "machine_out", machine_id: m })) : ""]);
+    }
+  }
+  table($("plan-production"), ["machine", "day", "runs", "maintenance", ""], rows);
+  const short = [...p.shortages].sort((a, b) => a.customer_id.localeCompare(b.customer_id) || a.period - b.period);
+  table($("plan-shortages"), ["customer", "product", "day", "units", "why", "bottleneck"], short.map((x) => [
+    x.customer_id, x.product_id, day(periodStart(p, x.period)), units(x.quantity), x.reason, x.binding.join(", ") || "–",
+  ]));
+  const notes = $("plan-notes"); notes.replaceChildren();
+  for (const n of p.notes) notes.append(el("li", {}, n));
+  if (!p.notes.length) notes.append(el("li", { class: "meta" }, "no notes"));
+}
+
+function summary(p) {
+  const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
+  return {
+    "objective": p.objective == null ? "–" : Math.round(p.objective),
+    "production (units)": units(sum(p.production, (r) => r.quantity)),
+    "purchases (units)": units(sum(p.purchases, (r) => r.quantity)),
+    "deliveries (units)": units(sum(p.deliveries, (r) => r.quantity)),
+    "route km": Math.round(sum(p.routes, (r) => r.distance_km)),
+    "shortage (units)": units(sum(p.shortages, (r) => r.quantity)),
+    ...Object.fromEntries([...new Set(p.shortages.map((x) => x.product_id))].sort().map((k) =>
+      [`shortage of ${k} (units)`, units(sum(p.shortages.filter((x) => x.product_id === k), (x) => x.quantity))])),
+  };
+}
+
+async function whatIf() {
+  const machine = $("whatif-machine").value;
+  if (!machine) return;
+  $("whatif").disabled = true;
+  try {
+    const res = await api("/api/control/what-if", { method: "POST",
+      body: JSON.stringify({ event: { kind: "machine_down", machine_id: machine } }) });
+    const now = summary(state.plan ? state.plan.plan : { production: [], purchases: [], deliveries: [], routes: [], shortages: [] });
+    const then = summary(res.plan);
+    const body = $("whatif-table").tBodies[0]; body.replaceChildren();
+    for (const k of new Set([...Object.keys(now), ...Object.keys(then)])) {
+      const a = now[k] ?? 0, b = then[k] ?? 0;
+      const worse = k.startsWith("shortage") || k === "objective" ? Number(b) > Number(a) : false;
+      body.append(el("tr", {}, el("th", { scope: "row" }, k), el("td", { class: "num" }, String(a)),
+        el("td", { class: `num${worse ? " worse" : ""}` }, String(b))));
+    }
+    $("whatif-result").hidden = false;
+  } finally { $("whatif").disabled = false; }
+}
+
 function facts(dl, pairs) {
   dl.replaceChildren();
   for (const [k, v] of pairs) dl.append(el("dt", {}, k), el("dd", {}, String(v)));
@@ -241,17 +376,33 @@ function drawPlan() {
   ]);
   const d = p.diff;
   facts($("plan-diff"), d ? [
-    ["from", d.previous_plan_id || "(first plan)"], ["production moved", d.production_moved],
-    ["purchases changed", d.purchases_changed], ["deliveries changed", d.deliveries_changed],
-    ["assets changed", d.assets_changed.join(", ") || "none"],
+    ["from", d.previous_plan_id || "(first plan)"],
+    ["production moved", `${units(d.production_moved)} units`],
+    ["purchases changed", `${units(d.purchases_changed)} units`],
+    ["transfers changed", `${units(d.transfers_changed)} units`],
+    ["deliveries changed", `${units(d.deliveries_changed)} units`],
+    ["assets changed", d.assets_changed.map((a) => `${a} (${units(d.units_by_asset[a] || 0)} units)`).join(", ") || "none"],
   ] : [["diff", "none recorded"]]);
   const causes = $("plan-causes"); causes.replaceChildren();
   for (const a of detail.causes) {
     causes.append(el("li", { class: `sev-${a.severity}` }, `${a.asset_id} · ${a.kind}: ${a.message}`));
   }
-  if (!detail.causes.length) causes.append(el("li", {}, p.causes.join(", ") || "periodic tick"));
+  for (const r of detail.requests || []) {
+    const what = r.action === "replan" ? "asked for a replan"
+      : `${r.action === "set" ? "set" : "cleared"} ${r.override ? r.override.kind.replace("_", " ") : "an override"}` +
+        (r.override && r.override.machine_id ? ` ${r.override.machine_id}` : "");
+    causes.append(el("li", {}, `${r.by} ${what}${r.comment ? `: “${r.comment}”` : ""}`));
+  }
+  if (!causes.children.length) causes.append(el("li", {}, "the periodic tick"));
+  drawDetail();
 }
 
+$("replan").addEventListener("click", async () => {
+  const comment = prompt("Comment (why)");
+  if (comment === null) return;
+  await api("/api/control/replan", { method: "POST", body: JSON.stringify({ comment }) });
+});
+$("whatif").addEventListener("click", () => whatIf().catch((e) => { $("whatif-result").hidden = true; }));
 $("login").addEventListener("submit", (e) => { e.preventDefault(); signIn($("api-key").value.trim()); });
 const saved = sessionStorage.getItem("supplysync.token");
 if (saved) { state.token = saved; start().catch(() => { state.token = null; $("login").hidden = false; }); }

@@ -26,7 +26,7 @@ def test_every_asset_of_the_plan_in_force_shows_where_its_command_stands(api: Ap
                 command_id=command.command_id,
                 asset_id=command.asset_id,
                 ts=ISSUED + timedelta(seconds=5 + i),
-                status=status,  # type: ignore[arg-type]
+                status=status,
                 reason=reason,
             )
 

@@ -1,0 +1,123 @@
+"""The page's actions by role, the plan in detail, and any screen from a phone to a wall.
+
+Each action goes through the page as a user would (buttons, the comment
+prompt) and is checked in the API's records; a viewer sees no action. The
+screenshots are kept in `tests/artifacts/` (git-ignored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from api.schemas import Role
+from tests.api.conftest import Server
+from tests.api.test_page import ARTIFACTS, chromium  # noqa: F401  (the fixture)
+
+WIDTHS = (390, 1280, 1920)
+
+
+@pytest.fixture
+def browser(chromium: str) -> Iterator[Any]:  # noqa: F811
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def signed_in(browser: Any, server: Server, role: Role, width: int = 1400) -> tuple[Any, list[str]]:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda d: d.accept(f"{role} says why"))
+    page.goto(f"{server.base}/")
+    page.fill("#api-key", server.api.keys[role])
+    page.click("#login button")
+    expect(page.locator("#plan-id")).to_have_text("live-0002")
+    return page, errors
+
+
+def test_a_viewer_sees_the_plan_in_detail_and_no_action(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page, errors = signed_in(browser, server, "viewer")
+    expect(page.locator("#actions")).to_be_hidden()
+    plan = httpx.get(
+        f"{server.base}/api/plans/live-0002", headers=server.api.headers("viewer")
+    ).json()["plan"]
+    expect(page.locator("#plan-routes tbody tr")).to_have_count(len(plan["routes"]))
+    stop = plan["routes"][0]["stops"][0]
+    start = datetime.fromisoformat(plan["window"]["start"])
+    period = timedelta(hours=plan["window"]["period_hours"] * plan["routes"][0]["period"])
+    eta = start + period + timedelta(hours=stop["arrive_h"])
+    expect(page.locator("#plan-routes tbody tr").first).to_contain_text(
+        f"{stop['site_id']} {eta:%H:%M}"
+    )
+    expect(page.locator("#plan-shortages tbody tr")).to_have_count(len(plan["shortages"]))
+    expect(page.locator("#plan-production tbody tr").first).to_contain_text(" u (")
+    expect(page.locator("#plan-diff")).to_contain_text("units")
+    assert page.locator("button", has_text="take out").count() == 0
+    assert page.locator("button", has_text="freeze").count() == 0
+    assert errors == []
+
+
+def test_an_operator_replans_and_compares_a_what_if(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page, errors = signed_in(browser, server, "operator")
+    page.click("#replan")
+    expect(page.locator("#whatif-machine option")).to_have_count(3)
+    page.select_option("#whatif-machine", "M01")
+    page.click("#whatif")
+    expect(page.locator("#whatif-result")).to_be_visible(timeout=30_000)
+    expect(page.locator("#whatif-table tbody")).to_contain_text("shortage (units)")
+    assert page.locator("button", has_text="take out").count() == 0, "overrides are the admin's"
+    requests = httpx.get(
+        f"{server.base}/api/control/requests", headers=server.api.headers("viewer")
+    ).json()
+    assert [(r["action"], r["by"], r["comment"]) for r in requests] == [
+        ("replan", "operator", "operator says why")
+    ]
+    assert errors == []
+
+
+def test_an_admin_takes_a_machine_out_sees_it_on_the_machine_and_puts_it_back(
+    server: Server, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page, errors = signed_in(browser, server, "admin")
+    page.get_by_text("Production by machine").click()
+    page.locator("button[aria-label='take M00 out of planning']").first.click()
+    expect(page.locator("#overrides li")).to_have_text(["machine M00 out of planning remove"])
+    expect(page.locator('#machines .bar[data-asset-id="M00"]')).to_contain_text("OUT (override)")
+    overrides = httpx.get(
+        f"{server.base}/api/control/overrides", headers=server.api.headers("viewer")
+    ).json()
+    assert [o["override"] for o in overrides] == [{"kind": "machine_out", "machine_id": "M00"}]
+    page.click("#overrides button")
+    expect(page.locator("#overrides li")).to_have_text(["none"])
+    assert errors == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_page_fits_the_screen(server: Server, browser: Any, width: int) -> None:
+    page, errors = signed_in(browser, server, "admin", width)
+    page.wait_for_timeout(300)
+    scroll = page.evaluate("document.scrollingElement.scrollWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"ops-center-{width}.png"), full_page=True)
+    assert scroll <= width, f"{scroll} px wide on a {width} px screen"
+    icon = httpx.get(f"{server.base}/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
+    assert errors == []
