@@ -51,11 +51,74 @@ async function start() {
   setInterval(loadClock, 30 * 1000);
   setInterval(drawClock, 1000);
   setInterval(loadCommands, 15 * 1000);
+  setInterval(loadKpis, 15 * 1000);
+  await loadKpis();
+  $("trend-asset").onchange = loadTrends;
 }
 
 async function loadAssets() {
   for (const a of await api("/api/assets")) state.assets.set(a.asset_id, a);
   drawAssets();
+  const picker = $("trend-asset");
+  if (!picker.options.length) {
+    for (const a of state.assets.values()) {
+      if (["machine", "warehouse", "vehicle", "supplier"].includes(a.kind)) {
+        picker.append(el("option", { value: a.asset_id }, `${a.asset_id} (${a.kind})`));
+      }
+    }
+    await loadTrends();
+  }
+}
+
+async function loadKpis() {
+  let k;
+  try { k = await api("/api/kpis"); } catch (e) { return; }
+  const pct = (x) => (x == null ? "–" : `${(100 * x).toFixed(1)} %`);
+  $("kpi-fill").textContent = pct(k.fill_rate);
+  $("kpi-ontime").textContent = pct(k.on_time_rate);
+  const onHand = [...state.assets.values()].filter((a) => a.kind === "warehouse")
+    .reduce((t, a) => t + Object.values(a.stock).reduce((x, y) => x + y, 0), 0);
+  $("kpi-cover").textContent = k.ordered_units > 0 ? `${(onHand / k.ordered_units).toFixed(1)} d` : "–";
+  $("kpi-open").textContent = String(state.alerts.filter((a) => !a.ack).length);
+  $("kpi-latency").textContent = k.replan_latency_p50_ms == null ? "–" : `${(k.replan_latency_p50_ms / 1000).toFixed(1)} s`;
+}
+
+// One series per reading kind (and product, for stock), from the store's history.
+const VALUE = { temperature: "celsius", humidity: "percent_rh", vibration: "mm_s_rms", shock: "g",
+                pressure: "kpa", runtime: "hours", stock_level: "units", fuel: "percent", location: "speed_kmh" };
+
+async function loadTrends() {
+  const id = $("trend-asset").value;
+  const box = $("trends"); box.replaceChildren();
+  if (!id) return;
+  let history;
+  try { history = await api(`/api/assets/${encodeURIComponent(id)}/history`); } catch (e) { return; }
+  const series = new Map();
+  for (const r of history.readings) {
+    const field = VALUE[r.kind];
+    if (!field || typeof r[field] !== "number") continue;
+    const key = r.product_id ? `${r.kind} ${r.product_id}` : r.kind;
+    if (!series.has(key)) series.set(key, { field, points: [] });
+    series.get(key).points.push([Date.parse(r.ts), r[field]]);
+  }
+  if (!series.size) { box.append(el("p", { class: "meta" }, "no readings in the last 24 h")); return; }
+  for (const [key, { field, points }] of [...series].slice(0, 8)) box.append(sparkline(key, field, points));
+}
+
+function sparkline(key, field, points) {
+  const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const x = (t) => (x1 > x0 ? (300 * (t - x0)) / (x1 - x0) : 150);
+  const y = (v) => (y1 > y0 ? 55 - (50 * (v - y0)) / (y1 - y0) : 30);
+  const chart = svg("svg", { viewBox: "0 0 300 60", preserveAspectRatio: "none", role: "img",
+                             "aria-label": `${key} (${field}) over the last 24 hours` });
+  chart.append(svg("polyline", { points: points.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(" ") }));
+  const [tn, vn] = points[points.length - 1];
+  chart.append(svg("circle", { cx: x(tn).toFixed(1), cy: y(vn).toFixed(1), r: 3 }));
+  return el("div", { class: "trend", "data-series": key },
+    el("div", { class: "meta" }, el("span", {}, `${key} (${field})`), el("span", {}, `now ${ys[ys.length - 1].toFixed(1)}`)),
+    chart,
+    el("div", { class: "meta" }, el("span", {}, `min ${y0.toFixed(1)}`), el("span", {}, `max ${y1.toFixed(1)}`)));
 }
 async function loadAlerts() { state.alerts = await api("/api/alerts?limit=100"); drawAlerts(); }
 async function loadPlan() {

@@ -71,6 +71,24 @@ def test_a_viewer_sees_the_plan_in_detail_and_no_action(server: Server, browser:
     assert errors == []
 
 
+def test_the_kpi_strip_and_an_assets_trends_come_from_the_api(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page, errors = signed_in(browser, server, "viewer")
+    kpis = httpx.get(f"{server.base}/api/kpis", headers=server.api.headers("viewer")).json()
+    expect(page.locator("#kpi-fill")).to_have_text(f"{100 * kpis['fill_rate']:.1f} %")
+    expect(page.locator("#kpi-open")).to_have_text("2")
+    expect(page.locator("#kpi-latency")).to_have_text(
+        f"{kpis['replan_latency_p50_ms'] / 1000:.1f} s"
+    )
+    page.select_option("#trend-asset", "W00")
+    expect(page.locator('#trends .trend[data-series="stock_level P00"]')).to_contain_text(
+        "now 321.0"
+    )
+    expect(page.locator('#trends .trend[data-series="temperature"]')).to_have_count(1)
+    assert errors == []
+
+
 def test_an_operator_replans_and_compares_a_what_if(server: Server, browser: Any) -> None:
     from playwright.sync_api import expect
 
