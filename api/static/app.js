@@ -45,7 +45,7 @@ async function start() {
   $("who").textContent = `${me.name} (${me.role})`;
   $("login").hidden = true;
   $("actions").hidden = !can("operator");
-  await Promise.all([loadAssets(), loadAlerts(), loadPlan(), loadClock(), loadOverrides()]);
+  await Promise.all([loadAssets(), loadAlerts(), loadPlan(), loadClock(), loadOverrides(), loadBaseMap()]);
   connect();
   setInterval(refreshToken, 10 * 60 * 1000);
   setInterval(loadClock, 30 * 1000);
@@ -181,6 +181,16 @@ async function connect() {
 
 function drawAssets() { drawMap(); drawStock(); drawMachines(); }
 
+// The base map: Natural Earth 1:110m country outlines (public domain), served
+// by the app itself so the page needs no internet.
+async function loadBaseMap() {
+  try { state.countries = (await (await fetch("/static/countries.geojson")).json()).features; }
+  catch (e) { state.countries = []; }
+  drawMap();
+}
+
+const VEHICLE_COLOURS = ["#3fb950", "#f778ba", "#e3b341", "#79c0ff", "#ff7b72", "#d2a8ff", "#56d4dd", "#ffa657"];
+
 function drawMap() {
   const map = $("map");
   map.replaceChildren();
@@ -190,19 +200,40 @@ function drawMap() {
   const [la0, la1, lo0, lo1] = [Math.min(...lats), Math.max(...lats), Math.min(...lons), Math.max(...lons)];
   const k = Math.cos(((la0 + la1) / 2) * Math.PI / 180);
   const w = Math.max((lo1 - lo0) * k, 1e-3), h = Math.max(la1 - la0, 1e-3);
-  const s = Math.min(740 / w, 440 / h);
-  const xy = (loc) => [30 + (loc.lon - lo0) * k * s, 470 - (loc.lat - la0) * s];
+  const s = Math.min(700 / w, 420 / h);
+  const xy = (lon, lat) => [50 + (lon - lo0) * k * s, 460 - (lat - la0) * s];
+  const [mlo0, mlo1] = [lo0 - 440 / (k * s), lo1 + 440 / (k * s)], [mla0, mla1] = [la0 - 300 / s, la1 + 300 / s];
+  for (const f of state.countries || []) {
+    const polys = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+    for (const rings of polys) {
+      const outer = rings[0];
+      if (!outer.some(([lo, la]) => lo > mlo0 && lo < mlo1 && la > mla0 && la < mla1)) continue;
+      const d = rings.map((ring) => "M" + ring.map(([lo, la]) => xy(lo, la).map((v) => v.toFixed(1)).join(",")).join("L") + "Z").join("");
+      const land = svg("path", { d, class: "land" });
+      const name = svg("title"); name.textContent = f.properties.name; land.append(name);
+      map.append(land);
+    }
+  }
+  const at = (a) => xy(a.location.lon, a.location.lat);
   const sites = new Map(placed.map((a) => [a.asset_id, a]));
-  for (const r of (state.plan && state.plan.plan.routes) || []) {
+  const plan = state.plan && state.plan.plan;
+  const vehicles = [...new Set(((plan && plan.routes) || []).map((r) => r.vehicle_id))].sort();
+  const colour = (v) => VEHICLE_COLOURS[vehicles.indexOf(v) % VEHICLE_COLOURS.length];
+  for (const r of (plan && plan.routes) || []) {
+    if (r.period !== Math.min(...plan.routes.map((x) => x.period))) continue; // today's
     const depot = sites.get(r.depot_id);
     const pts = [depot, ...r.stops.map((st) => sites.get(st.site_id)), depot].filter(Boolean);
-    if (pts.length > 1) map.append(svg("polyline", {
-      class: "route", points: pts.map((p) => xy(p.location).join(",")).join(" ") }));
+    if (pts.length > 1) {
+      const line = svg("polyline", { class: "route", stroke: colour(r.vehicle_id),
+        points: pts.map((p) => at(p).join(",")).join(" ") });
+      const t = svg("title"); t.textContent = `${r.vehicle_id}: ${r.stops.map((st) => st.site_id).join(" → ")}`;
+      line.append(t); map.append(line);
+    }
   }
   const order = ["customer", "supplier", "plant", "warehouse", "machine", "vehicle"];
   for (const a of placed.sort((p, q) => order.indexOf(p.kind) - order.indexOf(q.kind))) {
     if (a.kind === "machine") continue;
-    const [x, y] = xy(a.location);
+    const [x, y] = at(a);
     let shape;
     if (a.kind === "warehouse") shape = svg("rect", { x: x - 6, y: y - 6, width: 12, height: 12 });
     else if (a.kind === "plant") shape = svg("polygon", { points: `${x},${y - 7} ${x - 7},${y + 6} ${x + 7},${y + 6}` });
@@ -210,12 +241,15 @@ function drawMap() {
     else if (a.kind === "vehicle") shape = svg("circle", { cx: x + 4, cy: y - 4, r: 5 });
     else shape = svg("circle", { cx: x, cy: y, r: 4 });
     shape.setAttribute("class", a.kind);
+    if (a.kind === "vehicle" && vehicles.includes(a.asset_id)) shape.style.fill = colour(a.asset_id);
     shape.setAttribute("data-asset-id", a.asset_id);
     const title = svg("title"); title.textContent = `${a.name} (${a.asset_id})`; shape.append(title);
     map.append(shape);
-    if (a.kind !== "customer" && a.kind !== "vehicle") {
-      const label = svg("text", { x: x + 9, y: y + 4 }); label.textContent = a.asset_id; map.append(label);
-    }
+    // plants label to the left and warehouses to the right, so a plant's own warehouse does not cover it
+    const left = a.kind === "plant" || a.kind === "vehicle";
+    const label = svg("text", { x: left ? x - 9 : x + 9, y: a.kind === "vehicle" ? y - 10 : y + 4,
+                                "text-anchor": left ? "end" : "start", class: `label ${a.kind}-label` });
+    label.textContent = a.asset_id; map.append(label);
   }
 }
 

@@ -66,6 +66,15 @@ def test_a_viewer_sees_the_plan_in_detail_and_no_action(server: Server, browser:
     expect(page.locator("#plan-shortages tbody tr")).to_have_count(len(plan["shortages"]))
     expect(page.locator("#plan-production tbody tr").first).to_contain_text(" u (")
     expect(page.locator("#plan-diff")).to_contain_text("units")
+    expect(page.locator("#map path.land").first).to_be_attached()
+    expect(page.locator("#map text.customer-label")).to_have_count(6)
+    today = min(r["period"] for r in plan["routes"])
+    vehicles = {r["vehicle_id"] for r in plan["routes"] if r["period"] == today}
+    expect(page.locator("#map polyline.route")).to_have_count(len(vehicles))
+    strokes = page.locator("#map polyline.route").evaluate_all(
+        "lines => lines.map(l => l.getAttribute('stroke'))"
+    )
+    assert len(set(strokes)) == len(vehicles), "one colour per vehicle"
     assert page.locator("button", has_text="take out").count() == 0
     assert page.locator("button", has_text="freeze").count() == 0
     assert errors == []
