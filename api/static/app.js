@@ -371,7 +371,9 @@ function table(box, head, rows) {
   box.replaceChildren();
   if (!rows.length) { box.append(el("p", { class: "meta" }, "none")); return; }
   const tr = (cells, tag) => el("tr", {}, ...cells.map((c) =>
-    c instanceof Node ? el(tag, {}, c) : el(tag, tag === "th" ? { scope: "col" } : {}, String(c))));
+    c instanceof Node ? el(tag, {}, c)
+      : tag === "th" && c === "" ? el("th", { scope: "col" }, el("span", { class: "sr-only" }, "action"))
+      : el(tag, tag === "th" ? { scope: "col" } : {}, String(c))));
   box.append(el("table", {}, el("thead", {}, tr(head, "th")), el("tbody", {}, ...rows.map((r) => tr(r, "td")))));
 }
 

@@ -148,3 +148,20 @@ def test_the_page_fits_the_screen(server: Server, browser: Any, width: int) -> N
     icon = httpx.get(f"{server.base}/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
     assert errors == []
+
+
+def test_axe_finds_no_serious_accessibility_violation(server: Server, browser: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, errors = signed_in(browser, server, "admin")
+    page.get_by_text("Production by machine").click()
+    page.get_by_text("Purchase orders by supplier").click()
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:120]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert results.violations_count == 0, results.generate_snapshot()
+    assert errors == []
