@@ -38,9 +38,9 @@ from supplysync.settings import RuntimeSettings
 
 
 @ray.remote(num_cpus=1)
-def run_task(case: ScenarioCase, spec: RunSpec) -> dict[str, Any]:
+def run_task(case: ScenarioCase, spec: RunSpec, events: str | None = None) -> dict[str, Any]:
     """One run as a Ray task of one core (`evaluation.runs.execute`)."""
-    return execute(case, spec)
+    return execute(case, spec, None if events is None else Path(events))
 
 
 @dataclass
@@ -78,6 +78,7 @@ def evaluate(
     workers: int | None = None,
     address: str | None = None,
     progress: bool = True,
+    events: Path | None = None,
 ) -> Outcome:
     """Run every run of `plan` not yet stored in `out`, then write summary, report and plots.
 
@@ -89,6 +90,9 @@ def evaluate(
         address: an existing Ray cluster to join (`auto`, `ray://head:10001`);
             None starts a local Ray unless this process already has one.
         progress: show a progress bar on stderr.
+        events: write each evaluation run's event log there as Parquet, one
+            directory per run (`RunKey.stem`); on a cluster, a path every
+            node can write (a shared file system).
 
     A policy imported from outside the environment (`cluster.plugins.source_dir`)
     is shipped to the workers as the job's working directory when this call
@@ -129,6 +133,7 @@ def evaluate(
             total=total,
             progress=progress,
             failures=failures,
+            events=None if events is None else str(events.resolve()),
         )
         seconds = time.perf_counter() - started
     finally:
@@ -164,6 +169,7 @@ def _drain(
     total: int,
     progress: bool,
     failures: list[tuple[str, str]],
+    events: str | None,
 ) -> int:
     """Keep `cap` runs in flight until none is left; store each; return how many ran."""
     cases: dict[str, Any] = {}
@@ -176,7 +182,7 @@ def _drain(
                 case, spec = queue.popleft()
                 if case.digest not in cases:
                     cases[case.digest] = ray.put(case)
-                in_flight[run_task.remote(cases[case.digest], spec)] = (case, spec)
+                in_flight[run_task.remote(cases[case.digest], spec, events)] = (case, spec)
             ready, _ = ray.wait(list(in_flight), num_returns=1)
             for ref in ready:
                 case, spec = in_flight.pop(ref)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
-from adapters.eventlog import safe_name
+from adapters.eventlog import ParquetLog, safe_name
 from cluster.directory import InlineDirectory
 from cluster.research import run_policy
 from evaluation.policies import TUNED, resolve
@@ -128,16 +129,25 @@ def run_one(
     return execute(case, spec_for(case, policy_name, seed, days, kind=kind, params=params))
 
 
-def execute(case: ScenarioCase, spec: RunSpec) -> dict[str, Any]:
-    """Make the run `spec` describes on `case` and return its record."""
+def execute(case: ScenarioCase, spec: RunSpec, events: Path | None = None) -> dict[str, Any]:
+    """Make the run `spec` describes on `case` and return its record.
+
+    With `events`, an evaluation run's event log is written as Parquet into
+    `events / key.stem` (`adapters.eventlog`); tuning runs write none.
+    """
     key = spec.key
     scenario = prepare(case.scenario, key.seed, key.days, spec.params)
     started = time.perf_counter()
     directory = InlineDirectory.start(scenario.network)
+    log = (
+        ParquetLog(events / key.stem) if events is not None and spec.kind == "evaluation" else None
+    )
     try:
-        run = run_policy(scenario, resolve(key.policy), directory, remote=False)
+        run = run_policy(scenario, resolve(key.policy), directory, remote=False, store=log)
     finally:
         directory.close()
+        if log is not None:
+            log.close()
     return {
         "kind": spec.kind,
         "policy": key.policy,

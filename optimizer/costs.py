@@ -52,6 +52,12 @@ class CostModel:
         lead_sd_periods: standard deviation of a lead time, in periods: how
             far a delivery may slip (a supplier's delay, a breakdown), which
             the safety stock covers beside the demand's own swing.
+        single_source_lead_sd_periods: the same for a product with one
+            source (one supplier and no machine, or one machine and no
+            supplier): when it slips nothing else can step in once the slip
+            is seen, so the buffer must carry the slip itself, where a
+            product with a second source carries only the days until the
+            planner switches.
         stability_per_unit: price of each unit a replan moves away from the
             previous plan's work (see `optimizer.stability`); small next to
             shortage penalties, large enough to break ties toward the old
@@ -73,6 +79,7 @@ class CostModel:
     buffer_weight: float = 0.02
     demand_cv: float = 0.3
     lead_sd_periods: float = 0.5
+    single_source_lead_sd_periods: float = 1.0
     stability_per_unit: float = 0.05
     frozen_per_unit: float = 10_000.0
 

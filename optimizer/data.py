@@ -289,7 +289,7 @@ def planning_data(
             cold=cold,
             period_hours=hours_per_period,
             demand_cv=cost_model.demand_cv if snapshot.demand_cv is None else snapshot.demand_cv,
-            lead_sd=cost_model.lead_sd_periods,
+            lead_sd=_lead_sd(net, machines, purchases, cost_model),
             holding=holding,
             levels=snapshot.demand_levels,
         ),
@@ -404,6 +404,24 @@ def _arrivals(
             if run.period < n and m.machine_id in output:
                 out[output[m.machine_id], run.product_id, run.period] += run.quantity
     return dict(out), dict(tail), dict(landed)
+
+
+def _lead_sd(
+    net: Network,
+    machines: tuple[MachineData, ...],
+    purchases: tuple[PurchaseOption, ...],
+    cost_model: CostModel,
+) -> dict[str, float]:
+    """How far each product's lead time may slip: further where it has a single source."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    for quote in purchases:
+        if quote.per_period > 0:
+            sources[quote.product_id].add(quote.supplier_id)
+    for m in machines:
+        for p in m.rates:
+            sources[p].add(m.machine_id)
+    single, many = cost_model.single_source_lead_sd_periods, cost_model.lead_sd_periods
+    return {p.id: single if len(sources[p.id]) == 1 else many for p in net.products}
 
 
 def _leads(

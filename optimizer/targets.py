@@ -23,7 +23,9 @@ order book has seen, never from hand-set reorder points:
   random demand and lead time), where ``sigma`` is the standard deviation of
   that demand per period (`demand_cv` times each customer's rate, summed:
   customers of one region swing together when a spike hits them),
-  ``lead_sd`` the standard deviation of a lead time in periods, and ``z`` the service
+  ``lead_sd`` the standard deviation of a lead time in periods (larger for a
+  product with a single source, which nothing can replace when it slips:
+  `CostModel.single_source_lead_sd_periods`), and ``z`` the service
   factor of the product's newsvendor ratio (shortage penalty against
   holding over ``lead`` periods), capped.
 
@@ -80,7 +82,7 @@ def stock_targets(
     cold: frozenset[str],
     period_hours: float,
     demand_cv: float,
-    lead_sd: float,
+    lead_sd: Mapping[str, float],
     holding: Mapping[str, float],
     levels: Mapping[str, Mapping[str, float]] | None = None,
 ) -> dict[Key2, StockTarget]:
@@ -96,7 +98,7 @@ def stock_targets(
         cold: cold-chain product ids.
         period_hours: length of a period.
         demand_cv: coefficient of variation of daily demand around the rate.
-        lead_sd: standard deviation of a lead time, in periods.
+        lead_sd: standard deviation of a lead time, in periods, by product.
         holding: holding cost per unit and period, by product.
         levels: recent demand against the rates, by region and product (missing: 1).
     """
@@ -121,7 +123,7 @@ def stock_targets(
         if lead is None:
             continue
         z = service_factor(penalty[p], holding[p], lead)
-        safety = z * math.sqrt(lead * spread[w, p] ** 2 + (mu * lead_sd) ** 2)
+        safety = z * math.sqrt(lead * spread[w, p] ** 2 + (mu * lead_sd[p]) ** 2)
         out[w, p] = StockTarget(safety=round(safety, 3), mean=round(mu, 3), lead=lead)
     return out
 

@@ -256,6 +256,12 @@ def _add_evaluate(sub: Any) -> None:
     )
     ev.add_argument("--kpi", default="total_cost", help="objective KPI: what tuning and regret use")
     ev.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    ev.add_argument(
+        "--events",
+        type=Path,
+        metavar="DIR",
+        help="write each evaluation run's event log as Parquet into DIR/<run> (runs made now)",
+    )
     ev.set_defaults(func=_evaluate)
 
 
@@ -441,6 +447,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             workers=args.workers,
             address=args.address,
             progress=not args.no_progress,
+            events=args.events,
         )
     except KeyboardInterrupt:
         print(

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from supplysync.cli import main
@@ -41,10 +42,16 @@ def test_a_tiny_evaluation_records_reports_and_resumes(
 ) -> None:
     out = tmp_path / "results"
     argv = ["evaluate", "--scenarios", str(tiny_scenario_files[0].parent), "--out", str(out), *ARGS]
-    assert main(argv) == 0
+    logs = tmp_path / "events"
+    assert main([*argv, "--events", str(logs)]) == 0
     first = capsys.readouterr()
     runs = sorted((out / "runs").glob("*.parquet"))
     assert len(runs) == 4  # 2 scenarios x 2 policies x 1 seed
+    # one event log per run, under the run's own name, with the plans it made
+    assert sorted(p.name for p in logs.iterdir()) == sorted(p.stem for p in runs)
+    for run in runs:
+        plans = pq.read_table(logs / run.stem / "plans.parquet")
+        assert plans.num_rows >= 1 and "plan_id" in plans.column_names
     assert not (out / "tuning").exists()  # reorder_tuned not asked for
     summary = json.loads((out / "summary.json").read_text())
     assert {"comparison", "policy_means", "families", "worst_scenarios", "tuned"} <= set(summary)

@@ -51,10 +51,12 @@ def test_targets_follow_the_nearest_warehouse_its_source_and_the_demand_swing() 
     """Two customers served from W: mean 30/day, spread 0.3 * (10 + 20), lead 3 + 1.
 
     Safety covers four days of that spread and a lead time slipping by half
-    a day (`CostModel.lead_sd_periods`): z * sqrt(4 * 9**2 + (30 * 0.5)**2).
+    a day (`CostModel.lead_sd_periods`; two suppliers, so either can step in
+    for the other): z * sqrt(4 * 9**2 + (30 * 0.5)**2).
     """
+    two = [supplier("S", quote("P", 100, 3, 10.0)), supplier("T", quote("P", 100, 3, 11.0))]
     net = with_customers(
-        line_network(machines=[], suppliers=[supplier("S", quote("P", 100, 3, 10.0))]),
+        line_network(machines=[], suppliers=two),
         customer("C1", NEAR, 10.0),
         customer("C2", NEAR, 20.0),
     )
@@ -64,6 +66,34 @@ def test_targets_follow_the_nearest_warehouse_its_source_and_the_demand_swing() 
     assert target.mean == pytest.approx(30.0)
     z = service_factor(100.0, 0.1, 4)
     assert target.safety == pytest.approx(z * math.sqrt(4 * 9.0**2 + 15.0**2), abs=1e-3)
+
+
+def test_a_single_source_buffers_a_whole_period_of_slip() -> None:
+    """One supplier and no machine: when it is held, nothing else can step in once that is seen.
+
+    The holdout network `national` (seed 11) lost 0.86 days of its only
+    sensor supplier's output to a 2.5-day hold; the rule's three days of
+    cover rode it out. Slip priced at `CostModel.single_source_lead_sd_periods`.
+    """
+    net = with_customers(
+        line_network(machines=[], suppliers=[supplier("S", quote("P", 100, 3, 10.0))]),
+        customer("C1", NEAR, 10.0),
+        customer("C2", NEAR, 20.0),
+    )
+    target = planning_data(snapshot_of(net, 3), SETTINGS).targets["W", "P"]
+    z = service_factor(100.0, 0.1, 4)
+    assert target.safety == pytest.approx(z * math.sqrt(4 * 9.0**2 + 30.0**2), abs=1e-3)
+
+
+def test_one_machine_is_a_single_source_and_two_are_not() -> None:
+    one = with_customers(line_network(), customer("C1", NEAR, 10.0))
+    machines = one.machines
+    second = machines[0].model_copy(update={"id": "M2", "name": "M2"})
+    two = one.model_copy(update={"machines": [*machines, second]})
+    alone = planning_data(snapshot_of(one, 3), SETTINGS).targets["W", "P"]
+    paired = planning_data(snapshot_of(two, 3), SETTINGS).targets["W", "P"]
+    assert (alone.lead, paired.lead) == (1, 1)
+    assert alone.safety > paired.safety
 
 
 def test_the_tail_expects_what_the_region_lately_orders() -> None:
@@ -97,7 +127,7 @@ def test_no_source_or_no_reach_means_no_target() -> None:
         cold=frozenset(),
         period_hours=24.0,
         demand_cv=0.3,
-        lead_sd=0.5,
+        lead_sd={"P": 0.5},
         holding={"P": 0.1},
     )
     assert out_of_reach == {}
