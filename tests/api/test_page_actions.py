@@ -102,6 +102,10 @@ def test_an_operator_replans_and_compares_a_what_if(server: Server, browser: Any
     from playwright.sync_api import expect
 
     page, errors = signed_in(browser, server, "operator")
+    page.locator('#alerts li[data-alert-id="a-2"] button').click()
+    expect(page.locator('#alerts li[data-alert-id="a-2"]')).to_contain_text(
+        "ack by operator: operator says why"
+    )
     page.click("#replan")
     expect(page.locator("#whatif-machine option")).to_have_count(3)
     page.select_option("#whatif-machine", "M01")
