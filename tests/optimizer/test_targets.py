@@ -71,9 +71,8 @@ def test_targets_follow_the_nearest_warehouse_its_source_and_the_demand_swing() 
 def test_a_single_source_buffers_a_whole_period_of_slip() -> None:
     """One supplier and no machine: when it is held, nothing else can step in once that is seen.
 
-    The holdout network `national` (seed 11) lost 0.86 days of its only
-    sensor supplier's output to a 2.5-day hold; the rule's three days of
-    cover rode it out. Slip priced at `CostModel.single_source_lead_sd_periods`.
+    A product whose only supplier is held for days runs dry unless the
+    buffer carries the slip itself: `CostModel.single_source_lead_sd_periods`.
     """
     net = with_customers(
         line_network(machines=[], suppliers=[supplier("S", quote("P", 100, 3, 10.0))]),
