@@ -23,6 +23,7 @@ PUBLIC = "public"
 # (path, json body) that the least role can make successfully or meaningfully.
 TABLE: dict[tuple[str, str], tuple[Role | str, str, dict[str, Any] | None]] = {
     ("GET", "/"): (PUBLIC, "/", None),
+    ("GET", "/favicon.ico"): (PUBLIC, "/favicon.ico", None),
     ("GET", "/openapi.json"): (PUBLIC, "/openapi.json", None),
     ("GET", "/docs"): (PUBLIC, "/docs", None),
     ("GET", "/docs/oauth2-redirect"): (PUBLIC, "/docs/oauth2-redirect", None),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,8 @@ def test_a_host_killed_mid_run_comes_back_as_the_store_replays_it(
     store_url = f"sqlite://{tmp_path}/events.db"
     settings = RuntimeSettings(placement="sharded", shards=2, snapshot_every=5)
     directory = AgentDirectory.start(network, settings, store_url=store_url)
-    readings = demo_readings(network, datetime.now(UTC), steps=4)
+    # the last hour's readings: the ingest refuses readings stamped ahead of the clock
+    readings = demo_readings(network, datetime.now(UTC) - timedelta(hours=1), steps=4)
     half = len(readings) // 2
     loop = LiveLoop(
         network=network,
