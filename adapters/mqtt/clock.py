@@ -83,9 +83,9 @@ class ClockFollower:
         address: the broker, logged in as a user that may read `CLOCK_TOPIC`.
         clock: the clock to keep on pace.
         refused: where a payload that is not a pace goes, as a dead letter
-            (the clock keeps its pace).
-        now: stamps dead letters.
+            stamped on `clock` (the clock keeps its pace).
         backoff: delays between reconnects.
+        rng: chance for the backoff jitter.
     """
 
     def __init__(
