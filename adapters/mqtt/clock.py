@@ -103,21 +103,23 @@ class ClockFollower:
         self._backoff = backoff or Backoff()
         self._rng = rng or random.Random()
         self.heard = asyncio.Event()
+        self._attempt = 0
 
     async def run(self) -> None:
-        attempt = 0
+        self._attempt = 0
         while True:
             try:
                 await self._follow()
             except aiomqtt.MqttError as exc:
-                delay = self._backoff.delay(attempt, self._rng)
+                delay = self._backoff.delay(self._attempt, self._rng)
                 log.warning("clock: %s; again in %.1fs", exc, delay)
-                attempt += 1
+                self._attempt += 1
                 await asyncio.sleep(delay)
 
     async def _follow(self) -> None:
         async with _client(self._address, CLIENT_ID) as client:
             await client.subscribe(CLOCK_TOPIC, qos=1)
+            self._attempt = 0  # subscribed: the next loss starts the backoff afresh
             async for message in client.messages:
                 await self._take(_bytes(message.payload))
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import aiomqtt
 
-from adapters.mqtt.broker import BrokerAddress
+from adapters.mqtt.broker import Backoff, BrokerAddress
 from adapters.mqtt.clock import CLOCK_TOPIC, ClockFollower, announce, announced
 from supplysync.clock import NetworkClock, Pace, VirtualClock
 from supplysync.deadletters import DeadLetter
@@ -62,3 +63,47 @@ def test_a_pace_announced_before_anyone_listens_is_followed_then_junk_is_a_dead_
     assert "at" in letters[0].reason
     assert read_back is None, "junk retained reads as no pace"
     assert after_clear is None
+
+
+class CountingBackoff(Backoff):
+    """A quick backoff that records which attempt each delay was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(initial_s=0.05, maximum_s=0.05)
+        self.attempts: list[int] = []
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        self.attempts.append(attempt)
+        return super().delay(attempt, rng)
+
+
+def test_a_follower_that_reconnected_backs_off_from_the_start_again(
+    broker: PrivateBroker,
+) -> None:
+    address = BrokerAddress("127.0.0.1", broker.port)
+    clock = NetworkClock(VirtualClock(WALL))
+    backoff = CountingBackoff()
+
+    async def refused(letter: DeadLetter) -> None:
+        raise AssertionError(letter)
+
+    async def run() -> tuple[list[int], list[int]]:
+        await announce(address, PACE, client_id="fleet-a")
+        await asyncio.to_thread(broker.stop)
+        follower = ClockFollower(address=address, clock=clock, refused=refused, backoff=backoff)
+        task = asyncio.create_task(follower.run())
+        try:
+            await until(lambda: len(backoff.attempts) >= 3)
+            await asyncio.to_thread(broker.start)
+            await until(follower.heard.is_set)
+            before = list(backoff.attempts)
+            backoff.attempts.clear()
+            await asyncio.to_thread(broker.stop)
+            await until(lambda: backoff.attempts)
+            return before, list(backoff.attempts)
+        finally:
+            task.cancel()
+
+    before, after = asyncio.run(run())
+    assert before[:3] == [0, 1, 2]
+    assert after[0] == 0, "a lost connection after a good one starts the backoff afresh"
