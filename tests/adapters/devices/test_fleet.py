@@ -18,6 +18,7 @@ from adapters.devices.credentials import Credentials
 from adapters.devices.fleet import GATEWAY_ID
 from adapters.devices.wire import EVENT_KINDS
 from adapters.mqtt.topics import parse, topic_of
+from supplysync.clock import WallClock
 from supplysync.commands import Command, CommandAck, RouteOrder, SupplyOrder
 from supplysync.orders import OrderMessage
 from supplysync.plan import PurchaseOrder
@@ -238,3 +239,26 @@ async def _publishes_orders(
     # every order the simulator placed so far went out, once
     ids = [o.order_id for m in messages for o in m.orders]
     assert len(ids) == len(set(ids)) and published >= len(ids) > 0
+
+
+def test_at_speed_one_the_fleets_world_keeps_the_walls_time(
+    secured: Secured, demo_scenario: Scenario
+) -> None:
+    """Real time is the wall's: a world started off a step boundary is not set back to it."""
+    broker, creds = secured
+
+    async def gap() -> float:
+        fleet = Fleet(
+            scenario=demo_scenario,
+            broker=BrokerAddress("127.0.0.1", broker.port),
+            credentials=creds,
+            settings=FAST.model_copy(update={"speed": 1.0}),
+            start=WallClock().now(),
+        )
+        async with fleet:
+            pace = fleet.pace()
+            assert pace is not None
+            wall = WallClock().now()
+            return abs((pace.time_at(wall) - wall).total_seconds())
+
+    assert asyncio.run(gap()) < 2.0

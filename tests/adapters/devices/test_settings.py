@@ -53,9 +53,9 @@ def test_bad_settings_are_refused(changes: dict[str, object]) -> None:
         FleetSettings.model_validate(changes)
 
 
-def test_rebased_moves_the_start_to_a_step_boundary(demo_scenario: Scenario) -> None:
-    moved = rebased(demo_scenario, datetime(2026, 5, 4, 13, 22, 9, tzinfo=UTC))
-    assert moved.simulation.start == datetime(2026, 5, 4, 13, 15, tzinfo=UTC)  # 15-min steps
+def test_rebased_moves_the_start_to_the_instant_given(demo_scenario: Scenario) -> None:
+    moved = rebased(demo_scenario, datetime(2026, 5, 4, 13, 22, 9, 500_000, tzinfo=UTC))
+    assert moved.simulation.start == datetime(2026, 5, 4, 13, 22, 9, tzinfo=UTC)  # not 13:15
     assert moved.end - moved.simulation.start == demo_scenario.end - demo_scenario.simulation.start
     assert moved.network == demo_scenario.network
 
