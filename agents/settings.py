@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from supplysync.network import SHIFT_START_HOUR
+
 Minutes = Annotated[float, Field(gt=0, le=7 * 24 * 60)]
 Hours = Annotated[float, Field(gt=0, le=24 * 60)]
 Fraction = Annotated[float, Field(gt=0, le=1)]
@@ -59,7 +61,7 @@ class AgentSettings(BaseModel):
     derate_factor: Fraction = 0.75
     bearing_temp_max_c: Annotated[float, Field(gt=0, le=200)] = 75.0
     bearing_temp_clear_c: Annotated[float, Field(gt=0, le=200)] = 70.0
-    shift_start_hour: HourOfDay = 6.0
+    shift_start_hour: HourOfDay = SHIFT_START_HOUR
     down_grace_minutes: Annotated[float, Field(ge=0, le=240)] = 30.0
     capacity_tolerance_hours: Annotated[float, Field(ge=0, le=24)] = 0.1
 

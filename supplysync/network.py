@@ -21,6 +21,8 @@ NonNeg = Annotated[float, Field(ge=0)]
 MAX_SEQ = 2**53 - 1
 """Highest sequence number: above it a JSON number no longer holds every integer."""
 Pos = Annotated[float, Field(gt=0)]
+SHIFT_START_HOUR = 6.0
+"""A machine's daily shift starts at 06:00 UTC and lasts its `Machine.hours_per_day`."""
 
 
 class Frozen(BaseModel):

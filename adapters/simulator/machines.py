@@ -25,11 +25,10 @@ from adapters.simulator.disruptions import Disruptions, next_breakpoint
 from adapters.simulator.warehouses import WarehouseSim
 from adapters.simulator.world import EPS, World
 from supplysync.commands import ProduceOrder
-from supplysync.network import Machine
+from supplysync.network import SHIFT_START_HOUR, Machine
 from supplysync.offers import ProductionRun
 from supplysync.planning import PlanningWindow
 
-SHIFT_START_H = 6.0
 IDLE_BEARING_C = 22.0
 BEARING_TAU_H = 1.0
 
@@ -245,7 +244,7 @@ class MachineSim:
 
 def shift_at(h: float, hours_per_day: float) -> tuple[bool, float]:
     """Whether hour `h` is in a shift, and when that shift ends or the next begins."""
-    begin = 24.0 * math.floor((h - SHIFT_START_H) / 24.0 + EPS) + SHIFT_START_H
+    begin = 24.0 * math.floor((h - SHIFT_START_HOUR) / 24.0 + EPS) + SHIFT_START_HOUR
     if h < begin + hours_per_day - EPS:
         return True, begin + hours_per_day
     return False, begin + 24.0

@@ -1,4 +1,5 @@
-"""Plans: the current one, the history, the diff between any two, and what caused each."""
+"""Plans: the current one, the history, the diff between any two, what caused each, and when
+its production happens."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from pydantic import BaseModel, ConfigDict
 
 from adapters.store import EventStore
 from api.context import Context
-from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser
+from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser, network_of
 from cluster.whatif import compare
 from supplysync.control import OperatorRequest
 from supplysync.events import Alert
 from supplysync.plan import Plan, PlanDiff, PlanSummary
+from supplysync.timetable import Timetable, timetable
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 
@@ -98,3 +100,19 @@ def diff(
 def get_plan(plan_id: PlanId, _: ViewerUser, context: ContextDep, store: StoreDep) -> PlanDetail:
     """A plan and what caused it."""
     return detail(store, context, _plan(store, context, plan_id))
+
+
+@router.get("/{plan_id}/timetable", response_model=Timetable)
+def get_timetable(
+    plan_id: PlanId, _: ViewerUser, context: ContextDep, store: StoreDep
+) -> Timetable:
+    """When the plan's runs, their setups and its maintenance happen, as clock times.
+
+    Timed on the machines of the latest network the planner saw (their
+    rates, setups and shifts); 409 before any network is known.
+    """
+    plan = _plan(store, context, plan_id)
+    network = network_of(store, context)
+    if network is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, "no network known yet to time the plan on")
+    return timetable(plan, network.machines)

@@ -3,8 +3,8 @@
 // never as HTML.
 "use strict";
 
-const state = { token: null, role: null, assets: new Map(), alerts: [], plan: null, es: null,
-                pace: null, commands: [], overrides: [] };
+const state = { token: null, role: null, assets: new Map(), alerts: [], plan: null, timetable: null,
+                es: null, pace: null, commands: [], overrides: [] };
 const can = (role) => ["viewer", "operator", "admin"].indexOf(state.role) >= ["viewer", "operator", "admin"].indexOf(role);
 const $ = (id) => document.getElementById(id);
 
@@ -122,7 +122,13 @@ function sparkline(key, field, points) {
 }
 async function loadAlerts() { state.alerts = await api("/api/alerts?limit=100"); drawAlerts(); }
 async function loadPlan() {
-  try { state.plan = await api("/api/plans/current"); } catch (e) { state.plan = null; }
+  let detail = null, timetable = null;
+  try { detail = await api("/api/plans/current"); } catch (e) { /* no plan yet */ }
+  if (detail) {
+    try { timetable = await api(`/api/plans/${encodeURIComponent(detail.plan.plan_id)}/timetable`); }
+    catch (e) { /* drawn without it */ }
+  }
+  state.plan = detail; state.timetable = timetable;
   drawPlan(); drawMap(); await loadCommands();
 }
 async function loadOverrides() {
@@ -398,21 +404,16 @@ function drawDetail() {
     admin ? button("pin", `buy ${po.product_id} only from ${po.supplier_id}`,
                    () => setOverride({ kind: "pin_supplier", product_id: po.product_id, supplier_id: po.supplier_id })) : "",
   ]));
-  const machines = [...new Set([...p.production.map((r) => r.machine_id), ...p.maintenance.map((m) => m.machine_id)])].sort();
-  const rows = [];
-  for (const m of machines) {
-    for (let k = 0; k < p.window.periods; k++) {
-      const runs = p.production.filter((r) => r.machine_id === m && r.period === k);
-      const upkeep = p.maintenance.filter((w) => w.machine_id === m && w.period === k);
-      if (!runs.length && !upkeep.length) continue;
-      rows.push([m, day(periodStart(p, k)),
-        runs.map((r) => `${r.product_id} ${units(r.quantity)} u (${r.hours.toFixed(1)} h)`).join(", ") || "–",
-        upkeep.map((w) => `maintenance ${w.hours.toFixed(1)} h`).join(", ") || "",
-        admin && !overridden("machine_out", "machine_id", m) ? button("take out", `take ${m} out of planning`,
-          () => setOverride({ kind: "machine_out", machine_id: m })) : ""]);
-    }
+  const box = $("plan-production"), timetable = state.timetable;
+  if (!timetable || timetable.plan_id !== p.plan_id) {
+    box.replaceChildren(el("p", { class: "meta" }, "no timetable for this plan"));
+  } else {
+    drawGantt(box, p, timetable);
+    const machines = [...new Set(timetable.runs.map((r) => r.machine_id))].sort()
+      .filter((m) => !overridden("machine_out", "machine_id", m));
+    if (admin && machines.length) box.append(el("div", { class: "actions" }, ...machines.map((m) =>
+      button(`${m}: take out`, `take ${m} out of planning`, () => setOverride({ kind: "machine_out", machine_id: m })))));
   }
-  table($("plan-production"), ["machine", "day", "runs", "maintenance", ""], rows);
   const short = [...p.shortages].sort((a, b) => a.customer_id.localeCompare(b.customer_id) || a.period - b.period);
   table($("plan-shortages"), ["customer", "product", "day", "units", "why", "bottleneck"], short.map((x) => [
     x.customer_id, x.product_id, day(periodStart(p, x.period)), units(x.quantity), x.reason, x.binding.join(", ") || "–",

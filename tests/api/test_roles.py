@@ -40,6 +40,7 @@ TABLE: dict[tuple[str, str], tuple[Role | str, str, dict[str, Any] | None]] = {
     ("GET", "/api/plans/current"): ("viewer", "/api/plans/current", None),
     ("GET", "/api/plans/diff"): ("viewer", "/api/plans/diff?from=live-0001&to=live-0002", None),
     ("GET", "/api/plans/{plan_id}"): ("viewer", "/api/plans/live-0001", None),
+    ("GET", "/api/plans/{plan_id}/timetable"): ("viewer", "/api/plans/live-0001/timetable", None),
     ("POST", "/api/control/replan"): ("operator", "/api/control/replan", {"comment": "now"}),
     ("GET", "/api/control/requests"): ("viewer", "/api/control/requests", None),
     ("GET", "/api/control/overrides"): ("viewer", "/api/control/overrides", None),
