@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from optimizer.data import Key3, PlanningData, planning_data
 from optimizer.routing import fleet_shortages, route_deliveries
+from optimizer.sequence import sequenced
 from supplysync.offers import MaintenanceWindow, NetworkSnapshot, ProductionRun
 from supplysync.plan import Delivery, Plan, PlanStatus, PurchaseOrder, Shortage, Transfer
 from supplysync.scenario import PlanningSettings
@@ -97,7 +98,7 @@ def plan_reorder_point(
         window=snapshot.window,
         status=PlanStatus.HEURISTIC,
         solve_seconds=time.perf_counter() - start,
-        production=production,
+        production=sequenced(production, {m.machine_id: m.current_product for m in data.machines}),
         maintenance=maintenance,
         purchases=purchases,
         transfers=transfers,

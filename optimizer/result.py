@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 
 from optimizer.bottleneck import Usage, explain, value
 from optimizer.data import PlanningData
+from optimizer.sequence import sequenced
 from supplysync.offers import MaintenanceWindow, ProductionRun
 from supplysync.plan import Delivery, PurchaseOrder, Shortage, Transfer
 
@@ -53,6 +54,7 @@ def read_parts(model: pyo.ConcreteModel, data: PlanningData, plan_id: str) -> Pl
         for (m, p, t) in model.make
         if (q := value(model.make[m, p, t])) > EPS
     ]
+    production = sequenced(production, {m.machine_id: m.current_product for m in data.machines})
     maintenance = [
         MaintenanceWindow(machine_id=m, period=t, hours=machines[m].maintenance_hours)
         for (m, t) in model.maint

@@ -10,7 +10,15 @@ from optimizer.production import run_index
 from supplysync.network import Machine
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus
-from tests.optimizer.conftest import SETTINGS, line, line_network, machine_offer, snapshot_of
+from supplysync.timetable import timetable
+from tests.optimizer.conftest import (
+    SETTINGS,
+    line,
+    line_network,
+    machine_offer,
+    product,
+    snapshot_of,
+)
 
 
 def _one_machine(
@@ -153,3 +161,25 @@ def test_a_shortage_before_any_output_could_ship_does_not_blame_the_machine() ->
     # Day 1 is short of what the full machine could not make: that one is M's.
     assert second.period == 1 and second.binding == ["M"]
     assert second.reason == "production capacity"
+
+
+def test_a_plan_makes_no_setup_it_did_not_price() -> None:
+    """Set up for B, the machine must make B before A: the other way round it sets up twice.
+
+    9 hours hold a setup, 40 of A and 40 of B only if B continues the
+    current setup; the MILP lists runs product by product (A first).
+    """
+    m = Machine(id="M", name="m", plant_id="PL", rates={"A": 10.0, "B": 10.0}, setup_hours=1.0)
+    net = line_network(machines=[m], products=[product("A"), product("B")])
+    snap = snapshot_of(
+        net,
+        2,
+        machines=[machine_offer(m, 2, capacity_hours=[9.0, 0.0], current_product="B")],
+        demand=[line(40.0, 1, pid="A"), line(40.0, 1, pid="B")],
+    )
+    plan = plan_milp(snap, SETTINGS, plan_id="t")
+    assert plan.shortages == []
+    priced = sum(r.hours - r.quantity / m.rates[r.product_id] for r in plan.production)
+    worked = timetable(plan, [m])
+    assert [r.product_id for r in worked.runs] == ["B", "A"]
+    assert sum(r.setup_hours for r in worked.runs) == pytest.approx(priced) == pytest.approx(1.0)
