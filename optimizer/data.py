@@ -166,15 +166,30 @@ class PlanningData:
         """What missing a stock target costs per unit (`optimizer.tail`).
 
         All below a forecast line's penalty, so no plan keeps a buffer by
-        leaving demand in the window unserved.
+        leaving demand in the window unserved; and so is all a unit kept
+        earns: `under` in every period of the window and the tail it is
+        kept through, then `tail_short` or `end_safety` at the end. The
+        tail lasts as long as the slowest source takes, which a supplier's
+        learned delay can stretch to weeks; there `under` is cut so the sum
+        stays below the penalty (at 2 % of it per period, a unit kept
+        through a 3-period window and a 22-period tail earned more than a
+        firm order pays, and the plan left today's orders unserved with the
+        goods on the shelf).
         """
         base = self.penalty[product_id] * self.costs.forecast_weight
         cost = min(self.unit_cost[product_id], base)
         c = self.costs
+        tail_short = base * c.end_cover_weight
+        end_safety = cost + c.end_safety_weight * (base - cost)
+        kept = len(self.periods) + max(
+            (t.lead for (_, p), t in self.targets.items() if p == product_id), default=0
+        )
+        margin = base - max(tail_short, end_safety)
+        under = max(base * c.buffer_weight, 2 * self.holding[product_id])
         return TargetPrices(
-            tail_short=base * c.end_cover_weight,
-            under=max(base * c.buffer_weight, 2 * self.holding[product_id]),
-            end_safety=cost + c.end_safety_weight * (base - cost),
+            tail_short=tail_short,
+            under=min(under, margin / (kept + 1)),
+            end_safety=end_safety,
         )
 
     def receives(self, warehouse_id: str, product_id: str) -> bool:

@@ -84,3 +84,17 @@ def test_the_tail_never_outbids_demand_inside_the_window() -> None:
     demand = [DemandLine(customer_id="C", product_id="P", period=0, quantity=RATE, order_id="O")]
     plan = plan_milp(snapshot_of(net, 3, demand=demand), SETTINGS, plan_id="t")
     assert sum(d.quantity for d in plan.deliveries if d.period == 0) == pytest.approx(RATE)
+
+
+@pytest.mark.parametrize("lead", [3, 12, 22])
+def test_a_long_tail_never_outbids_firm_demand_in_the_window(lead: int) -> None:
+    """Short of stock, today's firm order is served however long the only source takes.
+
+    A supplier's learned delay can stretch its lead time to weeks (a hold
+    of two days is planned to last ~18 more, `agents.shipments`); a unit
+    kept through a tail that long must still be worth less than an order.
+    """
+    net = bought_network(lead, stock=RATE)
+    demand = [DemandLine(customer_id="C", product_id="P", period=0, quantity=RATE, order_id="O")]
+    plan = plan_milp(snapshot_of(net, 3, demand=demand), SETTINGS, plan_id="t")
+    assert sum(d.quantity for d in plan.deliveries if d.period == 0) == pytest.approx(RATE)
