@@ -37,6 +37,7 @@ from api.routes import (
     auth,
     commands,
     control,
+    health,
     kpis,
     metrics,
     page,
@@ -142,6 +143,7 @@ def create_app(
     for module in (*routers, timebase):
         app.include_router(module.router, prefix="/api")
     app.include_router(metrics.router)
+    app.include_router(health.router)
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

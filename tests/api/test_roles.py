@@ -24,6 +24,7 @@ PUBLIC = "public"
 TABLE: dict[tuple[str, str], tuple[Role | str, str, dict[str, Any] | None]] = {
     ("GET", "/"): (PUBLIC, "/", None),
     ("GET", "/favicon.ico"): (PUBLIC, "/favicon.ico", None),
+    ("GET", "/healthz"): (PUBLIC, "/healthz", None),
     ("GET", "/openapi.json"): (PUBLIC, "/openapi.json", None),
     ("GET", "/docs"): (PUBLIC, "/docs", None),
     ("GET", "/docs/oauth2-redirect"): (PUBLIC, "/docs/oauth2-redirect", None),
