@@ -171,10 +171,8 @@ class PlanningData:
         kept through, then `tail_short` or `end_safety` at the end. The
         tail lasts as long as the slowest source takes, which a supplier's
         learned delay can stretch to weeks; there `under` is cut so the sum
-        stays below the penalty (at 2 % of it per period, a unit kept
-        through a 3-period window and a 22-period tail earned more than a
-        firm order pays, and the plan left today's orders unserved with the
-        goods on the shelf).
+        stays below the penalty, else a plan keeps goods on the shelf for
+        the tail while today's orders go unserved.
         """
         base = self.penalty[product_id] * self.costs.forecast_weight
         cost = min(self.unit_cost[product_id], base)

@@ -2,9 +2,9 @@
 
 A live fleet runs on the wall clock, so its scenario is moved to start now
 (to the second): the readings then carry real timestamps at `speed` 1 and
-agree with the live system's clock. Not to a step boundary: flooring set
-the world up to a step behind the wall at speed 1, and whatever the system
-had stamped on the wall in that step (its first plan) stood in the
+agree with the live system's clock. Not floored to a step boundary: that
+would set the world up to a step behind the wall at speed 1, and what the
+system stamped on the wall meanwhile (its first plan) would stand in the
 network's future. Scripted disruptions are given in days from the start,
 so they move with it.
 """
