@@ -2,12 +2,13 @@
 
 A policy spec is a name with optional parameters in brackets:
 
-- ``milp``: a built-in policy (`cluster.policies.POLICIES`);
 - ``package.module:Class``: a class implementing
   `supplysync.policy.PlanningPolicy`, importable from where the command
   runs (installed, or on ``PYTHONPATH``: evaluation workers import it too);
 - ``name``: an entry point of that name in the group
-  `supplysync.policy.ENTRY_POINT_GROUP`;
+  `supplysync.policy.ENTRY_POINT_GROUP`, where the built-in policies
+  (``milp``, ``static``, ``reorder_point``, ``hindsight``: `cluster.builtin`)
+  are registered too;
 - ``spec[key=value,key=value]``: the same with parameters, validated by the
   class's ``Params`` model. The whole spec is the policy's name in tables
   and run keys, so two parameter sets of one class compare side by side.
@@ -24,19 +25,20 @@ import re
 import site
 import sys
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cluster.policies import POLICIES, Planner, Policy
+from cluster.policies import Planner, Policy
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
 from supplysync.policy import ENTRY_POINT_GROUP, PlanningPolicy
-from supplysync.scenario import PlanningSettings
+from supplysync.scenario import PlanningSettings, Scenario
 
 _SPEC = re.compile(r"^(?P<target>[^\[\]]+?)(?:\[(?P<params>[^\[\]]*)\])?$")
 
@@ -97,20 +99,40 @@ def params_file(path: Path) -> list[str]:
 
 def load_policy(spec: str) -> Policy:
     """The policy `spec` names, its parameters validated (`PolicyError` otherwise)."""
+    spec = spec.strip()
     target, params = parse_spec(spec)
-    if target in POLICIES:
-        if params:
-            raise PolicyError(f"policy {target!r} is built in and takes no parameters")
-        return POLICIES[target]
     cls = _find(target)
     policy_params = _params(spec, cls, params)
-    _make(spec, cls, policy_params)  # made once now, so a bad spec fails before any run
-    return Policy(
+    policy = Policy(
         name=spec,
         make_planner=lambda: _adapt(spec, _make(spec, cls, policy_params)),
         replans=bool(getattr(cls, "replans", True)),
+        whole_run=bool(getattr(cls, "whole_run", False)),
         trigger_kinds=_kinds(spec, getattr(cls, "trigger_kinds", None)),
     )
+    bind = getattr(cls, "for_run", None)
+    if bind is None:
+        _make(spec, cls, policy_params)  # made once now, so a bad spec fails before any run
+        return policy
+
+    def bound(scenario: Scenario) -> Policy:
+        return replace(
+            policy,
+            make_planner=lambda: _adapt(spec, _made(spec, bind(scenario, policy_params))),
+            for_run=None,
+        )
+
+    return replace(policy, make_planner=_research_only(spec), for_run=bound)
+
+
+def _research_only(spec: str) -> Callable[[], Planner]:
+    def refuse() -> Planner:
+        raise RuntimeError(
+            f"policy {spec!r} plans with what a simulated run will do: only research mode "
+            "(cluster.research.run_policy) can bind it to its run"
+        )
+
+    return refuse
 
 
 def _kinds(spec: str, kinds: Any) -> frozenset[AlertKind] | None:
@@ -144,10 +166,10 @@ def _find(target: str) -> Any:
         return obj
     found = entry_points(group=ENTRY_POINT_GROUP, name=target)
     if not found:
-        known = ", ".join(sorted(POLICIES))
+        known = ", ".join(sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)))
         raise PolicyError(
-            f"unknown policy {target!r}: not built in ({known}), not package.module:Class, "
-            f"and no entry point of that name in {ENTRY_POINT_GROUP!r}"
+            f"unknown policy {target!r}: not package.module:Class and no entry point of "
+            f"that name in {ENTRY_POINT_GROUP!r} (installed: {known or 'none'})"
         )
     return next(iter(found)).load()
 
@@ -179,6 +201,10 @@ def _make(spec: str, cls: Any, params: BaseModel | None) -> PlanningPolicy:
         made = cls(params) if params is not None else cls()
     except (TypeError, ValueError) as exc:
         raise PolicyError(f"policy {spec!r}: cannot make one ({exc})") from exc
+    return _made(spec, made)
+
+
+def _made(spec: str, made: Any) -> PlanningPolicy:
     if not isinstance(made, PlanningPolicy):
         raise PolicyError(f"policy {spec!r}: has no plan(snapshot, settings, ...) method")
     return made

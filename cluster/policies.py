@@ -1,18 +1,9 @@
-"""Planning policies the coordinator can run, side by side in the demo.
+"""How the coordinator holds a planning policy, and the MILP's fallback on the rule.
 
-- `milp`: the replanning loop: the MILP on a rolling horizon, triggered by
-  significant alerts (debounced) and a periodic tick; each coordinator gets
-  its own `WarmPlanner`, so a replan after a small event updates the built
-  model, and the plan in force is passed on for stability.
-- `static`: the MILP once at the start over the whole run, never revised.
-- `reorder_point`: a reorder-point rule with no optimizer, reviewed on the
-  tick and whenever a warehouse reports stock below its reorder point.
-- `hindsight`: the MILP told everything the simulated run will do (every
-  order, every disruption: `cluster.hindsight`), over the whole remaining
-  run, replanned when `milp` replans. The yardstick for regret in
-  `supplysync evaluate`; a bound in spirit, not a proof. It exists only for
-  a simulated run: `run_policy` binds it to its scenario (`for_run`), and
-  unbound it refuses to plan, so live mode can never run it.
+`Policy` is what `cluster.plugins.load_policy` makes of a spec (a built-in
+name such as ``milp``, a researcher's class, an entry point): a factory of
+planners plus when to replan. The built-in policies themselves are classes
+in `cluster.builtin`, reached by the same route as a researcher's.
 """
 
 from __future__ import annotations
@@ -20,10 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from adapters.simulator.oracle import Oracle
-from cluster.hindsight import HindsightPlanner
-from optimizer import plan_milp, plan_reorder_point
-from optimizer.warm import WarmPlanner
+from optimizer import plan_reorder_point
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus
@@ -105,82 +93,3 @@ class WithFallback:
         return rule.model_copy(
             update={"policy": plan.policy, "notes": [*plan.notes, why, *rule.notes]}
         )
-
-
-def _milp() -> Planner:
-    warm = WarmPlanner()
-
-    def planner(
-        snapshot: NetworkSnapshot,
-        s: PlanningSettings,
-        plan_id: str,
-        causes: Sequence[str],
-        previous: Plan | None,
-    ) -> Plan:
-        return warm.plan(snapshot, s, plan_id=plan_id, causes=causes, previous=previous)
-
-    return planner
-
-
-def _static(
-    snapshot: NetworkSnapshot,
-    s: PlanningSettings,
-    plan_id: str,
-    causes: Sequence[str],
-    previous: Plan | None,
-) -> Plan:
-    # Never revised, so every day's routes must be in this one plan, and it
-    # gets the time of the daily replans it stands for.
-    periods = snapshot.window.periods
-    every_day = s.model_copy(
-        update={
-            "routed_periods": periods,
-            "time_limit_s": s.time_limit_s * max(1.0, periods / s.horizon_periods),
-        }
-    )
-    return plan_milp(snapshot, every_day, plan_id=plan_id, policy="static", causes=causes)
-
-
-def _reorder(
-    snapshot: NetworkSnapshot,
-    s: PlanningSettings,
-    plan_id: str,
-    causes: Sequence[str],
-    previous: Plan | None,
-) -> Plan:
-    return plan_reorder_point(snapshot, s, plan_id=plan_id, causes=causes)
-
-
-HINDSIGHT = "hindsight"
-
-
-def _unbound() -> Planner:
-    raise RuntimeError(
-        "the hindsight policy plans with what a simulated run will do: only research mode "
-        "(cluster.research.run_policy) can bind it to its run"
-    )
-
-
-def _hindsight_for(scenario: Scenario) -> Policy:
-    """The hindsight policy bound to the run of `scenario` (its seed included).
-
-    It replans when `milp` does (significant alerts, debounced, and the
-    daily tick), so that what separates the two is what they know and how
-    far they plan, not how often. An alert tells it nothing of the future,
-    but the replan it triggers sees the present as it is then, not as it
-    was at midnight: a reefer its agent trusts again, a trip running late.
-    """
-    oracle = Oracle(scenario)
-    return Policy(HINDSIGHT, lambda: WithFallback(HindsightPlanner(oracle)), whole_run=True)
-
-
-POLICIES: dict[str, Policy] = {
-    "static": Policy("static", lambda: WithFallback(_static), replans=False, whole_run=True),
-    "reorder_point": Policy(
-        "reorder_point",
-        lambda: _reorder,
-        trigger_kinds=frozenset({AlertKind.BELOW_REORDER_POINT}),
-    ),
-    "milp": Policy("milp", lambda: WithFallback(_milp())),
-    HINDSIGHT: Policy(HINDSIGHT, _unbound, whole_run=True, for_run=_hindsight_for),
-}

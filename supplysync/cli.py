@@ -301,7 +301,9 @@ def _add_tune(sub: Any) -> None:
         help="tune a policy's parameters with Optuna over scenarios and training seeds "
         "(runs as Ray tasks); report the best on held-out seeds",
     )
-    tu.add_argument("--policy", required=True, help="the policy spec to tune (not built in)")
+    tu.add_argument(
+        "--policy", required=True, help="the policy spec to tune (one whose class declares Params)"
+    )
     tu.add_argument("--space", type=Path, required=True, help="search space TOML")
     tu.add_argument(
         "--scenarios", type=Path, nargs="+", required=True, metavar="PATH", help="scenarios"
@@ -739,14 +741,14 @@ def _with_params(specs: list[str], args: argparse.Namespace) -> tuple[list[str],
     Raises `cluster.plugins.PolicyError` for a bad file, or parameters with
     no policy to take them.
     """
+    from cluster.builtin import BUILT_IN
     from cluster.plugins import PolicyError, params_file, parse_spec, with_params
-    from cluster.policies import POLICIES
     from evaluation.policies import TUNED
 
     params = [*(params_file(args.params) if args.params else []), *args.param]
     if not params:
         return specs, {}
-    takers = [s for s in specs if parse_spec(s)[0] not in {*POLICIES, TUNED}]
+    takers = [s for s in specs if parse_spec(s)[0] not in {*BUILT_IN, TUNED}]
     if not takers:
         raise PolicyError("--param: none of the policies named takes parameters")
     renamed = {s: with_params(s, params) for s in takers}

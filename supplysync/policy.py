@@ -30,7 +30,16 @@ A class implementing `PlanningPolicy` is named on the command line as
 - ``replans`` (default True): whether anything after the first plan
   triggers a new one;
 - ``trigger_kinds``: the `AlertKind`s that trigger a replan (default: the
-  coordinator's set of significant kinds).
+  coordinator's set of significant kinds);
+- ``whole_run`` (default False): every snapshot it gets covers the rest of
+  the run instead of the scenario's planning horizon;
+- ``for_run``: a classmethod ``for_run(scenario, params)`` returning an
+  instance, for a policy that must know its simulated run before it plans
+  (an oracle). Research mode calls it with the scenario it is about to
+  simulate; anything else that tries to run it (live mode) is refused.
+
+The built-in policies (`cluster.builtin`) are such classes, registered
+under `ENTRY_POINT_GROUP` in the project's own ``pyproject.toml``.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ from cluster.live.reader import StoreReader
 from cluster.live.serial import SerialDirectory
 from cluster.live.settings import Brokers, LiveSettings
 from cluster.overrides import apply_overrides
-from cluster.policies import POLICIES
+from cluster.plugins import load_policy
 from supplysync.clock import NetworkClock
 from supplysync.commands import CommandAck
 from supplysync.control import OperatorRequest
@@ -210,7 +210,7 @@ class LiveLoop:
             network=self._network,
             planning=self._planning,
             directory=self._directory,
-            policy=POLICIES["milp"],
+            policy=load_policy("milp"),
             origin=origin,
             run_end=origin + timedelta(hours=self._planning.period_hours),
             shape_snapshot=self._shape,

@@ -11,7 +11,7 @@ import pytest
 from adapters.simulator import Simulator
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
-from cluster.policies import POLICIES
+from cluster.plugins import load_policy
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.events import Alert, AlertKind, Severity
 
@@ -42,7 +42,7 @@ def _loop(scenario: Any, policy: str, directory: InlineDirectory | None = None) 
         network=scenario.network,
         planning=scenario.planning,
         directory=directory,
-        policy=POLICIES[policy],
+        policy=load_policy(policy),
         origin=sim.now,
         run_end=sim.end,
     )
@@ -138,7 +138,7 @@ def test_orders_on_a_vehicle_out_stay_out_of_later_replans(demo_scenario: Any) -
         network=scenario.network,
         planning=scenario.planning,
         directory=directory,
-        policy=POLICIES["milp"],
+        policy=load_policy("milp"),
         origin=sim.now,
         run_end=sim.end,
     )

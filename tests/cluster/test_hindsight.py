@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 
 from adapters.simulator.oracle import Oracle
+from cluster.builtin import Hindsight
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
 from cluster.hindsight import HindsightPlanner
-from cluster.policies import POLICIES, WithFallback
+from cluster.plugins import load_policy
+from cluster.policies import WithFallback
 from cluster.research import run_policy
 from optimizer.warm import WarmPlanner
 from supplysync.offers import Inbound, NetworkSnapshot
@@ -28,7 +30,7 @@ fill rate 99.12 %, total cost 52,790 (13 plans, one cut at its time limit)."""
 
 
 def test_unbound_the_hindsight_policy_refuses_to_plan(demo_scenario: Scenario) -> None:
-    policy = POLICIES["hindsight"]
+    policy = load_policy("hindsight")
     with pytest.raises(RuntimeError, match="only research mode"):
         policy.make_planner()
     directory = InlineDirectory.start(demo_scenario.network)
@@ -47,7 +49,7 @@ def test_unbound_the_hindsight_policy_refuses_to_plan(demo_scenario: Scenario) -
 
 
 def test_bound_to_a_run_it_plans_the_whole_run_as_milp_replans(demo_scenario: Scenario) -> None:
-    unbound = POLICIES["hindsight"]
+    unbound = load_policy("hindsight")
     assert unbound.for_run is not None
     bound = unbound.for_run(demo_scenario)
     assert (bound.name, bound.whole_run, bound.replans, bound.for_run) == (
@@ -56,10 +58,10 @@ def test_bound_to_a_run_it_plans_the_whole_run_as_milp_replans(demo_scenario: Sc
         True,
         None,
     )
-    assert bound.trigger_kinds == POLICIES["milp"].trigger_kinds
-    planner = bound.make_planner()
-    assert isinstance(planner, WithFallback)
-    assert isinstance(planner.covered, HindsightPlanner)
+    assert bound.trigger_kinds == load_policy("milp").trigger_kinds
+    made = Hindsight.for_run(demo_scenario, None)
+    assert isinstance(made.planner, WithFallback)
+    assert isinstance(made.planner.covered, HindsightPlanner)
 
 
 class _Recorder(WarmPlanner):
@@ -165,7 +167,7 @@ def test_hindsight_plans_the_demo_better_than_the_replanning_loop(
     scenario = demo_scenario.model_copy(update={"simulation": simulation})
     directory = InlineDirectory.start(scenario.network)
     try:
-        run = run_policy(scenario, POLICIES["hindsight"], directory, remote=False)
+        run = run_policy(scenario, load_policy("hindsight"), directory, remote=False)
     finally:
         directory.close()
 

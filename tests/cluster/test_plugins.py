@@ -7,16 +7,16 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from datetime import timedelta
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
 from cluster.plugins import PolicyError, load_policy, params_file, parse_spec, with_params
-from cluster.policies import POLICIES
 from supplysync.events import AlertKind
 from supplysync.offers import DemandLine, NetworkSnapshot
 from supplysync.plan import PlanStatus
-from supplysync.policy import split_specs
+from supplysync.policy import ENTRY_POINT_GROUP, split_specs
 from supplysync.scenario import Scenario
 from tests.conftest import ROOT
 from tests.optimizer.conftest import snapshot_of
@@ -80,8 +80,18 @@ def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     sys.modules.pop("lab_policies", None)
 
 
-def test_a_built_in_name_is_the_built_in_policy() -> None:
-    assert load_policy("milp") is POLICIES["milp"]
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("milp", "Milp"),
+        ("static", "Static"),
+        ("reorder_point", "ReorderPoint"),
+        ("hindsight", "Hindsight"),
+    ],
+)
+def test_a_built_in_name_is_an_entry_point_like_any_other(name: str, cls: str) -> None:
+    (found,) = entry_points(group=ENTRY_POINT_GROUP, name=name)
+    assert found.value == f"cluster.builtin:{cls}"
 
 
 @pytest.mark.parametrize(
@@ -110,7 +120,9 @@ def test_a_class_outside_the_project_plans_with_its_parameters(
     ("spec", "message"),
     [
         ("nope", "unknown policy 'nope'"),
-        ("milp[level=1]", "'milp' is built in and takes no parameters"),
+        ("milp[level=1]", "unknown parameter 'level' (known: routed_periods, time_limit_s,"),
+        ("milp[mip_gap=2]", "parameter 'mip_gap': Input should be less than or equal to 1"),
+        ("reorder_point[z=1]", "'reorder_point[z=1]' declares no Params"),
         ("no_such_module:X", "cannot import 'no_such_module'"),
         ("lab_policies:Missing", "has no 'Missing'"),
         ("lab_policies:NoPlan", "has no plan(snapshot, settings, ...) method"),

@@ -69,7 +69,7 @@ def test_shortened_demo_on_ray_traces_plans_to_alerts(
     demo_scenario: Any, ray_session: None
 ) -> None:
     from cluster.directory import AgentDirectory
-    from cluster.policies import POLICIES
+    from cluster.plugins import load_policy
     from cluster.research import run_policy
     from supplysync.settings import RuntimeSettings
 
@@ -78,7 +78,7 @@ def test_shortened_demo_on_ray_traces_plans_to_alerts(
     )
     directory = AgentDirectory.start(scenario.network, RuntimeSettings(placement="sharded"))
     try:
-        run = run_policy(scenario, POLICIES["milp"], directory, remote=True)
+        run = run_policy(scenario, load_policy("milp"), directory, remote=True)
     finally:
         directory.close()
     alert_ids = {a.alert_id for a in run.alerts}

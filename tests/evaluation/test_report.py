@@ -92,11 +92,8 @@ def test_plots_are_written(evaluated: tuple[dict[str, Any], str, Path]) -> None:
 
 
 def test_a_policy_added_to_the_table_is_evaluated_and_hindsight_gives_regret(
-    demo_scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_scenario: Scenario, tmp_path: Path
 ) -> None:
-    from cluster import policies
-
-    monkeypatch.setitem(policies.POLICIES, "hindsight", policies.POLICIES["milp"])
     plan = EvaluationPlan(
         cases=(case_of(demo_scenario),),
         policies=("reorder_point", "milp", "hindsight"),

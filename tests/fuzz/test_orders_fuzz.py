@@ -45,7 +45,7 @@ from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
 from cluster.live.orders import OrderIntake, OrderNews
 from cluster.live.reader import StoreReader
-from cluster.policies import POLICIES
+from cluster.plugins import load_policy
 from supplysync.commands import Command
 from supplysync.deadletters import DeadLetter
 from supplysync.network import Network
@@ -209,7 +209,7 @@ def _coordinator(scenario: Scenario, agents: InlineDirectory, policy: str) -> Co
         network=scenario.network,
         planning=planning,
         directory=agents,
-        policy=POLICIES[policy],
+        policy=load_policy(policy),
         origin=AT,
         run_end=AT + timedelta(days=3),
         plan_prefix=f"fuzz-{policy}",

@@ -15,7 +15,7 @@ SPACE = '[params.horizon_periods]\nlow = 1\nhigh = 3\ntype = "int"\n'
 @pytest.mark.parametrize(
     ("args", "space", "message"),
     [
-        (["--policy", "milp"], SPACE, "'milp' is built in and takes no parameters"),
+        (["--policy", "milp"], SPACE, "unknown parameter 'horizon_periods'"),
         (["--policy", "myopic:Myopic"], "[params.depth]\nlow = 1\nhigh = 2\n", "'depth'"),
         (["--policy", "myopic:Myopic"], "[params.horizon_periods]\nlow = 3\nhigh = 1\n", "low <"),
         (["--policy", "myopic:Myopic[horizon_periods=2]"], SPACE, "fixes 'horizon_periods'"),
