@@ -111,6 +111,7 @@ class Coordinator:
         self._orders = OrderBook(network)
         self._trigger = TriggerState.starting(origin)
         self._pending: list[Alert] = []
+        self._held: dict[str, Alert] = {}  # the alerts behind the trigger's pending ids
         self._requested: list[str] = []
         self._plans: list[Plan] = []
         self._routes: dict[str, list[tuple[datetime, list[str]]]] = {}
@@ -151,17 +152,29 @@ class Coordinator:
         """Replan if the trigger policy says so (its first tick is at the origin)."""
         if self._plans and not self._policy.replans:
             return None
+        self._held.update((a.alert_id, a) for a in self._pending)
         fire, self._trigger, causes = decide(
             self._trigger, self._pending, now, self._planning, self._requested
         )
         self._pending, self._requested = [], []
-        return self.replan(now, causes) if fire else None
+        caused = [self._held[c] for c in causes if c in self._held]
+        self._held = {i: self._held[i] for i in self._trigger.pending if i in self._held}
+        return self.replan(now, causes, caused) if fire else None
 
-    def replan(self, now: datetime, causes: Sequence[str]) -> Dispatch:
-        """Make, review and commit a plan now."""
+    def replan(
+        self, now: datetime, causes: Sequence[str], alerts: Sequence[Alert] = ()
+    ) -> Dispatch:
+        """Make, review and commit a plan now.
+
+        `causes` are the ids of the alerts and requests behind it; `alerts`
+        the alerts among them, which the policy sees whole as
+        `snapshot.causes`.
+        """
         started = time.perf_counter()
         window = self._window(now)
         offered = self._snapshot(window, now)
+        if alerts:
+            offered = offered.model_copy(update={"causes": list(alerts)})
         snapshot = offered if self._shape is None else self._shape(offered)
         plan_id = f"{self._prefix}-{len(self._plans) + 1:04d}"
         plan = self._planner(snapshot, self._planning, plan_id, causes, self.current_plan)

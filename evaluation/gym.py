@@ -221,3 +221,11 @@ def episode_cost(env: SupplyChainEnv, act: Any, seed: int) -> float:
         obs, reward, done, _, _ = env.step(act(obs))
         total -= reward
     return total if math.isfinite(total) else math.inf
+
+
+ENV_ID = "supplysync/SupplyChain-v0"
+"""The id `gymnasium.make` knows the environment by once this module is imported:
+``gymnasium.make("evaluation.gym:supplysync/SupplyChain-v0", scenario=..., days=...)``
+imports it on the way."""
+
+gym.register(id=ENV_ID, entry_point="evaluation.gym:SupplyChainEnv")

@@ -177,7 +177,9 @@ class NetworkSnapshot(Frozen):
         description="recent orders against the customers' rates, by region and product "
         "(missing: 1): the forecast is each rate times its level",
     )
-    causes: list[Alert] = Field(default_factory=list)
+    causes: list[Alert] = Field(
+        default_factory=list, description="the alerts among the causes of the replan it is for"
+    )
     fixed_routes: list[FreezeRoute] = Field(
         default_factory=list, description="routes an operator froze; the plan keeps them"
     )

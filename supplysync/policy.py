@@ -13,7 +13,9 @@ policy sees:
 - `settings` (`PlanningSettings`): the scenario's planning settings;
 - `plan_id`: the id the plan must carry;
 - `causes`: the ids of the alerts and operator requests that triggered
-  this replan (empty for the periodic tick and the first plan);
+  this replan (empty for the periodic tick and the first plan); the
+  alerts among them whole (asset, kind, severity, time, message, data)
+  are `snapshot.causes`;
 - `previous`: the plan in force, if any.
 
 It returns a `Plan` for `snapshot.window` whose `plan_id` is the one given.

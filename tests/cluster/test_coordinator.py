@@ -80,6 +80,8 @@ def test_significant_alert_replans_once_after_the_debounce(demo_scenario: Any) -
     assert loop.step(start + timedelta(hours=1.5)) is None  # debounce is 60 min
     dispatch = loop.step(start + timedelta(hours=2.0))
     assert dispatch is not None and dispatch.plan.causes == [alert.alert_id]
+    assert dispatch.snapshot is not None
+    assert dispatch.snapshot.causes == [alert]  # what the policy saw: the alert itself
     assert dispatch.plan.diff is not None
     assert dispatch.plan.diff.previous_plan_id == loop.plans[0].plan_id
     assert loop.step(start + timedelta(hours=3)) is None
@@ -91,6 +93,10 @@ def test_harsh_driving_alone_does_not_replan(demo_scenario: Any) -> None:
     loop.step(start)
     loop.observe([_alert(demo_scenario, 1.0, AlertKind.HARSH_DRIVING)], [], [], start)
     assert loop.step(start + timedelta(hours=5)) is None
+    loop.request("op-1")
+    dispatch = loop.step(start + timedelta(hours=6))
+    assert dispatch is not None and dispatch.plan.causes == ["op-1"]
+    assert dispatch.snapshot is not None and dispatch.snapshot.causes == []
 
 
 def test_static_plans_once_over_the_whole_run(demo_scenario: Any) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-from evaluation.gym import SupplyChainEnv, episode_cost
+from evaluation.gym import ENV_ID, SupplyChainEnv, episode_cost
 from supplysync.scenario import load_scenario
 from tests.conftest import DEMO_SCENARIO
 
@@ -61,3 +62,13 @@ def test_a_reorder_rule_agent_beats_ordering_nothing_and_a_random_one_runs() -> 
     random = episode_cost(env, lambda obs: env.action_space.sample(), seed=3)
     assert rule < nothing
     assert np.isfinite(random) and random > 0
+
+
+def test_gymnasium_makes_it_by_id_importing_the_module_on_the_way() -> None:
+    made = gym.make(f"evaluation.gym:{ENV_ID}", scenario=load_scenario(DEMO_SCENARIO), days=1)
+    assert isinstance(made.unwrapped, SupplyChainEnv)
+    obs, _ = made.reset(seed=3)
+    assert made.observation_space.contains(obs)
+    _, reward, done, truncated, info = made.step(made.action_space.sample())
+    assert (done, truncated) == (True, False)
+    assert reward == pytest.approx(-info["total_cost"])
