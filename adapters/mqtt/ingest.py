@@ -56,6 +56,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -152,6 +153,9 @@ class MqttIngest:
             topic in the scheme (tests, and tools that replay raw streams).
         skew: how far from `clock` a reading's time may be (`codec.Skew`);
             None takes any time in the supported years.
+        sites: subscribe to these sites' topics only (one consumer of a
+            partitioned ingest, `adapters.mqtt.partition`); None is every
+            site. An empty sequence subscribes to nothing.
     """
 
     def __init__(
@@ -171,7 +175,13 @@ class MqttIngest:
         batch_max_readings: int = 8_192,
         roster: Roster | None = None,
         skew: Skew | None = None,
+        sites: Sequence[str] | None = None,
     ) -> None:
+        if sites is not None and share_group is not None:
+            raise ValueError("Expected either sites (partitioned ingest) or share_group, not both.")
+        if sites is not None:
+            for site in sites:
+                topics.subscription("telemetry", site)  # raises on a site no filter can name
         if share_group is not None and (not share_group or set("/+#") & set(share_group)):
             raise ValueError(f"Expected a share group without '/', '+', '#', got {share_group!r}.")
         if batch_max_readings < 1:
@@ -189,6 +199,7 @@ class MqttIngest:
         self._roster = roster
         self._skew = skew
         self._share = share_group
+        self._sites = None if sites is None else tuple(sites)
         self._backoff = backoff or Backoff()
         self._clock = clock or WallClock()
         self._rng = random.Random(seed)
@@ -256,11 +267,16 @@ class MqttIngest:
     def subscriptions(self) -> list[tuple[str, int]]:
         """The topic filters and QoS this ingest subscribes to."""
         prefix = f"$share/{self._share}/" if self._share else ""
+        qos: dict[topics.Channel, int] = {
+            "telemetry": self._qos.telemetry,
+            "events": self._qos.events,
+            "ack": self._qos.ack,
+            "orders": self._qos.orders,
+        }
         return [
-            (prefix + topics.subscription("telemetry"), self._qos.telemetry),
-            (prefix + topics.subscription("events"), self._qos.events),
-            (prefix + topics.subscription("ack"), self._qos.ack),
-            (prefix + topics.subscription("orders"), self._qos.orders),
+            (prefix + topics.subscription(channel, site), q)
+            for site in (self._sites if self._sites is not None else ("+",))
+            for channel, q in qos.items()
         ]
 
     async def _receive(self) -> None:
