@@ -186,6 +186,14 @@ def _add_live(sub: Any) -> None:
         default=None,
         help="credentials.json of broker-config (for a broker with the project's ACL)",
     )
+    run.add_argument(
+        "--ingest-workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="MQTT consumer processes, each owning a fixed part of the sites "
+        "(N > 1 needs a PostgreSQL --db)",
+    )
     run.set_defaults(func=_run)
 
     serve = sub.add_parser(
