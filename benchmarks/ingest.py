@@ -32,6 +32,7 @@ busy on one of two cores nearly halves it), so the table ends with the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -39,7 +40,7 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from multiprocessing.process import BaseProcess
@@ -55,6 +56,9 @@ from benchmarks.local import free_port, listening, which
 from supplysync.readings import Reading
 
 ASSETS = 20
+SITES = 4
+"""The stream's assets sit at 4 sites of 5 (asset k at `site-{k % 4}`), so
+1, 2 and 4 partitioned consumers each get the same share of it."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,9 @@ def _payload(seq0: int, batch: int, asset: str, stock: bool) -> bytes:
 
 
 def _topic(k: int, stock: bool) -> str:
-    return f"supplysync/site-1/machine/m{k % ASSETS}/{'events' if stock else 'telemetry'}"
+    asset = k % ASSETS
+    channel = "events" if stock else "telemetry"
+    return f"supplysync/site-{asset % SITES}/machine/m{asset}/{channel}"
 
 
 def _publish(
@@ -236,6 +242,7 @@ class _Mosquitto:
         self._proc = subprocess.Popen(
             [which("mosquitto"), "-c", str(conf)], stderr=subprocess.DEVNULL
         )
+        self.pid = self._proc.pid
         for _ in range(100):
             if listening(self.port):
                 return
@@ -245,6 +252,21 @@ class _Mosquitto:
     def stop(self) -> None:
         self._proc.terminate()
         self._proc.wait()
+
+
+@contextlib.contextmanager
+def broker_port(broker: str | None) -> Iterator[tuple[int, int | None]]:
+    """The port of `broker`, or of a private one (and its pid) for the block's length."""
+    with tempfile.TemporaryDirectory() as tmp:
+        private = None if broker else _Mosquitto(Path(tmp))
+        try:
+            if private:
+                yield private.port, private.pid
+            else:
+                yield BrokerAddress.parse(str(broker)).port, None
+        finally:
+            if private:
+                private.stop()
 
 
 def measure(*, port: int, readings: int, batch: int, rates: Sequence[float]) -> list[Figures]:
@@ -270,14 +292,8 @@ def report(
 ) -> int:
     """Measure and print a table (or JSON); 0 on success."""
     load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        private = None if broker else _Mosquitto(Path(tmp))
-        try:
-            port = private.port if private else BrokerAddress.parse(str(broker)).port
-            rows = measure(port=port, readings=readings, batch=batch, rates=rates)
-        finally:
-            if private:
-                private.stop()
+    with broker_port(broker) as (port, _):
+        rows = measure(port=port, readings=readings, batch=batch, rates=rates)
     if as_json:
         out = {"batch": batch, "load_average_1m": load, "rows": [asdict(r) for r in rows]}
         print(json.dumps(out, indent=2))

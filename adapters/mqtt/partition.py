@@ -81,12 +81,13 @@ def partition(network: Network, n: int) -> tuple[tuple[str, ...], ...]:
     return assign(site_weights(network), n)
 
 
-def client_id(index: int, n: int) -> str:
+def client_id(index: int, n: int, prefix: str = "supplysync-ingest") -> str:
     """The MQTT client id (and so the persistent session) of consumer `index` of `n`.
 
     N is in the id so that another N starts other sessions instead of
-    resuming one subscribed to sites it no longer owns.
+    resuming one subscribed to sites it no longer owns. The benchmark uses
+    a prefix of its own, so it never resumes a live system's sessions.
     """
     if not 0 <= index < n:
         raise ValueError(f"Expected 0 <= index < {n}, got {index}.")
-    return f"supplysync-ingest-{index}-of-{n}"
+    return f"{prefix}-{index}-of-{n}"

@@ -141,6 +141,7 @@ class WorkerSpec:
     receive_maximum: int = 1_000
     batch_max: int = 2_000
     follow_clock: bool = True
+    session_prefix: str = "supplysync-ingest"
     parent_pid: int = field(default_factory=os.getpid)
 
 
@@ -171,6 +172,7 @@ class IngestWorkers:
         qos, skew, forward, receive_maximum, batch_max: as `WorkerSpec`.
         follow_clock: each consumer follows the fleet's clock on the broker.
         restart_delay_s: wait before starting a dead consumer again.
+        session_prefix: the consumers' client ids (`partition.client_id`).
     """
 
     def __init__(
@@ -189,6 +191,7 @@ class IngestWorkers:
         batch_max: int = 2_000,
         follow_clock: bool = True,
         restart_delay_s: float = 0.5,
+        session_prefix: str = "supplysync-ingest",
     ) -> None:
         check_store(store_url, n)
         BrokerAddress.parse(broker)
@@ -212,6 +215,7 @@ class IngestWorkers:
                 receive_maximum=receive_maximum,
                 batch_max=batch_max,
                 follow_clock=follow_clock,
+                session_prefix=session_prefix,
             )
             for i, own in enumerate(sites)
         ]
@@ -247,6 +251,10 @@ class IngestWorkers:
     def unacked_messages(self) -> int:
         """Of those, the QoS 1 ones, over all consumers, as last reported."""
         return sum(self._unacked)
+
+    def pids(self) -> list[int]:
+        """The process ids of the consumers running now."""
+        return [p.pid for p in self._processes if p is not None and p.pid is not None]
 
     def pid(self, index: int) -> int | None:
         """The process id of consumer `index` now (None between a death and its restart)."""
@@ -407,7 +415,8 @@ async def _consume(spec: WorkerSpec, pipe: Connection) -> None:
                 sink=sink,
                 broker=spec.broker,
                 session=Session(
-                    client_id=client_id(spec.index, spec.n), receive_maximum=spec.receive_maximum
+                    client_id=client_id(spec.index, spec.n, spec.session_prefix),
+                    receive_maximum=spec.receive_maximum,
                 ),
                 qos=spec.qos,
                 batch_max=spec.batch_max,
