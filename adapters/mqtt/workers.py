@@ -101,13 +101,28 @@ class Ready:
 
 
 @dataclass(frozen=True, slots=True)
+class Queues:
+    """A consumer's queues now (`MqttIngest.pending_messages`, `unacked_messages`).
+
+    Sent every `QUEUES_EVERY_S`, not with each batch: a batch is sent
+    before its acknowledgement, so its own messages would always count.
+    """
+
+    worker: int
+    pending: int
+    unacked: int
+
+
+QUEUES_EVERY_S = 1.0
+"""How stale the loop's view of the consumers' queues may be (its status is every 5 s)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Committed:
     """What one consumer's batch committed, sent before its messages are acknowledged.
 
     `count` is the batch's readings (also when only their `ages_s`, seconds
-    from each reading's timestamp to the commit, are sent); `pending` and
-    `unacked` are the consumer's queues when it sent this
-    (`MqttIngest.pending_messages`, `unacked_messages`).
+    from each reading's timestamp to the commit, are sent).
     """
 
     worker: int
@@ -118,8 +133,6 @@ class Committed:
     deliveries: Sequence[ProofOfDelivery] = ()
     cancellations: Sequence[OrderCancellation] = ()
     ages_s: array[float] | None = None
-    pending: int = 0
-    unacked: int = 0
 
 
 Handler = Callable[[Committed], Coroutine[Any, Any, None]]
@@ -329,9 +342,10 @@ class IngestWorkers:
             if isinstance(message, Ready):
                 loop.call_soon_threadsafe(self._ready[index].set)
                 continue
+            if isinstance(message, Queues):
+                self._pending[index], self._unacked[index] = message.pending, message.unacked
+                continue
             self._readings[index] += message.count
-            self._pending[index] = message.pending
-            self._unacked[index] = message.unacked
             done = asyncio.run_coroutine_threadsafe(self._on_committed(message), loop)
             try:
                 done.result()
@@ -339,28 +353,37 @@ class IngestWorkers:
                 log.exception("handing on consumer %d's batch failed", index)
 
 
+class _Pipe:
+    """The sending end, one message at a time (a `Connection` is not safe for two senders)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._sending = asyncio.Lock()
+
+    async def send(self, message: Ready | Queues | Committed) -> None:
+        # off the event loop, so a full pipe (a slow parent) holds the next
+        # acks back without stalling the MQTT connection's keepalive
+        async with self._sending:
+            await asyncio.to_thread(self._connection.send, message)
+
+
 class _Forwarding:
     """The consumer's sink: the store, then the parent, then (on return) the acks."""
 
-    def __init__(self, spec: WorkerSpec, store: StoreSink, pipe: Connection) -> None:
+    def __init__(self, spec: WorkerSpec, store: StoreSink, pipe: _Pipe) -> None:
         self._spec = spec
         self._store = store
         self._pipe = pipe
-        self.ingest: MqttIngest | None = None
 
     async def record(self, batch: Batch) -> None:
         await self._store.record(batch)
-        ingest, spec = self.ingest, self._spec
-        pending = 0 if ingest is None else ingest.pending_messages
-        unacked = 0 if ingest is None else ingest.unacked_messages
+        spec = self._spec
         if spec.forward == "latency":
             now = time.time()
             message = Committed(
                 spec.index,
                 len(batch.readings),
                 ages_s=array("d", (now - r.ts.timestamp() for r in batch.readings)),
-                pending=pending,
-                unacked=unacked,
             )
         else:
             message = Committed(
@@ -371,12 +394,8 @@ class _Forwarding:
                 orders=list(batch.orders),
                 deliveries=list(batch.deliveries),
                 cancellations=list(batch.cancellations),
-                pending=pending,
-                unacked=unacked,
             )
-        # off the event loop, so a full pipe (a slow parent) holds this batch's
-        # acks back without stalling the MQTT connection's keepalive
-        await asyncio.to_thread(self._pipe.send, message)
+        await self._pipe.send(message)
 
 
 def worker_main(spec: WorkerSpec, pipe: Connection) -> None:
@@ -390,7 +409,8 @@ def worker_main(spec: WorkerSpec, pipe: Connection) -> None:
         asyncio.run(_consume(spec, pipe))
 
 
-async def _consume(spec: WorkerSpec, pipe: Connection) -> None:
+async def _consume(spec: WorkerSpec, connection: Connection) -> None:
+    pipe = _Pipe(connection)
     stop = asyncio.Event()
     running = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -405,7 +425,10 @@ async def _consume(spec: WorkerSpec, pipe: Connection) -> None:
             """The parent's own clock follower records a refused announcement."""
 
         follower = ClockFollower(
-            address=BrokerAddress.parse(spec.broker), clock=clock, refused=ignore
+            address=BrokerAddress.parse(spec.broker),
+            clock=clock,
+            refused=ignore,
+            client_id=f"{client_id(spec.index, spec.n, spec.session_prefix)}-clock",
         )
         tasks.append(asyncio.create_task(follower.run(), name="ingest.clock"))
     try:
@@ -425,10 +448,14 @@ async def _consume(spec: WorkerSpec, pipe: Connection) -> None:
                 skew=spec.skew,
                 sites=spec.sites,
             ) as ingest:
-                sink.ingest = ingest
                 await ingest.wait_connected()
-                await asyncio.to_thread(pipe.send, Ready(spec.index))
-                await stop.wait()
+                await pipe.send(Ready(spec.index))
+                while not stop.is_set():
+                    await pipe.send(
+                        Queues(spec.index, ingest.pending_messages, ingest.unacked_messages)
+                    )
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), QUEUES_EVERY_S)
     finally:
         for task in tasks:
             task.cancel()

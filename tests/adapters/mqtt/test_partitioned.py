@@ -15,12 +15,10 @@ device's readings in order without a gap.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import signal
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from adapters.mqtt.ingest import ChannelQos
@@ -35,17 +33,6 @@ KILLED_SITE_EVENTS = 1_500
 """Far more than the pipe holds (64 KiB, ~20 batches of 25 scans), so the
 held consumer stops with most of its backlog unconsumed."""
 OTHER_SITE_EVENTS = 300
-
-_schemas = itertools.count()
-
-
-@pytest.fixture
-def pg_store(pg_database: str) -> str:
-    """An empty PostgreSQL store: a schema of its own in the session database."""
-    schema = f"partitioned{next(_schemas)}_{os.getpid()}"
-    with psycopg.connect(pg_database, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    return f"{pg_database}?options=-csearch_path%3D{schema}"
 
 
 def _events(site: str, asset: str, count: int) -> list[tuple[str, bytes]]:
@@ -63,7 +50,7 @@ def _in_order_without_gaps(seqs: list[int]) -> list[int]:
 
 
 def test_a_consumer_killed_mid_stream_loses_nothing_it_acknowledged(
-    broker: PrivateBroker, pg_store: str
+    broker: PrivateBroker, pg_store_url: str
 ) -> None:
     handed: dict[str, list[int]] = {"m1": [], "m2": []}
     expected = {"m1": KILLED_SITE_EVENTS, "m2": OTHER_SITE_EVENTS}
@@ -83,7 +70,7 @@ def test_a_consumer_killed_mid_stream_loses_nothing_it_acknowledged(
                 complete.set()
 
         async with IngestWorkers(
-            store_url=pg_store,
+            store_url=pg_store_url,
             broker=broker.url,
             n=2,
             on_committed=agents,
@@ -105,7 +92,7 @@ def test_a_consumer_killed_mid_stream_loses_nothing_it_acknowledged(
             os.kill(pid, signal.SIGKILL)
             while not _dead(pid):  # not reaped while its hand-off is held: a zombie
                 await asyncio.sleep(0.01)
-            with open_store(pg_store) as store:
+            with open_store(pg_store_url) as store:
                 stored_at_kill = len(store.readings("m1", *EVER))
             gate.set()
             await asyncio.wait_for(complete.wait(), 30)
@@ -114,7 +101,7 @@ def test_a_consumer_killed_mid_stream_loses_nothing_it_acknowledged(
     stored_at_kill, restarts = asyncio.run(scenario())
     assert 0 < stored_at_kill < KILLED_SITE_EVENTS  # really killed mid-stream
     assert restarts == 1
-    with open_store(pg_store) as store:
+    with open_store(pg_store_url) as store:
         for asset, count in expected.items():
             assert sorted(r.seq for r in store.readings(asset, *EVER)) == list(range(count))
     assert _in_order_without_gaps(handed["m1"]) == list(range(KILLED_SITE_EVENTS))
