@@ -6,10 +6,11 @@ allow anonymous clients. Without `--broker` a private `mosquitto`
 (persistence off) is started on a free port for the run.
 
 What is measured, in one run and on the same payloads (gateway messages of
-B temperature readings, published at QoS 1 on `.../telemetry` by a separate
-publisher process, so the consumer's core is its own; the ingest subscribes
-to telemetry at QoS 1 too, so every message is acknowledged only after its
-batch is committed, as state-changing messages always are):
+B temperature readings from 20 assets at 4 sites, published at QoS 1 on
+`.../telemetry` by a separate publisher process, so the consumer's core is
+its own; the ingest subscribes to telemetry at QoS 1 too, so every message
+is acknowledged only after its batch is committed, as state-changing
+messages always are):
 
 - ceiling: `mosquitto_sub` receiving the stream (no decoding, no store);
 - throughput: `MqttIngest` with a `StoreSink` on a fresh SQLite file
@@ -27,6 +28,9 @@ batch is committed, as state-changing messages always are):
 Other work on the machine moves the flat-out figure a lot (another process
 busy on one of two cores nearly halves it), so the table ends with the
 1-minute load average at the start of the run.
+
+`--consumers 1,2,4 --store postgresql://...` measures partitioned ingest
+instead (`benchmarks.ingest_partitioned`).
 """
 
 from __future__ import annotations

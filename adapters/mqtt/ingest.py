@@ -31,7 +31,9 @@ devices on the other core. `share_group` turns on MQTT shared subscriptions
 but a shared subscription deals a device's messages round-robin to the
 consumers, so its readings reach the agents out of order, and the agents'
 highest-sequence dedupe would drop the late ones and raise false gaps. It is
-therefore off by default; the benchmark measures the single consumer only.
+therefore off by default. Several consumers split by site instead: `sites`
+subscribes to the named sites' topics only, and `adapters.mqtt.workers`
+runs N consumer processes over a fixed assignment (`adapters.mqtt.partition`).
 
 Where the time goes, flat out with 100-reading gateway messages of
 temperatures, in instructions a reading (callgrind, which the load of other
@@ -40,9 +42,10 @@ work on this host does not move): decoding ~24,000 and the duplicate window
 sampled readings go many to a row (`adapters.store.batches`; 57,000 at one
 row each). So the event loop thread, decoding, is now the busier stage. A
 second consumer process (split by site, to keep each device in order)
-would have to share the second core with the broker and the devices, and
-be a second writer to the same SQLite file, whose writers take turns; it
-has not been measured.
+shares the second core with the broker and the devices, and must not be a
+second writer to an SQLite file, whose writers take turns: partitioned
+ingest runs on PostgreSQL only (`adapters.mqtt.workers`, measured in
+`benchmarks.ingest_partitioned`).
 
 Errors: a sink failure ends the ingest with `SinkError` (nothing of that
 batch was acknowledged); the broker going away is retried forever. So is
