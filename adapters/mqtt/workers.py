@@ -320,6 +320,7 @@ class IngestWorkers:
             receiving.close()
             process.join()
             self._processes[spec.index] = None
+            self._pending[spec.index] = self._unacked[spec.index] = 0  # the broker holds them
             if self._stopping.is_set():
                 return
             self.restarts += 1
@@ -399,22 +400,26 @@ class _Forwarding:
 
 
 def worker_main(spec: WorkerSpec, pipe: Connection) -> None:
-    """A consumer process: runs until SIGTERM, SIGINT or its parent's death."""
+    """A consumer process: runs until SIGTERM or its parent's death.
+
+    SIGINT is ignored: Ctrl-C reaches the whole process group, and the
+    parent, finishing its turn, stops the consumers itself; one that stopped
+    on its own would be started again meanwhile.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(
         level=logging.INFO,
         format=f"supplysync ingest-{spec.index}: %(message)s",
         stream=sys.stderr,
     )
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_consume(spec, pipe))
+    asyncio.run(_consume(spec, pipe))
 
 
 async def _consume(spec: WorkerSpec, connection: Connection) -> None:
     pipe = _Pipe(connection)
     stop = asyncio.Event()
     running = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        running.add_signal_handler(sig, stop.set)
+    running.add_signal_handler(signal.SIGTERM, stop.set)
     clock = NetworkClock()
     tasks: list[asyncio.Task[None]] = [
         asyncio.create_task(_watch_parent(spec.parent_pid, stop), name="ingest.parent")
