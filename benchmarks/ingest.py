@@ -6,10 +6,11 @@ allow anonymous clients. Without `--broker` a private `mosquitto`
 (persistence off) is started on a free port for the run.
 
 What is measured, in one run and on the same payloads (gateway messages of
-B temperature readings, published at QoS 1 on `.../telemetry` by a separate
-publisher process, so the consumer's core is its own; the ingest subscribes
-to telemetry at QoS 1 too, so every message is acknowledged only after its
-batch is committed, as state-changing messages always are):
+B temperature readings from 20 assets at 4 sites, published at QoS 1 on
+`.../telemetry` by a separate publisher process, so the consumer's core is
+its own; the ingest subscribes to telemetry at QoS 1 too, so every message
+is acknowledged only after its batch is committed, as state-changing
+messages always are):
 
 - ceiling: `mosquitto_sub` receiving the stream (no decoding, no store);
 - throughput: `MqttIngest` with a `StoreSink` on a fresh SQLite file
@@ -27,11 +28,15 @@ batch is committed, as state-changing messages always are):
 Other work on the machine moves the flat-out figure a lot (another process
 busy on one of two cores nearly halves it), so the table ends with the
 1-minute load average at the start of the run.
+
+`--consumers 1,2,4 --store postgresql://...` measures partitioned ingest
+instead (`benchmarks.ingest_partitioned`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -39,7 +44,7 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from multiprocessing.process import BaseProcess
@@ -55,6 +60,9 @@ from benchmarks.local import free_port, listening, which
 from supplysync.readings import Reading
 
 ASSETS = 20
+SITES = 4
+"""The stream's assets sit at 4 sites of 5 (asset k at `site-{k % 4}`), so
+1, 2 and 4 partitioned consumers each get the same share of it."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,9 @@ def _payload(seq0: int, batch: int, asset: str, stock: bool) -> bytes:
 
 
 def _topic(k: int, stock: bool) -> str:
-    return f"supplysync/site-1/machine/m{k % ASSETS}/{'events' if stock else 'telemetry'}"
+    asset = k % ASSETS
+    channel = "events" if stock else "telemetry"
+    return f"supplysync/site-{asset % SITES}/machine/m{asset}/{channel}"
 
 
 def _publish(
@@ -236,6 +246,7 @@ class _Mosquitto:
         self._proc = subprocess.Popen(
             [which("mosquitto"), "-c", str(conf)], stderr=subprocess.DEVNULL
         )
+        self.pid = self._proc.pid
         for _ in range(100):
             if listening(self.port):
                 return
@@ -245,6 +256,21 @@ class _Mosquitto:
     def stop(self) -> None:
         self._proc.terminate()
         self._proc.wait()
+
+
+@contextlib.contextmanager
+def broker_port(broker: str | None) -> Iterator[tuple[int, int | None]]:
+    """The port of `broker`, or of a private one (and its pid) for the block's length."""
+    with tempfile.TemporaryDirectory() as tmp:
+        private = None if broker else _Mosquitto(Path(tmp))
+        try:
+            if private:
+                yield private.port, private.pid
+            else:
+                yield BrokerAddress.parse(str(broker)).port, None
+        finally:
+            if private:
+                private.stop()
 
 
 def measure(*, port: int, readings: int, batch: int, rates: Sequence[float]) -> list[Figures]:
@@ -270,14 +296,8 @@ def report(
 ) -> int:
     """Measure and print a table (or JSON); 0 on success."""
     load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        private = None if broker else _Mosquitto(Path(tmp))
-        try:
-            port = private.port if private else BrokerAddress.parse(str(broker)).port
-            rows = measure(port=port, readings=readings, batch=batch, rates=rates)
-        finally:
-            if private:
-                private.stop()
+    with broker_port(broker) as (port, _):
+        rows = measure(port=port, readings=readings, batch=batch, rates=rates)
     if as_json:
         out = {"batch": batch, "load_average_1m": load, "rows": [asdict(r) for r in rows]}
         print(json.dumps(out, indent=2))

@@ -114,6 +114,23 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--batch", type=int, default=100, help="readings per gateway message")
     ingest.add_argument("--rates", default="1000,10000", help="offered readings/s, comma-separated")
     ingest.add_argument("--json", action="store_true", help="print the results as JSON")
+    ingest.add_argument(
+        "--consumers",
+        default=None,
+        metavar="N,N",
+        help="partitioned ingest instead: consumer processes per run, e.g. 1,2,4 (needs --store)",
+    )
+    ingest.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="with --consumers: the PostgreSQL database (a fresh schema per run)",
+    )
+    ingest.add_argument(
+        "--offered",
+        default="100000",
+        help="with --consumers: offered readings/s, comma-separated",
+    )
     ingest.set_defaults(func=_bench_ingest)
 
     broker_config = sub.add_parser(
@@ -185,6 +202,14 @@ def _add_live(sub: Any) -> None:
         type=Path,
         default=None,
         help="credentials.json of broker-config (for a broker with the project's ACL)",
+    )
+    run.add_argument(
+        "--ingest-workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="MQTT consumer processes, each owning a fixed part of the sites "
+        "(N > 1 needs a PostgreSQL --db)",
     )
     run.set_defaults(func=_run)
 
@@ -704,6 +729,8 @@ def _bench_ingest(args: argparse.Namespace) -> int:
         message = "expected 1 <= --batch <= 10000, --readings >= --batch and positive --rates"
         print(f"supplysync: {message}", file=sys.stderr)
         return 2
+    if args.consumers is not None:
+        return _bench_partitioned(args)
     from benchmarks.ingest import report
 
     return report(
@@ -711,6 +738,33 @@ def _bench_ingest(args: argparse.Namespace) -> int:
         readings=args.readings,
         batch=args.batch,
         rates=rates,
+        as_json=args.json,
+    )
+
+
+def _bench_partitioned(args: argparse.Namespace) -> int:
+    try:
+        consumers = [int(n) for n in args.consumers.split(",") if n.strip()]
+        offered = [float(r) for r in args.offered.split(",") if r.strip()]
+    except ValueError:
+        consumers, offered = [], []
+    if not consumers or min(consumers) < 1 or not offered or min(offered) <= 0:
+        message = "expected --consumers like 1,2,4 and positive --offered rates"
+        print(f"supplysync: {message}", file=sys.stderr)
+        return 2
+    if args.store is None or not args.store.startswith(("postgresql://", "postgres://")):
+        message = "expected --store postgresql://... with --consumers (SQLite takes one writer)"
+        print(f"supplysync: {message}", file=sys.stderr)
+        return 2
+    from benchmarks.ingest_partitioned import report
+
+    return report(
+        broker=args.broker,
+        database=args.store,
+        consumers=consumers,
+        rates=offered,
+        readings=args.readings,
+        batch=args.batch,
         as_json=args.json,
     )
 

@@ -86,6 +86,10 @@ class ClockFollower:
             stamped on `clock` (the clock keeps its pace).
         backoff: delays between reconnects.
         rng: chance for the backoff jitter.
+        client_id: this follower's MQTT client id; every follower on one
+            broker needs its own (a second client with the same id takes
+            the first one's connection away), so each partitioned ingest
+            consumer names one (`adapters.mqtt.workers`).
     """
 
     def __init__(
@@ -96,8 +100,10 @@ class ClockFollower:
         refused: Callable[[DeadLetter], Awaitable[None]],
         backoff: Backoff | None = None,
         rng: random.Random | None = None,
+        client_id: str = CLIENT_ID,
     ) -> None:
         self._address = address
+        self._client_id = client_id
         self._clock = clock
         self._refused = refused
         self._backoff = backoff or Backoff()
@@ -117,7 +123,7 @@ class ClockFollower:
                 await asyncio.sleep(delay)
 
     async def _follow(self) -> None:
-        async with _client(self._address, CLIENT_ID) as client:
+        async with _client(self._address, self._client_id) as client:
             await client.subscribe(CLOCK_TOPIC, qos=1)
             self._attempt = 0  # subscribed: the next loss starts the backoff afresh
             async for message in client.messages:

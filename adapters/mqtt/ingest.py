@@ -31,7 +31,9 @@ devices on the other core. `share_group` turns on MQTT shared subscriptions
 but a shared subscription deals a device's messages round-robin to the
 consumers, so its readings reach the agents out of order, and the agents'
 highest-sequence dedupe would drop the late ones and raise false gaps. It is
-therefore off by default; the benchmark measures the single consumer only.
+therefore off by default. Several consumers split by site instead: `sites`
+subscribes to the named sites' topics only, and `adapters.mqtt.workers`
+runs N consumer processes over a fixed assignment (`adapters.mqtt.partition`).
 
 Where the time goes, flat out with 100-reading gateway messages of
 temperatures, in instructions a reading (callgrind, which the load of other
@@ -40,9 +42,10 @@ work on this host does not move): decoding ~24,000 and the duplicate window
 sampled readings go many to a row (`adapters.store.batches`; 57,000 at one
 row each). So the event loop thread, decoding, is now the busier stage. A
 second consumer process (split by site, to keep each device in order)
-would have to share the second core with the broker and the devices, and
-be a second writer to the same SQLite file, whose writers take turns; it
-has not been measured.
+shares the second core with the broker and the devices, and must not be a
+second writer to an SQLite file, whose writers take turns: partitioned
+ingest runs on PostgreSQL only (`adapters.mqtt.workers`, measured in
+`benchmarks.ingest_partitioned`).
 
 Errors: a sink failure ends the ingest with `SinkError` (nothing of that
 batch was acknowledged); the broker going away is retried forever. So is
@@ -56,6 +59,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -152,6 +156,9 @@ class MqttIngest:
             topic in the scheme (tests, and tools that replay raw streams).
         skew: how far from `clock` a reading's time may be (`codec.Skew`);
             None takes any time in the supported years.
+        sites: subscribe to these sites' topics only (one consumer of a
+            partitioned ingest, `adapters.mqtt.partition`); None is every
+            site. An empty sequence subscribes to nothing.
     """
 
     def __init__(
@@ -171,7 +178,13 @@ class MqttIngest:
         batch_max_readings: int = 8_192,
         roster: Roster | None = None,
         skew: Skew | None = None,
+        sites: Sequence[str] | None = None,
     ) -> None:
+        if sites is not None and share_group is not None:
+            raise ValueError("Expected either sites (partitioned ingest) or share_group, not both.")
+        if sites is not None:
+            for site in sites:
+                topics.subscription("telemetry", site)  # raises on a site no filter can name
         if share_group is not None and (not share_group or set("/+#") & set(share_group)):
             raise ValueError(f"Expected a share group without '/', '+', '#', got {share_group!r}.")
         if batch_max_readings < 1:
@@ -189,6 +202,7 @@ class MqttIngest:
         self._roster = roster
         self._skew = skew
         self._share = share_group
+        self._sites = None if sites is None else tuple(sites)
         self._backoff = backoff or Backoff()
         self._clock = clock or WallClock()
         self._rng = random.Random(seed)
@@ -256,11 +270,16 @@ class MqttIngest:
     def subscriptions(self) -> list[tuple[str, int]]:
         """The topic filters and QoS this ingest subscribes to."""
         prefix = f"$share/{self._share}/" if self._share else ""
+        qos: dict[topics.Channel, int] = {
+            "telemetry": self._qos.telemetry,
+            "events": self._qos.events,
+            "ack": self._qos.ack,
+            "orders": self._qos.orders,
+        }
         return [
-            (prefix + topics.subscription("telemetry"), self._qos.telemetry),
-            (prefix + topics.subscription("events"), self._qos.events),
-            (prefix + topics.subscription("ack"), self._qos.ack),
-            (prefix + topics.subscription("orders"), self._qos.orders),
+            (prefix + topics.subscription(channel, site), q)
+            for site in (self._sites if self._sites is not None else ("+",))
+            for channel, q in qos.items()
         ]
 
     async def _receive(self) -> None:

@@ -71,10 +71,15 @@ def parse(topic: str) -> Topic:
     return Topic(site, kind, asset, channel)  # type: ignore[arg-type]  # checked above
 
 
-def subscription(channel: Channel) -> str:
-    """The wildcard filter for one channel of every asset (of every customer, for orders)."""
+def subscription(channel: Channel, site: str = "+") -> str:
+    """The filter for one channel of every asset (of every customer, for orders) at `site`.
+
+    The default `+` is every site; a partitioned ingest consumer names its own.
+    """
+    if not site or set("/#") & set(site) or (site != "+" and "+" in site):
+        raise TopicError(f"site {site!r} cannot stand in a topic filter")
     kind = ORDERS_KIND if channel == "orders" else "+"
-    return f"{ROOT}/+/{kind}/+/{channel}"
+    return f"{ROOT}/{site}/{kind}/+/{channel}"
 
 
 def site_of(network: Network, asset_id: str) -> str:

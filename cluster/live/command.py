@@ -2,12 +2,14 @@
 
     supplysync run --broker mqtt://127.0.0.1:1883 --db sqlite:///events.db \\
         --scenario scenarios/demo.toml [--placement sharded] [--tick-seconds 60] \\
-        [--credentials auth/credentials.json]
+        [--credentials auth/credentials.json] [--ingest-workers N]
 
 Inputs are checked before anything starts (exit 2 naming the flag and what
 is wrong): the scenario validates, the broker URL parses, the store opens,
 the credentials file (from `supplysync broker-config`) holds the system's
-two MQTT users. Then the agents start (on Ray, or in this process with
+two MQTT users, `--ingest-workers` is at least 1 and, above 1, the store is
+PostgreSQL (SQLite takes one writer at a time; `adapters.mqtt.workers`).
+Then the agents start (on Ray, or in this process with
 `--placement inline`), rebuilding from the store, and the loop runs until
 SIGINT or SIGTERM; it then finishes the turn under way, disconnects, closes
 the store and stops the agent hosts (and Ray, if it started it). Exit 1 if
@@ -26,6 +28,7 @@ from pathlib import Path
 from adapters.devices.credentials import Credentials
 from adapters.devices.errors import CredentialsError
 from adapters.mqtt.broker import BrokerAddress
+from adapters.mqtt.workers import check_store
 from adapters.store import StoreError, open_store
 from cluster.bootstrap import is_running, shutdown
 from cluster.directory import AgentDirectory, InlineDirectory
@@ -68,6 +71,7 @@ def main(args: argparse.Namespace) -> int:
         store_url=args.db,
         brokers=brokers,
         settings=settings,
+        ingest_workers=getattr(args, "ingest_workers", 1),
     )
     try:
         asyncio.run(_until_signal(loop))
@@ -113,6 +117,10 @@ def _checked(args: argparse.Namespace) -> tuple[Scenario, Brokers, LiveSettings]
             pass
     except (StoreError, ValueError) as exc:
         raise _BadInputError(f"--db: {exc}") from exc
+    try:
+        check_store(args.db, getattr(args, "ingest_workers", 1))
+    except ValueError as exc:
+        raise _BadInputError(str(exc)) from exc  # names --ingest-workers
     return scenario, brokers, settings
 
 

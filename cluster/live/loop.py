@@ -13,6 +13,16 @@ fleet announces, followed by `adapters.mqtt.clock.ClockFollower`):
   its readings to the agents (`Directory.ingest`, on the `agents` thread);
   their alerts are recorded too before the MQTT messages are acknowledged,
   and queue up for the coordinator. Acks go to the `CommandDispatcher`.
+- With `ingest_workers` N > 1 (`supplysync run --ingest-workers N`, a
+  PostgreSQL store), N consumer processes (`adapters.mqtt.workers`) own a
+  fixed part of the sites each, commit to the store and acknowledge after
+  their own commit; each then sends what it committed to this process over
+  a pipe, and `_committed` hands it on exactly as the sink's callbacks do
+  (agents, dispatcher, order book), in each consumer's commit order. The
+  difference from one consumer: a message is acknowledged once committed,
+  not once the agents took it too, so the alerts of readings in the pipe
+  when this process dies are not raised then; the readings are in the
+  store, which the agents' hosts rebuild from, as after a host failure.
 - Customer orders, proofs of delivery and cancellations (the ERP's order
   gateway, on the `orders` topics) are recorded the same way, then queue up for the
   coordinator's order book (`orders.OrderIntake`, each once); at start the
@@ -69,6 +79,7 @@ from adapters.mqtt.roster import Roster
 from adapters.mqtt.sink import StoreSink
 from adapters.mqtt.topics import topic_of
 from adapters.mqtt.tracking import CommandTracker, Outcome
+from adapters.mqtt.workers import Committed, IngestWorkers, check_store
 from adapters.store import StoreError, StoreUnavailableError
 from cluster.coordinator import Coordinator, Dispatch
 from cluster.directory import Directory
@@ -133,6 +144,10 @@ class LiveLoop:
         qos: subscription QoS per channel.
         clock: the network's clock (one on the wall's by default), kept on
             the pace a fleet announces on the broker.
+        ingest_workers: MQTT consumers. 1 runs `MqttIngest` in this process;
+            N > 1 runs `IngestWorkers`, N processes each owning a fixed part
+            of the sites (`adapters.mqtt.partition`), on a PostgreSQL store
+            only (ValueError on SQLite, which takes one writer).
     """
 
     def __init__(
@@ -146,7 +161,10 @@ class LiveLoop:
         settings: LiveSettings | None = None,
         qos: ChannelQos | None = None,
         clock: NetworkClock | None = None,
+        ingest_workers: int = 1,
     ) -> None:
+        check_store(store_url, ingest_workers)
+        self._ingest_workers = ingest_workers
         self._network = network
         self._planning = planning
         self._directory = SerialDirectory(directory)
@@ -241,14 +259,7 @@ class LiveLoop:
                 earlier = await reader.requests(_BEGINNING, origin + settings.request_lookback)
                 self._inbox.take(earlier)
                 self._ordered(*await reader.orders())
-                async with MqttIngest(
-                    sink=sink,
-                    broker=brokers.ingest,
-                    qos=self._qos,
-                    clock=self._clock,
-                    roster=Roster(self._network),
-                    skew=settings.skew,
-                ) as ingest:
+                async with self._consumers(sink) as ingest:
                     connected = asyncio.create_task(ingest.wait_connected(), name="live.connected")
                     connected.add_done_callback(self._connected)
                     reporting = asyncio.create_task(
@@ -261,6 +272,37 @@ class LiveLoop:
                         reporting.cancel()
                         with contextlib.suppress(asyncio.CancelledError):
                             await reporting
+
+    def _consumers(self, sink: StoreSink) -> MqttIngest | IngestWorkers:
+        """One consumer in this process, or N processes over a partition of the sites."""
+        brokers, settings = self._brokers, self._settings
+        if self._ingest_workers == 1:
+            return MqttIngest(
+                sink=sink,
+                broker=brokers.ingest,
+                qos=self._qos,
+                clock=self._clock,
+                roster=Roster(self._network),
+                skew=settings.skew,
+            )
+        return IngestWorkers(
+            store_url=self._store_url,
+            broker=brokers.ingest,
+            n=self._ingest_workers,
+            on_committed=self._committed,
+            network=self._network,
+            qos=self._qos,
+            skew=settings.skew,
+        )
+
+    async def _committed(self, batch: Committed) -> None:
+        """A consumer process's hand-off: what it committed goes where the sink's would."""
+        if batch.readings:
+            await self._ingest(batch.readings)
+        for ack in batch.acks:
+            self._acknowledged(ack)
+        if batch.orders or batch.deliveries or batch.cancellations:
+            self._ordered(batch.orders, batch.deliveries, batch.cancellations)
 
     async def _turns(
         self,
@@ -322,7 +364,9 @@ class LiveLoop:
         self._unread = False
         return found
 
-    def _status(self, ingest: MqttIngest, dispatcher: CommandDispatcher) -> LoopStatus:
+    def _status(
+        self, ingest: MqttIngest | IngestWorkers, dispatcher: CommandDispatcher
+    ) -> LoopStatus:
         """The loop's queues and counters now."""
         return LoopStatus(
             taken_at=self._clock.now(),
@@ -337,7 +381,10 @@ class LiveLoop:
         )
 
     async def _report(
-        self, ingest: MqttIngest, sink: StoreSink, dispatcher: CommandDispatcher
+        self,
+        ingest: MqttIngest | IngestWorkers,
+        sink: StoreSink,
+        dispatcher: CommandDispatcher,
     ) -> None:
         """Record a status now and every `status_every_s` until cancelled.
 

@@ -9,7 +9,10 @@ import pytest
 
 from supplysync.network import Network
 from supplysync.scenario import Scenario
-from tests.adapters.store.conftest import store_url  # noqa: F401 - hosts that recover need one
+from tests.adapters.store.conftest import (  # noqa: F401 - hosts that recover need one
+    pg_store_url,
+    store_url,
+)
 from tests.evaluation.conftest import tiny_scenario_files  # noqa: F401 - the evaluate test
 
 

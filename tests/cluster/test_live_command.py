@@ -26,6 +26,7 @@ def args(tmp_path: Path, **changes: object) -> argparse.Namespace:
         "placement": "inline",
         "tick_seconds": 60.0,
         "credentials": None,
+        "ingest_workers": 1,
     }
     return argparse.Namespace(**{**good, **changes})
 
@@ -41,6 +42,8 @@ def args(tmp_path: Path, **changes: object) -> argparse.Namespace:
         ({"tick_seconds": 0.0}, "--tick-seconds"),  # agents would never tick
         ({"placement": "everywhere"}, "--placement"),
         ({"credentials": Path("missing.json")}, "--credentials"),  # no such file
+        ({"ingest_workers": 0}, "--ingest-workers"),  # nobody would consume
+        ({"ingest_workers": 2}, "--ingest-workers"),  # SQLite takes one writer
     ],
 )
 def test_bad_inputs_exit_2_naming_what_is_wrong(

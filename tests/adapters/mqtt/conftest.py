@@ -12,7 +12,10 @@ import pytest
 
 from adapters.mqtt.sink import Batch, Sink
 from supplysync.readings import Reading
-from tests.adapters.store.conftest import store_url  # noqa: F401 - an empty store per backend
+from tests.adapters.store.conftest import (  # noqa: F401 - empty stores
+    pg_store_url,
+    store_url,
+)
 from tests.brokers import PrivateBroker
 
 

@@ -20,7 +20,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of an empty store on each backend."""
     if request.param == "sqlite":
         return f"sqlite://{tmp_path}/events.db"
-    database: str = request.getfixturevalue("pg_database")
+    return _schema_url(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def pg_store_url(pg_database: str) -> str:
+    """The URL of an empty PostgreSQL store (tests of concurrent writers, which SQLite refuses)."""
+    return _schema_url(pg_database)
+
+
+def _schema_url(database: str) -> str:
     schema = f"t{next(_schemas)}"
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
