@@ -102,12 +102,21 @@ class OrderBook:
     def demand_cv(self) -> float:
         """How far orders stray from the customers' daily rates: their coefficient of variation.
 
-        Pooled over every order seen (relative error against the rate), and
-        shrunk toward `prior_cv` as if `prior_weight` orders had shown it, so
-        the first days plan with the prior and a network whose demand swings
-        (noise, spikes) learns to keep bigger buffers. At most `MAX_DEMAND_CV`,
-        which is all a snapshot takes: with the default prior, a single order
-        24 times its customer's daily rate (a month's goods at once) passes it.
+        Pooled over every order seen, each as its relative error against the
+        forecast in force for its day (its customer's rate times the level
+        its region showed on earlier due days), and shrunk toward `prior_cv`
+        as if `prior_weight` orders had shown it, so the first days plan with
+        the prior and a network whose demand swings (noise, spikes) learns to
+        keep bigger buffers. A spike is a surprise on its first day and on
+        the day it ends; on the days between, the level already follows it,
+        and counting them too (against the bare rate) would raise the buffers
+        for the rest of the run in step with the spike's length: on holdout
+        `metro-11` a two-day spike took the swing from 0.20 to 0.64 (the
+        scenario draws its noise at 0.15) and it stayed near 0.5 to the end.
+
+        At most `MAX_DEMAND_CV`, which is all a snapshot takes: with the
+        default prior, a single order 24 times its customer's daily rate (a
+        month's goods at once) passes it.
         """
         n = self._prior[0] + self._errors[0]
         return min(MAX_DEMAND_CV, math.sqrt((self._prior[1] + self._errors[1]) / n))
@@ -129,19 +138,26 @@ class OrderBook:
         """
         out: DemandLevels = {}
         for (region, product_id), days in sorted(self._days.items()):
-            level = 1.0
-            for _, (ordered, nominal) in sorted(days.items()):
-                level += self._alpha * (ordered / nominal - level)
-            out.setdefault(region, {})[product_id] = min(MAX_DEMAND_LEVEL, level)
+            out.setdefault(region, {})[product_id] = self._level(days)
         return out
+
+    def _level(self, days: dict[date, list[float]], before: date | None = None) -> float:
+        """The level of one region and product from its due days (those before `before`)."""
+        level = 1.0
+        for day, (ordered, nominal) in sorted(days.items()):
+            if before is not None and day >= before:
+                break
+            level += self._alpha * (ordered / nominal - level)
+        return min(MAX_DEMAND_LEVEL, level)
 
     def _observe(self, order: CustomerOrder) -> None:
         rate = self._rates.get((order.customer_id, order.product_id), 0.0)
         if rate <= 0:
             return
-        error = order.quantity / rate - 1.0
-        self._errors = (self._errors[0] + 1.0, self._errors[1] + error * error)
         days = self._days[self._region[order.customer_id], order.product_id]
+        expected = rate * self._level(days, before=order.due.date())
+        error = order.quantity / expected - 1.0
+        self._errors = (self._errors[0] + 1.0, self._errors[1] + error * error)
         totals = days.setdefault(order.due.date(), [0.0, 0.0])
         totals[0] += order.quantity
         totals[1] += rate

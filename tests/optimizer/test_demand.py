@@ -190,3 +190,18 @@ def test_a_region_named_in_words_travels_in_a_snapshot(demo_scenario: Any) -> No
         taken_at=START, window=WINDOW, network=network, demand_levels=book.demand_levels()
     )
     assert snapshot.demand_levels == {"Rhein Ruhr": {"PUMP": 2.0}}
+
+
+def test_a_spike_the_level_follows_is_an_error_where_it_starts_and_ends_only(
+    demo_scenario: Any,
+) -> None:
+    """The swing is measured against the forecast in force (rate x the level of earlier days):
+    a four-day spike at 2.5 surprises on its first day (+150 %) and the day after it (-60 %);
+    on its other days the level already says 2.5, so safety stock does not grow with its length."""
+    book = OrderBook(demo_scenario.network, prior_cv=0.3, prior_weight=4)
+    book.add(regional_orders("before", factor=1.0, day=0))
+    for day in range(1, 5):
+        book.add(regional_orders(f"spike{day}", factor=2.5, day=day))
+    book.add(regional_orders("after", factor=1.0, day=5))
+    errors = 4 * 0.09 + 3 * 1.5**2 + 3 * 0.6**2
+    assert math.isclose(book.demand_cv(), math.sqrt(errors / (4 + 3 * 6)))
