@@ -47,6 +47,7 @@ EVALUATION_USES_OF_CLUSTER = {
     "cluster.directory",
     "cluster.policies",
     "cluster.plugins",
+    "cluster.builtin",
     "cluster.coordinator",
 }
 
