@@ -22,7 +22,7 @@ project controls.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,14 +31,15 @@ import ray
 from ray.cluster_utils import Cluster
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from adapters.store import open_store
-from cluster.coordinator import Coordinator
+from adapters.store import Record, open_store
+from cluster.coordinator_actor import CoordinatorStore, RemoteCoordinator
 from cluster.directory import AgentDirectory, InlineDirectory
 from cluster.errors import ClusterError
 from cluster.hosts import RayHostPool, spread
 from cluster.placement import layout
 from cluster.plugins import load_policy
 from supplysync.network import Network
+from supplysync.orders import CustomerOrder
 from supplysync.plan import PlanStatus
 from supplysync.readings import Reading
 from supplysync.scenario import Scenario
@@ -117,8 +118,24 @@ def until_recovered(pool: RayHostPool, dead: str) -> list[str]:
     raise AssertionError(f"hosts still on node {dead} after 120 s")
 
 
+def some_orders(network: Network, start: datetime) -> list[CustomerOrder]:
+    """An order of each customer for its first product, due the next day."""
+    return [
+        CustomerOrder(
+            order_id=f"o-{c.id}",
+            customer_id=c.id,
+            product_id=next(iter(c.demand_per_day)),
+            quantity=5.0,
+            due=start + timedelta(days=1),
+            created_at=start,
+        )
+        for c in network.customers
+        if c.demand_per_day
+    ]
+
+
 @pytest.mark.ray
-def test_hosts_of_a_lost_node_come_back_elsewhere_holding_every_stored_reading(
+def test_a_lost_node_s_hosts_and_coordinator_come_back_elsewhere_from_the_store(
     three_nodes: Cluster,
     pg_store_url: str,
     demo_scenario: Scenario,
@@ -131,10 +148,13 @@ def test_hosts_of_a_lost_node_come_back_elsewhere_holding_every_stored_reading(
     batches = steps(network, start, 8)
     fed: list[Reading] = []
 
+    def store(records: Sequence[Record]) -> None:
+        with open_store(store_url) as events:
+            events.append(records)
+
     def feed(directory: AgentDirectory, batch: list[Reading]) -> bool:
         """Store, then hand to the agents; False if a host was down (stored all the same)."""
-        with open_store(store_url) as store:
-            store.append(batch)
+        store(batch)
         fed.extend(batch)
         try:
             directory.ingest(batch, batch[-1].ts)
@@ -154,6 +174,27 @@ def test_hosts_of_a_lost_node_come_back_elsewhere_holding_every_stored_reading(
         lost = [i for i, node in enumerate(before) if node == victim]
         assert any(layout(list(network.asset_kinds()), "sharded", 3)[i] for i in lost)
 
+        # The coordinator on the same node, with orders and a plan the store holds.
+        now = batches[3][-1].ts
+        coordinator = RemoteCoordinator(
+            store=CoordinatorStore(store_url),
+            node=victim,
+            network=network,
+            planning=demo_scenario.planning,
+            directory=directory,
+            policy=load_policy("milp"),
+            origin=start,
+            run_end=start + timedelta(hours=demo_scenario.planning.period_hours),
+        )
+        orders = some_orders(network, start)
+        store(orders)
+        coordinator.observe([], orders, [], now)
+        first = coordinator.step(now)
+        assert first is not None
+        store([first.plan, *first.commands])
+        demand = coordinator.snapshot(now).demand
+        assert demand and coordinator.node_id() == victim
+
         removed = time.monotonic()
         three_nodes.remove_node(workers[victim], allow_graceful=False)
         feed(directory, batches[4])  # mid-loss: stored, taken by the agents now or on replay
@@ -165,26 +206,23 @@ def test_hosts_of_a_lost_node_come_back_elsewhere_holding_every_stored_reading(
         survivors = {n for n in before if n != victim}
         assert all(after[i] in survivors for i in lost)
         assert all(after[i] == before[i] for i in range(len(before)) if i not in lost)
-        with open_store(store_url) as store:
-            stored = [r for a in network.asset_kinds() for r in store.readings(a, EPOCH, LATER)]
+        with open_store(store_url) as events:
+            stored = [r for a in network.asset_kinds() for r in events.readings(a, EPOCH, LATER)]
         assert len(stored) == len(fed)
         states = directory.states()
         assert held_seqs(states) == last_seqs(stored)
         with InlineDirectory.start(network, store_url=store_url) as replayed:
             assert states == replayed.states()
 
-        now = batches[-1][-1].ts
-        loop = Coordinator(
-            network=network,
-            planning=demo_scenario.planning,
-            directory=directory,
-            policy=load_policy("milp"),
-            origin=start,
-            run_end=start + timedelta(hours=demo_scenario.planning.period_hours),
-        )
-        dispatch = loop.replan(now, ["after-node-loss"])
-        assert dispatch.plan.status is not PlanStatus.ERROR
-        assert all(r.accepted for r in dispatch.responses)
+        # The loop goes on: the restarted coordinator knows the orders and the plan.
+        assert coordinator.snapshot(now).demand == demand
+        later = batches[-1][-1].ts
+        second = coordinator.step(later)
+        assert second is not None and second.plan.status is not PlanStatus.ERROR
+        assert all(r.accepted for r in second.responses)
+        assert [p.plan_id for p in coordinator.plans] == ["milp-0001", "milp-0002"]
+        assert coordinator.node_id() in survivors
+        coordinator.close()
     record_property("loss_window_s", round(window, 2))
     print(f"\nnode loss window: {window:.2f} s (hosts {lost} moved off {victim[:8]})")
 
