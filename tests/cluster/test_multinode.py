@@ -2,21 +2,25 @@
 
 A `ray.cluster_utils.Cluster` runs a head and two more raylets on this
 machine, one CPU each. Three sharded hosts are spread one per node
-(`cluster.hosts.spread`), the demo readings stream in (each batch stored
-first, then handed to the agents, as live ingest does), and a node holding
-a host is removed without warning in the middle. Ray restarts that host on
-a surviving node, where it rebuilds its agents from the store (snapshot plus
-replay); the stream goes on. Asserted on values only: where the hosts are,
-that every stored reading is in the recovered agents (last seq per device,
-and the whole state equal to a replay of the store), and that a replan
-afterwards goes through. The loss window (node removal to the first call
-every host answers from a surviving node) is printed and recorded as the
-test property `loss_window_s`, never asserted.
+(`cluster.hosts.spread`), the coordinator actor is put on a worker node
+too, the demo readings stream in (each batch stored first, then handed to
+the agents, as live ingest does), and that worker node is removed without
+warning in the middle. Ray restarts its host and the coordinator on
+surviving nodes, where they rebuild from the store (agents: snapshot plus
+replay; coordinator: orders and plans); the stream goes on. Asserted on
+values only: where the hosts are, that every stored reading is in the
+recovered agents (last seq per device, and the whole state equal to a
+replay of the store), and that the coordinator's next plan goes through,
+numbered after the one made before the loss, with the same demand. The
+loss window (node removal to the first call every host answers from a
+surviving node) is printed and recorded as the test property
+`loss_window_s`, never asserted.
 
 The cluster's health checks are tightened (`HEALTH_CHECKS`) so the dead
-node is noticed in about a second, not Ray's default 15 s or more; the
-window measured here is therefore restart plus replay, the part this
-project controls.
+node is noticed in about a second, not Ray's default 15 s; the window
+measured here is therefore mostly restart plus replay, the part this
+project controls (README, "Agents across the nodes of a Ray cluster").
+PostgreSQL is the store, as on a real cluster whose nodes share no disk.
 """
 
 from __future__ import annotations
