@@ -27,6 +27,12 @@ hosts: an actor needs a CPU to be scheduled. On one node nothing is asked,
 so a local Ray places hosts exactly as before. A node that joins later gets
 no hosts until one is restarted; `nodes()` shows where each host is.
 
+The network the hosts are built from is put in the object store once, by
+the driver, on the driver's node: a restart anywhere fetches it from there.
+Ray warns of this at start ("constructor arguments in the object store and
+max_restarts > 0"): were the driver's node lost, the argument would be too,
+but so would the hosts, which are the driver's actors and end with it.
+
 Every node must reach the store the hosts rebuild from: a PostgreSQL URL on
 a real cluster; a SQLite file only where all nodes share a disk (the raylets
 of `ray.cluster_utils.Cluster` on one machine).
