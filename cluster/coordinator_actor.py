@@ -186,9 +186,10 @@ class RemoteCoordinator:
     def _call(self, method: str, *args: Any) -> Any:
         deadline = time.monotonic() + RESTART_WAIT_S
         while True:
+            # Taken off first, so an observation that raised (a RayTaskError) is not met again.
+            observing, self._observing = self._observing, []
             try:
-                ray.get(self._observing)
-                self._observing = []
+                ray.get(observing)
                 return ray.get(getattr(self._actor, method).remote(*args))
             except RayActorError:
                 if time.monotonic() > deadline:

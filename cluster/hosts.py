@@ -17,15 +17,17 @@ live nodes that have CPUs, in node id order, by *soft* node affinity
   three-node `ray.cluster_utils.Cluster` it put two of three hosts on one
   node and none on the head, so neither the operator nor a test can count on
   where hosts are.
-- Not a placement group: its bundles reserve resources and are rescheduled
-  as a unit after a node loss (a `STRICT_SPREAD` group of three bundles on
-  two surviving nodes never is), which adds a lifetime to manage and a way
-  to stay down, for no gain over soft affinity.
+- Not a placement group: its bundles reserve resources, and a dead node's
+  bundles must be placed again before their actors can restart (a
+  `STRICT_SPREAD` group of three bundles on two surviving nodes never is),
+  which adds a lifetime to manage and a way to stay down, for no gain over
+  soft affinity.
 
-Nodes without CPUs (a head kept free of work, as KubeRay advises) get no
-hosts: an actor needs a CPU to be scheduled. On one node nothing is asked,
-so a local Ray places hosts exactly as before. A node that joins later gets
-no hosts until one is restarted; `nodes()` shows where each host is.
+Nodes without CPUs (a head kept free of work, as Ray advises for large
+clusters) get no hosts: an actor needs a CPU to be scheduled. On one node
+nothing is asked, so a local Ray places hosts exactly as before. A node that
+joins later gets no hosts until one is restarted; `nodes()` shows where each
+host is.
 
 The network the hosts are built from is put in the object store once, by
 the driver, on the driver's node: a restart anywhere fetches it from there.
