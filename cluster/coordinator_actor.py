@@ -29,7 +29,8 @@ Not rebuilt: the counters of `stats` (they start at zero on the restarted
 actor) and alerts observed before the last successful step that had not yet
 caused a plan (the replan at restart covers them). The live loop
 (`cluster.live.loop`) runs its coordinator in its own process, not here:
-its restart is the process's, reading the same store.
+its restart is the process's, reading the same store (orders and the plans
+in force, `cluster.live.reader.in_force`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import ray
@@ -47,6 +48,7 @@ from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 from adapters.store import LIVE_RUN, open_store
 from cluster.coordinator import Coordinator, CoordinatorStats, Dispatch
 from cluster.live.orders import OrderIntake
+from cluster.live.reader import in_force
 from supplysync.events import Alert
 from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
@@ -92,8 +94,8 @@ class _CoordinatorActor:
                 store.deliveries(*_EVER, run_id=run),
                 store.cancellations(*_EVER, run_id=run),
             )
-            recent = _recent(plans, hours)
-            commands = [c for p in recent for c in store.commands(p.plan_id, run_id=run)]
+            _, commands = in_force(store, hours, run)
+        # Every plan, not only those in force: plan ids (`{policy}-{n}`) must not repeat.
         self._loop.restore(plans, commands, *self._intake.drain())
 
     def observe(
@@ -122,14 +124,6 @@ class _CoordinatorActor:
 
     def node_id(self) -> str:
         return str(ray.get_runtime_context().get_node_id())
-
-
-def _recent(plans: Sequence[Plan], hours: float) -> list[Plan]:
-    """The plans of the last period: the ones whose routes a vehicle may still be out on."""
-    if not plans:
-        return []
-    since = plans[-1].created_at - timedelta(hours=hours)
-    return [p for p in plans if p.created_at >= since]
 
 
 class RemoteCoordinator:

@@ -26,7 +26,8 @@ fleet announces, followed by `adapters.mqtt.clock.ClockFollower`):
 - Customer orders, proofs of delivery and cancellations (the ERP's order
   gateway, on the `orders` topics) are recorded the same way, then queue up for the
   coordinator's order book (`orders.OrderIntake`, each once); at start the
-  loop reads back every stored one, so a restart forgets no open order.
+  loop reads back every stored one, so a restart forgets no open order,
+  and the plans of the last period, so it goes on from the plan in force.
   As in research mode, an order does not itself call for a replan: the next
   plan (the tick, a significant alert, an operator's request) serves it.
 - Every turn (`LiveSettings.turn_s`): new operator requests are read from the
@@ -259,6 +260,7 @@ class LiveLoop:
                 earlier = await reader.requests(_BEGINNING, origin + settings.request_lookback)
                 self._inbox.take(earlier)
                 self._ordered(*await reader.orders())
+                await self._take_back_plans(reader, coordinator)
                 async with self._consumers(sink) as ingest:
                     connected = asyncio.create_task(ingest.wait_connected(), name="live.connected")
                     connected.add_done_callback(self._connected)
@@ -272,6 +274,19 @@ class LiveLoop:
                         reporting.cancel()
                         with contextlib.suppress(asyncio.CancelledError):
                             await reporting
+
+    async def _take_back_plans(self, reader: StoreReader, coordinator: Coordinator) -> None:
+        """A restarted run goes on from the plan in force and the routes vehicles are out on.
+
+        The coordinator's new plans are diffed against the last one and do
+        not deliver again the orders aboard a vehicle out on a route of the
+        period under way (`Coordinator.restore`). Its plan ids carry this
+        run's own prefix, so they never repeat the last run's.
+        """
+        plans, commands = await reader.plans_in_force(self._planning.period_hours)
+        if plans:
+            coordinator.restore(plans, commands)
+            log.info("went on from plan %s (%d commands)", plans[-1].plan_id, len(commands))
 
     def _consumers(self, sink: StoreSink) -> MqttIngest | IngestWorkers:
         """One consumer in this process, or N processes over a partition of the sites."""
