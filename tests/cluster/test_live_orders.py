@@ -163,6 +163,7 @@ def test_orders_from_the_gateway_are_stored_planned_closed_and_survive_a_restart
     with open_store(store_url) as store:
         restarted = next(p for p in store.plans() if p.plan_id not in earlier)
     assert restarted.diff is not None and restarted.diff.previous_plan_id == earlier[-1]
+    assert restarted.window.start == plan.window.start  # the same periods: routes carry over
     with open_store(store_url) as store:
         assert [(o.order_id, o.quantity) for o in store.orders(*EVER)] == [
             ("o-live-1", 12),
