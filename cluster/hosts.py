@@ -78,6 +78,9 @@ class _NodeAwareHost(AgentHost):
         return str(ray.get_runtime_context().get_node_id())
 
 
+# Ray names the worker process after the class: `ray::AgentHost`, as operators look for it.
+_NodeAwareHost.__name__ = _NodeAwareHost.__qualname__ = "AgentHost"
+
 RemoteAgentHost = ray.remote(max_restarts=MAX_RESTARTS, max_task_retries=MAX_TASK_RETRIES)(
     _NodeAwareHost
 )
