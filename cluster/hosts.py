@@ -12,7 +12,10 @@ live nodes that have CPUs, in node id order, by *soft* node affinity
   pinned hard to a node that died could never be restarted; a soft one is
   placed on a surviving node instead, and rebuilds its agents there from the
   store (`cluster.recovery`). That is the whole recovery story: Ray's
-  `max_restarts`, nothing home-made.
+  `max_restarts`, nothing home-made. The price: while its node lives but
+  has no CPU free (other Ray work filling it), a host waits for that node
+  rather than going elsewhere (spilling is a private Ray option); an actor
+  holds its CPU only while being placed, so hosts never wait for each other.
 - Not `scheduling_strategy="SPREAD"`: it is best effort, and tried here on a
   three-node `ray.cluster_utils.Cluster` it put two of three hosts on one
   node and none on the head, so neither the operator nor a test can count on
