@@ -148,6 +148,32 @@ class Coordinator:
         if self._policy.replans:
             self._requested.append(request_id)
 
+    def restore(
+        self,
+        plans: Sequence[Plan],
+        commands: Sequence[Command],
+        orders: Sequence[CustomerOrder] = (),
+        deliveries: Sequence[ProofOfDelivery] = (),
+        cancellations: Sequence[OrderCancellation] = (),
+    ) -> None:
+        """Take back what a restarted coordinator knew, from the store (a fresh loop only).
+
+        Plan ids go on from the last of `plans`, the next plan is diffed
+        against and warm-started from it, and the routes `commands` (the
+        recent plans') carry are remembered as if just dispatched: what
+        vehicles out on a trip hold. The orders, proofs and cancellations
+        rebuild the order book, unexpired: the next `observe` expires with
+        its own clock. The trigger starts again, so the next `step` replans
+        at once: the alerts a dead coordinator held are gone, and a plan
+        from the agents' offers now serves whatever they asked for.
+        """
+        self._plans = list(plans)
+        self._remember_routes(commands)
+        self._orders.add(orders)
+        self._orders.deliver(deliveries)
+        self._orders.cancel(cancellations)
+        self._trigger = TriggerState.starting(self._origin)
+
     def step(self, now: datetime) -> Dispatch | None:
         """Replan if the trigger policy says so (its first tick is at the origin)."""
         if self._plans and not self._policy.replans:

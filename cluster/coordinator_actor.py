@@ -1,30 +1,102 @@
-"""The coordinator as a Ray actor.
+"""The coordinator as a Ray actor, restarted by Ray when it or its node dies.
 
 The replanning loop is one actor, as the design draws it: agents and ingest
 never block on it, and it reaches the agents through the same `Directory`
 the driver uses (actor handles travel with it). `RemoteCoordinator` gives the
 driver the plain `Coordinator` interface, so the research runner does not
 care where the loop runs.
+
+Surviving a node: the actor has `max_restarts`, and Ray re-runs its
+constructor on a surviving node (default placement; `node` asks for one
+softly, never hard, for the reason `cluster.hosts` gives). Given a
+`CoordinatorStore`, the constructor rebuilds what the loop knew from the
+event store: every stored customer order, proof of delivery and
+cancellation (the order book), the plans made so far (plan ids go on, the
+next plan is diffed against the last) and the commands of the recent ones
+(routes vehicles are out on). The trigger starts afresh, so the first step
+after a restart replans (`Coordinator.restore`).
+
+What the store cannot hold yet is what the driver sent since its last
+successful `step` (the store is written after a step in research runs):
+`RemoteCoordinator` keeps those observations and sends them again before
+retrying a step that met a dead actor. Orders, proofs and cancellations go
+through an `OrderIntake`, which passes each once, so an order both stored
+and sent again counts once; that is also why calls are not retried by Ray
+(`max_task_retries=0`): an `observe` retried blind would count its proofs
+twice, where the resend is deduplicated.
+
+Not rebuilt: the counters of `stats` (they start at zero on the restarted
+actor) and alerts observed before the last successful step that had not yet
+caused a plan (the replan at restart covers them). The live loop
+(`cluster.live.loop`) runs its coordinator in its own process, not here:
+its restart is the process's, reading the same store (orders and the plans
+in force, `cluster.live.reader.in_force`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import ray
+from ray.exceptions import RayActorError
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
+from adapters.store import LIVE_RUN, open_store
 from cluster.coordinator import Coordinator, CoordinatorStats, Dispatch
+from cluster.live.orders import OrderIntake
+from cluster.live.reader import in_force
 from supplysync.events import Alert
+from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan
 
+MAX_RESTARTS = 10
+"""Ray brings a dead coordinator back this many times, rebuilt from the store if it has one."""
 
-@ray.remote(max_restarts=0)
+RESTART_WAIT_S = 120.0
+"""How long a call waits for a restarting coordinator: Ray notices a dead node
+only after its health checks fail (about 15 s by default), then restarts."""
+
+_EVER = (datetime(1970, 1, 1).astimezone(), datetime(9999, 1, 1).astimezone())
+
+
+@dataclass(frozen=True, slots=True)
+class CoordinatorStore:
+    """Where a coordinator's run is recorded: the store to rebuild it from after a restart.
+
+    Attributes:
+        url: the event store (`open_store` URL forms); every node must reach it.
+        run_id: the run whose orders, plans and commands these are.
+    """
+
+    url: str
+    run_id: str = LIVE_RUN
+
+
+@ray.remote(max_restarts=MAX_RESTARTS, max_task_retries=0)
 class _CoordinatorActor:
-    def __init__(self, kwargs: dict[str, Any]) -> None:
+    def __init__(self, kwargs: dict[str, Any], store: CoordinatorStore | None) -> None:
         self._loop = Coordinator(**kwargs)
+        self._intake = OrderIntake(kwargs["network"])
+        if store is not None:
+            self._rebuild(store, kwargs["planning"].period_hours)
+
+    def _rebuild(self, where: CoordinatorStore, hours: float) -> None:
+        run = where.run_id
+        with open_store(where.url) as store:
+            plans = store.plans(run_id=run)
+            self._intake.take(
+                store.orders(*_EVER, run_id=run),
+                store.deliveries(*_EVER, run_id=run),
+                store.cancellations(*_EVER, run_id=run),
+            )
+            _, commands = in_force(store, hours, run)
+        # Every plan, not only those in force: plan ids (`{policy}-{n}`) must not repeat.
+        self._loop.restore(plans, commands, *self._intake.drain())
 
     def observe(
         self,
@@ -34,10 +106,15 @@ class _CoordinatorActor:
         now: datetime,
         cancellations: Sequence[OrderCancellation] = (),
     ) -> None:
-        self._loop.observe(alerts, orders, deliveries, now, cancellations)
+        self._intake.take(orders, deliveries, cancellations)
+        news = self._intake.drain()
+        self._loop.observe(alerts, news.orders, news.deliveries, now, news.cancellations)
 
     def step(self, now: datetime) -> Dispatch | None:
         return self._loop.step(now)
+
+    def snapshot(self, now: datetime) -> NetworkSnapshot:
+        return self._loop.snapshot(now)
 
     def plans(self) -> list[Plan]:
         return self._loop.plans
@@ -45,12 +122,32 @@ class _CoordinatorActor:
     def stats(self) -> CoordinatorStats:
         return self._loop.stats
 
+    def node_id(self) -> str:
+        return str(ray.get_runtime_context().get_node_id())
+
 
 class RemoteCoordinator:
-    """A `Coordinator` running in its own actor; same constructor keywords."""
+    """A `Coordinator` running in its own actor; same constructor keywords.
 
-    def __init__(self, **kwargs: Any) -> None:
-        self._actor = _CoordinatorActor.remote(kwargs)  # type: ignore[attr-defined]
+    Every call waits out a restart of the actor (up to `RESTART_WAIT_S`),
+    first giving it again what was observed since the last step.
+
+    Args:
+        store: rebuild from this store whenever Ray restarts the actor; None
+            restarts it empty.
+        node: a Ray node id to prefer (soft affinity: elsewhere if it is gone).
+        **kwargs: `Coordinator`'s keywords.
+    """
+
+    def __init__(
+        self, *, store: CoordinatorStore | None = None, node: str | None = None, **kwargs: Any
+    ) -> None:
+        options: dict[str, Any] = {}
+        if node is not None:
+            options["scheduling_strategy"] = NodeAffinitySchedulingStrategy(node, soft=True)
+        self._actor = _CoordinatorActor.options(**options).remote(kwargs, store)  # type: ignore[attr-defined]
+        self._unstepped: list[tuple[Any, ...]] = []
+        self._observing: list[Any] = []
 
     def observe(
         self,
@@ -60,24 +157,58 @@ class RemoteCoordinator:
         now: datetime,
         cancellations: Sequence[OrderCancellation] = (),
     ) -> None:
-        """Fire and forget: ordering is kept because actor calls run in order."""
+        """Fire and forget: ordering is kept because actor calls run in order.
+
+        Kept until the next successful `step`, to be sent again if the actor
+        died before taking it or after (a restart forgets what is not stored).
+        """
         if alerts or orders or deliveries or cancellations:
-            self._actor.observe.remote(
-                list(alerts), list(orders), list(deliveries), now, list(cancellations)
-            )
+            args = (list(alerts), list(orders), list(deliveries), now, list(cancellations))
+            self._unstepped.append(args)
+            self._observing.append(self._actor.observe.remote(*args))
 
     def step(self, now: datetime) -> Dispatch | None:
-        result: Dispatch | None = ray.get(self._actor.step.remote(now))
+        """The coordinator's step, on the restarted actor if it had died.
+
+        A step the dying actor was running is lost with its plan (the store
+        never saw it); the restarted one replans.
+        """
+        result: Dispatch | None = self._call("step", now)
+        self._unstepped = []
+        return result
+
+    def _call(self, method: str, *args: Any) -> Any:
+        deadline = time.monotonic() + RESTART_WAIT_S
+        while True:
+            # Taken off first, so an observation that raised (a RayTaskError) is not met again.
+            observing, self._observing = self._observing, []
+            try:
+                ray.get(observing)
+                return ray.get(getattr(self._actor, method).remote(*args))
+            except RayActorError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+                self._observing = [self._actor.observe.remote(*a) for a in self._unstepped]
+
+    def snapshot(self, now: datetime) -> NetworkSnapshot:
+        """What a replan now would see: the agents' offers and the order book's demand."""
+        result: NetworkSnapshot = self._call("snapshot", now)
+        return result
+
+    def node_id(self) -> str:
+        """The Ray node the coordinator runs on now."""
+        result: str = self._call("node_id")
         return result
 
     @property
     def plans(self) -> list[Plan]:
-        result: list[Plan] = ray.get(self._actor.plans.remote())
+        result: list[Plan] = self._call("plans")
         return result
 
     @property
     def stats(self) -> CoordinatorStats:
-        result: CoordinatorStats = ray.get(self._actor.stats.remote())
+        result: CoordinatorStats = self._call("stats")
         return result
 
     def close(self) -> None:

@@ -35,15 +35,25 @@ DEMO_SCENARIO = ROOT / "scenarios" / "demo.toml"
 _REAL_RAY_INIT = ray.init
 
 
-@pytest.fixture(scope="session")
-def ray_session() -> Iterator[None]:
-    """A local two-core Ray shared by all Ray tests, shut down at the end."""
+def start_local_ray() -> None:
+    """The local two-core Ray of `ray_session` (a test that needed another Ray restores it so)."""
     _REAL_RAY_INIT(
         num_cpus=2,
         include_dashboard=False,
         logging_level=logging.WARNING,
         log_to_driver=False,
     )
+
+
+def join_ray(address: str) -> None:
+    """Connect this process to the Ray at `address` (a `ray.cluster_utils.Cluster`'s)."""
+    _REAL_RAY_INIT(address=address, logging_level=logging.WARNING, log_to_driver=False)
+
+
+@pytest.fixture(scope="session")
+def ray_session() -> Iterator[None]:
+    """A local two-core Ray shared by all Ray tests, shut down at the end."""
+    start_local_ray()
     yield
     ray.shutdown()
 

@@ -26,7 +26,8 @@ fleet announces, followed by `adapters.mqtt.clock.ClockFollower`):
 - Customer orders, proofs of delivery and cancellations (the ERP's order
   gateway, on the `orders` topics) are recorded the same way, then queue up for the
   coordinator's order book (`orders.OrderIntake`, each once); at start the
-  loop reads back every stored one, so a restart forgets no open order.
+  loop reads back every stored one, so a restart forgets no open order,
+  and the plans of the last period, so it goes on from the plan in force.
   As in research mode, an order does not itself call for a replan: the next
   plan (the tick, a significant alert, an operator's request) serves it.
 - Every turn (`LiveSettings.turn_s`): new operator requests are read from the
@@ -223,17 +224,7 @@ class LiveLoop:
                 await following
 
     async def _run(self, stop: asyncio.Event) -> None:
-        origin = self._clock.now()
-        coordinator = Coordinator(
-            network=self._network,
-            planning=self._planning,
-            directory=self._directory,
-            policy=load_policy("milp"),
-            origin=origin,
-            run_end=origin + timedelta(hours=self._planning.period_hours),
-            shape_snapshot=self._shape,
-            plan_prefix=f"live-{origin:%Y%m%dT%H%M%S}",
-        )
+        started = self._clock.now()
         brokers, settings = self._brokers, self._settings
         with (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="agents") as agents,
@@ -256,9 +247,10 @@ class LiveLoop:
                 ) as dispatcher,
             ):
                 self._sink, self._dispatcher = sink, dispatcher
-                earlier = await reader.requests(_BEGINNING, origin + settings.request_lookback)
+                earlier = await reader.requests(_BEGINNING, started + settings.request_lookback)
                 self._inbox.take(earlier)
                 self._ordered(*await reader.orders())
+                coordinator = await self._coordinator(reader, started)
                 async with self._consumers(sink) as ingest:
                     connected = asyncio.create_task(ingest.wait_connected(), name="live.connected")
                     connected.add_done_callback(self._connected)
@@ -272,6 +264,34 @@ class LiveLoop:
                         reporting.cancel()
                         with contextlib.suppress(asyncio.CancelledError):
                             await reporting
+
+    async def _coordinator(self, reader: StoreReader, started: datetime) -> Coordinator:
+        """The replanning loop, going on from the plan in force if the store holds one.
+
+        A restarted run keeps the last run's periods (its origin is the
+        window start of the plan in force), so its first plan is diffed
+        against that plan, and orders aboard a vehicle out on one of its
+        routes of the period under way are not delivered again
+        (`Coordinator.restore`). Plan ids carry this run's own start, so
+        they never repeat the last run's.
+        """
+        hours = self._planning.period_hours
+        plans, commands = await reader.plans_in_force(hours)
+        origin = plans[-1].window.start if plans else started
+        coordinator = Coordinator(
+            network=self._network,
+            planning=self._planning,
+            directory=self._directory,
+            policy=load_policy("milp"),
+            origin=origin,
+            run_end=origin + timedelta(hours=hours),
+            shape_snapshot=self._shape,
+            plan_prefix=f"live-{started:%Y%m%dT%H%M%S}",
+        )
+        if plans:
+            coordinator.restore(plans, commands)
+            log.info("going on from plan %s (%d commands)", plans[-1].plan_id, len(commands))
+        return coordinator
 
     def _consumers(self, sink: StoreSink) -> MqttIngest | IngestWorkers:
         """One consumer in this process, or N processes over a partition of the sites."""

@@ -180,3 +180,30 @@ def test_orders_on_a_vehicle_out_stay_out_of_later_replans(demo_scenario: Any) -
     assert on_board, "no vehicle was out with orders at 09:00"
     planned = {line.order_id for line in snapshot.demand}
     assert not on_board & planned
+
+
+def test_a_restored_loop_goes_on_from_the_plans_routes_and_orders_of_the_store(
+    demo_scenario: Any,
+) -> None:
+    """What a restarted coordinator actor rebuilds from the store (cluster.coordinator_actor)."""
+    start = demo_scenario.simulation.start
+    directory = InlineDirectory.start(demo_scenario.network)
+    first = _loop(demo_scenario, "milp", directory)
+    made = first.step(start)
+    assert made is not None
+    orders = Simulator(demo_scenario).advance(start).orders  # the ones `_loop` observed
+    restarted = Coordinator(
+        network=demo_scenario.network,
+        planning=demo_scenario.planning,
+        directory=directory,
+        policy=load_policy("milp"),
+        origin=start,
+        run_end=start + timedelta(days=demo_scenario.simulation.days),
+    )
+    restarted.restore(first.plans, made.commands, orders)
+    later = start + timedelta(hours=1)
+    assert restarted.snapshot(later) == first.snapshot(later)  # demand, routes on board
+    again = restarted.step(later)  # no tick due for `first`: the restart replans at once
+    assert first.step(later) is None
+    assert again is not None and again.plan.plan_id == "milp-0002"
+    assert again.plan.diff is not None and again.plan.diff.previous_plan_id == "milp-0001"

@@ -146,6 +146,8 @@ def test_orders_from_the_gateway_are_stored_planned_closed_and_survive_a_restart
 
     with broker:
         planned, after, plan, taken = asyncio.run(first_run())
+        with open_store(store_url) as store:
+            earlier = [p.plan_id for p in store.plans()]
         replanned, read_back = asyncio.run(second_run())
 
     assert planned == {"o-live-1": 12, "o-live-2": 7, "o-live-3": 5}
@@ -157,6 +159,11 @@ def test_orders_from_the_gateway_are_stored_planned_closed_and_survive_a_restart
     # a new process reads the book back from the store: still only the open order
     assert replanned == {"o-live-2": 7}
     assert read_back == (3, 1, 1)
+    # ... and goes on from the plan in force, not from nothing
+    with open_store(store_url) as store:
+        restarted = next(p for p in store.plans() if p.plan_id not in earlier)
+    assert restarted.diff is not None and restarted.diff.previous_plan_id == earlier[-1]
+    assert restarted.window.start == plan.window.start  # the same periods: routes carry over
     with open_store(store_url) as store:
         assert [(o.order_id, o.quantity) for o in store.orders(*EVER)] == [
             ("o-live-1", 12),
