@@ -155,8 +155,11 @@ class OrderBook:
         if rate <= 0:
             return
         days = self._days[self._region[order.customer_id], order.product_id]
-        expected = rate * self._level(days, before=order.due.date())
-        error = order.quantity / expected - 1.0
+        # A region that nearly stopped ordering forecasts nearly nothing, against which
+        # any order is an unbounded error (or a division by zero): measure against at
+        # least a MAX_DEMAND_LEVEL-th of the rate, the floor mirroring the level's cap.
+        level = max(self._level(days, before=order.due.date()), 1.0 / MAX_DEMAND_LEVEL)
+        error = order.quantity / (rate * level) - 1.0
         self._errors = (self._errors[0] + 1.0, self._errors[1] + error * error)
         totals = days.setdefault(order.due.date(), [0.0, 0.0])
         totals[0] += order.quantity

@@ -205,3 +205,14 @@ def test_a_spike_the_level_follows_is_an_error_where_it_starts_and_ends_only(
     book.add(regional_orders("after", factor=1.0, day=5))
     errors = 4 * 0.09 + 3 * 1.5**2 + 3 * 0.6**2
     assert math.isclose(book.demand_cv(), math.sqrt(errors / (4 + 3 * 6)))
+
+
+def test_after_a_day_that_ordered_almost_nothing_an_order_is_a_finite_error(
+    demo_scenario: Any,
+) -> None:
+    """A level so small that rate x level is 0.0 in floating point (found by the orders fuzz):
+    the forecast an order is measured against is at least a 25th of the rate."""
+    book = OrderBook(demo_scenario.network, prior_cv=0.3, prior_weight=4)
+    book.add([order("tiny", quantity=5e-324, day=0)])  # C-ESSEN's PUMP rate is 10
+    book.add([order("small", quantity=0.4, day=1)])  # 10 / 25: no error against the floor
+    assert math.isclose(book.demand_cv(), math.sqrt((4 * 0.09 + 1.0) / 6))
