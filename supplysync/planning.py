@@ -2,17 +2,26 @@
 
 Plans speak in period indexes relative to `start`, so the optimizer never
 touches datetimes; agents and the simulator convert at the edges.
+
+A live network's periods count from UTC midnight (`calendar_period`): a
+machine's shift (`network.SHIFT_START_HOUR`), a customer's receiving
+window, the departure hour and the daily orders are hours of a UTC day, in
+the simulated fleet and on the page alike, so a plan's period must be such
+a day, whenever the live loop happened to start.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
 from supplysync.network import Frozen
+
+CALENDAR = datetime(1970, 1, 1, tzinfo=UTC)
+"""The network's calendar: its days start at UTC midnight."""
 
 
 class PlanningWindow(Frozen):
@@ -40,3 +49,8 @@ def period_floor(ts: datetime, origin: datetime, period_hours: float) -> datetim
     """The start of the period (counted from `origin`) that contains `ts`."""
     hours = (ts - origin).total_seconds() / 3600.0
     return origin + timedelta(hours=period_hours * math.floor(hours / period_hours + 1e-9))
+
+
+def calendar_period(ts: datetime, period_hours: float) -> datetime:
+    """The start of the period containing `ts` on the network's calendar (from UTC midnight)."""
+    return period_floor(ts, CALENDAR, period_hours)

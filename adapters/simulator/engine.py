@@ -49,13 +49,23 @@ class Simulator:
         scenario: network, simulation settings and scripted disruptions.
         seed: overrides `scenario.simulation.seed`; all chance comes from one
             seed, split into independent streams for demand and physics.
+        begin: when the world begins, within the scenario's first day (at
+            its start if None): a live fleet started mid-day. Days still
+            count from the start (hour 0), so shifts, windows and due days
+            keep their hours of the day; the world begins on the step at or
+            before `begin`, and the hours before it are not simulated.
+
+    Raises:
+        ValueError: `begin` lies outside the scenario's first day.
     """
 
-    def __init__(self, scenario: Scenario, *, seed: int | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, *, seed: int | None = None, begin: datetime | None = None
+    ) -> None:
         sim = scenario.simulation
         self._scenario = scenario
         self._step = sim.step_minutes
-        self._k = 0
+        self._k = 0 if begin is None else _first_step(sim.start, begin, sim.step_minutes)
         self._k_end = sim.days * 24 * 60 // sim.step_minutes
         world = seeded_world(scenario, seed)
         self._world = world
@@ -218,3 +228,14 @@ class Simulator:
             warehouse.sample(t0, t1)
         if (self._k * self._step) % (24 * 60) == 0 and self._k < self._k_end:
             self._ledger.start_of_day(self._k * self._step // (24 * 60))
+
+
+def _first_step(start: datetime, begin: datetime, step_minutes: int) -> int:
+    """The step of the first day at or before `begin`."""
+    minutes = (begin - start).total_seconds() / 60.0
+    if not 0 <= minutes < 24 * 60:
+        raise ValueError(
+            f"a world begins within its first day: {begin.isoformat()} is not in the day "
+            f"from {start.isoformat()}"
+        )
+    return int(minutes // step_minutes)

@@ -100,6 +100,7 @@ from supplysync.events import Alert
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
+from supplysync.planning import calendar_period
 from supplysync.readings import Reading
 from supplysync.scenario import PlanningSettings
 from supplysync.status import LoopStatus
@@ -268,16 +269,18 @@ class LiveLoop:
     async def _coordinator(self, reader: StoreReader, started: datetime) -> Coordinator:
         """The replanning loop, going on from the plan in force if the store holds one.
 
-        A restarted run keeps the last run's periods (its origin is the
-        window start of the plan in force), so its first plan is diffed
-        against that plan, and orders aboard a vehicle out on one of its
-        routes of the period under way are not delivered again
-        (`Coordinator.restore`). Plan ids carry this run's own start, so
-        they never repeat the last run's.
+        A first run's periods are the network's calendar days (from UTC
+        midnight, `calendar_period`), whatever hour it started at: the days
+        the devices' shifts, windows and orders count in. A restarted run
+        keeps the last run's periods (its origin is the window start of the
+        plan in force), so its first plan is diffed against that plan, and
+        orders aboard a vehicle out on one of its routes of the period under
+        way are not delivered again (`Coordinator.restore`). Plan ids carry
+        this run's own start, so they never repeat the last run's.
         """
         hours = self._planning.period_hours
         plans, commands = await reader.plans_in_force(hours)
-        origin = plans[-1].window.start if plans else started
+        origin = plans[-1].window.start if plans else calendar_period(started, hours)
         coordinator = Coordinator(
             network=self._network,
             planning=self._planning,

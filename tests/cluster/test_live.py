@@ -20,6 +20,7 @@ from adapters.mqtt.topics import topic_of
 from adapters.store import EventStore, open_store
 from cluster.directory import InlineDirectory
 from cluster.live import Brokers, LiveLoop, LiveSettings
+from supplysync.clock import NetworkClock, VirtualClock
 from supplysync.control import MachineOut, OperatorRequest
 from supplysync.events import AlertKind
 from supplysync.plan import Plan
@@ -42,7 +43,13 @@ def broker(tmp_path: Path) -> Iterator[PrivateBroker]:
         yield private
 
 
-def live_loop(scenario: Scenario, store_url: str, broker: PrivateBroker) -> LiveLoop:
+def live_loop(
+    scenario: Scenario,
+    store_url: str,
+    broker: PrivateBroker,
+    *,
+    clock: NetworkClock | None = None,
+) -> LiveLoop:
     directory = InlineDirectory.start(scenario.network, store_url=store_url)
     return LiveLoop(
         network=scenario.network,
@@ -51,6 +58,7 @@ def live_loop(scenario: Scenario, store_url: str, broker: PrivateBroker) -> Live
         store_url=store_url,
         brokers=Brokers.same(broker.url),
         settings=FAST,
+        clock=clock,
     )
 
 
@@ -208,3 +216,26 @@ def test_operator_requests_replan_and_a_machine_out_gets_no_production(
     assert latest is not None and latest.taken_at >= asked.created_at - timedelta(seconds=1)
     offered = {m.machine_id: m for m in latest.machines}
     assert sum(offered[busiest].capacity_hours) > 0
+
+
+def test_a_run_started_mid_day_plans_days_from_utc_midnight(
+    demo_scenario: Scenario, store_url: str, broker: PrivateBroker
+) -> None:
+    """Its periods are the days the machines' shifts and the customers' orders count in.
+
+    A run started at 14:37 planned periods of 14:37 to 14:37, so its first
+    plan's period 0 ended in the next day's afternoon, and an order due at
+    midnight fell in another period than its day's.
+    """
+    started = datetime(2026, 12, 4, 14, 37, 12, tzinfo=UTC)
+    loop = live_loop(demo_scenario, store_url, broker, clock=NetworkClock(VirtualClock(started)))
+
+    async def run() -> Plan:
+        async with running(loop):
+            [first] = await eventually(store_url, lambda s: s.plans())
+        return first
+
+    first = asyncio.run(run())
+    assert first.created_at == started
+    assert first.window.start == datetime(2026, 12, 4, tzinfo=UTC)
+    assert first.window.period_start(1) == datetime(2026, 12, 5, tzinfo=UTC)

@@ -53,9 +53,11 @@ def test_bad_settings_are_refused(changes: dict[str, object]) -> None:
         FleetSettings.model_validate(changes)
 
 
-def test_rebased_moves_the_start_to_the_instant_given(demo_scenario: Scenario) -> None:
+def test_rebased_moves_the_start_to_the_utc_midnight_of_the_instant_given(
+    demo_scenario: Scenario,
+) -> None:
     moved = rebased(demo_scenario, datetime(2026, 5, 4, 13, 22, 9, 500_000, tzinfo=UTC))
-    assert moved.simulation.start == datetime(2026, 5, 4, 13, 22, 9, tzinfo=UTC)  # not 13:15
+    assert moved.simulation.start == datetime(2026, 5, 4, tzinfo=UTC)
     assert moved.end - moved.simulation.start == demo_scenario.end - demo_scenario.simulation.start
     assert moved.network == demo_scenario.network
 

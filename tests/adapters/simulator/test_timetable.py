@@ -3,22 +3,24 @@
 `supplysync.timetable` restates the machine's rules for the page's Gantt;
 here the simulator works two plans, the second made at midnight between
 runs, and its output at every step is what the timetables' stretches of
-making add up to.
+making add up to; and so does a live fleet's world started mid-day, whose
+shift is the timetable's 06:00 UTC, not six hours after the fleet started.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
+from adapters.devices import BrokerAddress, Fleet, FleetSettings
 from adapters.simulator import Simulator
 from supplysync.commands import ProduceOrder
 from supplysync.network import Network
 from supplysync.offers import MaintenanceWindow, ProductionRun
 from supplysync.plan import Plan, PlanStatus
-from supplysync.planning import PlanningWindow
+from supplysync.planning import PlanningWindow, calendar_period
 from supplysync.timetable import Timetable, timetable
 from tests.adapters.simulator.builders import at, command, scenario
 
@@ -36,11 +38,18 @@ def run(product: str, quantity: float, *, setup: float = SETUP_H) -> ProductionR
     )
 
 
-def plan(start: datetime, runs: list[ProductionRun], maintenance: list[int]) -> Plan:
+def plan(
+    start: datetime,
+    runs: list[ProductionRun],
+    maintenance: list[int],
+    *,
+    made: datetime | None = None,
+) -> Plan:
+    """A plan of daily periods from `start`, made at `made` (at `start` if None)."""
     return Plan(
         plan_id=f"plan-{start:%d}",
         policy="milp",
-        created_at=start,
+        created_at=made or start,
         window=PlanningWindow(start=start, period_hours=24, periods=3),
         status=PlanStatus.OPTIMAL,
         production=runs,
@@ -92,3 +101,34 @@ def test_the_simulator_makes_what_the_timetable_says_when_it_says(
             sim.execute([command("M", body, start=t)])
     assert checked == 2 * 288
     assert sim.ground_truth()["stock"]["W"] == pytest.approx({"GEAR": 130.0, "COG": 40.0})
+
+
+def test_a_fleet_started_mid_day_makes_what_the_timetable_says_when_it_says(
+    plant_network: Callable[..., Network],
+) -> None:
+    network = plant_network(hours_per_day=18.0, wear_per_hour=0.0)
+    started = at(24 + 14.62)  # 14:37:12 of day 1
+    fleet = Fleet(
+        scenario=scenario(network, days=3),
+        broker=BrokerAddress("127.0.0.1", 1883),
+        credentials=None,
+        settings=FleetSettings(speed=1.0),
+        start=started,
+    )
+    sim = fleet.simulator
+    window_start = calendar_period(started, 24.0)
+    assert window_start == at(24)
+    # The machine takes a plan at its world's step (14:30), so the plan is made then.
+    made = plan(window_start, [run("GEAR", 200)], [], made=sim.now)
+    table = timetable(made, network.machines)
+
+    sim.execute([command("M", ProduceOrder(runs=made.production), start=window_start)])
+    quarter = sim.now
+    while quarter < at(72):
+        quarter += timedelta(minutes=15)
+        sim.advance(quarter)
+        made_now = sim.ground_truth()["stock"]["W"].get("GEAR", 0.0)
+        assert made_now == pytest.approx(made_by([table], "GEAR", quarter), abs=1e-6), quarter
+    assert made_now == pytest.approx(200.0)
+    # set up 14:30-15:30, make 15:30-24:00 (85 units), the rest from 06:00 UTC
+    assert [(r.start, r.end) for r in table.runs] == [(at(38.5), at(24 + 24 + 6 + 11.5))]
