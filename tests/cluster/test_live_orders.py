@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.devices.broker_config import ORDERS_USER
@@ -26,6 +26,7 @@ from supplysync.control import OperatorRequest
 from supplysync.offers import DemandLine
 from supplysync.orders import CustomerOrder, OrderCancellation, OrderMessage, ProofOfDelivery
 from supplysync.plan import Plan
+from supplysync.planning import calendar_period
 from supplysync.scenario import Scenario
 from tests.brokers import PrivateBroker
 from tests.cluster.live_harness import eventually, mosquitto_pub, running
@@ -49,14 +50,21 @@ def live_loop(
     )
 
 
-def customer_order(order_id: str, quantity: float, due: datetime) -> CustomerOrder:
+def customer_order(order_id: str, quantity: float, now: datetime) -> CustomerOrder:
+    """An order placed `now` for the next calendar day, whose routes are all ahead.
+
+    Not for today: plans count calendar days from UTC midnight, and late in
+    the day the vehicles' shifts are over (the agents offer no hours), so a
+    plan leaves an order due today short until the midnight tick moves it
+    into the next day's period 0.
+    """
     return CustomerOrder(
         order_id=order_id,
         customer_id=CUSTOMER,
         product_id=PRODUCT,
         quantity=quantity,
-        due=due,
-        created_at=due,
+        due=calendar_period(now, 24.0) + timedelta(days=1),
+        created_at=now,
     )
 
 

@@ -49,6 +49,25 @@ def acked_plan(store: Any) -> tuple[str, int] | None:
     return (plans[0].plan_id, len(commands)) if all(finals) else None
 
 
+def from_the_fleet(network: Any) -> Any:
+    """Whether the store holds a reading a device of the fleet (not a hand) published.
+
+    Waited for, not assumed: what the fleet publishes before `run`
+    subscribes reaches nobody, and its world publishes once a step (1.5 wall
+    seconds at speed 600), so a quick first plan and hand payloads can all
+    be done before its first step after the subscription.
+    """
+
+    def look(store: Any) -> bool:
+        return any(
+            r.device_id != "W-DUI-hand"
+            for a in network.asset_kinds()
+            for r in store.readings(a, EPOCH, LATER)
+        )
+
+    return look
+
+
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
 def test_supplysync_run_live_with_devices_acl_and_hand_published_payloads(
     demo_scenario: Scenario, store_url: str, tmp_path: Path
@@ -103,6 +122,7 @@ def test_supplysync_run_live_with_devices_acl_and_hand_published_payloads(
                 await mosquitto_pub(broker.port, topic, hand, *as_device)
                 await mosquitto_pub(broker.port, topic, broken, *as_device)
                 await eventually(store_url, lambda s: s.dead_letters(EPOCH, LATER))
+                await eventually(store_url, from_the_fleet(network))
             finally:
                 live.send_signal(signal.SIGTERM)
                 _, err = await asyncio.wait_for(live.communicate(), 60)
