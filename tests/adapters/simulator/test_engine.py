@@ -176,6 +176,22 @@ def test_advance_steps_whole_steps_and_never_back(kpi_network: Network) -> None:
     assert sim.advance(at(200)).readings == []
 
 
+def test_a_world_begun_mid_day_steps_on_the_days_grid_from_there(kpi_network: Network) -> None:
+    sim = Simulator(scenario(kpi_network, days=2), begin=at(14.62))
+    assert sim.now == at(14.5)
+    frame = sim.advance(at(15.1))
+    assert sim.now == at(15)
+    assert frame.readings and all(at(14.5) < r.ts <= at(15) for r in frame.readings)
+    # the orders placed at the start are the first day's, due at its midnight and the next
+    assert {o.due for o in frame.orders} == {at(0), at(24)}
+
+
+@pytest.mark.parametrize("begin", [at(-0.25), at(24)])
+def test_a_world_begins_within_its_first_day(kpi_network: Network, begin: datetime) -> None:
+    with pytest.raises(ValueError, match="begins within its first day"):
+        Simulator(scenario(kpi_network, days=2), begin=begin)
+
+
 def test_a_command_for_an_unknown_asset_is_an_error(kpi_network: Network) -> None:
     sim = Simulator(scenario(kpi_network))
     with pytest.raises(ValueError, match="no route asset 'GHOST'"):
