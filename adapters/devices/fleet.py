@@ -101,8 +101,8 @@ class Fleet:
     ) -> None:
         if start is not None:
             scenario = rebased(scenario, start)
-        self._begin = scenario.simulation.start if start is None else start.replace(microsecond=0)
-        self.simulator = Simulator(scenario, begin=self._begin)
+        begin = None if start is None else start.replace(microsecond=0)
+        self.simulator = Simulator(scenario, begin=begin)
         self._settings = settings
         self._monotonic = monotonic
         self._stop = asyncio.Event()
@@ -138,9 +138,9 @@ class Fleet:
         self.deliveries = 0
 
     def now(self) -> datetime:
-        """The simulated instant matching the wall clock now (its start until it runs)."""
+        """The simulated instant matching the wall clock now."""
         if self._pacing is None:
-            return self._begin
+            return self.simulator.now
         return min(self._pacing.sim_time(self._monotonic()), self.simulator.end)
 
     def pace(self) -> Pace | None:
@@ -179,7 +179,7 @@ class Fleet:
                 task = self._tg.create_task(client.run(), name=f"device:{client.user}")
                 self._device_tasks.append(task)
             await self._all_ready()
-            self._pacing = Pacing(self._begin, self._monotonic(), self._settings.speed)
+            self._pacing = Pacing(self.simulator.now, self._monotonic(), self._settings.speed)
             await self._announce(self.pace())
             self._pace_task = self._tg.create_task(self._pace(), name="pace")
         except BaseException as exc:

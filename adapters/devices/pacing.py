@@ -10,7 +10,8 @@ network's future.
 Its days are the network's calendar days, from UTC midnight
 (`supplysync.planning.calendar_period`), not from whenever it began: the
 scenario is moved to start at the midnight before (`rebased`) and the
-world begins at the instant within that first day (`Simulator(begin=)`).
+world begins at the start instant within that first day, inside the step
+under way (`Simulator(begin=)`), so nothing in it happens before then.
 So the daily orders, their due days, the machines' 06:00 UTC shift, the
 customers' windows and the departure hour fall where the live loop's plan
 periods and the page's timetable put them. Scripted disruptions are given

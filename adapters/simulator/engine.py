@@ -52,8 +52,10 @@ class Simulator:
         begin: when the world begins, within the scenario's first day (at
             its start if None): a live fleet started mid-day. Days still
             count from the start (hour 0), so shifts, windows and due days
-            keep their hours of the day; the world begins on the step at or
-            before `begin`, and the hours before it are not simulated.
+            keep their hours of the day, and steps keep their grid from it;
+            the world begins at `begin`, inside the step under way, so
+            nothing in it happens before then (the hours before are not
+            simulated).
 
     Raises:
         ValueError: `begin` lies outside the scenario's first day.
@@ -65,10 +67,12 @@ class Simulator:
         sim = scenario.simulation
         self._scenario = scenario
         self._step = sim.step_minutes
-        self._k = 0 if begin is None else _first_step(sim.start, begin, sim.step_minutes)
+        self._begin = sim.start if begin is None else begin
+        self._k = _first_step(sim.start, self._begin, sim.step_minutes)
         self._k_end = sim.days * 24 * 60 // sim.step_minutes
         world = seeded_world(scenario, seed)
         self._world = world
+        self._begin_h = world.hours(self._begin)
         net = scenario.network
         disruptions = Disruptions(scenario)
         self._warehouses = {w.id: WarehouseSim(w, net, world) for w in net.warehouses}
@@ -103,7 +107,7 @@ class Simulator:
 
     @property
     def now(self) -> datetime:
-        return self._world.start + timedelta(minutes=self._k * self._step)
+        return max(self._world.start + timedelta(minutes=self._k * self._step), self._begin)
 
     @property
     def end(self) -> datetime:
@@ -211,7 +215,7 @@ class Simulator:
         }
 
     def _tick(self) -> None:
-        t0 = self._k * self._step / 60.0
+        t0 = max(self._k * self._step / 60.0, self._begin_h)
         self._k += 1
         t1 = self._k * self._step / 60.0
         self._ledger.expire(t0)

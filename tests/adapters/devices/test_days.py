@@ -35,9 +35,7 @@ def test_a_fleet_started_mid_day_stands_at_its_start_to_the_second(
     demo_scenario: Scenario,
 ) -> None:
     fleet = fleet_at(demo_scenario, STARTED)
-    assert fleet.now() == datetime(2026, 12, 4, 14, 37, 12, tzinfo=UTC)
-    # the world steps on its 15-minute grid from midnight: the step under way began at 14:30
-    assert fleet.simulator.now == datetime(2026, 12, 4, 14, 30, tzinfo=UTC)
+    assert fleet.now() == fleet.simulator.now == datetime(2026, 12, 4, 14, 37, 12, tzinfo=UTC)
 
 
 def test_a_fleet_started_mid_day_orders_for_days_from_utc_midnight(

@@ -178,12 +178,14 @@ def test_advance_steps_whole_steps_and_never_back(kpi_network: Network) -> None:
 
 def test_a_world_begun_mid_day_steps_on_the_days_grid_from_there(kpi_network: Network) -> None:
     sim = Simulator(scenario(kpi_network, days=2), begin=at(14.62))
-    assert sim.now == at(14.5)
+    assert sim.now == at(14.62)
+    first = sim.advance(at(14.7))
+    assert first.readings == []
+    # the orders placed at the start are the first day's, due at its midnight and the next
+    assert {o.due for o in first.orders} == {at(0), at(24)}
     frame = sim.advance(at(15.1))
     assert sim.now == at(15)
-    assert frame.readings and all(at(14.5) < r.ts <= at(15) for r in frame.readings)
-    # the orders placed at the start are the first day's, due at its midnight and the next
-    assert {o.due for o in frame.orders} == {at(0), at(24)}
+    assert frame.readings and all(at(14.62) < r.ts <= at(15) for r in frame.readings)
 
 
 @pytest.mark.parametrize("begin", [at(-0.25), at(24)])

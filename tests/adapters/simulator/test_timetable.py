@@ -118,17 +118,16 @@ def test_a_fleet_started_mid_day_makes_what_the_timetable_says_when_it_says(
     sim = fleet.simulator
     window_start = calendar_period(started, 24.0)
     assert window_start == at(24)
-    # The machine takes a plan at its world's step (14:30), so the plan is made then.
-    made = plan(window_start, [run("GEAR", 200)], [], made=sim.now)
+    made = plan(window_start, [run("GEAR", 200)], [], made=fleet.now())
     table = timetable(made, network.machines)
 
     sim.execute([command("M", ProduceOrder(runs=made.production), start=window_start)])
-    quarter = sim.now
+    quarter = at(38.5)  # the step under way when the fleet started
     while quarter < at(72):
         quarter += timedelta(minutes=15)
         sim.advance(quarter)
         made_now = sim.ground_truth()["stock"]["W"].get("GEAR", 0.0)
         assert made_now == pytest.approx(made_by([table], "GEAR", quarter), abs=1e-6), quarter
     assert made_now == pytest.approx(200.0)
-    # set up 14:30-15:30, make 15:30-24:00 (85 units), the rest from 06:00 UTC
-    assert [(r.start, r.end) for r in table.runs] == [(at(38.5), at(24 + 24 + 6 + 11.5))]
+    # set up 14:37:12-15:37:12, make until 24:00 (83.8 units), the rest from 06:00 UTC
+    assert [(r.start, r.end) for r in table.runs] == [(started, at(48 + 6 + 11.62))]

@@ -54,6 +54,25 @@ def test_a_transfer_sent_to_both_warehouses_moves_once(two_warehouses: Network) 
     assert sim.ground_truth()["stock"] == {"A": {"GEAR": 95}, "B": {"GEAR": 485}}
 
 
+def test_a_world_begun_mid_day_ships_a_transfer_when_it_begins_not_before(
+    two_warehouses: Network,
+) -> None:
+    """Nothing happens in a live fleet's world before it starts, though its first step did.
+
+    Its days count from midnight, so its first step (14:30-14:45) began
+    before the fleet (14:37:12); a transfer it was told to ship at once
+    went out, and was scanned, at 14:30.
+    """
+    begun = at(14.62)
+    sim = Simulator(scenario(two_warehouses), begin=begun)
+    body = TransferOrder(transfers=[transfer("t-1", "B", "A", 15)])
+    sim.execute([command("B", body), command("A", body)])
+    frame = sim.advance(at(15))
+    scans = [(r.site_id, r.direction, r.ts) for r in frame.readings if isinstance(r, RfidScan)]
+    assert scans == [("B", "out", begun)]
+    assert all(r.ts > begun for r in frame.readings if not isinstance(r, RfidScan))
+
+
 def test_a_transfer_takes_no_more_than_the_origin_has_and_refuses_overflow(
     two_warehouses: Network,
 ) -> None:
