@@ -1,0 +1,58 @@
+"""The zoned MILP through the coordinator (cluster.aggregated), on the 200-asset
+synthetic network with in-process agents: folded, planned, routed, split back,
+reviewed and committed as the live loop does."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from benchmarks.agents_throughput import START, synthetic_network
+from cluster.aggregated import zoned_milp
+from cluster.coordinator import Coordinator, Dispatch
+from cluster.directory import InlineDirectory
+from cluster.policies import SOLVED
+from supplysync.network import Network
+from supplysync.scenario import PlanningSettings
+
+
+@pytest.fixture(scope="module")
+def network() -> Network:
+    return synthetic_network(200)
+
+
+@pytest.fixture(scope="module")
+def dispatch(network: Network) -> Dispatch:
+    with InlineDirectory.start(network) as directory:
+        coordinator = Coordinator(
+            network=network,
+            planning=PlanningSettings(horizon_periods=3, time_limit_s=60),
+            directory=directory,
+            policy=zoned_milp(4),
+            origin=START,
+            run_end=START + timedelta(days=3),
+        )
+        return coordinator.replan(START + timedelta(hours=1), ["test"])
+
+
+def test_every_member_asset_gets_its_command_and_accepts_it(
+    network: Network, dispatch: Dispatch
+) -> None:
+    assert dispatch.plan.status in SOLVED
+    assert sorted(c.asset_id for c in dispatch.commands) == sorted(network.asset_kinds())
+    assert all(r.accepted for r in dispatch.responses)
+    assert any("aggregated: 4 zones of 30 warehouses" in n for n in dispatch.plan.notes)
+
+
+def test_routes_leave_from_their_vehicles_own_depots_with_the_deliveries_they_carry(
+    network: Network, dispatch: Dispatch
+) -> None:
+    plan = dispatch.plan
+    depots = {v.id: v.depot_id for v in network.vehicles}
+    assert plan.routes
+    assert all(r.depot_id == depots[r.vehicle_id] for r in plan.routes)
+    carried = {(r.depot_id, s.site_id, r.period) for r in plan.routes for s in r.stops}
+    routed = [d for d in plan.deliveries if d.period < 2]
+    assert routed
+    assert all((d.warehouse_id, d.customer_id, d.period) in carried for d in routed)
