@@ -4,7 +4,10 @@ Run as `python -m benchmarks.scale [--assets 10000] [--zones 24] [--replans 6] [
 
 On the synthetic network of `benchmarks.agents_throughput` (40 % machines,
 15 % warehouses, 30 % vehicles, the rest suppliers; customers a tenth of
-the assets) it starts the agents sharded on Ray, feeds them an hour of
+the assets), with each customer ordering `--demand` units a day of each of
+its three products (300 by default: the window's demand is then several
+times the stock on hand, so a plan must make, buy and move, not only
+deliver), it starts the agents sharded on Ray, feeds them an hour of
 sensor traffic, and then:
 
 - **planner**: the agents' snapshot folded (`optimizer.aggregate`) and its
@@ -53,6 +56,7 @@ from optimizer.dive import full_solve
 from optimizer.gcpause import kept_out_of_collections
 from optimizer.model import build_model
 from optimizer.solve import persistent_solver
+from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
 from supplysync.readings import Reading
 from supplysync.scenario import PlanningSettings
@@ -153,11 +157,26 @@ def _until(readings: Iterator[Reading], cutoff: datetime) -> Iterator[list[Readi
         yield batch
 
 
+def busy(network: Network, per_day: float) -> Network:
+    """`network` with every customer's lines at `per_day` units a day."""
+    customers = [
+        c.model_copy(update={"demand_per_day": dict.fromkeys(c.demand_per_day, per_day)})
+        for c in network.customers
+    ]
+    return network.model_copy(update={"customers": customers})
+
+
 def run(
-    assets: int, *, zones: int, replans: int, shards: int, settings: PlanningSettings
+    assets: int,
+    *,
+    zones: int,
+    replans: int,
+    shards: int,
+    demand: float,
+    settings: PlanningSettings,
 ) -> dict[str, Any]:
     """Start the agents, measure the planner once and `replans` replans; the figures."""
-    network = synthetic_network(assets)
+    network = busy(synthetic_network(assets), demand)
     runtime = RuntimeSettings(shards=shards, placement="sharded", batch_max_readings=BATCH)
     start_ray(runtime)
     began = time.perf_counter()
@@ -231,6 +250,7 @@ def run(
                 "shortage_units": sum(x.quantity for x in last.shortages),
             },
             "zones": zones,
+            "demand_per_day": demand,
             "horizon_periods": settings.horizon_periods,
             "routed_periods": settings.routed_periods,
             "time_limit_s": settings.time_limit_s,
@@ -296,11 +316,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shards", type=int, default=2)
     parser.add_argument("--horizon", type=int, default=3, help="planning periods (days)")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve")
+    parser.add_argument("--demand", type=float, default=300.0, help="units/day a line")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     settings = PlanningSettings(horizon_periods=args.horizon, time_limit_s=args.time_limit)
     result = run(
-        args.assets, zones=args.zones, replans=args.replans, shards=args.shards, settings=settings
+        args.assets,
+        zones=args.zones,
+        replans=args.replans,
+        shards=args.shards,
+        demand=args.demand,
+        settings=settings,
     )
     print(json.dumps(result, indent=2) if args.json else table(result))
 
