@@ -20,6 +20,7 @@ asset and the agents can review it as any other plan.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -67,8 +68,8 @@ def _runs(run: ProductionRun, key: Aggregation) -> list[ProductionRun]:
         run.model_copy(
             update={
                 "machine_id": m,
-                "quantity": round(run.quantity * key.rates[m][run.product_id] / total, 3),
-                "hours": round(run.hours / len(members), 3),
+                "quantity": _down(run.quantity * key.rates[m][run.product_id] / total),
+                "hours": _down(run.hours / len(members)),
             }
         )
         for m in members
@@ -149,7 +150,13 @@ def _split(
     total = sum(w for _, w in weights)
     out = []
     for k, (asset, w) in enumerate(weights):
-        share = round(quantity * w / total, 3)
+        share = _down(quantity * w / total)
         if share > 0:
             out.append(make(k, asset, share))
     return out
+
+
+def _down(x: float) -> float:
+    """`x` rounded down to thousandths: shares rounded to nearest could add up past a
+    member's capacity when several orders of a period split over it."""
+    return math.floor(x * 1000 + 1e-6) / 1000

@@ -15,7 +15,7 @@ from optimizer.dispatch import commands_for
 from optimizer.zones import zones_of
 from supplysync.network import Network
 from supplysync.offers import Inbound, NetworkSnapshot, WarehouseOffer
-from supplysync.plan import Plan, PlanStatus
+from supplysync.plan import Plan, PlanStatus, PurchaseOrder
 from supplysync.scenario import PlanningSettings
 from tests.optimizer.conftest import START, machine_offer, snapshot_of
 
@@ -186,3 +186,50 @@ def test_a_pools_order_splits_within_each_members_quote(
     assert sum(ordered.values()) == pytest.approx(
         sum(po.quantity for po in plan.purchases), abs=0.01 * len(ordered)
     )
+
+
+def test_a_pool_ordered_to_capacity_by_several_zones_asks_no_member_beyond_its_quote(
+    network: Network,
+) -> None:
+    snap = empty_shelves(network)
+    folded, key = aggregate(snap, ZONES)
+    pool = folded.suppliers[0]
+    (quote,) = pool.quotes
+    full = quote.quantity_per_period
+    shares = [full / 11] * 4 + [full - 4 * (full / 11)]  # member shares 300/11 round up
+    orders = [
+        PurchaseOrder(
+            po_id=f"PO-{k}",
+            supplier_id=pool.supplier_id,
+            product_id=quote.product_id,
+            destination_id=zone.zone_id,
+            quantity=q,
+            order_period=1,
+            arrival_period=1 + quote.lead_time_periods,
+            unit_price=quote.unit_price,
+        )
+        for k, (q, zone) in enumerate(zip(shares, key.zones, strict=False))
+    ]
+    plan = Plan(
+        plan_id="full",
+        policy="milp",
+        created_at=START,
+        window=folded.window,
+        status=PlanStatus.OPTIMAL,
+        purchases=orders,
+    )
+    split = disaggregate(plan, key).purchases
+    asked: dict[str, float] = defaultdict(float)
+    for po in split:
+        asked[po.supplier_id] += po.quantity
+    quoted = {
+        s.supplier_id: q.quantity_per_period
+        for s in snap.suppliers
+        for q in s.quotes
+        if q.product_id == quote.product_id
+    }
+    assert set(asked) == set(quoted)
+    assert all(asked[s] <= quoted[s] for s in asked)
+    assert sum(asked.values()) == pytest.approx(full, abs=0.001 * len(split))
+    homes = {z.home for z in key.zones}
+    assert {po.destination_id for po in split} <= homes
