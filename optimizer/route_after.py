@@ -2,7 +2,8 @@
 
 On a folded network of thousands of assets the MILP with route columns is
 out of reach of a replan (10,000 assets in 24 zones: 158k columns and 124k
-rows for one routed day, 93 s to solve, against 0.4 s without routes). So
+rows for one routed day, 93 s to solve, against 0.4 s without routes, in a
+trial at 10 units a day a line). So
 there the MILP decides flows only, each zone's deliveries within its fleet's
 capacity and its working reefers' (`PlanningData.fleet_capacity`,
 `cold_capacity`), and the routing engine then sequences the deliveries of
