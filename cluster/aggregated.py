@@ -66,6 +66,7 @@ class AggregatingPlanner:
         causes: Sequence[str],
         previous: Plan | None,
     ) -> Plan:
+        self.times = FoldTimes()
         started = time.perf_counter()
         folded, key = aggregate(snapshot, self.zones)
         self.times.aggregate_s = time.perf_counter() - started

@@ -4,16 +4,21 @@ reviewed and committed as the live loop does."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 
 from benchmarks.agents_throughput import START, synthetic_network
-from cluster.aggregated import zoned_milp
+from cluster.aggregated import AggregatingPlanner, zoned_milp
+from cluster.builtin import Milp
 from cluster.coordinator import Coordinator, Dispatch
 from cluster.directory import InlineDirectory
-from cluster.policies import SOLVED
+from cluster.policies import SOLVED, Policy
+from optimizer.zones import zones_of
 from supplysync.network import Network
+from supplysync.offers import NetworkSnapshot
+from supplysync.plan import Plan
 from supplysync.scenario import PlanningSettings
 
 
@@ -56,3 +61,56 @@ def test_routes_leave_from_their_vehicles_own_depots_with_the_deliveries_they_ca
     routed = [d for d in plan.deliveries if d.period < 2]
     assert routed
     assert all((d.warehouse_id, d.customer_id, d.period) in carried for d in routed)
+
+
+def test_the_next_replan_repairs_the_folded_plan_in_force(network: Network) -> None:
+    with InlineDirectory.start(network) as directory:
+        coordinator = Coordinator(
+            network=network,
+            planning=PlanningSettings(horizon_periods=3, time_limit_s=60),
+            directory=directory,
+            policy=zoned_milp(4),
+            origin=START,
+            run_end=START + timedelta(days=3),
+        )
+        coordinator.replan(START + timedelta(hours=1), ["first"])
+        second = coordinator.replan(START + timedelta(hours=2), ["second"]).plan
+    assert second.notes[0].startswith("repair of the plan in force")
+    assert second.diff is not None and second.diff.previous_plan_id == "milp-zoned-0001"
+
+
+def test_the_covered_planner_is_handed_its_own_folded_plan_in_force(network: Network) -> None:
+    settings = PlanningSettings(horizon_periods=3, time_limit_s=60)
+    seen: list[Plan | None] = []
+    milp = Milp().planner
+
+    def covered(
+        snapshot: NetworkSnapshot,
+        s: PlanningSettings,
+        plan_id: str,
+        causes: Sequence[str],
+        previous: Plan | None,
+    ) -> Plan:
+        seen.append(previous)
+        return milp(snapshot, s, plan_id, causes, previous)
+
+    planner = AggregatingPlanner(covered, 4)
+    with InlineDirectory.start(network) as directory:
+        coordinator = Coordinator(
+            network=network,
+            planning=settings,
+            directory=directory,
+            policy=Policy(name="unused", make_planner=lambda: planner),
+            origin=START,
+            run_end=START + timedelta(days=3),
+        )
+        snapshot = coordinator.snapshot(START + timedelta(hours=1))
+    first = planner(snapshot, settings, "p1", [], None)
+    planner(snapshot, settings, "p2", [], first)
+    zones = {z.zone_id for z in zones_of(network, 4)}
+    assert seen[0] is None
+    in_force = seen[1]
+    assert in_force is not None and in_force.plan_id == "p1"
+    assert in_force.deliveries
+    assert {d.warehouse_id for d in in_force.deliveries} <= zones
+    assert not {d.warehouse_id for d in first.deliveries} & zones
