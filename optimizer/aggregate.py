@@ -14,9 +14,9 @@ What the MILP sees when 10,000 assets offer (README, "Scale"):
   summed (every member sets up when the centre does). Because members are
   alike in hours, a centre's run splits exactly: member i makes
   `q * r_i / sum(r)` in `hours / n`, within its own hours whenever the
-  centre's run is within the centre's. A machine that differs (worn, due,
-  committed, down) stays itself: it is where the plan must decide
-  something particular. The centre's setup is priced once, not per member,
+  centre's run is within the centre's. A machine that differs
+  (maintenance due, runs committed, down) stays itself: it is where the
+  plan must decide something particular. The centre's setup is priced once, not per member,
   so the objective undercounts setup cost by (n - 1) setups per centre run.
 - **Suppliers fold into pools**, one per product, lead time and price:
   the members' quantities summed; a pool order splits over its members in
