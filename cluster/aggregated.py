@@ -3,7 +3,8 @@
 `AggregatingPlanner` folds the agents' snapshot (`optimizer.aggregate`:
 warehouses into zones, alike machines into work centres, suppliers into
 pools), lets a planner plan the folded one, and puts the plan back onto the
-member assets (`optimizer.disaggregate`), so the coordinator reviews,
+member assets (`optimizer.disaggregate`), routes re-timed from their
+vehicles' own depots (`optimizer.retime`), so the coordinator reviews,
 commits and dispatches it as any plan. The planner it covers sees only
 folded snapshots: the plan in force it is handed is its own folded plan,
 which the stability prices and repairs compare against.
@@ -17,13 +18,14 @@ and a thousand customers do not fit a replan.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from cluster.builtin import Milp
 from cluster.policies import SOLVED, Planner, Policy
 from optimizer.aggregate import aggregate
 from optimizer.disaggregate import disaggregate
+from optimizer.retime import retimed
 from optimizer.route_after import routed_after
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
@@ -79,9 +81,16 @@ class AggregatingPlanner:
             self.times.route_s = time.perf_counter() - started
         self._folded = {plan_id: plan}
         started = time.perf_counter()
-        member_plan = disaggregate(plan, key)
+        member_plan = retimed(disaggregate(plan, key), snapshot.network, _departures(snapshot, s))
         self.times.disaggregate_s = time.perf_counter() - started
         return member_plan
+
+
+def _departures(snapshot: NetworkSnapshot, s: PlanningSettings) -> Callable[[int], float]:
+    """When vehicles leave in each period, as `PlanningData.departure` has it: not before
+    now in the first."""
+    now_hour = (snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0
+    return lambda period: max(s.departure_hour, now_hour) if period == 0 else s.departure_hour
 
 
 def zoned_milp(zones: int = DEFAULT_ZONES) -> Policy:

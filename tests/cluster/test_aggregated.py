@@ -15,6 +15,7 @@ from cluster.builtin import Milp
 from cluster.coordinator import Coordinator, Dispatch
 from cluster.directory import InlineDirectory
 from cluster.policies import SOLVED, Policy
+from optimizer.geometry import trip
 from optimizer.zones import zones_of
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
@@ -50,13 +51,26 @@ def test_every_member_asset_gets_its_command_and_accepts_it(
     assert any("aggregated: 4 zones of 30 warehouses" in n for n in dispatch.plan.notes)
 
 
-def test_routes_leave_from_their_vehicles_own_depots_with_the_deliveries_they_carry(
+def test_routes_are_driven_from_their_vehicles_own_depots_with_the_deliveries_they_carry(
     network: Network, dispatch: Dispatch
 ) -> None:
     plan = dispatch.plan
     depots = {v.id: v.depot_id for v in network.vehicles}
     assert plan.routes
     assert all(r.depot_id == depots[r.vehicle_id] for r in plan.routes)
+    depot_at = {w.id: w.location for w in network.warehouses}
+    customers = {c.id: c for c in network.customers}
+    speed = {v.id: v.speed_kmh for v in network.vehicles}
+    leaves = PlanningSettings().departure_hour  # after the replan's hour, in every period
+    for r in plan.routes:
+        driven = trip(
+            depot_at[r.depot_id],
+            [customers[s.site_id] for s in r.stops],
+            departure_hour=leaves,
+            speed_kmh=speed[r.vehicle_id],
+        )
+        assert r.distance_km == pytest.approx(driven.km, abs=0.01)
+        assert [s.arrive_h for s in r.stops] == pytest.approx(list(driven.arrive), abs=0.001)
     carried = {(r.depot_id, s.site_id, r.period) for r in plan.routes for s in r.stops}
     routed = [d for d in plan.deliveries if d.period < 2]
     assert routed
