@@ -9,7 +9,8 @@ capacity and its working reefers' (`PlanningData.fleet_capacity`,
 `cold_capacity`), and the routing engine then sequences the deliveries of
 the first routed periods per depot and period (`optimizer.routing`, as the
 reorder-point rule routes its own): cluster first, route second. What no
-vehicle can take in time becomes a shortage with reason "fleet".
+vehicle can take in time becomes a shortage with reason "fleet". Trips
+under way (frozen routes the MILP's plan shows) are kept.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def routed_after(plan: Plan, snapshot: NetworkSnapshot, settings: PlanningSettin
     return plan.model_copy(
         update={
             "deliveries": [*routing.delivered, *later],
-            "routes": routing.routes,
+            "routes": [*(r for r in plan.routes if r.frozen), *routing.routes],
             "shortages": [*plan.shortages, *fleet_shortages(data, routing.unplaced)],
             "notes": [
                 *plan.notes,

@@ -128,3 +128,32 @@ def test_the_covered_planner_is_handed_its_own_folded_plan_in_force(network: Net
     assert in_force.deliveries
     assert {d.warehouse_id for d in in_force.deliveries} <= zones
     assert not {d.warehouse_id for d in first.deliveries} & zones
+
+
+def test_a_trip_under_way_stays_in_the_plan_as_a_frozen_route(network: Network) -> None:
+    settings = PlanningSettings(horizon_periods=3, time_limit_s=60)
+    with InlineDirectory.start(network) as directory:
+        coordinator = Coordinator(
+            network=network,
+            planning=settings,
+            directory=directory,
+            policy=zoned_milp(4),
+            origin=START,
+            run_end=START + timedelta(days=3),
+        )
+        snapshot = coordinator.snapshot(START + timedelta(hours=1))
+    out = snapshot.vehicles[0]
+    customer = network.customers[0]
+    away = out.model_copy(
+        update={
+            "available": False,
+            "committed_stops": [customer.id],
+            "location": customer.location,
+        }
+    )
+    snapshot = snapshot.model_copy(update={"vehicles": [away, *snapshot.vehicles[1:]]})
+    plan = AggregatingPlanner(Milp().planner, 4)(snapshot, settings, "p1", [], None)
+    (frozen,) = [r for r in plan.routes if r.frozen]
+    assert frozen.vehicle_id == out.vehicle_id
+    assert frozen.depot_id == out.depot_id
+    assert [s.site_id for s in frozen.stops] == [customer.id]
