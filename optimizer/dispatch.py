@@ -9,7 +9,10 @@ plan twice yields the same commands (receivers can deduplicate).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from supplysync.commands import (
     Command,
@@ -23,6 +26,8 @@ from supplysync.events import AssetKind
 from supplysync.network import Network
 from supplysync.plan import Plan
 
+_L = TypeVar("_L")
+
 
 def command_id(plan_id: str, asset_id: str) -> str:
     """The deterministic id of an asset's command under a plan."""
@@ -31,20 +36,21 @@ def command_id(plan_id: str, asset_id: str) -> str:
 
 def commands_for(plan: Plan, network: Network, issued_at: datetime) -> list[Command]:
     """One command per asset of the network (machines, suppliers, warehouses, vehicles)."""
+    runs = _by(plan.production, lambda r: (r.machine_id,))
+    upkeep = _by(plan.maintenance, lambda w: (w.machine_id,))
+    orders = _by(plan.purchases, lambda po: (po.supplier_id,))
+    moves = _by(plan.transfers, lambda t: tuple(dict.fromkeys((t.origin_id, t.destination_id))))
+    routes = _by([r for r in plan.routes if not r.frozen], lambda r: (r.vehicle_id,))
     bodies: list[tuple[str, AssetKind, CommandBody]] = []
     for m in network.machines:
-        runs = [r for r in plan.production if r.machine_id == m.id]
-        upkeep = [w for w in plan.maintenance if w.machine_id == m.id]
-        bodies.append((m.id, "machine", ProduceOrder(runs=runs, maintenance=upkeep)))
+        work = ProduceOrder(runs=runs.get(m.id, []), maintenance=upkeep.get(m.id, []))
+        bodies.append((m.id, "machine", work))
     for s in network.suppliers:
-        orders = [po for po in plan.purchases if po.supplier_id == s.id]
-        bodies.append((s.id, "supplier", SupplyOrder(orders=orders)))
+        bodies.append((s.id, "supplier", SupplyOrder(orders=orders.get(s.id, []))))
     for w in network.warehouses:
-        moves = [t for t in plan.transfers if w.id in (t.origin_id, t.destination_id)]
-        bodies.append((w.id, "warehouse", TransferOrder(transfers=moves)))
+        bodies.append((w.id, "warehouse", TransferOrder(transfers=moves.get(w.id, []))))
     for v in network.vehicles:
-        routes = [r for r in plan.routes if r.vehicle_id == v.id and not r.frozen]
-        bodies.append((v.id, "vehicle", RouteOrder(routes=routes)))
+        bodies.append((v.id, "vehicle", RouteOrder(routes=routes.get(v.id, []))))
     return [
         Command(
             command_id=command_id(plan.plan_id, asset_id),
@@ -57,3 +63,13 @@ def commands_for(plan: Plan, network: Network, issued_at: datetime) -> list[Comm
         )
         for asset_id, kind, body in bodies
     ]
+
+
+def _by(lines: Iterable[_L], assets: Callable[[_L], tuple[str, ...]]) -> dict[str, list[_L]]:
+    """The plan's lines by the assets each concerns, in plan order: one pass over the plan,
+    where filtering it per asset took seconds at 10,000 assets."""
+    out: dict[str, list[_L]] = defaultdict(list)
+    for line in lines:
+        for asset in assets(line):
+            out[asset].append(line)
+    return out
