@@ -40,6 +40,7 @@ from supplysync.scenario import PlanningSettings, Scenario
 
 TUNABLE = (
     "routed_periods",
+    "pricing_rounds",
     "time_limit_s",
     "mip_gap",
     "transfer_days",
