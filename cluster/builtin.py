@@ -40,13 +40,13 @@ from supplysync.scenario import PlanningSettings, Scenario
 
 TUNABLE = (
     "routed_periods",
-    "pricing_rounds",
     "time_limit_s",
     "mip_gap",
     "transfer_days",
     "transfer_lanes",
     "frozen_hours",
     "repair",
+    "pricing_rounds",
 )
 """The planning settings a built-in MILP policy takes as parameters: the ones
 only the planner reads. The horizon is not one of them: the coordinator cuts
