@@ -14,8 +14,8 @@ from optimizer.data import planning_data
 from optimizer.milp import plan_milp
 from optimizer.pricing import RoutePricer, priced_candidates
 from optimizer.vrp.depot import Visit
-from supplysync.network import Customer, Location, Network, Vehicle, Warehouse
-from tests.optimizer.conftest import HOME, SETTINGS, START, product, snapshot_of
+from supplysync.network import Location, Network, Vehicle, Warehouse
+from tests.optimizer.conftest import HOME, SETTINGS, START, customer_at, product, snapshot_of
 
 EAST = Location(lat=51.0, lon=8.0)
 """About 70 km east of HOME."""
@@ -34,38 +34,25 @@ def overflow() -> Network:
     """
     x, k = product("X", penalty=600.0), product("K", cold=True, penalty=50.0)
 
-    def site(cid: str, lat: float, lon: float, wants: dict[str, float]) -> Customer:
-        location = Location(lat=lat, lon=lon)
-        return Customer(id=cid, name=cid, location=location, region="r", demand_per_day=wants)
-
     return Network(
         products=[x, k],
         warehouses=[
             Warehouse(
-                id="W-A",
-                name="a",
-                location=HOME,
-                region="r",
-                capacity_units=10_000.0,
-                initial_stock={"X": 1_000.0, "K": 1_000.0},
-            ),
-            Warehouse(
-                id="W-B",
-                name="b",
-                location=EAST,
-                region="r",
-                capacity_units=10_000.0,
-                initial_stock={"X": 1_000.0},
-            ),
+                id=w, name=w, location=at, region="r", capacity_units=10_000.0, initial_stock=stock
+            )
+            for w, at, stock in (
+                ("W-A", HOME, {"X": 1_000.0, "K": 1_000.0}),
+                ("W-B", EAST, {"X": 1_000.0}),
+            )
         ],
         customers=[
-            site("D1", 51.05, 7.05, {"X": 50.0, "K": 0.0}),
-            site("D2", 50.95, 7.05, {"X": 50.0, "K": 0.0}),
-            site("K1", 51.02, 7.4, {"X": 0.0, "K": 50.0}),
-            site("K2", 50.98, 7.6, {"X": 0.0, "K": 50.0}),
-            site("K3", 51.03, 7.7, {"X": 0.0, "K": 50.0}),
-            site("E1", 51.05, 8.05, {"X": 80.0, "K": 0.0}),
-            site("E2", 50.95, 8.05, {"X": 80.0, "K": 0.0}),
+            customer_at("D1", 51.05, 7.05, {"X": 50.0, "K": 0.0}),
+            customer_at("D2", 50.95, 7.05, {"X": 50.0, "K": 0.0}),
+            customer_at("K1", 51.02, 7.4, {"X": 0.0, "K": 50.0}),
+            customer_at("K2", 50.98, 7.6, {"X": 0.0, "K": 50.0}),
+            customer_at("K3", 51.03, 7.7, {"X": 0.0, "K": 50.0}),
+            customer_at("E1", 51.05, 8.05, {"X": 80.0, "K": 0.0}),
+            customer_at("E2", 50.95, 8.05, {"X": 80.0, "K": 0.0}),
         ],
         vehicles=[
             Vehicle(id="T", name="t", depot_id="W-A", capacity_units=100.0),
