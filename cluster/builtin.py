@@ -46,6 +46,7 @@ TUNABLE = (
     "transfer_lanes",
     "frozen_hours",
     "repair",
+    "pricing_rounds",
 )
 """The planning settings a built-in MILP policy takes as parameters: the ones
 only the planner reads. The horizon is not one of them: the coordinator cuts

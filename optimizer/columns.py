@@ -41,7 +41,7 @@ takes no new route that day (its trip under way is frozen, see
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from optimizer.data import PlanningData
@@ -230,6 +230,59 @@ def candidates(data: PlanningData) -> RouteCandidates:
     return RouteCandidates(crews, cols, frozenset(range(len(columns), len(cols))), tuple(notes))
 
 
+def with_visits(
+    data: PlanningData, cands: RouteCandidates, visits: Mapping[tuple[str, int], Sequence[Visit]]
+) -> RouteCandidates:
+    """`cands` and the engine's routes for `visits`, by depot and period, for their free crews.
+
+    A visit too big for the largest truck that may carry it is cut to that
+    truck (`_cut`), as `candidates` cuts a customer's whole part.
+    """
+    columns = _free(cands)
+    crews = cands.crews
+    for (w, t), wanted in sorted(visits.items()):
+        free = [
+            (i, c) for i, c in enumerate(crews) if (c.depot_id, c.period) == (w, t) and not c.fixed
+        ]
+        cut = [c for c in (_cut(v, free) for v in wanted) if c is not None]
+        if free and cut:
+            for i, stops in _engine_routes(data, free, cut):
+                _add(data, crews, i, stops, columns)
+    return _grown(cands, columns)
+
+
+def with_routes(
+    data: PlanningData, cands: RouteCandidates, routes: Iterable[tuple[Hashable, tuple[str, ...]]]
+) -> RouteCandidates:
+    """`cands` and `routes` (a crew's key and its stops) for the crews of `cands` with those keys.
+
+    Each route is timed again for its crew (`timed`): one that no longer
+    keeps its windows or the shift is left out.
+    """
+    columns = _free(cands)
+    index = {crew.key: i for i, crew in enumerate(cands.crews) if not crew.fixed}
+    for key, stops in routes:
+        if key in index:
+            _add(data, cands.crews, index[key], stops, columns)
+    return _grown(cands, columns)
+
+
+def _free(cands: RouteCandidates) -> dict[tuple[int, tuple[str, ...]], Column]:
+    """The columns of `cands` that are not fixed, keyed as `_add` keys them."""
+    return {(c.crew, c.stops): c for j, c in enumerate(cands.columns) if j not in cands.fixed}
+
+
+def _grown(
+    cands: RouteCandidates, columns: dict[tuple[int, tuple[str, ...]], Column]
+) -> RouteCandidates:
+    """`cands` with `columns` as its free columns, its fixed ones after them as before."""
+    fixed = tuple(cands.columns[j] for j in sorted(cands.fixed))
+    cols = tuple(columns.values()) + fixed
+    return RouteCandidates(
+        cands.crews, cols, frozenset(range(len(columns), len(cols))), cands.notes
+    )
+
+
 def _fixed_columns(data: PlanningData, crews: tuple[Crew, ...], notes: list[str]) -> list[Column]:
     """The one route of each frozen-route crew, or a note saying why it cannot be kept."""
     wanted = {(f.vehicle_id, f.period): tuple(f.stops) for f in data.fixed_routes}
@@ -302,14 +355,17 @@ def _visits(
     """Each client's whole part as one visit, cut to the largest room that may carry it."""
     t = members[0][1].period
     quantity, worth = _quantities(data, t)
-    visits = []
-    for c, cold in clients:
-        q = quantity[c.id, cold]
-        room = max((cr.room for _, cr in members if cr.cold_ok or not cold), default=0.0)
-        if q > 1e-6 and room > 1e-6:
-            share = min(q, room) / q  # a part too big for one truck is worth its share
-            visits.append(Visit(c, min(q, room), cold, worth[c.id, cold] * share))
-    return visits
+    whole = (Visit(c, quantity[c.id, cold], cold, worth[c.id, cold]) for c, cold in clients)
+    return [v for v in (_cut(w, members) for w in whole) if v is not None]
+
+
+def _cut(visit: Visit, members: Sequence[tuple[int, Crew]]) -> Visit | None:
+    """`visit` cut to the largest room that may carry it, worth its share; None if nothing fits."""
+    room = max((cr.room for _, cr in members if cr.cold_ok or not visit.cold), default=0.0)
+    if visit.quantity <= 1e-6 or room <= 1e-6:
+        return None
+    share = min(visit.quantity, room) / visit.quantity
+    return Visit(visit.customer, min(visit.quantity, room), visit.cold, visit.value * share)
 
 
 def _engine_routes(

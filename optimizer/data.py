@@ -128,6 +128,7 @@ class PlanningData:
     transfer_periods: int
     lanes: frozenset[Key2]
     routed_periods: int
+    pricing_rounds: int
     departure_hour: float
     first_departure_hour: float
     now_hour: float
@@ -317,6 +318,7 @@ def planning_data(
         transfer_periods=transfer_periods,
         lanes=lanes,
         routed_periods=settings.routed_periods,
+        pricing_rounds=settings.pricing_rounds,
         departure_hour=settings.departure_hour,
         first_departure_hour=first_departure_hour,
         now_hour=now_hour,

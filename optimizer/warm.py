@@ -38,13 +38,14 @@ from typing import Any
 import pyomo.environ as pyo
 from pyomo.contrib.solver.solvers.highs import Highs
 
-from optimizer.columns import RouteCandidates, candidates, crews_of
+from optimizer.columns import RouteCandidates, crews_of
 from optimizer.costs import CostModel
 from optimizer.data import PlanningData, planning_data
 from optimizer.dive import SolveFn, full_solve
 from optimizer.gcpause import collect_frozen, kept_out_of_collections
 from optimizer.guard import within
 from optimizer.model import assemble, build_model
+from optimizer.pricing import RoutePricer
 from optimizer.production import run_index, set_production
 from optimizer.repair import (
     Incumbent,
@@ -108,8 +109,9 @@ class WarmPlanner:
         costs: prices of machine hours, setups, freight and moved assignments.
         solve_fn: the solve call, a seam for tests (for example a solve that
             never returns in time).
-        route_candidates: generates the candidate routes at a rebuild; a seam
-            for tests that compare models built on the same candidates.
+        route_candidates: generates the candidate routes at a rebuild
+            (default: a `RoutePricer` of its own); a seam for tests that
+            compare models built on the same candidates.
     """
 
     def __init__(
@@ -117,11 +119,11 @@ class WarmPlanner:
         *,
         costs: CostModel | None = None,
         solve_fn: SolveFn | None = None,
-        route_candidates: Callable[[PlanningData], RouteCandidates] = candidates,
+        route_candidates: Callable[[PlanningData], RouteCandidates] | None = None,
     ) -> None:
         self._costs = costs or CostModel()
         self._solve_fn: SolveFn = solve_fn or solve
-        self._route_candidates = route_candidates
+        self._route_candidates = route_candidates or RoutePricer()
         self._shape: tuple[Hashable, ...] | None = None
         self._model: pyo.ConcreteModel | None = None
         self._solver: Highs | None = None

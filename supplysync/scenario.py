@@ -44,7 +44,9 @@ class PlanningSettings(Frozen):
     vehicles out are committed); set it to publish tomorrow's schedule.
     `repair` lets a replan after a small event re-decide only the on/off
     choices the event touched (`optimizer.repair`) and keep the rest of the
-    plan in force; off, every replan re-solves in full.
+    plan in force; off, every replan re-solves in full. `pricing_rounds` is how
+    many times a rebuild reroutes what the LP relaxation ships before the MILP
+    chooses among the routes (`optimizer.pricing`); 0 keeps the first routes.
     """
 
     period_hours: Annotated[float, Field(gt=0, le=168)] = 24.0
@@ -58,6 +60,7 @@ class PlanningSettings(Frozen):
     departure_hour: Annotated[float, Field(ge=0, lt=24)] = 7.0
     frozen_hours: Annotated[float, Field(ge=0, le=720)] = 0.0
     routed_periods: Annotated[int, Field(ge=0, le=30)] = 2
+    pricing_rounds: Annotated[int, Field(ge=0, le=10)] = 3
     repair: bool = True
 
 

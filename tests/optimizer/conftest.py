@@ -147,6 +147,12 @@ def far_cluster(*, vehicles: int = 1, service_minutes: float = 90.0) -> Network:
     )
 
 
+def customer_at(cid: str, lat: float, lon: float, wants: dict[str, float]) -> Customer:
+    """A customer of region "r" at (lat, lon) ordering `wants` a day."""
+    location = Location(lat=lat, lon=lon)
+    return Customer(id=cid, name=cid, location=location, region="r", demand_per_day=wants)
+
+
 def quote(pid: str, per_day: float, lead: int, price: float) -> SupplyQuote:
     return SupplyQuote(
         product_id=pid, capacity_per_day=per_day, lead_time_days=lead, unit_price=price

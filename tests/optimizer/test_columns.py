@@ -13,9 +13,16 @@ from optimizer.data import PlanningData, planning_data
 from optimizer.milp import plan_milp
 from optimizer.route_audit import audit_routes
 from optimizer.testing import SIZES, generate_network, snapshot_for
-from supplysync.network import Customer, Location, Network, Vehicle, Warehouse
+from supplysync.network import Location, Network, Vehicle, Warehouse
 from supplysync.offers import NetworkSnapshot
-from tests.optimizer.conftest import HOME, SETTINGS, far_cluster, product, snapshot_of
+from tests.optimizer.conftest import (
+    HOME,
+    SETTINGS,
+    customer_at,
+    far_cluster,
+    product,
+    snapshot_of,
+)
 
 
 def _stops_of_day(snapshot: NetworkSnapshot, period: int) -> list[list[str]]:
@@ -51,11 +58,6 @@ def two_depots() -> Network:
     """
     x, p = product("X", penalty=800.0), product("P", penalty=30.0)
 
-    def site(cid: str, lat: float, lon: float, wants: dict[str, float]) -> Customer:
-        return Customer(
-            id=cid, name=cid, location=Location(lat=lat, lon=lon), region="r", demand_per_day=wants
-        )
-
     return Network(
         products=[x, p],
         warehouses=[
@@ -65,10 +67,10 @@ def two_depots() -> Network:
             for w, at, stock in (("W-A", HOME, {"X": 1_000.0}), ("W-B", EAST, {"P": 1_000.0}))
         ],
         customers=[
-            site("A1", 51.1, 7.1, {"X": 100.0, "P": 0.0}),
-            site("A2", 50.9, 7.1, {"X": 100.0, "P": 0.0}),
-            site("B1", 51.1, 8.1, {"X": 0.0, "P": 20.0}),
-            site("B2", 50.9, 8.1, {"X": 0.0, "P": 20.0}),
+            customer_at("A1", 51.1, 7.1, {"X": 100.0, "P": 0.0}),
+            customer_at("A2", 50.9, 7.1, {"X": 100.0, "P": 0.0}),
+            customer_at("B1", 51.1, 8.1, {"X": 0.0, "P": 20.0}),
+            customer_at("B2", 50.9, 8.1, {"X": 0.0, "P": 20.0}),
         ],
         vehicles=[
             Vehicle(id="V-A", name="v-a", depot_id="W-A", capacity_units=200.0),
