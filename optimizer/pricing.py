@@ -86,7 +86,7 @@ def priced_candidates(data: PlanningData, first: RouteCandidates | None = None) 
     """`first` (default `candidates(data)`) and up to `data.pricing_rounds` rounds of new routes."""
     cands = first if first is not None else candidates(data)
     last: float | None = None
-    for _ in range(data.pricing_rounds):
+    for _ in range(data.pricing_rounds if cands.columns else 0):
         relaxed = _relaxation(data, cands)
         if relaxed is None:
             break

@@ -135,3 +135,16 @@ def test_a_window_is_priced_at_its_first_rebuild_and_its_later_ones_get_those_ro
     )
     pricer(later)
     assert relaxations
+
+
+def test_a_plan_that_routes_no_day_solves_no_relaxation_for_routes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = SETTINGS.model_copy(update={"routed_periods": 0})
+    data = planning_data(snapshot_of(overflow()), settings)
+
+    def refused(*_: Any) -> Any:
+        raise AssertionError("a relaxation with no route to price")
+
+    monkeypatch.setattr(pricing, "_relaxation", refused)
+    assert priced_candidates(data).columns == ()
