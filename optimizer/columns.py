@@ -187,7 +187,8 @@ def departure_of(data: PlanningData, v: VehicleData, period: int) -> float | Non
     """When a vehicle can leave its depot with a new load in `period`, or None if it cannot.
 
     In period 0 a vehicle away from its depot first drives back; one out on
-    committed stops is busy all day (its trip is frozen).
+    committed stops is busy all day (its trip is frozen); one back after the
+    day's last departure hour stays at its depot until the next day.
     """
     if period > 0:
         return data.departure(period)
@@ -197,7 +198,8 @@ def departure_of(data: PlanningData, v: VehicleData, period: int) -> float | Non
     if offer.committed_stops:
         return None
     back_h = road_km(offer.location, data.location(v.depot_id)) / v.speed_kmh
-    return data.departure(0) + (back_h if back_h * v.speed_kmh > AT_DEPOT_KM else 0.0)
+    leaves = data.departure(0) + (back_h if back_h * v.speed_kmh > AT_DEPOT_KM else 0.0)
+    return leaves if leaves <= data.last_departure_hour + 1e-9 else None
 
 
 def candidates(data: PlanningData) -> RouteCandidates:

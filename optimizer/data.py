@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from optimizer.costs import CostModel
-from optimizer.fleet import VehicleData, capacity_by_depot, fleet_of, reach
+from optimizer.fleet import VehicleData, capacity_by_depot, fleet_of, parked_today, reach
 from optimizer.geometry import road_km
 from optimizer.targets import StockTarget, stock_targets
 from supplysync.control import FreezeRoute
@@ -131,6 +131,7 @@ class PlanningData:
     pricing_rounds: int
     departure_hour: float
     first_departure_hour: float
+    last_departure_hour: float
     now_hour: float
     notes: tuple[str, ...]
 
@@ -210,7 +211,15 @@ def planning_data(
         for m in snapshot.machines
         if _known_plant(m, net, notes)
     )
+    now_hour = (snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0
+    first_departure_hour = max(settings.departure_hour, now_hour)
     vehicles = fleet_of(snapshot.vehicles, net, notes)
+    if first_departure_hour > settings.last_departure_hour + 1e-9:
+        vehicles = parked_today(vehicles)
+        notes.append(
+            f"planned at {now_hour:.2f} h, after the last departure "
+            f"({settings.last_departure_hour:g} h): no new route leaves today"
+        )
     customers = {c.id: c for c in net.customers}
     km = {
         (w, s): road_km(net.location_of(w), net.location_of(s))
@@ -219,8 +228,6 @@ def planning_data(
     }
     arcs, cold_arcs = reach(vehicles, customers, net, settings.departure_hour)
     demand = tuple(_demand(snapshot.demand, len(periods), net, notes))
-    now_hour = (snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0
-    first_departure_hour = max(settings.departure_hour, now_hour)
     arrivals, tail, landed = _arrivals(
         snapshot,
         machines,
@@ -321,6 +328,7 @@ def planning_data(
         pricing_rounds=settings.pricing_rounds,
         departure_hour=settings.departure_hour,
         first_departure_hour=first_departure_hour,
+        last_departure_hour=settings.last_departure_hour,
         now_hour=now_hour,
         notes=tuple(notes),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from optimizer.geometry import fits_shift, trip
 from supplysync.network import Customer, Network
@@ -42,6 +42,11 @@ class VehicleData:
 def fleet_of(offers: list[VehicleOffer], net: Network, notes: list[str]) -> tuple[VehicleData, ...]:
     """The offered vehicles that the network knows, joined with their spec."""
     return tuple(_vehicle(v, net) for v in offers if _known_vehicle(v, net, notes))
+
+
+def parked_today(vehicles: tuple[VehicleData, ...]) -> tuple[VehicleData, ...]:
+    """The fleet when the day's last departure has passed: no new load leaves in period 0."""
+    return tuple(replace(v, available=False) for v in vehicles)
 
 
 def capacity_by_depot(

@@ -47,6 +47,10 @@ class PlanningSettings(Frozen):
     plan in force; off, every replan re-solves in full. `pricing_rounds` is how
     many times a rebuild reroutes what the LP relaxation ships before the MILP
     chooses among the routes (`optimizer.pricing`); 0 keeps the first routes.
+    `last_departure_hour` is the latest hour a day's route may leave: a
+    vehicle not away by then drops the route (it could not be back within
+    a day shift), so a replan later in the day plans no new route for that
+    day; the simulator's vehicles and the planner read the same figure.
     """
 
     period_hours: Annotated[float, Field(gt=0, le=168)] = 24.0
@@ -58,10 +62,20 @@ class PlanningSettings(Frozen):
     transfer_days: Annotated[int, Field(ge=0, le=14)] = 1
     transfer_lanes: Annotated[int, Field(ge=1, le=100)] = 3
     departure_hour: Annotated[float, Field(ge=0, lt=24)] = 7.0
+    last_departure_hour: Annotated[float, Field(ge=0, lt=24)] = 16.0
     frozen_hours: Annotated[float, Field(ge=0, le=720)] = 0.0
     routed_periods: Annotated[int, Field(ge=0, le=30)] = 2
     pricing_rounds: Annotated[int, Field(ge=0, le=10)] = 3
     repair: bool = True
+
+    @model_validator(mode="after")
+    def _departures_in_order(self) -> PlanningSettings:
+        if self.last_departure_hour < self.departure_hour:
+            raise ValueError(
+                f"last_departure_hour ({self.last_departure_hour}) is before "
+                f"departure_hour ({self.departure_hour})"
+            )
+        return self
 
 
 class DemandSpike(Frozen):

@@ -89,7 +89,7 @@ class Simulator:
             s.id: SupplierSim(s, net, self._warehouses, world, disruptions) for s in net.suppliers
         }
         self._transfers = TransferBook(self._warehouses, world)
-        departure = scenario.planning.departure_hour
+        planning = scenario.planning
         self._vehicles = {
             v.id: VehicleSim(
                 v,
@@ -98,7 +98,8 @@ class Simulator:
                 ledger=self._ledger,
                 world=world,
                 disruptions=disruptions,
-                departure_hour=departure,
+                departure_hour=planning.departure_hour,
+                last_departure_hour=planning.last_departure_hour,
             )
             for v in net.vehicles
         }

@@ -2,8 +2,9 @@
 
 A route for period `p` leaves at that day's `departure_hour`. If that time
 has passed it leaves as soon as the vehicle is idle at its depot, unless it
-is later than 16:00 of the route's day; then the route is dropped and the
-vehicle waits for the next one. It drives at `speed_kmh` times the traffic
+is later than the day's `last_departure_hour` (a planning setting, so the
+planner knows it too); then the route is dropped and the vehicle waits for
+the next one. It drives at `speed_kmh` times the traffic
 factor of the region it is heading for, waits at a customer until the window
 opens, serves for `service_minutes` with the door open, and returns to its
 depot. Time inside a step is split at every change (arrival, window, service
@@ -37,7 +38,6 @@ from supplysync.orders import ProofOfDelivery
 from supplysync.plan import Route
 from supplysync.planning import PlanningWindow
 
-LAST_START_HOUR = 16.0
 TANK_LITRES = 300.0
 HARSH_PER_DRIVING_HOUR = 0.2
 SHOCK_PER_DRIVING_HOUR = 0.05
@@ -57,6 +57,7 @@ class VehicleSim:
         world: World,
         disruptions: Disruptions,
         departure_hour: float,
+        last_departure_hour: float,
     ) -> None:
         self.spec = spec
         self._network = network
@@ -65,6 +66,7 @@ class VehicleSim:
         self._world = world
         self._disruptions = disruptions
         self._departure_hour = departure_hour
+        self._last_departure_hour = last_departure_hour
         self._breaks = disruptions.vehicle_breakpoints(spec.id)
         self._cold = {p.id: p for p in network.products if p.cold_chain}
         self._routes: list[tuple[float, int, Route]] = []
@@ -149,7 +151,7 @@ class VehicleSim:
             start_h, _, route = self._routes[0]
             if start_h > cur + EPS:
                 return start_h
-            if cur <= day_start(start_h + EPS) + LAST_START_HOUR + EPS:
+            if cur <= day_start(start_h + EPS) + self._last_departure_hour + EPS:
                 return cur
             self._routes.pop(0)
             self._world.note(cur, f"{self.id} route for period {route.period} too late: dropped")

@@ -194,3 +194,20 @@ def test_a_shipment_tracked_to_land_before_the_first_departure_leaves_today(
     plan = plan_milp(snap, SETTINGS, plan_id="t")
     today = sum(d.quantity for d in plan.deliveries if d.period == 0)
     assert today == pytest.approx(shipped_today)
+
+
+@pytest.mark.parametrize(("now_hour", "today"), [(15.0, 40.0), (17.0, 0.0)])
+def test_no_route_leaves_today_after_the_last_departure_hour(now_hour: float, today: float) -> None:
+    """A replan after the day's last departure (16:00) plans no new route for today.
+
+    The vehicles drop such a route (`adapters.simulator.vehicles`); planned
+    from now on, as a replan at 17:00 did, the plan counted on a delivery
+    that never left (two routes dropped at 16:30 on `tight-1`, seed 0).
+    """
+    net = line_network(stock={"P": 100.0}, machines=[], suppliers=[])
+    base = snapshot_of(net, 2, demand=[line(40.0, 0), line(30.0, 1)])
+    snap = base.model_copy(update={"taken_at": START + timedelta(hours=now_hour)})
+    plan = plan_milp(snap, SETTINGS, plan_id="t")
+    assert sum(d.quantity for d in plan.deliveries if d.period == 0) == pytest.approx(today)
+    assert all(r.period > 0 for r in plan.routes) == (today == 0.0)
+    assert sum(d.quantity for d in plan.deliveries if d.period == 1) == pytest.approx(30.0)

@@ -68,6 +68,8 @@ BAD_FILES = [
         "temp_min_c = 9\ntemp_max_c = 8",
         "network.products[REAGENT]",
     ),
+    # the day's last departure before its first
+    ("departure_hour = 7", "departure_hour = 7\nlast_departure_hour = 6", "last_departure_hour"),
     # an unknown disruption kind
     ('kind = "traffic_delay"', 'kind = "alien_invasion"', "disruptions"),
 ]

@@ -122,6 +122,19 @@ def test_a_route_whose_day_is_over_is_dropped(delivery_network: Network) -> None
     assert any("too late" in note for note in sim.ground_truth()["notes"])
 
 
+def test_the_last_departure_hour_is_the_planning_setting(delivery_network: Network) -> None:
+    """The hour after which a day's route is dropped is the one the planner plans with."""
+    base = scenario(delivery_network)
+    late = base.model_copy(
+        update={"planning": base.planning.model_copy(update={"last_departure_hour": 17.0})}
+    )
+    sim = Simulator(late)
+    sim.advance(at(16.5))
+    sim.execute([command("VAN", route("VAN", {"C": {"GEAR": 10}}))])
+    (pod,) = sim.advance(at(24)).deliveries
+    assert_at(pod.ts, 16.5 + LEG_H)
+
+
 def test_a_route_sent_after_departure_time_leaves_at_once(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.advance(at(9))
