@@ -129,13 +129,44 @@ class CommandDispatcher:
 
     async def send(self, command: Command, *, to: Topic) -> CommandStatus:
         """Record `command`, publish it on `to` at QoS 1, and start tracking it."""
-        if to.channel != "cmd" or to.asset_id != command.asset_id:
-            raise ValueError(f"Expected {command.asset_id!r}'s cmd topic, got {str(to)!r}.")
-        await self._journal.append([command])
-        status = self._tracker.sent(command, self._clock.now())  # before: the ack may race PUBACK
-        self._notify()
-        await self._publish(str(to), command.model_dump_json().encode())
+        [(status, error)] = await self.send_all([(command, to)])
+        if error is not None:
+            raise error
         return status
+
+    async def send_all(
+        self, addressed: Sequence[tuple[Command, Topic]]
+    ) -> list[tuple[CommandStatus, BrokerError | None]]:
+        """Record every command, then publish them all at once; per command its status and error.
+
+        A plan's commands go out together: one after another, each given
+        `publish_timeout_s`, a plan for 18 assets held its turn (and a stop)
+        for three minutes while the broker was away. All are recorded and
+        tracked before the first is published, so a caller that gives up
+        (cancels) leaves nothing sent unrecorded.
+        """
+        for command, to in addressed:
+            if to.channel != "cmd" or to.asset_id != command.asset_id:
+                raise ValueError(f"Expected {command.asset_id!r}'s cmd topic, got {str(to)!r}.")
+        await self._journal.append([command for command, _ in addressed])
+        now = self._clock.now()
+        # tracked before publishing: an ack may race the PUBACK
+        statuses = [self._tracker.sent(command, now) for command, _ in addressed]
+        self._notify()
+        errors = await asyncio.gather(
+            *(
+                self._published(str(to), command.model_dump_json().encode())
+                for command, to in addressed
+            )
+        )
+        return list(zip(statuses, errors, strict=True))
+
+    async def _published(self, topic: str, payload: bytes) -> BrokerError | None:
+        try:
+            await self._publish(topic, payload)
+        except BrokerError as exc:
+            return exc
+        return None
 
     def acknowledge(self, ack: CommandAck) -> None:
         """Fold in a recorded answer from a device (the ingest's sink calls this)."""

@@ -11,7 +11,8 @@ two MQTT users, `--ingest-workers` is at least 1 and, above 1, the store is
 PostgreSQL (SQLite takes one writer at a time; `adapters.mqtt.workers`).
 Then the agents start (on Ray, or in this process with
 `--placement inline`), rebuilding from the store, and the loop runs until
-SIGINT or SIGTERM; it then finishes the turn under way, disconnects, closes
+SIGINT or SIGTERM; it then finishes the turn under way (a replan; commands
+the broker has not taken by then stay recorded, unsent), disconnects, closes
 the store and stops the agent hosts (and Ray, if it started it). Exit 1 if
 the loop fails (the store or an agent host refusing for good).
 """

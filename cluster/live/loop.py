@@ -74,11 +74,10 @@ from typing import Any, Final, TypeVar
 from adapters.mqtt.broker import BrokerAddress
 from adapters.mqtt.clock import ClockFollower
 from adapters.mqtt.dispatch import CommandDispatcher
-from adapters.mqtt.errors import BrokerError
 from adapters.mqtt.ingest import ChannelQos, MqttIngest
 from adapters.mqtt.roster import Roster
 from adapters.mqtt.sink import StoreSink
-from adapters.mqtt.topics import topic_of
+from adapters.mqtt.topics import Topic, topic_of
 from adapters.mqtt.tracking import CommandTracker, Outcome
 from adapters.mqtt.workers import Committed, IngestWorkers, check_store
 from adapters.store import StoreError, StoreUnavailableError
@@ -93,7 +92,7 @@ from cluster.live.settings import Brokers, LiveSettings
 from cluster.overrides import apply_overrides
 from cluster.plugins import load_policy
 from supplysync.clock import NetworkClock
-from supplysync.commands import CommandAck
+from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
@@ -203,7 +202,7 @@ class LiveLoop:
         return {c: s.outcome for c, s in tracked.items() if s is not None}
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Run until `stop` is set; a turn under way (a replan, its dispatch) finishes first.
+        """Run until `stop` is set; a replan under way finishes first, its publishing does not.
 
         On the way out the ingest stops receiving (messages received but not
         yet recorded stay unacknowledged, so the broker delivers them again
@@ -363,7 +362,7 @@ class LiveLoop:
             else:
                 retry = False
                 if dispatch is not None:
-                    await self._dispatch(dispatch)
+                    await self._dispatch(dispatch, stop)
             finally:
                 self._replanning = False
             with contextlib.suppress(TimeoutError):
@@ -486,7 +485,7 @@ class LiveLoop:
         if self._dispatcher is not None:
             self._dispatcher.acknowledge(ack)
 
-    async def _dispatch(self, dispatch: Dispatch) -> None:
+    async def _dispatch(self, dispatch: Dispatch, stop: asyncio.Event) -> None:
         """Record the plan with the snapshot it came from, then send its commands."""
         sink, dispatcher = self._sink, self._dispatcher
         assert sink is not None and dispatcher is not None  # set before the first turn
@@ -501,15 +500,41 @@ class LiveLoop:
             dispatch.latency_s,
             ", ".join(dispatch.plan.causes) or "the tick",
         )
+        addressed = [(c, topic_of(self._network, c.asset_id, "cmd")) for c in dispatch.commands]
+        unsent = await self._publish_unless_stopped(dispatcher, addressed, stop)
         for command in dispatch.commands:
-            try:
-                await dispatcher.send(command, to=topic_of(self._network, command.asset_id, "cmd"))
-            except BrokerError as exc:
-                # Recorded and tracked: it times out unless the device answers after all.
-                log.warning("command %s not published: %s", command.command_id, exc)
-                self.stats.unsent += 1
+            # Recorded and tracked, sent or not: it times out unless the device answers after all.
+            self.stats.unsent += command.command_id in unsent
             self._sent.append(command.command_id)
             self.stats.commands += 1
+
+    async def _publish_unless_stopped(
+        self,
+        dispatcher: CommandDispatcher,
+        addressed: list[tuple[Command, Topic]],
+        stop: asyncio.Event,
+    ) -> set[str]:
+        """Publish a plan's commands; ids of those not known sent (refused, or cut by a stop).
+
+        A stop does not wait for a broker that is away: the commands are
+        recorded, and the next run's first plan commands every asset again.
+        """
+        sending = asyncio.create_task(dispatcher.send_all(addressed), name="live.send")
+        stopping = asyncio.create_task(stop.wait(), name="live.stopping")
+        await asyncio.wait({sending, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not sending.done():
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
+            log.warning("stopped while publishing: %d commands not sent", len(addressed))
+            return {command.command_id for command, _ in addressed}
+        unsent = set()
+        for (command, _), (_, error) in zip(addressed, sending.result(), strict=True):
+            if error is not None:
+                log.warning("command %s not published: %s", command.command_id, error)
+                unsent.add(command.command_id)
+        return unsent
 
     async def _on_agents(self, fn: Callable[..., R], *args: object) -> R:
         if self._agents is None:

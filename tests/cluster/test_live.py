@@ -27,7 +27,7 @@ from supplysync.plan import Plan
 from supplysync.readings import StockLevelReading
 from supplysync.scenario import Scenario
 from supplysync.status import LoopStatus
-from tests.brokers import PrivateBroker
+from tests.brokers import PrivateBroker, free_port
 from tests.cluster.live_harness import eventually, mosquitto_pub, running
 
 FAST = LiveSettings(turn_s=0.1, agent_tick_s=3600, status_every_s=0.2)
@@ -239,3 +239,40 @@ def test_a_run_started_mid_day_plans_days_from_utc_midnight(
     assert first.created_at == started
     assert first.window.start == datetime(2026, 12, 4, tzinfo=UTC)
     assert first.window.period_start(1) == datetime(2026, 12, 5, tzinfo=UTC)
+
+
+def test_a_stop_is_not_held_up_by_commands_the_broker_cannot_take(
+    demo_scenario: Scenario, store_url: str
+) -> None:
+    """With the broker down, a stop ends the run within one publish timeout, everything recorded.
+
+    The first plan's 18 commands were published one after another, each
+    given 10 s to reach the broker: SIGTERM during that dispatch took 175 s
+    to end `run`. The plan and every command are recorded before any is
+    published, so the next run (which commands every asset at its first
+    plan) loses nothing.
+    """
+    directory = InlineDirectory.start(demo_scenario.network, store_url=store_url)
+    loop = LiveLoop(
+        network=demo_scenario.network,
+        planning=demo_scenario.planning,
+        directory=directory,
+        store_url=store_url,
+        brokers=Brokers.same(f"mqtt://127.0.0.1:{free_port()}"),  # nobody listens
+        settings=FAST,
+    )
+
+    async def run() -> set[str]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(loop.run(stop))
+        [plan] = await eventually(store_url, lambda s: s.plans(), timeout_s=60)
+        commands = await eventually(store_url, lambda s: s.commands(plan.plan_id))
+        stop.set()
+        await asyncio.wait_for(task, 8.0)  # under one 10 s publish timeout
+        return {c.asset_id for c in commands}
+
+    commanded = asyncio.run(run())
+    net = demo_scenario.network
+    assert {*(m.id for m in net.machines), *(v.id for v in net.vehicles)} <= commanded
+    assert loop.stats.plans == 1
+    assert loop.stats.unsent == loop.stats.commands == len(commanded)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
 import aiomqtt
+import pytest
 
 from adapters.mqtt.dispatch import FINAL, CommandDispatcher
+from adapters.mqtt.errors import BrokerError
 from adapters.mqtt.ingest import MqttIngest
 from adapters.mqtt.sink import StoreSink
 from adapters.mqtt.topics import Topic
@@ -17,7 +20,7 @@ from adapters.store import open_store
 from supplysync.clock import VirtualClock
 from supplysync.commands import Command, CommandAck
 from tests.adapters.mqtt.test_tracking import T0, command
-from tests.brokers import PrivateBroker
+from tests.brokers import PrivateBroker, free_port
 
 CMD = Topic("depot-1", "vehicle", "v1", "cmd")
 
@@ -119,3 +122,46 @@ def test_a_command_for_a_device_never_connected_reaches_it_when_it_connects(
     received, outcome = asyncio.run(run())
     assert received == command()
     assert outcome is Outcome.DONE
+
+
+def test_a_plans_commands_are_recorded_together_and_each_gets_its_own_answer() -> None:
+    """With nobody listening, every command is recorded and tracked, and each send fails alone."""
+    journal: list[list[Command]] = []
+
+    class Journal:
+        async def append(self, records: Sequence[Command]) -> None:
+            journal.append(list(records))
+
+    commands = [command(f"c{i}", asset=f"v{i}") for i in range(3)]
+    topics = [Topic("depot-1", "vehicle", f"v{i}", "cmd") for i in range(3)]
+
+    async def run() -> list[tuple[Outcome, bool]]:
+        async with CommandDispatcher(
+            journal=Journal(), broker=f"mqtt://127.0.0.1:{free_port()}", publish_timeout_s=0.5
+        ) as dispatcher:
+            sent = await dispatcher.send_all(list(zip(commands, topics, strict=True)))
+        return [(status.outcome, isinstance(error, BrokerError)) for status, error in sent]
+
+    assert asyncio.run(run()) == [(Outcome.PENDING, True)] * 3
+    assert journal == [commands]
+
+
+def test_a_command_for_another_asset_is_refused_before_anything_is_recorded() -> None:
+    journal: list[Sequence[Command]] = []
+
+    class Journal:
+        async def append(self, records: Sequence[Command]) -> None:
+            journal.append(records)
+
+    async def run() -> None:
+        async with CommandDispatcher(
+            journal=Journal(), broker=f"mqtt://127.0.0.1:{free_port()}"
+        ) as d:
+            with pytest.raises(ValueError, match="v2"):
+                await d.send_all(
+                    [(command("c1", asset="v1"), CMD), (command("c2", asset="v2"), CMD)]
+                )
+            assert d.status("c1") is None
+
+    asyncio.run(run())
+    assert journal == []
