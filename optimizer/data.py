@@ -214,11 +214,11 @@ def planning_data(
     now_hour = (snapshot.taken_at - snapshot.window.start).total_seconds() / 3600.0
     first_departure_hour = max(settings.departure_hour, now_hour)
     vehicles = fleet_of(snapshot.vehicles, net, notes)
-    if first_departure_hour > settings.last_departure_hour + 1e-9:
+    if first_departure_hour > settings.last_departure + 1e-9:
         vehicles = parked_today(vehicles)
         notes.append(
             f"planned at {now_hour:.2f} h, after the last departure "
-            f"({settings.last_departure_hour:g} h): no new route leaves today"
+            f"({settings.last_departure:g} h): no new route leaves today"
         )
     customers = {c.id: c for c in net.customers}
     km = {
@@ -328,7 +328,7 @@ def planning_data(
         pricing_rounds=settings.pricing_rounds,
         departure_hour=settings.departure_hour,
         first_departure_hour=first_departure_hour,
-        last_departure_hour=settings.last_departure_hour,
+        last_departure_hour=settings.last_departure,
         now_hour=now_hour,
         notes=tuple(notes),
     )

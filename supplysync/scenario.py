@@ -17,6 +17,9 @@ from pydantic import AwareDatetime, Field, ValidationError, model_validator
 from supplysync.costs import CostRates
 from supplysync.network import Frozen, Id, Network, Pos
 
+DEFAULT_LAST_DEPARTURE_HOUR = 16.0
+"""The latest start of a day's route when a scenario sets none: later runs into the night."""
+
 
 class SimulationSettings(Frozen):
     """How the simulator runs: start, length, sampling and its seed."""
@@ -50,7 +53,8 @@ class PlanningSettings(Frozen):
     `last_departure_hour` is the latest hour a day's route may leave: a
     vehicle not away by then drops the route (it could not be back within
     a day shift), so a replan later in the day plans no new route for that
-    day; the simulator's vehicles and the planner read the same figure.
+    day; the simulator's vehicles and the planner read the same figure,
+    `last_departure`: 16:00 unless set, or `departure_hour` if that is later.
     """
 
     period_hours: Annotated[float, Field(gt=0, le=168)] = 24.0
@@ -62,7 +66,7 @@ class PlanningSettings(Frozen):
     transfer_days: Annotated[int, Field(ge=0, le=14)] = 1
     transfer_lanes: Annotated[int, Field(ge=1, le=100)] = 3
     departure_hour: Annotated[float, Field(ge=0, lt=24)] = 7.0
-    last_departure_hour: Annotated[float, Field(ge=0, lt=24)] = 16.0
+    last_departure_hour: Annotated[float, Field(ge=0, lt=24)] | None = None
     frozen_hours: Annotated[float, Field(ge=0, le=720)] = 0.0
     routed_periods: Annotated[int, Field(ge=0, le=30)] = 2
     pricing_rounds: Annotated[int, Field(ge=0, le=10)] = 3
@@ -70,12 +74,19 @@ class PlanningSettings(Frozen):
 
     @model_validator(mode="after")
     def _departures_in_order(self) -> PlanningSettings:
-        if self.last_departure_hour < self.departure_hour:
+        if self.last_departure_hour is not None and self.last_departure_hour < self.departure_hour:
             raise ValueError(
                 f"last_departure_hour ({self.last_departure_hour}) is before "
                 f"departure_hour ({self.departure_hour})"
             )
         return self
+
+    @property
+    def last_departure(self) -> float:
+        """The hour after which no route of the day leaves (see `last_departure_hour`)."""
+        if self.last_departure_hour is not None:
+            return self.last_departure_hour
+        return max(DEFAULT_LAST_DEPARTURE_HOUR, self.departure_hour)
 
 
 class DemandSpike(Frozen):

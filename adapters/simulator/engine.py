@@ -99,7 +99,7 @@ class Simulator:
                 world=world,
                 disruptions=disruptions,
                 departure_hour=planning.departure_hour,
-                last_departure_hour=planning.last_departure_hour,
+                last_departure_hour=planning.last_departure,
             )
             for v in net.vehicles
         }

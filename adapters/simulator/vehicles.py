@@ -2,8 +2,8 @@
 
 A route for period `p` leaves at that day's `departure_hour`. If that time
 has passed it leaves as soon as the vehicle is idle at its depot, unless it
-is later than the day's `last_departure_hour` (a planning setting, so the
-planner knows it too); then the route is dropped and the vehicle waits for
+is later than the day's last departure (`PlanningSettings.last_departure`,
+so the planner knows it too); then the route is dropped and the vehicle waits for
 the next one. It drives at `speed_kmh` times the traffic
 factor of the region it is heading for, waits at a customer until the window
 opens, serves for `service_minutes` with the door open, and returns to its

@@ -135,6 +135,20 @@ def test_the_last_departure_hour_is_the_planning_setting(delivery_network: Netwo
     assert_at(pod.ts, 16.5 + LEG_H)
 
 
+def test_a_departure_later_than_the_default_last_one_still_leaves(
+    delivery_network: Network,
+) -> None:
+    """Unset, the last departure is 16:00 or the scenario's `departure_hour` if later."""
+    base = scenario(delivery_network)
+    evening = base.model_copy(
+        update={"planning": base.planning.model_copy(update={"departure_hour": 18.0})}
+    )
+    sim = Simulator(evening)
+    sim.execute([command("VAN", route("VAN", {"C": {"GEAR": 10}}))])
+    (pod,) = sim.advance(at(24)).deliveries
+    assert_at(pod.ts, 18 + LEG_H)
+
+
 def test_a_route_sent_after_departure_time_leaves_at_once(delivery_network: Network) -> None:
     sim = Simulator(scenario(delivery_network))
     sim.advance(at(9))
