@@ -168,3 +168,13 @@ def test_toml_solver_settings_reach_the_planner(
     assert plan.status.is_ok
     assert limits and set(limits) == {7.5}
     assert graces == [pytest.approx(0.3 * settings.time_limit_s)]
+
+
+def test_other_solver_settings_rebuild_a_warm_model(demo_snapshot: NetworkSnapshot) -> None:
+    """The candidate search and the pool of stability blocks are the build's."""
+    planner = WarmPlanner()
+    planner.plan(demo_snapshot, QUICK, plan_id="p1")
+    planner.plan(demo_snapshot, QUICK, plan_id="p2")
+    fewer = QUICK.model_copy(update={"solver": SolverSettings(stability_blocks=4)})
+    planner.plan(demo_snapshot, fewer, plan_id="p3")
+    assert (planner.rebuilds, planner.updates) == (2, 1)
