@@ -81,7 +81,9 @@ def run(
         solver = persistent_solver(model)
     cold_build = time.perf_counter() - start
     start = time.perf_counter()
-    cold, _ = full_solve(solver, model, routes, start + time_limit_s, mip_gap)
+    cold, _ = full_solve(
+        solver, model, routes, start + time_limit_s, mip_gap, tuning=settings.solver
+    )
     cold_s = time.perf_counter() - start
     inner = solver._solver_model
     cols, rows = inner.getNumCol(), inner.getNumRow()
@@ -93,7 +95,9 @@ def run(
     direct_build = time.perf_counter() - start
     h.setOptionValue("threads", SolveParams.threads)
     start = time.perf_counter()
-    _, direct_gap, direct_status = full_solve_highs(h, columns, routes, time_limit_s, mip_gap)
+    _, direct_gap, direct_status = full_solve_highs(
+        h, columns, routes, time_limit_s, mip_gap, tuning=settings.solver
+    )
     direct_solve = time.perf_counter() - start
     del model, solver, inner
     collect_frozen()  # the cold model, frozen as the planner freezes its own

@@ -123,7 +123,14 @@ def planner_figures(
         model = build_model(data, cands)
         solver = persistent_solver(model)
     t3 = time.perf_counter()
-    outcome, _ = full_solve(solver, model, cands, t3 + settings.time_limit_s, settings.mip_gap)
+    outcome, _ = full_solve(
+        solver,
+        model,
+        cands,
+        t3 + settings.time_limit_s,
+        settings.mip_gap,
+        tuning=settings.solver,
+    )
     t4 = time.perf_counter()
     inner = solver._solver_model
     return PlannerFigures(

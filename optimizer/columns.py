@@ -36,6 +36,16 @@ In period 0 a vehicle starts where it is: one that is away from its depot
 with nothing committed leaves when it is back, and one out on committed stops
 takes no new route that day (its trip under way is frozen, see
 `frozen_routes`).
+
+The engine's search per depot and day is counted in iterations, not
+seconds (`SolverSettings.candidate_iterations`): an iteration's work grows
+with the depot's clients, so a depot gets about the same work within the
+bounds, and stops earlier after `candidate_no_improvement` iterations found
+nothing better. So the same snapshot gives the same candidates, and so the
+same plans, on any machine and under any load: a search cut off by the
+clock does not (the demo's milp column moved between runs while it was).
+The engine's routes here are good sequences to choose among, not a final
+answer, and the MILP always has out-and-backs besides.
 """
 
 from __future__ import annotations
@@ -52,23 +62,6 @@ from optimizer.vrp.depot import REEFER_PREMIUM_KM, Truck, Visit, depot_instance
 from supplysync.network import Customer
 from supplysync.offers import VehicleOffer
 
-ITERATIONS = (40, 2000, 200)
-"""Engine iterations per depot and day: at least, client-iterations, at most.
-
-An iteration's work grows with the depot's clients, so a depot gets about
-the same work (`2000 / clients` iterations) within the bounds, and stops
-earlier once `NO_IMPROVEMENT` iterations found nothing better. Counted in
-iterations, not seconds, so that the same snapshot gives the same
-candidates, and so the same plans, on any machine and under any load: a
-search cut off by the clock does not (the demo's milp column moved between
-runs while it was). The engine's routes here are good sequences to choose
-among, not a final answer, and the MILP always has out-and-backs besides.
-"""
-NO_IMPROVEMENT = 100
-"""Stop a depot's search after this many iterations without a better solution."""
-SAFETY_S = 1.0
-"""Wall-clock cap per depot and day, far above what `ITERATIONS` take (a
-pathologically slow machine still plans)."""
 AT_DEPOT_KM = 0.5
 """A vehicle closer than this to its depot is at the depot."""
 
@@ -385,12 +378,12 @@ def _engine_routes(
     if not visits or not trucks:
         return []
     instance = depot_instance(data.location(w), visits, trucks)
-    least, work, most = ITERATIONS
+    tuning = data.solver
     result = solve_routes(
         instance,
-        time_limit_s=SAFETY_S,
-        no_improvement=NO_IMPROVEMENT,
-        max_iterations=min(most, max(least, work // len(visits))),
+        time_limit_s=tuning.candidate_seconds,
+        no_improvement=tuning.candidate_no_improvement,
+        max_iterations=tuning.candidate_iterations(len(visits)),
     )
     out = []
     for route, k in zip(result.routes, result.vehicle_classes, strict=True):

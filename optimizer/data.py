@@ -24,7 +24,7 @@ from supplysync.costs import CostRates, replacement_costs
 from supplysync.network import Customer, Location, Network
 from supplysync.offers import DemandLine, MachineOffer, NetworkSnapshot, VehicleOffer
 from supplysync.planning import PlanningWindow
-from supplysync.scenario import PlanningSettings
+from supplysync.scenario import PlanningSettings, SolverSettings
 
 LANDING_SLACK = timedelta(minutes=5)
 """How much later than the first departure a tracked shipment may land and still leave
@@ -129,6 +129,7 @@ class PlanningData:
     lanes: frozenset[Key2]
     routed_periods: int
     pricing_rounds: int
+    solver: SolverSettings
     departure_hour: float
     first_departure_hour: float
     last_departure_hour: float
@@ -326,6 +327,7 @@ def planning_data(
         lanes=lanes,
         routed_periods=settings.routed_periods,
         pricing_rounds=settings.pricing_rounds,
+        solver=settings.solver,
         departure_hour=settings.departure_hour,
         first_departure_hour=first_departure_hour,
         last_departure_hour=settings.last_departure,

@@ -21,13 +21,14 @@ import numpy as np
 
 from optimizer.columns import RouteCandidates
 from optimizer.data import PlanningData
-from optimizer.dive import DIVE_SHARE, HIGHS_SHARE, ROUTE_ROUNDS, fractional_routes
+from optimizer.dive import fractional_routes
 from optimizer.gcpause import paused_gc
 from optimizer.production import remaining_need, run_index, useful
 from optimizer.repair import round_up
 from optimizer.replenishment import given
 from optimizer.route_model import route_loads, wanted
 from optimizer.tail import end_need, tail_given
+from supplysync.scenario import SolverSettings
 
 INF = highspy.kHighsInf
 
@@ -251,6 +252,8 @@ def full_solve_highs(
     cands: RouteCandidates,
     time_limit_s: float,
     mip_gap: float,
+    *,
+    tuning: SolverSettings | None = None,
 ) -> tuple[float | None, float | None, str]:
     """The planner's full solve (`optimizer.dive.full_solve`) on a direct build.
 
@@ -258,17 +261,19 @@ def full_solve_highs(
     routes settled (`optimizer.dive.fractional_routes`), rounded up
     (`optimizer.repair.round_up`) and re-priced, idle setups and routes
     switched off and re-priced, and the MIP from that plan only when it is
-    not within `mip_gap` of the relaxation. Returns the objective, the gap
-    and how it ended ("dive" or HiGHS's model status).
+    not within `mip_gap` of the relaxation, with `tuning`'s shares of the
+    time and route rounds (None: the defaults). Returns the objective, the
+    gap and how it ended ("dive" or HiGHS's model status).
     """
+    tuning = tuning or SolverSettings()
     deadline = time.perf_counter() + time_limit_s
     ints = np.array(sorted(j for k, j in cols.items() if k[0] in _BINARY), dtype=np.int32)  # type: ignore[index]
     n = len(ints)
     h.changeColsIntegrality(n, ints, np.zeros(n, dtype=np.uint8))
-    bound = _lp(h, deadline, time_limit_s * DIVE_SHARE)
+    bound = _lp(h, deadline, time_limit_s * tuning.dive_share)
     if bound is None:
-        return _mip(h, ints, None, deadline, mip_gap)
-    x = _settle_routes(h, cols, cands, deadline)
+        return _mip(h, ints, None, deadline, mip_gap, share=tuning.highs_share)
+    x = _settle_routes(h, cols, cands, deadline, tuning.route_rounds)
     by_kind: dict[str, dict[Any, float]] = {kind: {} for kind in _BINARY}
     for key, j in cols.items():
         parts: tuple[Any, ...] = key  # type: ignore[assignment]
@@ -281,7 +286,7 @@ def full_solve_highs(
     _fix(h, on)
     best = _lp(h, deadline, deadline - time.perf_counter())
     if best is None:
-        return _mip(h, ints, None, deadline, mip_gap)
+        return _mip(h, ints, None, deadline, mip_gap, share=tuning.highs_share)
     x = h.getSolution().col_value
     loaded = {key[1] for key, j in cols.items() if key[0] == "carry" and x[j] > 1e-6}  # type: ignore[index]
     off = {
@@ -302,20 +307,24 @@ def full_solve_highs(
     gap = max(best - bound, 0.0) / max(abs(best), 1e-9)
     if gap <= mip_gap:
         return best, gap, "dive"
-    return _mip(h, ints, solution, deadline, mip_gap)
+    return _mip(h, ints, solution, deadline, mip_gap, share=tuning.highs_share)
 
 
 _BINARY = ("setup", "maint", "use")
 
 
 def _settle_routes(
-    h: highspy.Highs, cols: Mapping[Hashable, int], cands: RouteCandidates, deadline: float
+    h: highspy.Highs,
+    cols: Mapping[Hashable, int],
+    cands: RouteCandidates,
+    deadline: float,
+    rounds: int,
 ) -> Any:
     """`optimizer.dive.settle_routes` on the bare instance; the last optimal LP's values."""
     left = {k: float(len(crew.vehicle_ids)) for k, crew in enumerate(cands.crews)}
     fixed: set[int] = set()
     x = h.getSolution().col_value
-    for _ in range(ROUTE_ROUNDS):
+    for _ in range(rounds):
         use = {j: x[cols[("use", j)]] for j in range(len(cands.columns)) if j not in fixed}
         picks = fractional_routes(use, cands, left)
         if not picks:
@@ -352,15 +361,16 @@ def _lp(h: highspy.Highs, deadline: float, seconds: float) -> float | None:
 
 
 def _mip(
-    h: highspy.Highs, ints: Any, start: Any, deadline: float, mip_gap: float
+    h: highspy.Highs, ints: Any, start: Any, deadline: float, mip_gap: float, *, share: float
 ) -> tuple[float | None, float | None, str]:
-    """The MIP, binaries integral again on [0, 1], from `start` when there is one."""
+    """The MIP, binaries integral again on [0, 1], from `start` when there is one, with
+    `share` of the time left as HiGHS's limit."""
     n = len(ints)
     h.changeColsBounds(n, ints, np.zeros(n), np.ones(n))
     h.changeColsIntegrality(n, ints, np.ones(n, dtype=np.uint8))
     if start is not None:
         h.setSolution(start)
-    left = max((deadline - time.perf_counter()) * HIGHS_SHARE, 0.01)
+    left = max((deadline - time.perf_counter()) * share, 0.01)
     h.setOptionValue("time_limit", left)
     h.setOptionValue("mip_rel_gap", mip_gap)
     h.run()

@@ -21,15 +21,22 @@ the out-and-backs to two of its stops at 0.35, and rounding all three up
 pays for all three. So before rounding, the dive settles routes
 (`settle_routes`): each round fixes the most-used fractional route of each
 depot and day at 1 and re-solves the LP, which then drops what that route
-covers, for at most `ROUTE_ROUNDS` rounds. On the 94 replans of a
-regional-1 run this put 69 dives within 1 % of their bound instead of 54
-(mean gap 0.95 % against 2.0 %; better plans in 61, worse in 5) for 16 ms
-more per dive.
+covers, for at most `SolverSettings.route_rounds` rounds. On the 94 replans
+of a regional-1 run this put 69 dives within 1 % of their bound instead of
+54 (mean gap 0.95 % against 2.0 %; better plans in 61, worse in 5) for
+16 ms more per dive.
 
 The relaxation's objective bounds every plan, so the rounded plan's
 distance from it is a true gap: when it is within the MIP gap asked for, the
 plan is optimal in HiGHS's own sense and no MIP runs (M: 0.7 % in under a
 second). Otherwise it is the MIP's starting plan.
+
+The dive may take at most `SolverSettings.dive_share` of the time left, and
+HiGHS gets `SolverSettings.highs_share` of what is left after it as its own
+limit: HiGHS checks its limit between steps, and one round of root cuts on
+the M benchmark network takes seconds, so with the whole budget as its
+limit it overran into the guard's cancel and the replan came back stale.
+The rest of the budget absorbs that overrun and pays for reading the plan.
 """
 
 from __future__ import annotations
@@ -47,20 +54,9 @@ from optimizer.repair import EPS
 from optimizer.reprice import Repriced, load, reprice, reprice_rounded, values_of
 from optimizer.solve import SolveParams, SolveResult, solve
 from supplysync.plan import PlanStatus
+from supplysync.scenario import SolverSettings
 
 SolveFn = Callable[[pyo.ConcreteModel, SolveParams, Highs], SolveResult]
-DIVE_SHARE = 0.5
-"""Most of the time left that a dive may take; the MIP gets the rest."""
-ROUTE_ROUNDS = 6
-"""Most LPs a dive spends settling fractional routes before rounding the rest up (the
-dives of a regional-1 run needed at most 5)."""
-HIGHS_SHARE = 0.75
-"""Share of the time left after the dive that HiGHS gets as its own limit.
-
-HiGHS checks its limit between steps, and one round of root cuts on the M
-benchmark network takes seconds: with the whole budget as its limit it
-overran into the guard's cancel and the replan came back stale. The rest of
-the budget absorbs that overrun and pays for reading the plan."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +95,7 @@ def full_solve(
     *,
     basis: Any | None = None,
     solve_fn: SolveFn = solve,
+    tuning: SolverSettings | None = None,
 ) -> tuple[SolveResult, Dive | None]:
     """Dive, and run the MIP from the dive's plan only when that is not within `mip_gap`.
 
@@ -111,13 +108,17 @@ def full_solve(
         basis: a basis of an earlier LP of this model to start the dive from
             (`optimizer.reprice`), or None for a cold start.
         solve_fn: the MIP solve (a seam for tests).
+        tuning: the dive's and HiGHS's shares of the time and the dive's
+            route rounds; None for the defaults.
 
     Returns the outcome (its solution loaded into the model) and the dive,
     None when the dive's LPs failed (the MIP then starts from nothing). The
     outcome is the dive's plan when the MIP stops with nothing better, which
     HiGHS can do when its time runs out before it accepts the start.
     """
-    dived = dive(solver, model, cands, (deadline - time.perf_counter()) * DIVE_SHARE, basis)
+    tuning = tuning or SolverSettings()
+    seconds = (deadline - time.perf_counter()) * tuning.dive_share
+    dived = dive(solver, model, cands, seconds, basis, tuning=tuning)
     if dived is not None:
         if dived.gap <= mip_gap:
             load(solver, dived.plan.solution)
@@ -131,7 +132,7 @@ def full_solve(
             )
             return outcome, dived
         solver._solver_model.setSolution(dived.plan.solution)
-    left = max((deadline - time.perf_counter()) * HIGHS_SHARE, 0.01)
+    left = max((deadline - time.perf_counter()) * tuning.highs_share, 0.01)
     outcome = solve_fn(model, SolveParams(left, mip_gap), solver)
     if dived is None:
         return outcome, dived
@@ -179,11 +180,15 @@ def dive(
     cands: RouteCandidates,
     seconds: float,
     basis: Any | None = None,
+    *,
+    tuning: SolverSettings | None = None,
 ) -> Dive | None:
     """Relax, round up and re-price the model held by `solver`; None if either LP fails.
 
-    The model's parameters must already be pushed. Its binaries are left
-    free and integral again afterwards; its variable values are untouched.
+    Fractional routes are settled first, for at most `tuning.route_rounds`
+    LPs (None: the default settings). The model's parameters must already
+    be pushed. Its binaries are left free and integral again afterwards; its
+    variable values are untouched.
     The relaxation starts from `basis` when given: on the L benchmark network
     a cold relaxation takes 3.5 s, more than a 10 s replan leaves the dive.
     """
@@ -193,7 +198,10 @@ def dive(
         relaxed = reprice(solver, every, seconds, basis)
         if relaxed is None:
             return None
-        settled = settle_routes(solver, model, cands, relaxed, every=every, deadline=deadline)
+        rounds = (tuning or SolverSettings()).route_rounds
+        settled = settle_routes(
+            solver, model, cands, relaxed, every=every, deadline=deadline, rounds=rounds
+        )
         left = deadline - time.perf_counter()
         tried = reprice_rounded(
             solver, model, every, every, cands=cands, relaxed=settled, seconds=left
@@ -227,16 +235,17 @@ def settle_routes(
     *,
     every: list[Any],
     deadline: float,
+    rounds: int,
 ) -> Repriced:
     """Fix fractional routes at 1, one per depot and day each round, re-solving the LP between.
 
-    Returns the last LP solved (`relaxed` when no route was fractional); the
-    routes it fixed stay fixed for the rounding that follows, which then
-    sees them at 1.
+    At most `rounds` rounds. Returns the last LP solved (`relaxed` when no
+    route was fractional); the routes it fixed stay fixed for the rounding
+    that follows, which then sees them at 1.
     """
     last, took = relaxed, 0.0
     left = {k: pyo.value(model.crew_size[k]) for k in model.crew_size}
-    for _ in range(ROUTE_ROUNDS):
+    for _ in range(rounds):
         value = values_of(solver, last.solution)
         picks = fractional_routes(
             {j: value(var) for j, var in model.use.items() if not var.fixed}, cands, left

@@ -20,8 +20,9 @@ new routes join the pool. This is column generation with the routing
 engine as the pricing heuristic, fed with the relaxation's flows rather
 than its duals (a route's worth depends on the loads it may take, which
 duals of single units do not price). Rounds stop when no route is new or
-the relaxation gains less than `MIN_GAIN`; the relaxation of a pool that
-grew is never worse, so every round can only help the plan.
+the relaxation gains less than `SolverSettings.pricing_min_gain`; the
+relaxation of a pool that grew is never worse, so every round can only
+help the plan. Each relaxation may take `SolverSettings.pricing_lp_seconds`.
 
 A planner rebuilds its model at most replans (new orders change the set of
 demand lines: 27 rebuilds in 29 plans on `tight-11`), each round costs a
@@ -43,11 +44,6 @@ from optimizer.model import build_model
 from optimizer.solve import SolveParams, solve
 from optimizer.vrp.depot import Visit
 from supplysync.planning import PlanningWindow
-
-MIN_GAIN = 0.001
-"""Relative gain of the relaxation below which another round is not worth its time."""
-LP_SECONDS = 5.0
-"""Wall seconds one relaxation may take; a round whose LP does not finish ends the pricing."""
 
 Part = tuple[str, int, str, bool]
 """(depot, period, customer, cold)."""
@@ -91,7 +87,7 @@ def priced_candidates(data: PlanningData, first: RouteCandidates | None = None) 
         if relaxed is None:
             break
         objective, units, worth = relaxed
-        if last is not None and last - objective < MIN_GAIN * abs(last):
+        if last is not None and last - objective < data.solver.pricing_min_gain * abs(last):
             break
         last = objective
         grown = with_visits(data, cands, _visits(data, units, worth))
@@ -107,7 +103,7 @@ def _relaxation(
     """The LP relaxation's objective and the units and shortage value of each part it implies."""
     model = build_model(data, cands)
     pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
-    outcome = solve(model, SolveParams(time_limit_s=LP_SECONDS, mip_gap=0.0))
+    outcome = solve(model, SolveParams(time_limit_s=data.solver.pricing_lp_seconds, mip_gap=0.0))
     if not outcome.has_solution or outcome.objective is None:
         return None
     units: dict[Part, float] = defaultdict(float)

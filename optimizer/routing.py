@@ -35,10 +35,6 @@ from supplysync.plan import Delivery, Route, Shortage, Stop
 
 METHOD = "pyvrp-hgs"
 EPS = 1e-6
-BUDGET_S = (0.02, 0.004, 0.25)
-"""Engine time budget per problem: base, per client, cap (seconds)."""
-NO_IMPROVEMENT = 150
-"""Stop a depot's search after this many iterations without a better solution."""
 
 
 @dataclass(frozen=True)
@@ -205,9 +201,11 @@ def _solve(data: PlanningData, depot: Location, tours: list[_Tour], parts: list[
         for tr in tours
     ]
     instance = depot_instance(depot, [v for _, v in visits], trucks)
-    base, per_client, cap = BUDGET_S
-    budget = min(cap, base + per_client * len(visits))
-    result = solve_routes(instance, time_limit_s=budget, no_improvement=NO_IMPROVEMENT)
+    result = solve_routes(
+        instance,
+        time_limit_s=data.solver.routing_seconds(len(visits)),
+        no_improvement=data.solver.routing_no_improvement,
+    )
     for route, k in zip(result.routes, result.vehicle_classes, strict=True):
         if validate(instance, [route], [k]):
             continue  # never trust a route the independent check rejects

@@ -20,8 +20,9 @@ benchmark network.
 
 Each block's ``down`` costs reach the objective through one pre-made
 variable, ``keep_pen[n] >= sum(2 * weight[t] * down)``, so the objective is
-written once, at the build; the pool of such variables bounds the number of
-blocks, and a model whose pool is used up is rebuilt (`room_left`).
+written once, at the build; the pool of such variables
+(`SolverSettings.stability_blocks`) bounds the number of blocks, and a
+model whose pool is used up is rebuilt (`room_left`).
 
 Per period the weight is:
 
@@ -55,9 +56,6 @@ from supplysync.scenario import PlanningSettings
 Key = tuple[Hashable, ...]
 """A family, then the family's key, period last: ``("make", machine, product, t)``."""
 
-BLOCKS = 32
-"""Blocks of stability rows one model can take (one per replan that names new keys)."""
-
 
 def groups(model: pyo.ConcreteModel, data: PlanningData) -> dict[Key, list[Any]]:
     """Each stability key and the variables that sum to it."""
@@ -75,10 +73,14 @@ def groups(model: pyo.ConcreteModel, data: PlanningData) -> dict[Key, list[Any]]
 
 
 class Keeping:
-    """The stability part of one model: which keys have rows, and where."""
+    """The stability part of one model: which keys have rows, and where.
 
-    def __init__(self, members: dict[Key, list[Any]]) -> None:
+    `capacity` is how many blocks of rows the model has penalty variables for.
+    """
+
+    def __init__(self, members: dict[Key, list[Any]], capacity: int) -> None:
         self.members = members
+        self.capacity = capacity
         self.rows: dict[Key, Any] = {}  # key -> its target Param
         self.blocks = 0
 
@@ -92,8 +94,9 @@ def add_stability(model: pyo.ConcreteModel, data: PlanningData) -> tuple[list[Te
     """
     model.stab_w = pyo.Param(data.periods, mutable=True, initialize=0.0)
     model.keep_offset = pyo.Param(mutable=True, initialize=0.0)
-    model.keep_pen = pyo.Var(range(BLOCKS), domain=pyo.NonNegativeReals)
-    keeping = Keeping(groups(model, data))
+    capacity = data.solver.stability_blocks
+    model.keep_pen = pyo.Var(range(capacity), domain=pyo.NonNegativeReals)
+    keeping = Keeping(groups(model, data), capacity)
     model._keeping = keeping
     weight = {t: model.stab_w[t] for t in data.periods}
     terms = [(weight[_period(k)], v) for k, vs in keeping.members.items() for v in vs]
@@ -104,7 +107,7 @@ def add_stability(model: pyo.ConcreteModel, data: PlanningData) -> tuple[list[Te
 def room_left(model: pyo.ConcreteModel) -> bool:
     """Whether `model` can take another block of stability rows."""
     keeping: Keeping = model._keeping
-    return keeping.blocks < BLOCKS
+    return keeping.blocks < keeping.capacity
 
 
 def set_targets(
@@ -145,7 +148,7 @@ def _add_block(
 ) -> pyo.Block:
     """Rows ``x + down >= target`` for `keys`, and their penalty in the next pool variable."""
     n = keeping.blocks
-    if n >= BLOCKS:
+    if n >= keeping.capacity:
         raise RuntimeError("no room for more stability rows; rebuild the model (room_left)")
     keeping.blocks += 1
     block = pyo.Block()

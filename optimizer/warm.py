@@ -16,8 +16,10 @@ none), a machine's rates, setup, current product or due maintenance, a
 quote's lead time, the warehouse-customer reach (a reefer failing) or cold
 storage, the routed periods and their crews (the candidate routes are
 generated at a rebuild and kept; an update only re-times them and rewrites
-room and crew sizes). A solve cancelled at the deadline also forces a rebuild: HiGHS
-keeps its stop flag, and an abandoned worker thread may still hold the model.
+room and crew sizes), and the solver settings (the candidate search and the
+pool of stability blocks are the build's). A solve cancelled at the
+deadline also forces a rebuild: HiGHS keeps its stop flag, and an abandoned
+worker thread may still hold the model.
 
 After an update, when the plan in force was made by this model, the replan
 is a repair (`optimizer.repair`): only the on/off decisions the event
@@ -63,11 +65,6 @@ from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings
 
-KEPT_INCUMBENTS = 8
-"""Plans whose decisions are kept for a repair, least recently used dropped first."""
-GRACE = 0.1
-"""Share of the budget the guard waits past the time limit before giving up."""
-
 
 def shape_of(data: PlanningData) -> tuple[Hashable, ...]:
     """Everything about `data` that a parameter update cannot change in a built model."""
@@ -97,6 +94,7 @@ def shape_of(data: PlanningData) -> tuple[Hashable, ...]:
         data.routed_periods,
         data.lanes,
         data.fixed_routes,
+        data.solver,
         tuple(c.key for c in crews_of(data)),
         tuple(sorted((k, t.lead) for k, t in data.targets.items())),
     )
@@ -188,7 +186,7 @@ class WarmPlanner:
             if work.solver is not None:
                 cancel(work.solver)
 
-        outcome = within(run, budget, cancel=stop, grace_s=GRACE * budget)
+        outcome = within(run, budget, cancel=stop, grace_s=settings.solver.grace_share * budget)
         if cancelled.is_set() and work.solver is not None:
             # HiGHS keeps its stop flag after `cancelSolve`, and an abandoned
             # worker may still hold the model: the next replan rebuilds.
@@ -210,7 +208,7 @@ class WarmPlanner:
             return _stale(previous, header, outcome.message, outcome.seconds)
         plan = assemble(work.model, work.data, work.cands, outcome, header)
         if outcome.has_solution and self._model is work.model:
-            self._remember(plan_id, incumbent_of(work.model, work.data))
+            self._remember(plan_id, incumbent_of(work.model, work.data), settings)
         if work.note is not None:
             plan = plan.model_copy(update={"notes": [*plan.notes, work.note]})
         return plan
@@ -228,6 +226,7 @@ class WarmPlanner:
             settings.mip_gap,
             basis=self._basis,
             solve_fn=self._solve_fn,
+            tuning=settings.solver,
         )
         if dived is not None:
             self._basis = dived.plan.basis
@@ -298,10 +297,11 @@ class WarmPlanner:
             self._incumbents[plan.plan_id] = found
         return found
 
-    def _remember(self, plan_id: str, incumbent: Incumbent) -> None:
-        """Keep the last plans' decisions for repairs that name them as the plan in force."""
+    def _remember(self, plan_id: str, incumbent: Incumbent, settings: PlanningSettings) -> None:
+        """Keep the last plans' decisions for repairs that name them as the plan in force
+        (`SolverSettings.kept_incumbents` of them, least recently used dropped first)."""
         self._incumbents[plan_id] = incumbent
-        while len(self._incumbents) > KEPT_INCUMBENTS:
+        while len(self._incumbents) > settings.solver.kept_incumbents:
             del self._incumbents[next(iter(self._incumbents))]
 
     def _ready(self, data: PlanningData) -> tuple[pyo.ConcreteModel, Highs, RouteCandidates]:

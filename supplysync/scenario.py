@@ -33,6 +33,208 @@ class SimulationSettings(Frozen):
     silence_minutes: Annotated[float, Field(gt=0)] = 90.0
 
 
+class SolverSettings(Frozen):
+    """How the planner spends its time budget and how hard it searches (`[planning.solver]`).
+
+    Each is a trade of plan quality against time or memory; the defaults
+    are the figures the benchmarks and the regional runs were measured
+    with. A full solve dives first (`optimizer.dive`), then runs HiGHS's
+    MIP; candidate routes come from the routing engine (`optimizer.columns`)
+    and are rerouted by the relaxation (`optimizer.pricing`); the rule's
+    plans are routed by the same engine (`optimizer.routing`).
+    """
+
+    dive_share: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=1,
+            description="Most of a full solve's time left that the dive (the LP relaxation "
+            "rounded up) may take; the MIP gets the rest. More lets a large network's dive "
+            "finish, less leaves the MIP longer to improve on it.",
+        ),
+    ] = 0.5
+    route_rounds: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=50,
+            description="Most LPs a dive spends fixing the most-used fractional route of each "
+            "depot and day before rounding the rest up. Each round costs an LP; rounding "
+            "overlapping routes all up at once (0 rounds) pays for every one of them.",
+        ),
+    ] = 6
+    highs_share: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=1,
+            description="Share of the time left after the dive that HiGHS gets as its own "
+            "limit. HiGHS checks it only between steps (a round of root cuts can take "
+            "seconds) and overruns it; the rest absorbs the overrun and pays for reading the "
+            "plan. More gives the MIP longer, at the risk of a replan coming back stale.",
+        ),
+    ] = 0.75
+    grace_share: Annotated[
+        float,
+        Field(
+            ge=0,
+            le=1,
+            description="Share of the time budget the guard waits past it for a cancelled "
+            "solve to stop before keeping the previous plan. More lets a solve that overran "
+            "deliver; less bounds how late a replan can answer.",
+        ),
+    ] = 0.1
+    kept_incumbents: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=1000,
+            description="Plans whose on/off decisions a planner keeps, least recently used "
+            "dropped first, so a replan naming one as the plan in force can repair it. More "
+            "costs memory; a replan after a plan no longer kept solves in full.",
+        ),
+    ] = 8
+    stability_blocks: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=1000,
+            description="Blocks of stability rows one built model can take (one per replan "
+            "whose plan in force names new work) before it is rebuilt. More keeps a model "
+            "warm for longer, each block a variable in every model; fewer rebuild sooner.",
+        ),
+    ] = 32
+    candidate_min_iterations: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=100_000,
+            description="Fewest routing-engine iterations per depot and day when generating "
+            "candidate routes, however many clients the depot has.",
+        ),
+    ] = 40
+    candidate_client_iterations: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=1_000_000,
+            description="Candidate-route iterations per depot and day are this divided by the "
+            "depot's clients (an iteration's work grows with them), within the fewest and the "
+            "most: more finds better sequences for the MILP to choose among, at build time.",
+        ),
+    ] = 2000
+    candidate_max_iterations: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=100_000,
+            description="Most routing-engine iterations per depot and day when generating "
+            "candidate routes. Counted in iterations, not seconds, so a snapshot gives the "
+            "same candidates, and plans, on any machine and under any load.",
+        ),
+    ] = 200
+    candidate_no_improvement: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=100_000,
+            description="A depot's candidate-route search stops after this many iterations "
+            "without a better solution: less saves build time on depots that converge early.",
+        ),
+    ] = 100
+    candidate_seconds: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=600,
+            description="Wall-clock cap per depot and day of the candidate-route search, far "
+            "above what the iterations take, so a pathologically slow machine still plans; "
+            "a search the clock cuts off no longer gives the same candidates on every machine.",
+        ),
+    ] = 1.0
+    pricing_min_gain: Annotated[
+        float,
+        Field(
+            ge=0,
+            le=1,
+            description="Relative gain of the relaxation below which another pricing round "
+            "(`pricing_rounds`) is not worth its model build and LP.",
+        ),
+    ] = 0.001
+    pricing_lp_seconds: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=3600,
+            description="Wall seconds one pricing relaxation may take; a round whose LP does "
+            "not finish ends the pricing with the routes found so far.",
+        ),
+    ] = 5.0
+    routing_base_seconds: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=60,
+            description="Routing-engine time for one depot and day of a rule's deliveries, "
+            "before the per-client part: more may find shorter routes, at replan time.",
+        ),
+    ] = 0.02
+    routing_client_seconds: Annotated[
+        float,
+        Field(
+            ge=0,
+            le=60,
+            description="Routing-engine time added per client of a depot's day of deliveries.",
+        ),
+    ] = 0.004
+    routing_most_seconds: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=600,
+            description="Most routing-engine time for one depot and day of deliveries, however "
+            "many clients: bounds a rule's replan on a large network.",
+        ),
+    ] = 0.25
+    routing_no_improvement: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=100_000,
+            description="A depot's delivery routing stops after this many iterations without "
+            "a better solution: small problems converge in milliseconds and need not spend "
+            "their whole time.",
+        ),
+    ] = 150
+
+    @model_validator(mode="after")
+    def _least_below_most(self) -> SolverSettings:
+        if self.candidate_min_iterations > self.candidate_max_iterations:
+            raise ValueError(
+                f"candidate_min_iterations ({self.candidate_min_iterations}) is above "
+                f"candidate_max_iterations ({self.candidate_max_iterations})"
+            )
+        if self.routing_base_seconds > self.routing_most_seconds:
+            raise ValueError(
+                f"routing_base_seconds ({self.routing_base_seconds}) is above "
+                f"routing_most_seconds ({self.routing_most_seconds})"
+            )
+        return self
+
+    def candidate_iterations(self, clients: int) -> int:
+        """Routing-engine iterations for candidate routes of a depot's day with `clients`."""
+        per_client = self.candidate_client_iterations // max(clients, 1)
+        return min(self.candidate_max_iterations, max(self.candidate_min_iterations, per_client))
+
+    def routing_seconds(self, clients: int) -> float:
+        """Routing-engine time for a depot's day of deliveries with `clients`."""
+        return min(
+            self.routing_most_seconds,
+            self.routing_base_seconds + self.routing_client_seconds * clients,
+        )
+
+
 class PlanningSettings(Frozen):
     """Replanning loop and solver tunables.
 
@@ -55,6 +257,7 @@ class PlanningSettings(Frozen):
     a day shift), so a replan later in the day plans no new route for that
     day; the simulator's vehicles and the planner read the same figure,
     `last_departure`: 16:00 unless set, or `departure_hour` if that is later.
+    `solver` holds the solver's tunables (`SolverSettings`).
     """
 
     period_hours: Annotated[float, Field(gt=0, le=168)] = 24.0
@@ -71,6 +274,7 @@ class PlanningSettings(Frozen):
     routed_periods: Annotated[int, Field(ge=0, le=30)] = 2
     pricing_rounds: Annotated[int, Field(ge=0, le=10)] = 3
     repair: bool = True
+    solver: SolverSettings = SolverSettings()
 
     @model_validator(mode="after")
     def _departures_in_order(self) -> PlanningSettings:

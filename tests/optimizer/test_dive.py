@@ -21,7 +21,7 @@ from optimizer.testing import SIZES, generate_network, snapshot_for
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import PlanStatus
-from supplysync.scenario import PlanningSettings
+from supplysync.scenario import PlanningSettings, SolverSettings
 from tests.optimizer.conftest import SETTINGS
 
 DEMO = Path(__file__).parents[2] / "scenarios" / "demo.toml"
@@ -37,11 +37,13 @@ def small() -> tuple[PlanningData, RouteCandidates]:
     return data, candidates(data)
 
 
-def _dived(data: PlanningData, cands: RouteCandidates) -> tuple[Any, Any, Dive]:
+def _dived(
+    data: PlanningData, cands: RouteCandidates, tuning: SolverSettings | None = None
+) -> tuple[Any, Any, Dive]:
     """A freshly built model of `data`, its solver, and its dive."""
     model = build_model(data, cands)
     solver = persistent_solver(model)
-    dived = dive(solver, model, cands, 30.0)
+    dived = dive(solver, model, cands, 30.0, tuning=tuning)
     assert dived is not None
     return model, solver, dived
 
@@ -200,8 +202,8 @@ def test_a_mip_proved_optimal_keeps_its_status_when_the_dive_ties_it_to_rounding
     model, solver, cands = _demo_model(demo_snapshot)
     dives: list[Dive] = []
 
-    def recorded(*args: Any) -> Dive | None:
-        dived = dive(*args)
+    def recorded(*args: Any, **kwargs: Any) -> Dive | None:
+        dived = dive(*args, **kwargs)
         if dived is not None:
             dives.append(dived)
         return dived
@@ -216,6 +218,29 @@ def test_a_mip_proved_optimal_keeps_its_status_when_the_dive_ties_it_to_rounding
     assert dived is not None and dived.gap > 0
     assert outcome.status is PlanStatus.OPTIMAL
     assert outcome.gap is not None and outcome.gap < 1e-9
+
+
+@pytest.mark.parametrize(
+    "tuning", [SolverSettings(), SolverSettings(dive_share=0.2, highs_share=0.4)]
+)
+def test_the_dive_and_the_mip_get_their_settings_shares_of_the_time_left(
+    tuning: SolverSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: dict[str, float] = {}
+
+    def no_dive(*args: Any, **_kwargs: Any) -> None:
+        asked["dive"] = args[3]  # the seconds it may take
+
+    def no_mip(_model: Any, params: SolveParams, _solver: Any) -> SolveResult:
+        asked["mip"] = params.time_limit_s
+        return SolveResult(PlanStatus.TIME_LIMIT, False, None, None, 0.0, "time limit")
+
+    monkeypatch.setattr(dive_module, "dive", no_dive)
+    unused: Any = None
+    deadline = time.perf_counter() + 100
+    full_solve(unused, unused, unused, deadline, 0.0, solve_fn=no_mip, tuning=tuning)
+    assert asked["dive"] == pytest.approx(100 * tuning.dive_share, abs=1.0)
+    assert asked["mip"] == pytest.approx(100 * tuning.highs_share, abs=1.0)
 
 
 def _cands(
@@ -250,11 +275,10 @@ def test_settling_takes_the_most_used_fractional_route_of_each_depot_and_day() -
 
 
 def test_a_settled_dive_leaves_no_route_between_on_and_off_and_rounds_no_worse(
-    small: tuple[PlanningData, RouteCandidates], monkeypatch: pytest.MonkeyPatch
+    small: tuple[PlanningData, RouteCandidates],
 ) -> None:
     """On S, rounding every fractional route up at once pays for overlapping routes."""
     _, _, settled = _dived(*small)
-    monkeypatch.setattr(dive_module, "ROUTE_ROUNDS", 0)
-    _, _, unsettled = _dived(*small)
+    _, _, unsettled = _dived(*small, SolverSettings(route_rounds=0))
     assert settled.bound == pytest.approx(unsettled.bound, rel=1e-9)
     assert settled.plan.objective < unsettled.plan.objective

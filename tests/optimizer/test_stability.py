@@ -19,11 +19,11 @@ from optimizer.data import planning_data
 from optimizer.diff import diff_plans
 from optimizer.milp import plan_milp
 from optimizer.model import build_model
-from optimizer.stability import BLOCKS, set_targets
+from optimizer.stability import set_targets
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanDiff
-from supplysync.scenario import Scenario
+from supplysync.scenario import Scenario, SolverSettings
 from tests.optimizer.conftest import SETTINGS
 
 
@@ -150,6 +150,23 @@ def test_a_model_out_of_room_for_stability_rows_is_rebuilt(
     first = warm.plan(snap, quick, plan_id="p1", previous=old)
     assert first.status.is_ok and warm.rebuilds == 1
     assert warm._model is not None
-    warm._model._keeping.blocks = BLOCKS  # as after BLOCKS replans that each named new work
+    blocks = SolverSettings().stability_blocks
+    warm._model._keeping.blocks = blocks  # as after that many replans that each named new work
     assert warm.plan(snap, quick, plan_id="p2", previous=first).status.is_ok
     assert (warm.rebuilds, warm.updates) == (2, 0)
+
+
+@pytest.mark.parametrize(("blocks", "built"), [(1, (2, 0)), (32, (1, 1))])
+def test_a_model_takes_the_blocks_of_stability_rows_its_settings_allow(
+    before: tuple[NetworkSnapshot, Plan], blocks: int, built: tuple[int, int]
+) -> None:
+    """A replan whose plan in force names new work takes a block; with one, the next rebuilds."""
+    snap, old = before
+    quick = SETTINGS.model_copy(
+        update={"mip_gap": 0.05, "solver": SolverSettings(stability_blocks=blocks)}
+    )
+    warm = WarmPlanner()
+    first = warm.plan(snap, quick, plan_id="p1", previous=old)
+    assert warm._model is not None and warm._model._keeping.blocks == 1
+    assert warm.plan(snap, quick, plan_id="p2", previous=first).status.is_ok
+    assert (warm.rebuilds, warm.updates) == built

@@ -70,6 +70,30 @@ BAD_FILES = [
     ),
     # the day's last departure before its first
     ("departure_hour = 7", "departure_hour = 7\nlast_departure_hour = 6", "last_departure_hour"),
+    # a solver tunable out of its bounds, named by its dotted path
+    (
+        "departure_hour = 7",
+        "departure_hour = 7\n\n[planning.solver]\ndive_share = 1.5",
+        "planning.solver.dive_share",
+    ),
+    # a misspelt solver tunable
+    (
+        "departure_hour = 7",
+        "departure_hour = 7\n\n[planning.solver]\nroute_round = 3",
+        "planning.solver.route_round",
+    ),
+    # a wrong type for a solver tunable
+    (
+        "departure_hour = 7",
+        'departure_hour = 7\n\n[planning.solver]\nkept_incumbents = "many"',
+        "planning.solver.kept_incumbents",
+    ),
+    # the fewest candidate iterations above the most
+    (
+        "departure_hour = 7",
+        "departure_hour = 7\n\n[planning.solver]\ncandidate_min_iterations = 300",
+        "candidate_min_iterations (300) is above candidate_max_iterations",
+    ),
     # an unknown disruption kind
     ('kind = "traffic_delay"', 'kind = "alien_invasion"', "disruptions"),
 ]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.columns import ITERATIONS, NO_IMPROVEMENT
 from optimizer.data import planning_data
 from optimizer.vrp import solve_routes, validate
 from optimizer.vrp.depot import Truck, Visit, depot_instance
+from supplysync.scenario import SolverSettings
 from tests.optimizer.conftest import SETTINGS, far_cluster, snapshot_of
 
 CASES = [
@@ -31,8 +31,12 @@ def test_valuable_visits_get_routes_that_pass_the_check(name: str, room: float, 
     instance = depot_instance(
         data.location("W"), visits, [Truck(vehicle, room, data.departure(0), 1.0)]
     )
+    tuning = SolverSettings()
     result = solve_routes(
-        instance, time_limit_s=5.0, no_improvement=NO_IMPROVEMENT, max_iterations=ITERATIONS[0]
+        instance,
+        time_limit_s=5.0,
+        no_improvement=tuning.candidate_no_improvement,
+        max_iterations=tuning.candidate_min_iterations,
     )
     assert validate(instance, result.routes, result.vehicle_classes) == [], name
     assert [len(r) for r in result.routes] == [most]
