@@ -15,7 +15,7 @@ import json
 import shlex
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -514,12 +514,25 @@ def _add_scenario(sub: Any) -> None:
     )
     generate.add_argument("--out", type=Path, required=True, help="scenario TOML to write")
     generate.set_defaults(func=_scenario_generate)
+    drawn = actions.add_parser(
+        "sample",
+        help="write COUNT scenarios of random families and knobs (networks no one tuned on)",
+    )
+    drawn.add_argument("--count", type=int, required=True, help="scenarios to write")
+    drawn.add_argument("--seed", type=int, required=True, help="draws families, seeds and knobs")
+    drawn.add_argument(
+        "--families",
+        default=None,
+        help="comma-separated families to draw from (default: all but large)",
+    )
+    drawn.add_argument("--out", type=Path, required=True, help="directory to write them to")
+    drawn.set_defaults(func=_scenario_sample)
     families = actions.add_parser("families", help="list the families and their knobs")
     families.set_defaults(func=_scenario_families)
 
 
 def _scenario_generate(args: argparse.Namespace) -> int:
-    from adapters.simulator.families import FamilyError, KnobError, generate, to_toml
+    from adapters.simulator.families import FamilyError, KnobError, generate
 
     overrides: dict[str, str] = {}
     for item in args.sets:
@@ -536,22 +549,54 @@ def _scenario_generate(args: argparse.Namespace) -> int:
     except KnobError as exc:
         print(f"supplysync: --set {exc}", file=sys.stderr)
         return 2
-    command = ["supplysync", "scenario", "generate", "--family", args.family]
-    command += ["--seed", str(args.seed)]
+    if not _write_generated(scenario, args.family, args.seed, overrides, args.out):
+        return 2
+    return _validate(argparse.Namespace(scenario=args.out))
+
+
+def _write_generated(
+    scenario: Scenario, family: str, seed: int, overrides: Mapping[str, str], out: Path
+) -> bool:
+    """Write `scenario` to `out` under a header with the command that regenerates it."""
+    from adapters.simulator.families import to_toml
+
+    command = ["supplysync", "scenario", "generate", "--family", family, "--seed", str(seed)]
     for key, value in overrides.items():
         command += ["--set", f"{key}={value}"]
-    command += ["--out", str(args.out)]
+    command += ["--out", str(out)]
     header = [
-        f"Generated: family {args.family}, seed {args.seed}. Do not edit; regenerate with:",
+        f"Generated: family {family}, seed {seed}. Do not edit; regenerate with:",
         f"  {shlex.join(command)}",
     ]
     try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(to_toml(scenario, header), encoding="utf-8")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(to_toml(scenario, header), encoding="utf-8")
     except OSError as exc:
-        print(f"supplysync: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        print(f"supplysync: cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
+
+
+def _scenario_sample(args: argparse.Namespace) -> int:
+    from adapters.simulator.families import FamilyError, generate, sample
+
+    if args.count < 1:
+        print(f"supplysync: --count: expected at least 1, got {args.count}", file=sys.stderr)
         return 2
-    return _validate(argparse.Namespace(scenario=args.out))
+    families = [f.strip() for f in args.families.split(",")] if args.families else None
+    try:
+        draws = sample(args.count, args.seed, families)
+    except FamilyError as exc:
+        print(f"supplysync: --families: {exc.args[0]}", file=sys.stderr)
+        return 2
+    for i, draw in enumerate(draws):
+        out = args.out / f"sample-{args.seed}-{i:03d}.toml"
+        scenario = generate(draw.family, draw.seed, draw.overrides)
+        if not _write_generated(scenario, draw.family, draw.seed, draw.overrides, out):
+            return 2
+        sets = " ".join(f"{k}={v}" for k, v in draw.overrides.items())
+        print(f"{out}  {draw.family} seed {draw.seed}  {sets}")
+    return 0
 
 
 def _scenario_families(args: argparse.Namespace) -> int:

@@ -66,3 +66,34 @@ def test_bad_input_exits_2_naming_it(
     assert main(["scenario", "generate", "--seed", "1", *args, "--out", str(out)]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_sample_writes_scenarios_each_regenerated_by_its_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scenario", "sample", "--count", "3", "--seed", "7", "--out", str(tmp_path)]) == 0
+    files = sorted(tmp_path.glob("*.toml"))
+    assert [f.name for f in files] == [f"sample-7-{i:03d}.toml" for i in range(3)]
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    for path in files:
+        load_scenario(path)
+        command = path.read_text().splitlines()[1].removeprefix("#   supplysync ").split()
+        again = tmp_path / "again.toml"
+        command[command.index("--out") + 1] = str(again)
+        assert main(command) == 0
+        assert again.read_text().splitlines()[2:] == path.read_text().splitlines()[2:]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--count", "0"], "--count: expected at least 1, got 0"),
+        (["--count", "2", "--families", "metro,nope"], "--families: unknown family 'nope'"),
+    ],
+)
+def test_sample_bad_input_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["scenario", "sample", "--seed", "1", *args, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

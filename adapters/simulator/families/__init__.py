@@ -13,7 +13,8 @@ Modules, one concept each: `knobs` (the validated parameters), `catalog`
 (the families), `geography` (site placement), `reach` (which warehouse
 can serve which customer), `products`, `customers`, `service` (who serves
 whom), `fleet`, `supply`, `production`, `stocking` (reorder points and
-capacities), `build` (the network), `disruptions`, `generate`, `toml`.
+capacities), `build` (the network), `disruptions`, `generate`, `toml`,
+and `sample` (random draws of families and knobs, to judge generality).
 """
 
 from adapters.simulator.families.catalog import FAMILIES, Family, FamilyError
@@ -26,11 +27,13 @@ from adapters.simulator.families.knobs import (
     format_value,
     knob_table,
 )
+from adapters.simulator.families.sample import Draw, sample
 from adapters.simulator.families.toml import to_toml
 
 __all__ = [
     "DISRUPTION_KINDS",
     "FAMILIES",
+    "Draw",
     "Family",
     "FamilyError",
     "KnobError",
@@ -39,5 +42,6 @@ __all__ = [
     "format_value",
     "generate",
     "knob_table",
+    "sample",
     "to_toml",
 ]
