@@ -85,11 +85,13 @@ def test_a_build_past_the_budget_leaves_the_plan_stale_and_the_model_for_next_ti
         return candidates(data)
 
     planner = WarmPlanner(route_candidates=slow_candidates)
-    plan = planner.plan(demo_snapshot, FAST, plan_id="p2", previous=previous)
+    try:
+        plan = planner.plan(demo_snapshot, FAST, plan_id="p2", previous=previous)
+    finally:
+        release.set()  # even on a failure: the held build would block the next tests' solves
     assert plan.status is PlanStatus.STALE
     assert plan.how is not None and plan.how.mode is PlanMode.KEPT
     assert plan.how.kept_plan_id == "p1" and plan.how.time_limited
-    release.set()
     again = planner.plan(demo_snapshot, QUICK, plan_id="p3", previous=previous)
     assert again.status is PlanStatus.OPTIMAL
     assert (planner.rebuilds, planner.updates) == (1, 1)  # the background build was kept
