@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from cluster.directory import Directory
 from cluster.policies import Policy
@@ -214,7 +215,10 @@ class Coordinator:
             snapshot = _withdraw(snapshot, rejected)
             notes = [f"{r.asset_id} rejected: {r.reason}" for r in responses if not r.accepted]
             plan = self._planner(snapshot, self._planning, plan_id, causes, self.current_plan)
-            plan = plan.model_copy(update={"notes": [*plan.notes, *notes]})
+            update: dict[str, Any] = {"notes": [*plan.notes, *notes]}
+            if plan.how is not None:
+                update["how"] = plan.how.model_copy(update={"withdrawn": sorted(rejected)})
+            plan = plan.model_copy(update=update)
             commands = commands_for(plan, self._network, now)
             responses = self._directory.review(commands)
             refused = {r.asset_id for r in responses if not r.accepted}

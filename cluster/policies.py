@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from optimizer import plan_reorder_point
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan, PlanStatus
+from supplysync.plan import Plan, PlanMaking, PlanMode, PlanStatus
 from supplysync.scenario import PlanningSettings, Scenario
 
 Planner = Callable[[NetworkSnapshot, PlanningSettings, str, Sequence[str], Plan | None], Plan]
@@ -90,6 +90,12 @@ class WithFallback:
             return plan
         rule = plan_reorder_point(snapshot, s, plan_id=plan_id, causes=causes)
         why = "the MILP found no plan in time and none of its own is in force: the rule's plan"
+        failed = plan.how
+        how = PlanMaking(
+            mode=PlanMode.FALLBACK,
+            time_limited=failed is not None and failed.time_limited,
+            reason=failed.reason if failed is not None and failed.reason else plan.status.value,
+        )
         return rule.model_copy(
-            update={"policy": plan.policy, "notes": [*plan.notes, why, *rule.notes]}
+            update={"policy": plan.policy, "notes": [*plan.notes, why, *rule.notes], "how": how}
         )

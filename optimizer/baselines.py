@@ -22,7 +22,16 @@ from optimizer.data import Key3, PlanningData, planning_data
 from optimizer.routing import fleet_shortages, route_deliveries
 from optimizer.sequence import sequenced
 from supplysync.offers import MaintenanceWindow, NetworkSnapshot, ProductionRun
-from supplysync.plan import Delivery, Plan, PlanStatus, PurchaseOrder, Shortage, Transfer
+from supplysync.plan import (
+    Delivery,
+    Plan,
+    PlanMaking,
+    PlanMode,
+    PlanStatus,
+    PurchaseOrder,
+    Shortage,
+    Transfer,
+)
 from supplysync.scenario import PlanningSettings
 
 EPS = 1e-6
@@ -107,6 +116,7 @@ def plan_reorder_point(
         shortages=shortages + fleet_shortages(data, routing.unplaced),
         causes=list(causes) or [a.alert_id for a in snapshot.causes],
         notes=list(data.notes),
+        how=PlanMaking(mode=PlanMode.RULE),
     )
 
 

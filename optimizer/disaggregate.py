@@ -55,6 +55,9 @@ def disaggregate(plan: Plan, key: Aggregation) -> Plan:
             "deliveries": [_delivery(d, key, on_route) for d in plan.deliveries],
             "routes": routes,
             "notes": notes,
+            "how": None
+            if plan.how is None
+            else plan.how.model_copy(update={"aggregated_zones": len(key.zones)}),
         }
     )
 

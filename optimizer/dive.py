@@ -129,6 +129,8 @@ def full_solve(
                 dived.gap,
                 dived.seconds,
                 "rounded LP relaxation within the gap",
+                bound=dived.bound,
+                rounded=True,
             )
             return outcome, dived
         solver._solver_model.setSolution(dived.plan.solution)
@@ -150,6 +152,7 @@ def _settled(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> So
     """
     found = mip.has_solution and mip.objective is not None
     bound = dived.bound
+    rounded = False
     if found and mip.objective is not None and mip.gap is not None:
         bound = max(bound, mip.objective - mip.gap * abs(mip.objective))
     if found and mip.objective is not None and mip.objective <= dived.plan.objective:
@@ -157,6 +160,7 @@ def _settled(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> So
     else:
         load(solver, dived.plan.solution)
         objective = dived.plan.objective
+        rounded = True
         timed_out = mip.status is PlanStatus.TIME_LIMIT
         status = PlanStatus.TIME_LIMIT if timed_out else PlanStatus.FEASIBLE
         message = f"the rounded LP relaxation; the MIP found nothing better ({mip.message})"
@@ -166,7 +170,17 @@ def _settled(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> So
         # the dive's may win by a rounding error and HiGHS's proven gap at
         # gap 0 can be up to its absolute tolerance (`mip_abs_gap`, 1e-6)
         status = PlanStatus.OPTIMAL
-    return SolveResult(status, True, objective, gap, dived.seconds + mip.seconds, message)
+    return SolveResult(
+        status,
+        True,
+        objective,
+        gap,
+        dived.seconds + mip.seconds,
+        message,
+        bound=bound,
+        stopped=mip.time_limited and status is not PlanStatus.OPTIMAL,
+        rounded=rounded,
+    )
 
 
 def integers(model: pyo.ConcreteModel) -> list[Any]:

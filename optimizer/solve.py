@@ -100,7 +100,15 @@ class SolveParams:
 
 @dataclass(frozen=True)
 class SolveResult:
-    """How a solve ended. Variable values are loaded into the model when `has_solution`."""
+    """How a solve ended. Variable values are loaded into the model when `has_solution`.
+
+    Attributes:
+        bound: the best lower bound proved, when the solver reports one.
+        stopped: the search stopped at a limit without a plan (with one,
+            the status is `TIME_LIMIT`).
+        rounded: the plan is an LP relaxation rounded up (`optimizer.dive`,
+            `optimizer.repair`), not the MIP's.
+    """
 
     status: PlanStatus
     has_solution: bool
@@ -108,6 +116,14 @@ class SolveResult:
     gap: float | None
     seconds: float
     message: str
+    bound: float | None = None
+    stopped: bool = False
+    rounded: bool = False
+
+    @property
+    def time_limited(self) -> bool:
+        """Stopped at a time (or other) limit before proving the gap asked for."""
+        return self.stopped or self.status is PlanStatus.TIME_LIMIT
 
 
 def persistent_solver(model: pyo.ConcreteModel) -> Highs:
@@ -187,18 +203,25 @@ def solve(
     term = res.termination_condition
     if not has_solution:
         return SolveResult(
-            PlanStatus.ERROR, False, None, None, seconds, f"no solution: {term.name}"
+            PlanStatus.ERROR,
+            False,
+            None,
+            None,
+            seconds,
+            f"no solution: {term.name}",
+            stopped=term in _STOPPED,
         )
     res.solution_loader.load_vars()
     objective = _float(res.incumbent_objective)
-    gap = _gap(objective, _float(res.objective_bound))
+    bound = _float(res.objective_bound)
+    gap = _gap(objective, bound)
     if term == TerminationCondition.convergenceCriteriaSatisfied:
         status = PlanStatus.OPTIMAL
     elif term in _STOPPED:
         status = PlanStatus.TIME_LIMIT
     else:
         status = PlanStatus.FEASIBLE
-    return SolveResult(status, True, objective, gap, seconds, term.name)
+    return SolveResult(status, True, objective, gap, seconds, term.name, bound=bound)
 
 
 def _float(x: Any) -> float | None:

@@ -43,7 +43,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 from optimizer.columns import RouteCandidates, crews_of
 from optimizer.costs import CostModel
 from optimizer.data import PlanningData, planning_data
-from optimizer.dive import SolveFn, full_solve
+from optimizer.dive import Dive, SolveFn, full_solve
 from optimizer.gcpause import collect_frozen, kept_out_of_collections
 from optimizer.guard import within
 from optimizer.model import assemble, build_model
@@ -62,7 +62,7 @@ from optimizer.route_model import set_routes
 from optimizer.solve import SolveResult, cancel, persistent_solver, solve
 from optimizer.stability import room_left, set_targets
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan, PlanStatus
+from supplysync.plan import Plan, PlanMaking, PlanMode, PlanStatus, RepairedKeys
 from supplysync.scenario import PlanningSettings
 
 
@@ -164,7 +164,9 @@ class WarmPlanner:
 
         def run() -> SolveResult | None:
             data = planning_data(snapshot, settings, self._costs)
+            rebuilds = self.rebuilds
             model, solver, cands = self._ready(data)
+            work.rebuilt = self.rebuilds > rebuilds
             added = set_targets(model, data, previous, settings, snapshot.taken_at)
             if added is not None:
                 solver.add_block(added)
@@ -201,17 +203,19 @@ class WarmPlanner:
             "causes": list(causes) or [a.alert_id for a in snapshot.causes],
         }
         if outcome is None or work.data is None or work.model is None or work.cands is None:
-            return _stale(
-                previous, header, "no plan within the time budget", time.perf_counter() - start
-            )
+            why = "no plan within the time budget"
+            return _stale(previous, header, why, time.perf_counter() - start, timed_out=True)
         if not outcome.has_solution and previous is not None:
-            return _stale(previous, header, outcome.message, outcome.seconds)
+            return _stale(
+                previous, header, outcome.message, outcome.seconds, timed_out=outcome.time_limited
+            )
         plan = assemble(work.model, work.data, work.cands, outcome, header)
         if outcome.has_solution and self._model is work.model:
             self._remember(plan_id, incumbent_of(work.model, work.data), settings)
+        update: dict[str, Any] = {"how": _making(outcome, work)}
         if work.note is not None:
-            plan = plan.model_copy(update={"notes": [*plan.notes, work.note]})
-        return plan
+            update["notes"] = [*plan.notes, work.note]
+        return plan.model_copy(update=update)
 
     def _full(self, work: _Work, deadline: float, settings: PlanningSettings) -> SolveResult:
         """A full solve (`optimizer.dive.full_solve`) from the last LP basis; its dive's basis
@@ -228,6 +232,7 @@ class WarmPlanner:
             solve_fn=self._solve_fn,
             tuning=settings.solver,
         )
+        work.dived = dived
         if dived is not None:
             self._basis = dived.plan.basis
             work.note = dived.describe()
@@ -260,6 +265,7 @@ class WarmPlanner:
         best: Repriced | None = None
         bound: float | None = None
         took = 0.0
+        rounded = False
         try:
             if free:
                 for var in free:
@@ -272,6 +278,7 @@ class WarmPlanner:
                     best = reprice_rounded(
                         solver, model, free, every, cands=cands, relaxed=relaxed, seconds=left
                     )
+                    rounded = best is not None
             if best is None:
                 for var in free:
                     var.fix(in_force[id(var)])
@@ -287,7 +294,16 @@ class WarmPlanner:
                 var.unfix()
             solver.update_variables(every)
         gap = max(best.objective - bound, 0.0) / max(abs(best.objective), 1e-9)
-        lp = SolveResult(PlanStatus.OPTIMAL, True, best.objective, gap, took, "repaired")
+        lp = SolveResult(
+            PlanStatus.OPTIMAL,
+            True,
+            best.objective,
+            gap,
+            took,
+            "repaired",
+            bound=bound,
+            rounded=rounded,
+        )
         return _repaired(lp, work, hood, len(free), len(kept))
 
     def _incumbent(self, plan: Plan | None) -> Incumbent | None:
@@ -337,9 +353,22 @@ class WarmPlanner:
 def _repaired(
     outcome: SolveResult, work: _Work, hood: Neighbourhood, free: int, kept: int
 ) -> SolveResult | None:
-    """A repair's outcome as a plan's: `FEASIBLE` (a heuristic for the whole), noted in `work`."""
+    """A repair's outcome as a plan's: `FEASIBLE` (a heuristic for the whole), noted in `work`.
+
+    Its gap and bound, which measure it against re-deciding the touched keys
+    only, go to the plan's `PlanMaking` (`work.repair`), not to `mip_gap`.
+    """
     if not outcome.has_solution:
         return None
+    work.repair = RepairedKeys(
+        machines=sorted(hood.machines),
+        products=sorted(hood.products),
+        customers=sorted(hood.customers),
+        depots=sorted(hood.depots),
+        redecided=free,
+        kept=kept,
+    )
+    work.repair_gap = outcome.gap
     inner = "-" if outcome.gap is None else f"{100 * outcome.gap:.2f} %"
     work.note = (
         f"repair of the plan in force: {free} of {free + kept} on/off decisions re-decided"
@@ -358,9 +387,41 @@ class _Work:
     cands: RouteCandidates | None = None
     solver: Highs | None = None
     note: str | None = None
+    rebuilt: bool | None = None
+    dived: Dive | None = None
+    repair: RepairedKeys | None = None
+    repair_gap: float | None = None
 
 
-def _stale(previous: Plan | None, header: dict[str, Any], why: str, seconds: float) -> Plan:
+def _making(outcome: SolveResult, work: _Work) -> PlanMaking:
+    """How the worker made its plan: a repair when it noted one, else a full solve
+    (`none` when that found no plan and there was none in force)."""
+    if not outcome.has_solution:
+        mode, reason = PlanMode.NONE, outcome.message
+    else:
+        mode, reason = (PlanMode.FULL if work.repair is None else PlanMode.REPAIR), None
+    repair = mode is PlanMode.REPAIR
+    return PlanMaking(
+        mode=mode,
+        bound=outcome.bound,
+        gap=work.repair_gap if repair else outcome.gap,
+        time_limited=outcome.time_limited,
+        rounded=outcome.rounded,
+        dive_gap=None if repair or work.dived is None else work.dived.gap,
+        rebuilt=work.rebuilt,
+        repaired=work.repair,
+        reason=reason,
+    )
+
+
+def _stale(
+    previous: Plan | None,
+    header: dict[str, Any],
+    why: str,
+    seconds: float,
+    *,
+    timed_out: bool,
+) -> Plan:
     """The previous plan, kept in force and marked stale; an empty `ERROR` plan without one."""
     if previous is None:
         return Plan(
@@ -368,7 +429,11 @@ def _stale(previous: Plan | None, header: dict[str, Any], why: str, seconds: flo
             status=PlanStatus.ERROR,
             solve_seconds=seconds,
             notes=[f"no plan: {why}; no previous plan to keep"],
+            how=PlanMaking(mode=PlanMode.NONE, time_limited=timed_out, reason=why),
         )
+    kept = PlanMaking(
+        mode=PlanMode.KEPT, time_limited=timed_out, kept_plan_id=previous.plan_id, reason=why
+    )
     return previous.model_copy(
         update={
             "plan_id": header["plan_id"],
@@ -379,5 +444,6 @@ def _stale(previous: Plan | None, header: dict[str, Any], why: str, seconds: flo
             "solve_seconds": seconds,
             "notes": [*previous.notes, f"stale: {why}; {previous.plan_id} stays in force"],
             "diff": None,
+            "how": kept,
         }
     )

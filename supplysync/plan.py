@@ -2,7 +2,8 @@
 
 A plan is a value: optimal, stopped at a time limit, or covering demand it
 cannot serve with priced shortages and their reasons. It records the alerts
-that caused it and what changed from the plan before.
+that caused it, what changed from the plan before, and how it was made
+(`PlanMaking`: typed, for code; `notes` are for people).
 """
 
 from __future__ import annotations
@@ -129,6 +130,86 @@ class PlanDiff(Frozen):
     causes: list[str] = Field(default_factory=list)
 
 
+class PlanMode(StrEnum):
+    """The way a plan was made."""
+
+    FULL = "full"
+    """The MILP over every decision: a dive (the LP relaxation rounded up), then the MIP
+    when the rounding is not within the gap asked for."""
+    REPAIR = "repair"
+    """Only the on/off decisions an event touched re-decided; the plan in force's others kept."""
+    KEPT = "kept"
+    """No new plan in time: the plan in force stays (status `STALE`)."""
+    NONE = "none"
+    """No plan, and none in force to keep (status `ERROR`)."""
+    RULE = "rule"
+    """The reorder-point rule (`optimizer.baselines`), no solver."""
+    FALLBACK = "fallback"
+    """The rule's plan sent because the planner asked first had none of its own to send."""
+
+
+class RepairedKeys(Frozen):
+    """What a repair re-decided: the assets and products the event touched.
+
+    The on/off decisions (setups, maintenance, routes) of these were free;
+    every other one stayed as the plan in force has it.
+    """
+
+    machines: list[str] = Field(default_factory=list)
+    products: list[str] = Field(default_factory=list)
+    customers: list[str] = Field(default_factory=list)
+    depots: list[str] = Field(default_factory=list)
+    redecided: int = Field(default=0, ge=0, description="on/off decisions left free")
+    kept: int = Field(default=0, ge=0, description="on/off decisions fixed as in force")
+
+
+class PlanMaking(Frozen):
+    """How a plan was made, as the planner knows it: what code and tests read.
+
+    `Plan.notes` say the same for people and are never parsed. Every field
+    but `mode` has a default, so a record says only what its method knows.
+
+    Attributes:
+        mode: the way the plan was made.
+        bound: the best lower bound on the objective the method proved: for
+            `full` of every plan (the LP relaxation's, or the MIP's if
+            better); for `repair` of every re-decision of the repaired keys
+            only. None when nothing was bounded.
+        gap: the plan's relative distance from `bound` (as HiGHS measures a
+            MIP gap), in the same scope.
+        time_limited: the search stopped at a time limit (HiGHS's own, or the
+            replan's budget) before proving the gap asked for.
+        rounded: the plan is an LP relaxation rounded up and re-priced (a
+            full solve's dive that the MIP did not improve on, or a repair's
+            rounding), not a MIP's or the plan in force re-priced.
+        dive_gap: a full solve's dive: its rounded plan's gap to the LP
+            bound; None when no dive ran (or its LPs failed).
+        rebuilt: the model was built for this replan (True) or the one kept
+            from the last replan updated (False); None when no model was used.
+        repaired: for `repair`, the keys re-decided.
+        kept_plan_id: for `kept`, the plan in force that stays.
+        reason: why there is no new plan of the planner's own (`kept`,
+            `none`, `fallback`): the solver's outcome or the budget.
+        withdrawn: assets that rejected their commands; the plan was made
+            again without them.
+        aggregated_zones: the plan was made over this many warehouse zones
+            and split back onto the member assets; None when not aggregated.
+    """
+
+    mode: PlanMode
+    bound: float | None = None
+    gap: NonNeg | None = None
+    time_limited: bool = False
+    rounded: bool = False
+    dive_gap: NonNeg | None = None
+    rebuilt: bool | None = None
+    repaired: RepairedKeys | None = None
+    kept_plan_id: str | None = None
+    reason: str | None = None
+    withdrawn: list[str] = Field(default_factory=list)
+    aggregated_zones: int | None = Field(default=None, ge=1)
+
+
 class Plan(Frozen):
     """A complete decision for one planning window."""
 
@@ -149,8 +230,13 @@ class Plan(Frozen):
     routes: list[Route] = Field(default_factory=list)
     shortages: list[Shortage] = Field(default_factory=list)
     causes: list[str] = Field(default_factory=list, description="alert ids that triggered it")
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="for people; never parsed")
     diff: PlanDiff | None = None
+    how: PlanMaking | None = Field(
+        default=None,
+        description="how it was made; None for plans stored before it was recorded"
+        " and planners (plugins) that do not say",
+    )
 
 
 class PlanSummary(Frozen):
@@ -175,6 +261,9 @@ class PlanSummary(Frozen):
     shortage_units: float
     causes: list[str]
     diff: PlanDiff | None
+    mode: PlanMode | None = Field(
+        default=None, description="`Plan.how.mode`; None when the plan does not say"
+    )
 
     @classmethod
     def of(cls, plan: Plan) -> PlanSummary:
@@ -194,4 +283,5 @@ class PlanSummary(Frozen):
             shortage_units=round(sum(s.quantity for s in plan.shortages), 6),
             causes=list(plan.causes),
             diff=plan.diff,
+            mode=None if plan.how is None else plan.how.mode,
         )

@@ -423,6 +423,17 @@ function drawDetail() {
   if (!p.notes.length) notes.append(el("li", { class: "meta" }, "no notes"));
 }
 
+// How a plan was made, from its typed record (`Plan.how`); "–" for plans stored before it.
+function made(h) {
+  if (!h) return "–";
+  const bits = [h.mode];
+  if (h.repaired) bits.push(`${h.repaired.redecided} of ${h.repaired.redecided + h.repaired.kept} decisions re-decided`);
+  if (h.rounded) bits.push("rounded LP relaxation");
+  if (h.time_limited) bits.push("cut at its time limit");
+  if (h.kept_plan_id) bits.push(`${h.kept_plan_id} stays in force`);
+  return bits.join(", ");
+}
+
 function summary(p) {
   const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
   return {
@@ -469,6 +480,7 @@ function drawPlan() {
   $("plan-id").textContent = p.plan_id;
   facts($("plan-facts"), [
     ["created", p.created_at.replace("T", " ").slice(0, 19)], ["status", p.status],
+    ["made", made(p.how)],
     ["objective", p.objective == null ? "–" : Math.round(p.objective)],
     ["production runs", p.production.length], ["purchases", p.purchases.length],
     ["routes", p.routes.length],

@@ -24,12 +24,19 @@ import pytest
 
 from adapters.store import open_store
 from supplysync.offers import MaintenanceWindow
+from supplysync.plan import PlanMaking, PlanMode, RepairedKeys
 from tests.api.conftest import Server
 from tests.api.data import NOW
 from tests.api.test_page import chromium  # noqa: F401  (the fixture)
 from tests.api.test_page_actions import browser, signed_in  # noqa: F401  (the fixture)
 
 PLAN = "live-0003"
+HOW = PlanMaking(
+    mode=PlanMode.REPAIR,
+    rounded=True,
+    rebuilt=False,
+    repaired=RepairedKeys(customers=["C01"], redecided=3, kept=40),
+)
 SECONDS = 5.0
 """How far a bar's drawn edge may sit from its time: the page writes x to 1/100 px (1.5 s)."""
 
@@ -56,7 +63,12 @@ def shown(server: Server, browser: Any) -> Iterator[Shown]:  # noqa: F811
         store.append(
             [
                 base.model_copy(
-                    update={"plan_id": PLAN, "created_at": NOW, "maintenance": maintenance}
+                    update={
+                        "plan_id": PLAN,
+                        "created_at": NOW,
+                        "maintenance": maintenance,
+                        "how": HOW,
+                    }
                 )
             ]
         )
@@ -228,11 +240,28 @@ def test_the_gantt_draws_every_run_and_maintenance_when_the_timetable_says(
     assert shown.errors == []
 
 
+def made(how: dict[str, Any] | None) -> str:
+    """The page's account of how a plan was made (app.js `made`)."""
+    if how is None:
+        return "–"
+    bits = [how["mode"]]
+    if r := how["repaired"]:
+        bits.append(f"{r['redecided']} of {r['redecided'] + r['kept']} decisions re-decided")
+    if how["rounded"]:
+        bits.append("rounded LP relaxation")
+    if how["time_limited"]:
+        bits.append("cut at its time limit")
+    if how["kept_plan_id"]:
+        bits.append(f"{how['kept_plan_id']} stays in force")
+    return ", ".join(bits)
+
+
 def test_the_plans_facts_diff_and_notes_are_the_apis(shown: Shown) -> None:
     p = shown.plan
     facts = {
         "created": p["created_at"].replace("T", " ")[:19],
         "status": p["status"],
+        "made": made(p["how"]),
         "objective": "–" if p["objective"] is None else units(p["objective"]),
         "production runs": str(len(p["production"])),
         "purchases": str(len(p["purchases"])),
@@ -253,6 +282,7 @@ def test_the_plans_facts_diff_and_notes_are_the_apis(shown: Shown) -> None:
         t => [t.textContent, t.nextElementSibling.textContent]))"""
 
     assert shown.page.locator("#plan-facts").evaluate(read) == facts
+    assert facts["made"] == "repair, 3 of 43 decisions re-decided, rounded LP relaxation"
     assert shown.page.locator("#plan-diff").evaluate(read) == diff
     assert shown.page.locator("#plan-notes li").all_text_contents() == (p["notes"] or ["no notes"])
     assert shown.errors == []

@@ -19,7 +19,7 @@ from optimizer.geometry import trip
 from optimizer.zones import zones_of
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan
+from supplysync.plan import Plan, PlanMode
 from supplysync.scenario import PlanningSettings
 
 
@@ -48,7 +48,8 @@ def test_every_member_asset_gets_its_command_and_accepts_it(
     assert dispatch.plan.status in SOLVED
     assert sorted(c.asset_id for c in dispatch.commands) == sorted(network.asset_kinds())
     assert all(r.accepted for r in dispatch.responses)
-    assert any("aggregated: 4 zones of 30 warehouses" in n for n in dispatch.plan.notes)
+    how = dispatch.plan.how
+    assert how is not None and how.aggregated_zones == 4 and how.mode is PlanMode.FULL
 
 
 def test_routes_are_driven_from_their_vehicles_own_depots_with_the_deliveries_they_carry(
@@ -89,7 +90,8 @@ def test_the_next_replan_repairs_the_folded_plan_in_force(network: Network) -> N
         )
         coordinator.replan(START + timedelta(hours=1), ["first"])
         second = coordinator.replan(START + timedelta(hours=2), ["second"]).plan
-    assert second.notes[0].startswith("repair of the plan in force")
+    assert second.how is not None and second.how.mode is PlanMode.REPAIR
+    assert second.how.repaired is not None and second.how.aggregated_zones == 4
     assert second.diff is not None and second.diff.previous_plan_id == "milp-zoned-0001"
 
 

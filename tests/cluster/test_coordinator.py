@@ -115,6 +115,7 @@ def test_a_rejection_withdraws_the_offer_and_plans_again(demo_scenario: Any) -> 
     dispatch = loop.step(demo_scenario.simulation.start)
     assert dispatch is not None
     assert any("M-DUI-1 rejected: spindle under repair" in n for n in dispatch.plan.notes)
+    assert dispatch.plan.how is not None and dispatch.plan.how.withdrawn == ["M-DUI-1"]
     assert not [r for r in dispatch.plan.production if r.machine_id == "M-DUI-1"]
     assert loop.stats.rejections == 1
     # Other machines pick up the work the withdrawn machine would have done.

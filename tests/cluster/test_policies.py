@@ -8,7 +8,7 @@ import pytest
 
 from cluster.policies import Planner, WithFallback
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan, PlanStatus
+from supplysync.plan import Plan, PlanMaking, PlanMode, PlanStatus
 from supplysync.scenario import PlanningSettings, Scenario
 from tests.optimizer.conftest import snapshot_of
 
@@ -30,6 +30,11 @@ def failing(status: PlanStatus) -> Planner:
             window=snapshot.window,
             status=status,
             notes=["no plan: no solution: maxTimeLimit"],
+            how=PlanMaking(
+                mode=PlanMode.KEPT if status is PlanStatus.STALE else PlanMode.NONE,
+                time_limited=True,
+                reason="no solution: maxTimeLimit",
+            ),
         )
 
     return planner
@@ -69,5 +74,7 @@ def test_the_rule_covers_a_planner_with_nothing_to_send(
     assert plan.status is PlanStatus.HEURISTIC
     assert plan.policy == "milp" and plan.plan_id == "milp-0002"
     assert plan.deliveries, "the rule's plan serves the demand"
-    assert plan.notes[0] == "no plan: no solution: maxTimeLimit"
-    assert "the rule's plan" in plan.notes[1]
+    assert plan.how == PlanMaking(
+        mode=PlanMode.FALLBACK, time_limited=True, reason="no solution: maxTimeLimit"
+    )
+    assert plan.notes[0] == "no plan: no solution: maxTimeLimit"  # the MILP's, for people

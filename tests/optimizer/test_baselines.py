@@ -8,7 +8,7 @@ from optimizer.baselines import plan_reorder_point
 from optimizer.routing import METHOD
 from supplysync.network import Customer, Location, Network, Plant, Vehicle, Warehouse
 from supplysync.offers import Inbound, NetworkSnapshot, ReorderRequest
-from supplysync.plan import PlanStatus
+from supplysync.plan import PlanMaking, PlanMode, PlanStatus
 from tests.optimizer.conftest import (
     HOME,
     NEAR,
@@ -164,3 +164,8 @@ def test_the_demo_baseline_serves_the_firm_orders(demo_snapshot: NetworkSnapshot
     cold = {p.id for p in demo_snapshot.network.products if p.cold_chain}
     reefers = {v.vehicle_id for v in demo_snapshot.vehicles if v.refrigerated}
     assert all(r.vehicle_id in reefers for r in plan.routes if cold & set(r.load))
+
+
+def test_the_rules_plan_says_it_is_the_rules(demo_snapshot: NetworkSnapshot) -> None:
+    plan = plan_reorder_point(demo_snapshot, SETTINGS, plan_id="b")
+    assert plan.how == PlanMaking(mode=PlanMode.RULE)

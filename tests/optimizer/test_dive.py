@@ -20,7 +20,7 @@ from optimizer.solve import SolveParams, SolveResult, persistent_solver, solve
 from optimizer.testing import SIZES, generate_network, snapshot_for
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import PlanStatus
+from supplysync.plan import PlanMode, PlanStatus
 from supplysync.scenario import PlanningSettings, SolverSettings
 from tests.optimizer.conftest import SETTINGS
 
@@ -141,7 +141,11 @@ def test_a_first_plan_says_how_it_was_found(demo_snapshot: NetworkSnapshot) -> N
     plan = WarmPlanner().plan(demo_snapshot, settings, plan_id="p1")
     assert plan.status is PlanStatus.OPTIMAL and plan.mip_gap is not None
     assert plan.mip_gap <= 0.5
-    assert plan.notes[-1].startswith("first plan: the LP relaxation rounded up")
+    how = plan.how
+    assert how is not None and how.mode is PlanMode.FULL and how.rounded
+    assert how.dive_gap is not None and how.dive_gap <= 0.5 and how.gap == plan.mip_gap
+    assert how.bound is not None and plan.objective is not None
+    assert how.bound <= plan.objective and not how.time_limited and how.rebuilt
     assert plan.production and plan.routes
 
 
@@ -166,6 +170,7 @@ def test_the_dive_plan_stands_when_the_mip_finds_nothing_better(
     assert outcome.status is PlanStatus.TIME_LIMIT
     assert outcome.gap == pytest.approx(dived.gap)  # the MIP's bound is weaker than the LP's
     assert outcome.seconds == pytest.approx(dived.seconds + 1.5)
+    assert outcome.rounded and outcome.time_limited and outcome.bound == dived.bound
     # the dive's plan is loaded
     assert model.cost() == pytest.approx(dived.plan.objective, rel=1e-9)
 
@@ -187,6 +192,7 @@ def test_a_mip_plan_is_gapped_against_the_relaxation_when_that_bound_is_better(
     assert outcome.objective <= dived.plan.objective
     assert outcome.gap == pytest.approx((outcome.objective - dived.bound) / outcome.objective)
     assert outcome.gap < 0.1 and outcome.status is PlanStatus.TIME_LIMIT
+    assert not outcome.rounded and outcome.time_limited and outcome.bound == dived.bound
 
 
 def test_a_mip_proved_optimal_keeps_its_status_when_the_dive_ties_it_to_rounding(
@@ -218,6 +224,7 @@ def test_a_mip_proved_optimal_keeps_its_status_when_the_dive_ties_it_to_rounding
     assert dived is not None and dived.gap > 0
     assert outcome.status is PlanStatus.OPTIMAL
     assert outcome.gap is not None and outcome.gap < 1e-9
+    assert outcome.rounded and not outcome.time_limited  # the dive's plan, a hair cheaper
 
 
 @pytest.mark.parametrize(

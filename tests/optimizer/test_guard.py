@@ -20,7 +20,7 @@ from optimizer.milp import plan_milp
 from optimizer.warm import WarmPlanner
 from supplysync.network import Machine, Vehicle
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import PlanStatus
+from supplysync.plan import PlanMaking, PlanMode, PlanStatus
 from tests.optimizer.conftest import (
     SETTINGS,
     line,
@@ -56,7 +56,12 @@ def test_overrun_keeps_the_previous_plan_marked_stale(
     assert plan.status is PlanStatus.STALE
     assert plan.plan_id == "p2" and plan.causes == ["a9"]
     assert plan.production == previous.production and plan.routes == previous.routes
-    assert "p1 stays in force" in plan.notes[-1]
+    assert plan.how == PlanMaking(
+        mode=PlanMode.KEPT,
+        time_limited=True,
+        kept_plan_id="p1",
+        reason="no plan within the time budget",
+    )
 
 
 def test_overrun_without_a_previous_plan_is_an_error_plan(
@@ -64,7 +69,8 @@ def test_overrun_without_a_previous_plan_is_an_error_plan(
 ) -> None:
     plan = WarmPlanner(solve_fn=hung).plan(demo_snapshot, FAST, plan_id="p1")
     assert plan.status is PlanStatus.ERROR and not plan.production
-    assert "no previous plan" in plan.notes[-1]
+    assert plan.how is not None and plan.how.mode is PlanMode.NONE
+    assert plan.how.time_limited and plan.how.kept_plan_id is None
 
 
 def test_a_build_past_the_budget_leaves_the_plan_stale_and_the_model_for_next_time(
@@ -79,10 +85,13 @@ def test_a_build_past_the_budget_leaves_the_plan_stale_and_the_model_for_next_ti
         return candidates(data)
 
     planner = WarmPlanner(route_candidates=slow_candidates)
-    plan = planner.plan(demo_snapshot, FAST, plan_id="p2", previous=previous)
+    try:
+        plan = planner.plan(demo_snapshot, FAST, plan_id="p2", previous=previous)
+    finally:
+        release.set()  # even on a failure: the held build would block the next tests' solves
     assert plan.status is PlanStatus.STALE
-    assert "no plan within the time budget" in plan.notes[-1]
-    release.set()
+    assert plan.how is not None and plan.how.mode is PlanMode.KEPT
+    assert plan.how.kept_plan_id == "p1" and plan.how.time_limited
     again = planner.plan(demo_snapshot, QUICK, plan_id="p3", previous=previous)
     assert again.status is PlanStatus.OPTIMAL
     assert (planner.rebuilds, planner.updates) == (1, 1)  # the background build was kept

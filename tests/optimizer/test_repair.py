@@ -18,7 +18,7 @@ from optimizer.repair import rounded, touched
 from optimizer.testing import apply_event
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan, PlanStatus
+from supplysync.plan import Plan, PlanMode, PlanStatus
 from tests.optimizer.conftest import SETTINGS
 
 PLAN = SETTINGS.model_copy(update={"mip_gap": 0.005})
@@ -49,9 +49,12 @@ def test_a_repair_keeps_what_the_event_did_not_touch(demo_snapshot: NetworkSnaps
 
     assert plan.status is PlanStatus.FEASIBLE
     assert plan.mip_gap is None
-    note = plan.notes[-1]
-    assert note.startswith("repair of the plan in force:")
-    assert customer in note
+    how = plan.how
+    assert how is not None and how.mode is PlanMode.REPAIR and how.repaired is not None
+    assert customer in how.repaired.customers and how.rebuilt is False
+    assert how.repaired.redecided > 0  # on the demo a surge touches every product and depot
+    assert how.gap is not None and how.bound is not None and plan.objective is not None
+    assert how.bound <= plan.objective * (1 + 1e-9)
     untouched = {r for r in _runs(in_force) if r[1] not in touched_products}
     assert {r for r in _runs(plan) if r[1] not in touched_products} == untouched
     assert (warm.rebuilds, warm.updates) == (1, 1)
@@ -86,7 +89,8 @@ def test_without_repair_or_without_the_plan_in_force_the_replan_is_full(
     for settings, previous in ((FULL, in_force), (PLAN, stranger)):
         plan = warm.plan(event, settings, plan_id="p1", previous=previous)
         assert plan.status in {PlanStatus.OPTIMAL, PlanStatus.TIME_LIMIT}
-        assert not any(n.startswith("repair") for n in plan.notes)
+        assert plan.how is not None and plan.how.mode is PlanMode.FULL
+        assert plan.how.repaired is None
 
 
 def test_touched_names_what_changed(demo_snapshot: NetworkSnapshot) -> None:

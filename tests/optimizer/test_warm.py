@@ -13,7 +13,7 @@ from optimizer.reprice import reprice
 from optimizer.testing import EVENT_KINDS, apply_event
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan, PlanStatus
+from supplysync.plan import Plan, PlanMode, PlanStatus
 from tests.optimizer.conftest import SETTINGS
 
 FULL = SETTINGS.model_copy(update={"repair": False})
@@ -36,8 +36,10 @@ def test_warm_updates_match_cold_builds_on_the_same_candidate_routes(
 
     def bound(plan: Plan) -> float:
         assert plan.status is PlanStatus.OPTIMAL and plan.objective is not None
-        assert plan.mip_gap is not None and "rounded up" in plan.notes[-1]
-        return plan.objective - plan.mip_gap * abs(plan.objective)
+        how = plan.how
+        assert how is not None and how.mode is PlanMode.FULL and how.rounded
+        assert how.bound is not None and plan.mip_gap == how.gap
+        return how.bound
 
     warm = WarmPlanner()
     previous = warm.plan(demo_snapshot, settings, plan_id="p0")
@@ -53,6 +55,8 @@ def test_warm_updates_match_cold_builds_on_the_same_candidate_routes(
             snap, settings, plan_id=f"p{i + 1}", previous=previous
         )
         assert bound(hot) == pytest.approx(bound(cold), rel=1e-9)
+        assert hot.how is not None and hot.how.rebuilt is False  # a warm re-solve
+        assert cold.how is not None and cold.how.rebuilt is True
         bounds.append(bound(hot))
         previous = hot
     assert (warm.rebuilds, warm.updates) == (1, len(EVENT_KINDS))
