@@ -422,13 +422,21 @@ def _stale(
     *,
     timed_out: bool,
 ) -> Plan:
-    """The previous plan, kept in force and marked stale; an empty `ERROR` plan without one."""
+    """The previous plan, kept in force and marked stale; an empty `ERROR` plan without one.
+
+    A plan made for another window (the replan that opens a new day) is not
+    kept: its periods count from that window's start, so kept it would put
+    every decision a period off.
+    """
+    if previous is not None and previous.window != header["window"]:
+        why = f"{why}; {previous.plan_id} was made for the window from {previous.window.start}"
+        previous = None
     if previous is None:
         return Plan(
             **header,
             status=PlanStatus.ERROR,
             solve_seconds=seconds,
-            notes=[f"no plan: {why}; no previous plan to keep"],
+            notes=[f"no plan: {why}; no plan for this window to keep"],
             how=PlanMaking(mode=PlanMode.NONE, time_limited=timed_out, reason=why),
         )
     kept = PlanMaking(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import NoReturn
 
 import pytest
@@ -62,6 +63,31 @@ def test_overrun_keeps_the_previous_plan_marked_stale(
         kept_plan_id="p1",
         reason="no plan within the time budget",
     )
+
+
+def test_overrun_does_not_keep_a_plan_made_for_an_earlier_window(
+    demo_snapshot: NetworkSnapshot, hung: SolveFn
+) -> None:
+    """Yesterday's plan numbers its periods from yesterday: kept today, it was a day off.
+
+    An overrun at the first replan of a day kept the previous day's plan;
+    the policy adapter refused a plan starting a day early and the
+    evaluation run failed (11 of 420 runs of the suite on a loaded host).
+    With no plan for this window it is an error plan (the `milp` policy
+    then sends the rule's plan).
+    """
+    earlier = demo_snapshot.window.model_copy(
+        update={"start": demo_snapshot.window.start - timedelta(days=1)}
+    )
+    yesterday = demo_snapshot.model_copy(
+        update={"window": earlier, "taken_at": demo_snapshot.taken_at - timedelta(days=1)}
+    )
+    previous = plan_milp(yesterday, QUICK, plan_id="p1")
+    plan = WarmPlanner(solve_fn=hung).plan(demo_snapshot, FAST, plan_id="p2", previous=previous)
+    assert plan.window == demo_snapshot.window
+    assert plan.status is PlanStatus.ERROR and not plan.production and not plan.routes
+    assert plan.how is not None and plan.how.mode is PlanMode.NONE and plan.how.time_limited
+    assert "p1" in (plan.how.reason or "")
 
 
 def test_overrun_without_a_previous_plan_is_an_error_plan(
