@@ -145,6 +145,8 @@ class CommandDispatcher:
         tracked before the first is published, so a caller that gives up
         (cancels) leaves nothing sent unrecorded.
         """
+        if not addressed:
+            return []
         for command, to in addressed:
             if to.channel != "cmd" or to.asset_id != command.asset_id:
                 raise ValueError(f"Expected {command.asset_id!r}'s cmd topic, got {str(to)!r}.")
