@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from supplysync.network import SHIFT_START_HOUR
+from supplysync.scenario import PlanningSettings
 
 Minutes = Annotated[float, Field(gt=0, le=7 * 24 * 60)]
 Hours = Annotated[float, Field(gt=0, le=24 * 60)]
@@ -84,7 +85,14 @@ class AgentSettings(BaseModel):
     fuel_low_percent: Percent = 15.0
     fuel_clear_percent: Percent = 20.0
     vehicle_shift_start_hour: HourOfDay = Field(
-        7.0, description="when vehicle shifts begin; match planning.departure_hour"
+        7.0,
+        description="when vehicle shifts begin; run from a scenario, its "
+        "planning.departure_hour (`following`)",
+    )
+    vehicle_last_departure_hour: HourOfDay | None = Field(
+        None,
+        description="after this hour an idle vehicle has no shift left today (no route "
+        "leaves); run from a scenario, its planning.last_departure; None: no such hour",
     )
     load_tolerance_units: Annotated[float, Field(ge=0)] = 1e-6
 
@@ -114,6 +122,21 @@ class AgentSettings(BaseModel):
             if getattr(self, low) >= getattr(self, high):
                 raise ValueError(f"Expected {low} < {high}.")
         return self
+
+    def following(self, planning: PlanningSettings) -> AgentSettings:
+        """These settings with the vehicle shift of a scenario's planning.
+
+        Vehicles start their shift at `planning.departure_hour` and take no
+        new route after `planning.last_departure`, as the planner and the
+        simulator's vehicles do; run from a scenario, agents get these.
+        """
+        return self.model_validate(
+            self.model_dump()
+            | {
+                "vehicle_shift_start_hour": planning.departure_hour,
+                "vehicle_last_departure_hour": planning.last_departure,
+            }
+        )
 
     @property
     def hold_ratio(self) -> float:

@@ -7,7 +7,7 @@ replan starts the vehicle where it is with the load it has.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from agents.cargo import CargoWatch
@@ -120,7 +120,6 @@ class VehicleAgent(AgentCore):
     def offer(self, window: PlanningWindow, now: datetime) -> VehicleOffer:
         """Where the vehicle is, what it carries and whether it can take new work."""
         route = self._under_way()
-        s = self.settings
         return VehicleOffer(
             vehicle_id=self.asset_id,
             depot_id=self.spec.depot_id,
@@ -130,11 +129,18 @@ class VehicleAgent(AgentCore):
             available=route is None,
             refrigeration_ok=self._cargo.refrigeration_ok,
             refrigerated=self.spec.refrigerated,
-            remaining_shift_h=shift_left_today(
-                now, s.vehicle_shift_start_hour, self.spec.shift_hours
-            ),
+            remaining_shift_h=self._shift_left(now, route is not None),
             committed_stops=route.remaining_stops() if route else [],
         )
+
+    def _shift_left(self, now: datetime, under_way: bool) -> float:
+        """Hours of today's shift ahead; none for an idle vehicle after the last departure."""
+        s = self.settings
+        last = s.vehicle_last_departure_hour
+        midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        if not under_way and last is not None and now > midnight + timedelta(hours=last):
+            return 0.0
+        return shift_left_today(now, s.vehicle_shift_start_hour, self.spec.shift_hours)
 
     def review(self, command: Command) -> AssignmentResponse:
         """Reject cold-chain loads it cannot keep cold, overloads and unknown stops."""

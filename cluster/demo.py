@@ -14,6 +14,7 @@ from typing import Any
 
 from adapters.eventlog import ParquetLog, safe_name
 from adapters.store import LIVE_RUN, EventStore, Record, open_store
+from agents.settings import AgentSettings
 from cluster.bootstrap import is_running, shutdown, start_ray
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
 from cluster.plugins import load_policy
@@ -48,13 +49,14 @@ def run_demo(
     inline = placement == "inline"
     settings = RuntimeSettings.from_env(placement=None if inline else placement)
     directory: Directory
+    agents = AgentSettings().following(scenario.planning)  # the scenario's shift
     owns_ray = not inline and not is_running()
     if inline:
-        directory = InlineDirectory.start(scenario.network)
+        directory = InlineDirectory.start(scenario.network, agent_settings=agents)
         resolved = "inline"
     else:
         start_ray(settings)
-        directory = AgentDirectory.start(scenario.network, settings)
+        directory = AgentDirectory.start(scenario.network, settings, agents)
         resolved = settings.resolved_placement(len(scenario.network.asset_kinds()))
         progress(f"agents on Ray, placement {resolved}")
     runs: list[PolicyRun] = []

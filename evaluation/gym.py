@@ -37,6 +37,7 @@ import numpy as np
 from gymnasium import spaces
 
 from adapters.simulator import Simulator
+from agents.settings import AgentSettings
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
 from cluster.policies import Policy
@@ -91,7 +92,9 @@ class SupplyChainEnv(gym.Env[Observation, np.ndarray[Any, np.dtype[np.float32]]]
         sim_settings = self.scenario.simulation.model_copy(update={"seed": run_seed})
         scenario = self.scenario.model_copy(update={"simulation": sim_settings})
         self.close()
-        self._directory = InlineDirectory.start(scenario.network)
+        self._directory = InlineDirectory.start(
+            scenario.network, agent_settings=AgentSettings().following(scenario.planning)
+        )
         self._sim = Simulator(scenario)
         policy = Policy("gym", lambda: self._plan, trigger_kinds=frozenset())
         self._coordinator = Coordinator(

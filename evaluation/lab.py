@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.eventlog import ParquetLog
+from agents.settings import AgentSettings
 from cluster.directory import InlineDirectory
 from cluster.research import PolicyRun, run_policy
 from evaluation.policies import resolve
@@ -56,7 +57,9 @@ def run(
         sc = shorten(sc, days, where=sc.name)
     if seed is not None:
         sc = sc.model_copy(update={"simulation": sc.simulation.model_copy(update={"seed": seed})})
-    directory = InlineDirectory.start(sc.network)
+    directory = InlineDirectory.start(
+        sc.network, agent_settings=AgentSettings().following(sc.planning)
+    )
     log = ParquetLog(Path(events)) if events is not None else None
     try:
         return run_policy(sc, resolve(policy), directory, remote=False, store=log)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from adapters.eventlog import ParquetLog, safe_name
+from agents.settings import AgentSettings
 from cluster.directory import InlineDirectory
 from cluster.research import run_policy
 from evaluation.policies import TUNED, resolve
@@ -138,7 +139,9 @@ def execute(case: ScenarioCase, spec: RunSpec, events: Path | None = None) -> di
     key = spec.key
     scenario = prepare(case.scenario, key.seed, key.days, spec.params)
     started = time.perf_counter()
-    directory = InlineDirectory.start(scenario.network)
+    directory = InlineDirectory.start(
+        scenario.network, agent_settings=AgentSettings().following(scenario.planning)
+    )
     log = (
         ParquetLog(events / key.stem) if events is not None and spec.kind == "evaluation" else None
     )

@@ -31,6 +31,7 @@ from adapters.devices.errors import CredentialsError
 from adapters.mqtt.broker import BrokerAddress
 from adapters.mqtt.workers import check_store
 from adapters.store import StoreError, open_store
+from agents.settings import AgentSettings
 from cluster.bootstrap import is_running, shutdown
 from cluster.directory import AgentDirectory, InlineDirectory
 from cluster.errors import ClusterError
@@ -56,12 +57,15 @@ def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="supplysync run: %(message)s", stream=sys.stderr)
     owns_ray = args.placement != "inline" and not is_running()
     directory: AgentDirectory
+    agents = AgentSettings().following(scenario.planning)  # the scenario's shift
     try:
         if args.placement == "inline":
-            directory = InlineDirectory.start(scenario.network, store_url=args.db)
+            directory = InlineDirectory.start(
+                scenario.network, agent_settings=agents, store_url=args.db
+            )
         else:
             runtime = RuntimeSettings.from_env(placement=args.placement)
-            directory = AgentDirectory.start(scenario.network, runtime, store_url=args.db)
+            directory = AgentDirectory.start(scenario.network, runtime, agents, store_url=args.db)
     except (ClusterError, StoreError) as exc:
         print(f"supplysync: agents did not start: {exc}", file=sys.stderr)
         return 1

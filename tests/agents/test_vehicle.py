@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agents.settings import AgentSettings
 from agents.vehicle import VehicleAgent
 from supplysync.commands import RouteOrder
 from supplysync.events import Alert, AlertKind
@@ -9,6 +10,7 @@ from supplysync.network import Network
 from supplysync.plan import Route, Stop
 from supplysync.planning import PlanningWindow
 from supplysync.readings import Reading
+from supplysync.scenario import PlanningSettings
 from tests.agents.conftest import Feed, at, command
 
 REEFER, BOX = "V-CGN-1", "V-CGN-2"  # Cologne: refrigerated 500 units / box truck 600 units
@@ -203,3 +205,22 @@ def test_remaining_shift(network: Network, window: PlanningWindow) -> None:
     assert agent.offer(window, at(18)).remaining_shift_h == 0
     offer = agent.offer(window, at(5))
     assert offer.available and offer.location.lat == DEPOT[0] and offer.refrigerated is False
+
+
+def test_the_shift_follows_the_scenarios_departure_hours(
+    network: Network, window: PlanningWindow
+) -> None:
+    # A scenario whose vehicles leave at 18:00, the last at 20:00 (session 21, issue 16
+    # walk: with the agents' own 07:00 the fleet was off shift all evening).
+    planning = PlanningSettings(departure_hour=18, last_departure_hour=20)
+    agent = VehicleAgent(BOX, network, AgentSettings().following(planning))  # 10 h shifts
+    assert agent.offer(window, at(5)).remaining_shift_h == 10  # before the shift: all of it
+    assert agent.offer(window, at(19)).remaining_shift_h == 9  # may still leave today
+    assert agent.offer(window, at(21)).remaining_shift_h == 0  # idle after the last departure
+
+
+def test_without_a_scenario_the_agent_setting_is_the_shift() -> None:
+    s = AgentSettings(vehicle_shift_start_hour=5)
+    assert (s.vehicle_shift_start_hour, s.vehicle_last_departure_hour) == (5, None)
+    followed = s.following(PlanningSettings(departure_hour=23))
+    assert (followed.vehicle_shift_start_hour, followed.vehicle_last_departure_hour) == (23, 23)

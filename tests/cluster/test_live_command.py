@@ -13,6 +13,9 @@ import pytest
 from adapters.devices.broker_config import DISPATCH_USER, INGEST_USER
 from adapters.devices.credentials import Credentials
 from adapters.mqtt.broker import BrokerAddress
+from agents.settings import AgentSettings
+from cluster.directory import InlineDirectory
+from cluster.errors import ClusterError
 from cluster.live import Brokers
 from cluster.live.command import main
 from tests.conftest import DEMO_SCENARIO
@@ -80,3 +83,27 @@ def test_a_secret_a_url_cannot_carry_is_refused() -> None:
     creds = Credentials({INGEST_USER: "a/b@c" * 4, DISPATCH_USER: "d" * 32})
     with pytest.raises(ValueError, match=INGEST_USER):
         Brokers.logged_in("mqtt://127.0.0.1", creds)
+
+
+def test_the_vehicle_agents_shift_is_the_scenarios_departure_hour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Session 21: the agents kept their own 07:00 whatever the scenario's departure hour.
+    text = DEMO_SCENARIO.read_text(encoding="utf-8").replace(
+        "departure_hour = 7", "departure_hour = 23", 1
+    )
+    scenario = tmp_path / "late.toml"
+    scenario.write_text(text, encoding="utf-8")
+    given: list[AgentSettings | None] = []
+
+    def start(
+        network: object, *_: object, agent_settings: AgentSettings | None = None, **__: object
+    ) -> None:
+        given.append(agent_settings)
+        raise ClusterError("stop here")
+
+    monkeypatch.setattr(InlineDirectory, "start", start)
+    assert main(args(tmp_path, scenario=scenario)) == 1
+    [settings] = given
+    assert settings is not None
+    assert (settings.vehicle_shift_start_hour, settings.vehicle_last_departure_hour) == (23, 23)
