@@ -10,16 +10,18 @@ issued timed out, a later answer still counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
 from adapters.mqtt.tracking import CommandTracker, Outcome
 from adapters.store import EventStore
+from supplysync.commands import Command
 
 
 class CommandPublic(BaseModel):
-    """One asset's command under a plan and where it stands.
+    """One asset's command under a plan (`plan_id`) and where it stands.
 
     `outcome` is `pending` until the device answers (`sent`, on the page).
     """
@@ -37,11 +39,15 @@ class CommandPublic(BaseModel):
 
 
 def command_states(
-    store: EventStore, plan_id: str, *, run_id: str, now: datetime, timeout: timedelta
+    store: EventStore,
+    commands: Sequence[Command],
+    *,
+    run_id: str,
+    now: datetime,
+    timeout: timedelta,
 ) -> list[CommandPublic]:
-    """Every command of `plan_id` with its outcome at `now` (the network's clock)."""
+    """Each of `commands`, in their order, with its outcome at `now` (the network's clock)."""
     tracker = CommandTracker(timeout=timeout)
-    commands = store.commands(plan_id, run_id=run_id)
     answers = []
     for command in commands:
         tracker.sent(command, command.issued_at)

@@ -109,6 +109,12 @@ class EventStore(Protocol):
 
     def commands(self, plan_id: str, *, run_id: str = LIVE_RUN) -> list[Command]: ...
 
+    def recent_commands(
+        self, limit: int, *, plan_id: str | None = None, run_id: str = LIVE_RUN
+    ) -> list[Command]:
+        """The `limit` commands issued last (of `plan_id` only, if given), newest first."""
+        ...
+
     def requests(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
     ) -> list[OperatorRequest]:

@@ -352,6 +352,19 @@ class SqlEventStore:
         """The commands dispatched for a plan."""
         return self._select(Command, "command", run_id, "plan_id = ?", (plan_id,))
 
+    def recent_commands(
+        self, limit: int, *, plan_id: str | None = None, run_id: str = LIVE_RUN
+    ) -> list[Command]:
+        """The `limit` commands issued last (of `plan_id` only, if given), newest first."""
+        where, params = "run_id = ? AND kind = 'command'", list[object]([run_id])
+        if plan_id is not None:
+            where, params = f"{where} AND plan_id = ?", [*params, plan_id]
+        sql = f"SELECT body FROM events WHERE {where} ORDER BY ts_us DESC, record_key DESC LIMIT ?"
+        with self._transaction() as cur:
+            cur.execute(self._sql(sql), [*params, limit])
+            bodies = [str(row[0]) for row in cur.fetchall()]
+        return self._load(TypeAdapter(Command), bodies, "command", run_id)
+
     def requests(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
     ) -> list[OperatorRequest]:

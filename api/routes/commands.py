@@ -1,11 +1,11 @@
-"""`/api/commands`: every asset's command under a plan and its status (viewers and up)."""
+"""`/api/commands`: the most recent commands, of every plan or of one, with their status."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 
 from api.commands import CommandPublic, command_states
 from api.deps import ContextDep, StoreDep, ViewerUser
@@ -19,19 +19,20 @@ def list_commands(
     context: ContextDep,
     store: StoreDep,
     plan_id: Annotated[
-        str | None, Query(max_length=200, description="a plan; default: the plan in force")
+        str | None, Query(max_length=200, description="only this plan's; default: every plan's")
     ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many")] = 100,
 ) -> list[CommandPublic]:
-    """The plan's commands, one per asset, each sent, received, done, rejected or timed out."""
+    """The commands issued last, newest first, each naming its plan, with its status.
+
+    Sent, received, done, rejected or timed out; an earlier plan's commands
+    stay listed until newer ones push them past `limit`.
+    """
     settings = context.settings
-    if plan_id is None:
-        plan = store.latest_plan(run_id=settings.run_id)
-        if plan is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no plan yet")
-        plan_id = plan.plan_id
+    commands = store.recent_commands(limit, plan_id=plan_id, run_id=settings.run_id)
     return command_states(
         store,
-        plan_id,
+        commands,
         run_id=settings.run_id,
         now=context.clock.now(),
         timeout=timedelta(seconds=settings.command_timeout_s),

@@ -136,7 +136,8 @@ async function loadOverrides() {
   drawOverrides(); drawMachines();
 }
 async function loadCommands() {
-  try { state.commands = await api("/api/commands"); } catch (e) { state.commands = []; }
+  // The latest of every plan, newest first: an earlier plan's unanswered ones stay in sight.
+  try { state.commands = await api("/api/commands?limit=50"); } catch (e) { state.commands = []; }
   drawCommands();
 }
 
@@ -331,9 +332,10 @@ const OUTCOME_WORDS = { pending: "sent", received: "received", done: "done",
 function drawCommands() {
   const list = $("commands"); list.replaceChildren();
   for (const c of state.commands) {
-    const item = el("li", { "data-asset-id": c.asset_id },
+    const when = new Date(c.updated_at).toISOString().replace("T", " ").slice(0, 16);
+    const item = el("li", { "data-asset-id": c.asset_id, "data-plan-id": c.plan_id },
       el("span", {}, c.asset_id), el("span", { class: `outcome-${c.outcome}` }, OUTCOME_WORDS[c.outcome] || c.outcome),
-      el("span", { class: "meta" }, c.reason || new Date(c.updated_at).toISOString().replace("T", " ").slice(0, 16)));
+      el("span", { class: "meta" }, `${c.plan_id} · ${c.reason || when}`));
     list.append(item);
   }
 }

@@ -1,4 +1,4 @@
-"""`/api/commands`: each asset's command of the plan in force, answers folded in."""
+"""`/api/commands`: the latest commands of every plan or of one, answers folded in."""
 
 from __future__ import annotations
 
@@ -59,3 +59,34 @@ def test_every_asset_of_the_plan_in_force_shows_where_its_command_stands(api: Ap
     assert after[silent.asset_id] == "timed_out"
     assert after[received.asset_id] == "received", "an answer, even without `done`, is no time-out"
     assert other == [], "the first plan's commands were never dispatched"
+
+
+def test_without_a_plan_the_most_recent_commands_of_every_plan_newest_first(api: Api) -> None:
+    # Session 21: without `plan_id` only the plan in force's commands were listed, so an
+    # earlier plan's commands that timed out were out of sight.
+    with open_store(api.url) as store:
+        earlier, latest = store.plan("live-0001"), store.latest_plan()
+        assert earlier is not None and latest is not None and latest.plan_id != earlier.plan_id
+        network = data.network_snapshot().network
+        old = commands_for(earlier, network, ISSUED - timedelta(hours=1))  # never answered
+        new = commands_for(latest, network, ISSUED)
+        store.append([*old, *new])
+    viewer = api.headers("viewer")
+    with TestClient(api.app) as client:
+        recent = client.get("/api/commands", headers=viewer).json()
+        few = client.get("/api/commands", params={"limit": 3}, headers=viewer).json()
+        filtered = client.get(
+            "/api/commands", params={"plan_id": earlier.plan_id, "limit": 1}, headers=viewer
+        ).json()
+        refused = client.get("/api/commands", params={"limit": 0}, headers=viewer)
+    assert len(recent) == len(old) + len(new)
+    assert [c["plan_id"] for c in recent] == [latest.plan_id] * len(new) + [earlier.plan_id] * len(
+        old
+    ), "newest first, each naming its plan"
+    issued = [c["issued_at"] for c in recent]
+    assert issued == sorted(issued, reverse=True)
+    assert {c["outcome"] for c in recent if c["plan_id"] == earlier.plan_id} == {"timed_out"}
+    assert {c["outcome"] for c in recent if c["plan_id"] == latest.plan_id} == {"pending"}
+    assert [c["command_id"] for c in few] == [c["command_id"] for c in recent[:3]]
+    assert [c["plan_id"] for c in filtered] == [earlier.plan_id]
+    assert refused.status_code == 422

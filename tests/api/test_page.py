@@ -77,6 +77,10 @@ def test_the_page_updates_live(server: Server, chromium: str) -> None:
             expect(page.locator(f'#commands li[data-asset-id="{first.asset_id}"]')).to_contain_text(
                 "done"
             )
+            expect(page.locator('#commands li[data-plan-id="live-0003"]')).to_have_count(
+                len(commands)
+            )
+            expect(page.locator("#commands li").first).to_contain_text("live-0003")
             expect(
                 page.locator(f'#commands li[data-asset-id="{commands[1].asset_id}"]')
             ).to_contain_text("sent")

@@ -317,3 +317,15 @@ def test_orders_are_found_by_id_within_their_run(store_url: str) -> None:
         assert store.orders_named(["O-1", "O-9", "O-1", "O-404"], run_id="a") == [r.order(), other]
         assert store.orders_named(["O-9"], run_id="b") == []
         assert store.orders_named([], run_id="a") == []
+
+
+def test_recent_commands_are_the_newest_of_every_plan_or_of_one(store_url: str) -> None:
+    first, second = r.command("milp-0001"), r.command("milp-0002")
+    later = second.model_copy(update={"issued_at": second.issued_at + timedelta(hours=1)})
+    with open_store(store_url) as store:
+        store.append([first, later])
+        store.append([r.command("milp-0003")], run_id="other")
+        assert store.recent_commands(10) == [later, first]
+        assert store.recent_commands(1) == [later]
+        assert store.recent_commands(10, plan_id="milp-0001") == [first]
+        assert store.recent_commands(10, run_id="other") == [r.command("milp-0003")]
