@@ -10,7 +10,8 @@ device fleet both run), so what the page draws is what the machines will do:
   alone). The MILP lists a machine's runs product by product, so this is
   not the plan's own order.
 - A run starts no earlier than its period begins, nor before the plan was
-  made (when the machine takes it).
+  made (when the machine takes it; a live device fleet carries a command
+  out from the end of the quarter-hour step under way, up to a step later).
 - The machine works only in its daily shift: `hours_per_day` hours from
   06:00 UTC (`SHIFT_START_HOUR`).
 - A run of another product than the one the machine is set up for takes the

@@ -6,7 +6,9 @@ simulator; `wait()` returns when the scenario ends or `stop()` is called;
 leaving flushes the outboxes (bounded by `drain_timeout_s`) and disconnects.
 Commands a device receives are carried out by the shared simulator between
 two pacing steps: one event loop, so the world is never stepped and
-commanded at once.
+commanded at once. The world is worked out a step ahead and what it makes
+is published when its time comes, so a command takes effect from the end
+of the step under way and nothing it causes is stamped before it came.
 
 Customer orders and proofs of delivery are not device data: they come from
 the ERP (which hears of drops from the drivers' apps). The fleet plays the
@@ -27,6 +29,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -46,10 +49,11 @@ from adapters.devices.wire import order_uploads, uploads
 from adapters.mqtt import broker as mqtt
 from adapters.mqtt.clock import announce
 from adapters.mqtt.topics import topic_of
-from adapters.simulator import Simulator
+from adapters.simulator import SimFrame, Simulator
 from supplysync.clock import Pace, WallClock
 from supplysync.commands import Command
 from supplysync.orders import CustomerOrder, ProofOfDelivery
+from supplysync.readings import Reading
 from supplysync.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -253,15 +257,49 @@ class Fleet:
             )
 
     async def _pace(self) -> None:
-        sim, s = self.simulator, self._settings
+        """Work out each step at its start; publish what it makes as it happens.
+
+        The world steps a step ahead of the fleet's clock (to the end of the
+        step under way, every step missed at once if the fleet fell behind),
+        and each reading, order and proof of delivery goes out when the clock
+        reaches its time, never before and not a step later: a scan is
+        published when it is taken. So a command that arrives within a step
+        takes effect from the step's end, as commands do between steps in a
+        research run, and what it causes is never stamped before it came.
+        """
+        sim = self.simulator
         while sim.now < sim.end:
-            frame = sim.advance(self.now())
-            self.readings += len(frame.readings)
-            batch = uploads(frame.readings, max_batch=s.max_batch, telemetry_qos=s.telemetry_qos)
-            for upload in batch:
-                await self.devices[upload.asset_id].send(upload.channel, upload.payload, upload.qos)
-            await self._publish_orders(frame.orders, frame.deliveries)
-            await asyncio.sleep(s.tick_s)
+            pending = deque(_timeline(sim.advance(self.now() + sim.step)))
+            while pending:
+                now = self.now()
+                due = []
+                while pending and pending[0][0] <= now:
+                    due.append(pending.popleft()[1])
+                await self._publish(due)
+                if pending:
+                    await self._sleep_until(pending[0][0])
+            await self._sleep_until(sim.now)
+
+    async def _sleep_until(self, at: datetime) -> None:
+        """Wait until the fleet's clock reaches `at`, looking at it every `tick_s` at most."""
+        s = self._settings
+        while (ahead := (min(at, self.simulator.end) - self.now()).total_seconds()) > 0:
+            await asyncio.sleep(min(ahead / s.speed, s.tick_s))
+
+    async def _publish(self, due: list[Reading | CustomerOrder | ProofOfDelivery]) -> None:
+        """Publish what is due: readings, then the order gateway's orders and deliveries.
+
+        Readings go per asset and channel, as a device gateway uploads them.
+        """
+        s = self._settings
+        orders = [x for x in due if isinstance(x, CustomerOrder)]
+        deliveries = [x for x in due if isinstance(x, ProofOfDelivery)]
+        readings = [x for x in due if not isinstance(x, CustomerOrder | ProofOfDelivery)]
+        self.readings += len(readings)
+        batch = uploads(readings, max_batch=s.max_batch, telemetry_qos=s.telemetry_qos)
+        for upload in batch:
+            await self.devices[upload.asset_id].send(upload.channel, upload.payload, upload.qos)
+        await self._publish_orders(orders, deliveries)
 
     async def _publish_orders(
         self, orders: list[CustomerOrder], deliveries: list[ProofOfDelivery]
@@ -285,6 +323,16 @@ class Fleet:
             return str(exc)
         log.info("executed command %s for %s", command.command_id, command.asset_id)
         return None
+
+
+def _timeline(frame: SimFrame) -> list[tuple[datetime, Reading | CustomerOrder | ProofOfDelivery]]:
+    """A frame's readings, orders and proofs of delivery by their time (readings in their order)."""
+    out: list[tuple[datetime, Reading | CustomerOrder | ProofOfDelivery]] = [
+        (r.ts, r) for r in frame.readings
+    ]
+    out += [(o.created_at, o) for o in frame.orders]
+    out += [(d.ts, d) for d in frame.deliveries]
+    return sorted(out, key=lambda item: item[0])
 
 
 async def _all_within(waits: list[Coroutine[Any, Any, Any]], timeout_s: float) -> bool:

@@ -13,11 +13,12 @@ from supplysync.network import Frozen
 class FleetSettings(Frozen):
     """Tunables of `Fleet`.
 
-    `speed` is simulated seconds per wall second (1 is real time). Every
-    `tick_s` of wall time the simulator is advanced to the matching instant
-    and what it produced is published, one `GatewayMessage` per asset and
-    channel of at most `max_batch` readings: a device gateway forwards what
-    its sensors buffered since its last upload. State-changing readings go
+    `speed` is simulated seconds per wall second (1 is real time). The
+    simulator is worked a step ahead and what it produces is published when
+    the fleet's clock reaches its time (`Fleet._pace`), looking at the clock
+    every `tick_s` of wall time at most; what falls due together goes out as
+    one `GatewayMessage` per asset and channel of at most `max_batch`
+    readings, as a device gateway forwards what its sensors buffered. State-changing readings go
     on `events` at QoS 1 always; `telemetry_qos` sets the high-rate rest.
     """
 

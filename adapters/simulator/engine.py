@@ -114,6 +114,11 @@ class Simulator:
     def end(self) -> datetime:
         return self._scenario.end
 
+    @property
+    def step(self) -> timedelta:
+        """How long one step of the world's grid is (`step_minutes`)."""
+        return timedelta(minutes=self._step)
+
     def advance(self, until: datetime) -> SimFrame:
         """Step the world to the last step boundary at or before `until` (at most `end`).
 

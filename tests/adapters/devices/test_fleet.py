@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from datetime import datetime, timedelta
 
 import aiomqtt
 import pytest
@@ -19,11 +20,11 @@ from adapters.devices.fleet import GATEWAY_ID
 from adapters.devices.wire import EVENT_KINDS
 from adapters.mqtt.topics import parse, topic_of
 from supplysync.clock import WallClock
-from supplysync.commands import Command, CommandAck, RouteOrder, SupplyOrder
+from supplysync.commands import Command, CommandAck, RouteOrder, SupplyOrder, TransferOrder
 from supplysync.orders import OrderMessage
-from supplysync.plan import PurchaseOrder
+from supplysync.plan import PurchaseOrder, Transfer
 from supplysync.planning import PlanningWindow
-from supplysync.readings import GatewayMessage
+from supplysync.readings import GatewayMessage, RfidScan
 from supplysync.scenario import Scenario
 from tests.brokers import PrivateBroker
 
@@ -262,3 +263,64 @@ def test_at_speed_one_the_fleets_world_keeps_the_walls_time(
             return abs((pace.time_at(wall) - wall).total_seconds())
 
     assert asyncio.run(gap()) < 2.0
+
+
+def test_a_scan_a_command_causes_is_published_when_it_happens_never_before_the_command(
+    secured: Secured, demo_scenario: Scenario
+) -> None:
+    """Session 21: a transfer picked on command was stamped at the quarter hour before the
+    command (so an alert it caused stood before the plan that caused it) and published with
+    the next quarter hour's burst, up to 15 minutes after its stamp."""
+    broker, creds = secured
+    speed = 900.0  # a 15-minute step is one wall second
+    fleet = Fleet(
+        scenario=demo_scenario,
+        broker=BrokerAddress("127.0.0.1", broker.port),
+        credentials=creds,
+        settings=FAST.model_copy(update={"speed": speed}),
+    )
+    step = timedelta(minutes=demo_scenario.simulation.step_minutes)
+    scans: list[tuple[datetime, datetime]] = []  # (stamped, heard on the fleet's clock)
+
+    async def ingest(client: aiomqtt.Client) -> None:
+        async for message in client.messages:
+            assert isinstance(message.payload, bytes)
+            heard = fleet.now()
+            for r in GatewayMessage.model_validate_json(message.payload).readings:
+                if isinstance(r, RfidScan) and r.lot_id == "T-1":
+                    scans.append((r.ts, heard))
+
+    async def run() -> datetime:
+        async with (
+            _client(broker, creds, INGEST_USER) as system_in,
+            _client(broker, creds, DISPATCH_USER) as dispatch,
+        ):
+            await system_in.subscribe("supplysync/+/warehouse/W-DUI/events", qos=1)
+            listener = asyncio.create_task(ingest(system_in))
+            async with fleet:
+                # send between a quarter and half way into a step, well after its start
+                while not step / 4 < (fleet.now() - fleet.simulator.now) % step < step / 2:
+                    await asyncio.sleep(0.01)
+                issued = fleet.now()
+                transfer = Transfer(
+                    transfer_id="T-1",
+                    origin_id="W-DUI",
+                    destination_id="W-CGN",
+                    product_id="BOLT",
+                    quantity=50,
+                    ship_period=0,
+                    arrival_period=1,
+                )
+                command = _command(
+                    demo_scenario, fleet, "cmd-t", "W-DUI", TransferOrder(transfers=[transfer])
+                ).model_copy(update={"issued_at": issued})
+                topic = str(topic_of(demo_scenario.network, "W-DUI", "cmd"))
+                await dispatch.publish(topic, command.model_dump_json(), qos=1)
+                await _until(lambda: scans, "the transfer's scan")
+            listener.cancel()
+        return issued
+
+    issued = asyncio.run(run())
+    [(stamped, heard)] = scans
+    assert stamped >= issued, f"scan stamped {issued - stamped} before the command"
+    assert timedelta(0) <= heard - stamped < timedelta(minutes=2), f"heard {heard - stamped} late"
