@@ -11,6 +11,8 @@ code blocks) and holds them against the tree and the CLI's own parser:
   `warm.py`) is a file or folder, from the root or from the mentioning
   file's folder (names of files a command writes, `summary.json`, are not
   repository paths and are left alone: only known top folders are checked);
+- a class-like name (`WarmPlanner`, `OrderBook.demand_levels`) and the
+  attributes after it are names the source uses;
 - a Markdown link to a file or a heading arrives;
 - `supplysync COMMAND [ACTION] --option`, `make TARGET` and
   `python -m MODULE` name a real subcommand, option, target and module.
@@ -43,6 +45,7 @@ PATH = re.compile(r"(?:\.\./|\./)?[\w.-]+(?:/[\w.-]+)*(?:/|\.\w+)")
 COMMAND = re.compile(r"(?:^|[;&|(]\s*|\bbin/|^(?:[A-Z_]+=\S*\s+)+)supplysync\s+([a-z][\w-]*)(.*)")
 MAKE = re.compile(r"(?:^|[;&|]\s*)make\s+([a-z][\w-]*)")
 PYTHON_M = re.compile(r"python3? -m ((?:\w+\.)*\w+)")
+CAMEL = re.compile(r"(?<![\w.])([A-Z][a-z0-9]+[A-Z]\w*)((?:\.[a-z_]\w*)*)(?![\w.(])")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 PLANTED = ROOT / "docs" / "planted.md"
 """Where the checks' own examples say they stand (never written)."""
@@ -113,6 +116,19 @@ def dotted_problem(name: str) -> str | None:
             where = module.relative_to(ROOT)
             return f"{where} defines no {'.'.join(missing)}" if missing else None
     return "no such module"
+
+
+@cache
+def _source_names() -> frozenset[str]:
+    """Every word of the source but this file's, which plants names that are not there."""
+    here = Path(__file__).resolve()
+    return frozenset(w for path in SOURCES if path != here for w in _names_in(path))
+
+
+def camel_problem(name: str, attributes: str) -> str | None:
+    """Why `Name.attr...` is not in the source, or None."""
+    missing = [w for w in [name, *attributes.split(".")[1:]] if w not in _source_names()]
+    return f"the source has no {', '.join(missing)}" if missing else None
 
 
 def path_problem(text: str, mentioned_in: Path) -> str | None:
@@ -208,6 +224,8 @@ def problems(path: Path, text: str | None = None) -> list[str]:
             file = re.search(r"\.(?:py|md|toml|ya?ml|json|txt|conf|png)$", m.group())
             if not re.search(r"[\w/.-]$", before) and not re.match(r"[\w/-]|\.\w", after):
                 say(m.group(), None if file else dotted_problem(m.group()))
+        for m in CAMEL.finditer(span):
+            say(m.group(), camel_problem(m.group(1), m.group(2)))
         for m in PATH.finditer(span):
             before, after = span[: m.start()], span[m.end() :]
             if not re.search(r"[\w/.:@$=-]$", before) and not re.match(r"[\w{<*:]", after):
@@ -264,6 +282,8 @@ def test_every_name_in_the_docstrings_exists() -> None:
         ("`supplysync scenario nonsense`", "no action 'nonsense'"),
         ("`supplysync demo --no-such-flag`", "no option --no-such-flag"),
         ("`make nonsense`", "no such make target"),
+        ("`WarmPlanner.no_such_method`", "the source has no no_such_method"),
+        ("`NoSuchPlanner`", "the source has no NoSuchPlanner"),
         ("`python -m benchmarks.nowhere`", "no module benchmarks.nowhere"),
         ("[here](nowhere.md)", "no such file"),
         ("[here](#no-such-heading)", "no such heading"),
@@ -288,6 +308,7 @@ def test_a_name_that_is_not_there_is_found(text: str, why: str) -> None:
         "`supplysync scenario sample --count 3`",
         "`PYTHONPATH=examples supplysync demo --policies milp`",
         "`make test`",
+        "`OrderBook.demand_levels`",
         "`python -m benchmarks.replan`",
         "[page](operations.md)",
         "[up](#planted)",
