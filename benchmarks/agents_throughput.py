@@ -54,7 +54,7 @@ START = datetime(2026, 3, 2, tzinfo=UTC)
 STEP = timedelta(minutes=15)
 MEMORY_FRACTION = 0.6
 MAX_START_S = 300.0
-PRIOR_RSS_MB, PRIOR_START_S = 100.0, 0.4  # docs/ARCHITECTURE, until measured here
+PRIOR_RSS_MB, PRIOR_START_S = 100.0, 0.4  # the reference design's figures, until measured here
 
 
 @dataclass

@@ -12,9 +12,9 @@ network does not state). The project's reorder-point rule then executes it
 (`optimizer.plan_reorder_point`): where the position (on hand plus on its
 way, as the snapshot tells it) is at or below s, the warehouse asks for S
 minus the position. It reviews on the daily tick and, as the rule does,
-when a warehouse reports stock below its reorder point: reviewed once a
-day, the tuned example cost 15 % more than the scenarios' own reorder
-points on held-out seeds (CHANGELOG, session 15).
+when a warehouse reports stock below its reorder point: reviewed only once
+a day, the tuned example costs 15 % more than the scenarios' own reorder
+points on held-out seeds.
 """
 
 from __future__ import annotations

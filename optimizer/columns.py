@@ -18,9 +18,9 @@ production and replenishment. For each warehouse and each of the first
   that can take them that day (`homes`). A warehouse whose fleet cannot
   carry everything it could reach fills its routes above with the most
   valuable customers, often another warehouse's near ones, and leaves out
-  its own; the MILP, which mostly serves customers from near stock, then
-  had only out-and-backs for them (replaying 11 daily plans of
-  regional-1, routing the own customers too lowered their objective by 6 %
+  its own; the MILP, which mostly serves customers from near stock, would
+  then have only out-and-backs for them (replaying 11 daily plans of
+  regional-1, routing the own customers too lowers their objective by 6 %
   and their km by a fifth).
 - every customer also gets an out-and-back route per crew, so the MILP can
   always serve any reachable customer from any warehouse and is never stuck

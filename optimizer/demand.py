@@ -111,8 +111,9 @@ class OrderBook:
         the day it ends; on the days between, the level already follows it,
         and counting them too (against the bare rate) would raise the buffers
         for the rest of the run in step with the spike's length: on holdout
-        `metro-11` a two-day spike took the swing from 0.20 to 0.64 (the
-        scenario draws its noise at 0.15) and it stayed near 0.5 to the end.
+        `metro-11` counting them would take the swing from 0.20 to 0.64 after a
+        two-day spike (the scenario draws its noise at 0.15) and keep it near
+        0.5 to the end.
 
         At most `MAX_DEMAND_CV`, which is all a snapshot takes: with the
         default prior, a single order 24 times its customer's daily rate (a

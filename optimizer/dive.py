@@ -22,9 +22,9 @@ pays for all three. So before rounding, the dive settles routes
 (`settle_routes`): each round fixes the most-used fractional route of each
 depot and day at 1 and re-solves the LP, which then drops what that route
 covers, for at most `SolverSettings.route_rounds` rounds. On the 94 replans
-of a regional-1 run this put 69 dives within 1 % of their bound instead of
-54 (mean gap 0.95 % against 2.0 %; better plans in 61, worse in 5) for
-16 ms more per dive.
+of a regional-1 run settling puts 69 dives within 1 % of their bound
+instead of 54 (mean gap 0.95 % against 2.0 %; better plans in 61, worse
+in 5) for 16 ms more per dive.
 
 The relaxation's objective bounds every plan, so the rounded plan's
 distance from it is a true gap: when it is within the MIP gap asked for, the

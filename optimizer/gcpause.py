@@ -3,8 +3,8 @@
 A build allocates hundreds of thousands of small, long-lived Pyomo objects
 (variables, terms, rows). Each allocation burst triggers the collector, and
 its older generations rescan everything allocated so far, none of which is
-garbage: on the M benchmark network that was about half of the build. The
-collector is paused for the build and resumed after (reference counting
+garbage: on the M benchmark network that is about half of an unpaused
+build. The collector is paused for the build and resumed after (reference counting
 still frees everything it can meanwhile). Pyomo's own writers do the same
 (`pyomo.common.gc_manager.PauseGC`), but that one refuses to be exited out
 of order, which overlapping builds in the guard's worker threads can do.
@@ -35,8 +35,8 @@ def kept_out_of_collections() -> Iterator[None]:
 
     A built model lives until the next rebuild, and its million objects are
     never garbage meanwhile; but each full collection rescans them all: on
-    the M benchmark network the first replan after a build paid 0.43 s of
-    collection, a third of its time. Frozen (`gc.freeze`), they cost
+    the M benchmark network the first replan after a build pays 0.43 s of
+    collection for them, a third of its time. Frozen (`gc.freeze`), they cost
     nothing. Freezing before the collector resumes also spares the young
     generation's scan that resuming would start at the next allocation
     (every object the block made, about 0.05 s after an M build). Whoever

@@ -7,9 +7,10 @@ not among them: a reefer that should take a far customer's dry goods and
 the cold goods of the customers on its way has only an out-and-back to the
 far customer, or a tour of cold customers without it. The MILP then
 chooses between the routes it has. Holdout `tight-11`, seed 0, day 4: two
-idle reefers, 830 cultures on hand against 544 ordered for the day; the
-plan delivered none and sent both reefers out and back to south-western
-customers with pumps and sensors (their depot's one truck was full).
+idle reefers, 830 cultures on hand against 544 ordered for the day; from
+the first candidates alone the plan delivers none and sends both reefers
+out and back to south-western customers with pumps and sensors (their
+depot's one truck is full).
 
 Each round solves the LP relaxation over the routes so far and asks the
 engine again for each depot's day, this time with the visits the

@@ -15,8 +15,8 @@ so a row ``x + down >= T`` with a non-negative ``down`` priced at
 when a plan first names their key (`set_targets`), in one block per replan
 (``keep_1``, ``keep_2``, ...), and kept, with their target back at 0 once
 no plan names the key. A first plan's model has none: building a row per
-key the model could use was more than half of the cold build on the M
-benchmark network.
+key the model could use would be more than half of the cold build on the
+M benchmark network.
 
 Each block's ``down`` costs reach the objective through one pre-made
 variable, ``keep_pen[n] >= sum(2 * weight[t] * down)``, so the objective is

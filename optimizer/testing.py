@@ -3,10 +3,11 @@
 The replan benchmark and the optimizer tests need networks far larger than
 the demo, reproducible from a seed, whose agents offer what a fresh network
 would (full shifts, normal quotes, initial stock, every vehicle free, each
-customer's daily rate ordered: the first two days firm). Sizes follow the
-issue: M is 10 suppliers, 40 machines, 30 products, 12 warehouses, 200
-customers and 40 vehicles over 7 days; S and L divide and multiply it by 4
-and 2. Events change one offer the way an agent would report it.
+customer's daily rate ordered: the first two days firm). Sizes are fixed so
+that benchmark figures compare across commits: M is 10 suppliers, 40
+machines, 30 products, 12 warehouses, 200 customers and 40 vehicles over
+7 days; S and L divide and multiply it by 4 and 2. Events change one
+offer the way an agent would report it.
 """
 
 from __future__ import annotations

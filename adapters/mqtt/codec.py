@@ -16,14 +16,14 @@ the network's clock than a device's clock may drift or its buffer may lag
 Speed: one `TypeAdapter.validate_json` over the whole payload, of the
 model the bytes suggest (`_inbound`); the union with a callable
 discriminator, which decides by the parsed shape, checks any payload the
-guess refuses. Measured earlier on this machine (one core, 125-byte
+guess refuses. On this host (one core, 125-byte
 temperature readings, the union alone): about 0.72 M readings/s for
 100-reading gateway batches and 0.52 M single readings/s, against 1.0 M and
 0.73 M when the model is known in advance and 0.6 M for `json.loads` +
-`model_validate`. Decoding is
-about a third of the ingest's time holding the GIL (py-spy, flat out, 100-
-reading gateway messages), the same order as writing the row and below
-SQLite's own work, so no extra JSON library is worth its dependency.
+`model_validate`. Decoding is about a third of the ingest's time holding
+the GIL (py-spy, flat out, 100-reading gateway messages), the same order
+as writing the row and below SQLite's own work, so no extra JSON library
+is worth its dependency.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ temperatures, in instructions a reading (callgrind, which the load of other
 work on this host does not move): decoding ~24,000 and the duplicate window
 ~1,800 on the event loop thread; writing ~16,700 on the store thread, since
 sampled readings go many to a row (`adapters.store.batches`; 57,000 at one
-row each). So the event loop thread, decoding, is now the busier stage. A
+row each). So the event loop thread, decoding, is the busier stage. A
 second consumer process (split by site, to keep each device in order)
 shares the second core with the broker and the devices, and must not be a
 second writer to an SQLite file, whose writers take turns: partitioned
@@ -150,7 +150,7 @@ class MqttIngest:
         batch_max_readings: readings per group commit at most (an ack or a
             dead letter counts as one; a bigger message is a batch of its own).
             8,192 is two full insert statements (`adapters.store.inserts`);
-            2,048 to 16,384 measured alike, 1,000 (the old 10 messages) not.
+            2,048 to 16,384 measure alike, 1,000 (ten gateway messages) not.
         roster: the network's assets; a message on a topic whose site or
             kind is not its asset's becomes a dead letter. None takes every
             topic in the scheme (tests, and tools that replay raw streams).

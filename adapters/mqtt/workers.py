@@ -41,7 +41,7 @@ alternative, the loop reading back what the consumers committed, would need
 a commit-ordered cursor over a store written concurrently, which row ids
 are not (they commit out of order).
 
-What the pipe costs: pickling a reading took 4.6 µs in the consumer and
+What the pipe costs: pickling a reading takes 4.6 µs in the consumer and
 unpickling it 6.8 µs here (8,192 temperatures, this 2-core host); the
 benchmark leaves it out (`forward="latency"`). In `supplysync run` it is
 not what bounds the rate: every reading still goes through the loop's one

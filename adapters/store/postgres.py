@@ -23,10 +23,10 @@ PARAMETER_LIMIT: Final = 65_535
 ROWS_PER_INSERT: Final = 64
 """Rows per multi-row insert (`inserts.py`), pipelined by `executemany`.
 Appending batches of 8,192 readings (local server, two runs each) measured
-18,600-22,300 readings/s at one row per statement (what the store did
-before), 41,000 at 16, 43,000-56,000 at 64, 41,000-46,000 at 256; and
-without pipelining, a statement of 4,096 rows managed only 13,000: the
-server's cost per row grows with the statement."""
+18,600-22,300 readings/s at one row per statement, 41,000 at 16,
+43,000-56,000 at 64, 41,000-46,000 at 256; and without pipelining, a
+statement of 4,096 rows managed only 13,000: the server's cost per row
+grows with the statement."""
 
 
 def lost(conn: psycopg.Connection[tuple[object, ...]]) -> bool:

@@ -7,9 +7,9 @@ connection is opened (see `sqlite.py` and `postgres.py`). Nothing here
 updates or deletes a row of the log: it only grows. Only the read models
 (`read_models.py`) update rows in place.
 
-The store is a synchronous context manager, unlike the async adapters of
-STYLE #7: the research loop that writes it is synchronous, and sqlite3 is
-too. The live ingest calls it from a worker thread.
+The store is a synchronous context manager, unlike the async adapters the
+style guide asks for: the research loop that writes it is synchronous,
+and sqlite3 is too. The live ingest calls it from a worker thread.
 
 Errors: every sqlite3 or psycopg error becomes `StoreError`, naming the URL
 without its password and chained to the driver's exception;

@@ -10,8 +10,8 @@ routes, a few (`--streams`, default one in ten, at most 5) hold the live
 stream open. It prints a row per route (requests, requests/s, p50, p99,
 max in ms, mean body bytes, errors by status) and a total, the stream's
 figures, what the store held before and after, the CPU each process used,
-and how far the total is from the issue's target of 300 requests/s with a
-p99 under 250 ms (`report.py`). Everything it started is stopped on the
+and how far the total is from the target of 300 requests/s with a p99
+under 250 ms (`report.py`). Everything it started is stopped on the
 way out, on Ctrl-C and SIGTERM too.
 
 `--json` prints the same as one object with the keys `settings`,

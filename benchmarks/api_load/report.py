@@ -1,7 +1,7 @@
 """The figures of one run, as a dictionary (the `--json` output) and as a table.
 
 Everything a claim needs comes from the same run: the per-route rows, the
-total against the issue's target, what the store held (the load the API
+total against the target, what the store held (the load the API
 served), the CPU each process used in the window (the host's speed varies
 up to 3x between runs, and the clients share its two cores with the
 system), and the settings that shaped it.
