@@ -32,11 +32,11 @@ from pathlib import Path
 
 import pytest
 
-from supplysync.cli import _parser
+from console.main import build_parser
 from tests.conftest import ROOT
 
 PACKAGES: tuple[str, ...] = ("agents", "optimizer", "adapters", "api", "cluster", "supplysync")
-PACKAGES += ("evaluation", "benchmarks", "examples", "tests")
+PACKAGES += ("evaluation", "benchmarks", "console", "examples", "tests")
 DOCS = sorted([ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("deploy/**/*.md")])
 SOURCES = sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py"))
 
@@ -184,7 +184,7 @@ def _options(*parsers: argparse.ArgumentParser) -> set[str]:
 
 def command_problem(command: str, rest: str) -> str | None:
     """Why `supplysync COMMAND REST` is not a command line the CLI takes, or None."""
-    top = _parser()
+    top = build_parser()
     commands = _subcommands(top)
     if command not in commands:
         return f"no command {command!r} (there are {', '.join(commands)})"

@@ -2,16 +2,20 @@
 
 `agents/` and `optimizer/` are plain Python: no Ray, MQTT, web framework or
 database driver, and no reaching sideways into each other or up into
-`cluster/`. `supplysync/` imports nothing of ours except the CLI, which
-imports `cluster` lazily inside the command that needs it. `evaluation/`
-is plain Python too: of `cluster/` it uses only the in-process research
-runner, the inline directory, the policy table and loader, and the plain
-coordinator (the Gymnasium environment steps it), never Ray itself.
+`cluster/`. `supplysync/` imports nothing of ours. `evaluation/` is plain
+Python too: of `cluster/` it uses only the in-process research runner, the
+inline directory, the policy table and loader, and the plain coordinator
+(the Gymnasium environment steps it), never Ray itself. `api/` stands on
+`cluster/` and `adapters/`; `benchmarks/` may measure anything but the CLI.
+`console/`, the CLI, is the composition root at the top: it may import
+every package, and none imports it. Every import counts, in a function or
+not.
 """
 
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -32,7 +36,18 @@ IO_STACKS = {
     "asyncpg",
     "sqlite3",
 }
-OURS = {"supplysync", "agents", "optimizer", "adapters", "cluster", "api", "evaluation"}
+OURS = {
+    "supplysync",
+    "agents",
+    "optimizer",
+    "adapters",
+    "cluster",
+    "evaluation",
+    "api",
+    "benchmarks",
+    "console",
+}
+LOWER = {"supplysync", "agents", "optimizer", "adapters"}
 
 # package -> what it may import of ours
 ALLOWED = {
@@ -40,7 +55,11 @@ ALLOWED = {
     "agents": {"supplysync", "agents"},
     "optimizer": {"supplysync", "optimizer"},
     "adapters": {"supplysync", "adapters"},
-    "evaluation": {"supplysync", "agents", "optimizer", "adapters", "cluster", "evaluation"},
+    "cluster": {*LOWER, "evaluation", "cluster"},
+    "evaluation": {*LOWER, "cluster", "evaluation"},
+    "api": {"supplysync", "adapters", "cluster", "api"},
+    "benchmarks": OURS - {"console"},
+    "console": OURS,
 }
 EVALUATION_USES_OF_CLUSTER = {
     "cluster.research",
@@ -52,11 +71,9 @@ EVALUATION_USES_OF_CLUSTER = {
 }
 
 
-def _imports(path: Path, *, top_level_only: bool) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    nodes = tree.body if top_level_only else list(ast.walk(tree))
+def _imports(path: Path) -> set[str]:
     names: set[str] = set()
-    for node in nodes:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -67,7 +84,7 @@ def _imports(path: Path, *, top_level_only: bool) -> set[str]:
 @pytest.mark.parametrize("package", ["agents", "optimizer", "supplysync", "evaluation"])
 def test_pure_packages_import_no_io_stack(package: str) -> None:
     offenders = {
-        str(path.relative_to(ROOT)): sorted(_imports(path, top_level_only=False) & IO_STACKS)
+        str(path.relative_to(ROOT)): sorted(_imports(path) & IO_STACKS)
         for path in (ROOT / package).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
@@ -75,14 +92,25 @@ def test_pure_packages_import_no_io_stack(package: str) -> None:
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
 def test_imports_point_one_way(package: str) -> None:
-    # The CLI is the composition root: its lazy, in-function imports are allowed.
     offenders = {
-        str(path.relative_to(ROOT)): sorted(
-            (_imports(path, top_level_only=path.name == "cli.py") & OURS) - ALLOWED[package]
-        )
+        str(path.relative_to(ROOT)): sorted((_imports(path) & OURS) - ALLOWED[package])
         for path in (ROOT / package).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_every_package_of_ours_has_its_arrows() -> None:
+    top_level = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests"}
+    assert top_level == set(ALLOWED) == OURS
+
+
+def test_the_cli_is_installed_and_the_benchmarks_are_not() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    installed = {
+        p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    assert installed == OURS - {"benchmarks"}
+    assert pyproject["project"]["scripts"] == {"supplysync": "console.main:main"}
 
 
 def test_evaluation_uses_only_clusters_in_process_parts() -> None:

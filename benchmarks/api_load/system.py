@@ -262,7 +262,7 @@ class LiveSystem:
 
 def _supplysync(*args: str) -> list[str]:
     """The CLI in this interpreter, so the benchmark runs the code it sits beside."""
-    return [sys.executable, "-m", "supplysync.cli", *args]
+    return [sys.executable, "-m", "console", *args]
 
 
 def _mosquitto() -> str:

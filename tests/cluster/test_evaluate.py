@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from supplysync.cli import main
+from console.main import main
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.ray
@@ -114,7 +114,7 @@ def test_a_policy_outside_the_project_is_evaluated_on_the_workers(
     shutil.copy(ROOT / "examples" / "myopic.py", lab)
     script = (
         f"import sys; sys.path.insert(0, {str(lab)!r}); "
-        f"from supplysync.cli import main; sys.exit(main({argv!r}))"
+        f"from console.main import main; sys.exit(main({argv!r}))"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(

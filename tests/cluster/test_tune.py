@@ -21,7 +21,7 @@ def _tune(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     # shipped to the workers of the Ray job this command starts.
     env = {**os.environ, "PYTHONPATH": str(ROOT / "examples")}
     return subprocess.run(
-        [sys.executable, "-m", "supplysync.cli", "tune", *argv],
+        [sys.executable, "-m", "console", "tune", *argv],
         cwd=cwd,
         env=env,
         capture_output=True,

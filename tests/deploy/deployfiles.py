@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from supplysync.cli import _parser
+from console.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -79,7 +79,7 @@ def cli_error(argv: list[str]) -> str | None:
     stderr = io.StringIO()
     try:
         with contextlib.redirect_stderr(stderr):
-            _unabbreviated(_parser()).parse_args(argv)
+            _unabbreviated(build_parser()).parse_args(argv)
     except SystemExit as exc:
         return stderr.getvalue().strip() or f"exit {exc.code}"
     return None

@@ -109,7 +109,7 @@ def test_each_file_starts_the_commands_it_is_for() -> None:
 
 
 def test_every_supplysync_command_and_flag_is_one_the_cli_accepts() -> None:
-    """Each argument list goes through `supplysync.cli`'s own parser, required flags included."""
+    """Each argument list goes through `console.main`'s own parser, required flags included."""
     refused = {
         f"{name}: supplysync {shlex.join(argv)}": error
         for name, found in _all_invocations().items()

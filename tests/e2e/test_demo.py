@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cluster.demo import run_demo
-from supplysync.cli import main
+from console.main import main
 from supplysync.costs import COMPONENTS
 from supplysync.scenario import ReeferFailure, load_scenario
 from tests.conftest import DEMO_SCENARIO, ROOT

@@ -102,7 +102,7 @@ def test_supplysync_run_live_with_devices_acl_and_hand_published_payloads(
             live = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "supplysync.cli",
+                "console",
                 "run",
                 "--broker",
                 broker.url,

@@ -80,7 +80,7 @@ async def _scenario(
     with log.open("wb") as err:
         run = await asyncio.create_subprocess_exec(
             sys.executable,
-            *("-m", "supplysync.cli", "run", "--broker", broker.url, "--db", pg.url),
+            *("-m", "console", "run", "--broker", broker.url, "--db", pg.url),
             *("--scenario", str(DEMO_SCENARIO), "--placement", "inline"),
             cwd=ROOT,
             stderr=err,

@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from matplotlib.patches import Rectangle
 
+from console.main import main
 from evaluation import lab
 from evaluation.runplots import figures, plot_runs
-from supplysync.cli import main
 from supplysync.scenario import Scenario, load_scenario
 from tests.conftest import DEMO_SCENARIO
 

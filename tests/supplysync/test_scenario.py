@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from supplysync.cli import main
+from console.main import main
 from supplysync.scenario import ScenarioError, load_scenario
 from tests.conftest import DEMO_SCENARIO
 

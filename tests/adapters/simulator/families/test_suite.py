@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from supplysync.cli import main
+from console.main import main
 from supplysync.scenario import load_scenario
 from tests.conftest import ROOT
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from supplysync.cli import main
+from console.main import main
 from tests.conftest import DEMO_SCENARIO, ROOT
 
 SPACE = '[params.horizon_periods]\nlow = 1\nhigh = 3\ntype = "int"\n'

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from supplysync.cli import main
+from console.main import main
 from supplysync.scenario import load_scenario
 
 

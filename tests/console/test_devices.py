@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from supplysync.cli import main
+from console.main import main
 from supplysync.scenario import Scenario
 from tests.conftest import DEMO_SCENARIO, ROOT
 from tests.deploy.acl_broker import acl_broker
@@ -56,7 +56,7 @@ def test_devices_stop_cleanly_on_sigterm(tmp_path: Path, demo_scenario: Scenario
     command = [
         sys.executable,
         "-m",
-        "supplysync.cli",
+        "console",
         "devices",
         "--broker",
         broker.url,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supplysync.cli import format_table
+from console.demo import format_table
 from supplysync.costs import COMPONENTS
 from supplysync.kpi import Kpis
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from supplysync.cli import main, parse_seeds
+from console.evaluate import parse_seeds
+from console.main import main
 from tests.conftest import DEMO_SCENARIO
 
 
