@@ -47,7 +47,6 @@ TUNABLE = (
     "frozen_hours",
     "repair",
     "pricing_rounds",
-    "shortage_floor",
 )
 """The planning settings a built-in MILP policy takes as parameters: the ones
 only the planner reads. The horizon is not one of them: the coordinator cuts

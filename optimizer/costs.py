@@ -11,11 +11,9 @@ really costs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from supplysync.costs import CostRates
-from supplysync.network import Network
 
 _RATES = CostRates()
 
@@ -94,24 +92,3 @@ class CostModel:
                 raise ValueError(f"Expected {name} <= 1.")
         if self.frozen_per_unit < self.stability_per_unit:
             raise ValueError("Expected frozen_per_unit >= stability_per_unit.")
-
-
-def shortage_prices(network: Network, floor: float) -> Mapping[str, float]:
-    """What the planner charges per unit short, by product.
-
-    The network's penalty, raised to `floor` times the average unit's
-    penalty (products weighted by the customers' daily rates, or alike
-    when nobody orders): `PlanningSettings.shortage_floor`.
-    """
-    penalty = {p.id: p.shortage_penalty for p in network.products}
-    if floor <= 0 or not penalty:
-        return penalty
-    rate = {p: 0.0 for p in penalty}
-    for c in network.customers:
-        for p, q in c.demand_per_day.items():
-            if p in rate:
-                rate[p] += q
-    total = sum(rate.values())
-    weight = rate if total > 0 else dict.fromkeys(penalty, 1.0)
-    average = sum(penalty[p] * w for p, w in weight.items()) / sum(weight.values())
-    return {p: max(v, floor * average) for p, v in penalty.items()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from optimizer.costs import CostModel, shortage_prices
+from optimizer.costs import CostModel
 from optimizer.fleet import VehicleData, capacity_by_depot, fleet_of, parked_today, reach
 from optimizer.geometry import road_km
 from optimizer.targets import StockTarget, stock_targets
@@ -161,23 +161,9 @@ class PlanningData:
         return self.first_departure_hour if period == 0 else self.departure_hour
 
     def line_penalty(self, line: DemandLine) -> float:
-        """The objective's price per unit short of a demand line."""
-        return self.unit_penalty(line.product_id, line.order_id)
-
-    def unit_penalty(self, product_id: str, order_id: str | None) -> float:
-        """The objective's price per unit short: full for firm orders, weighted for forecasts."""
-        return self.penalty[product_id] * self._weight(order_id)
-
-    def unit_loss(self, product_id: str, order_id: str | None) -> float:
-        """What a unit short costs by the network's penalty: the figure shortages report.
-
-        It differs from `unit_penalty` only under a shortage floor, which
-        steers the plan and is no cost of its own.
-        """
-        return self.network.product(product_id).shortage_penalty * self._weight(order_id)
-
-    def _weight(self, order_id: str | None) -> float:
-        return 1.0 if order_id is not None else self.costs.forecast_weight
+        """Penalty per unit short: full for firm orders, weighted for forecasts."""
+        weight = 1.0 if line.order_id is not None else self.costs.forecast_weight
+        return self.penalty[line.product_id] * weight
 
     def target_prices(self, product_id: str) -> TargetPrices:
         """What missing a stock target costs per unit (`optimizer.tail`).
@@ -273,7 +259,6 @@ def planning_data(
         w.id: (offers[w.id].cold_storage_ok if w.id in offers else w.cold_storage)
         for w in net.warehouses
     }
-    penalty = shortage_prices(net, settings.shortage_floor)
     keys: dict[Key3, list[int]] = defaultdict(list)
     for i, line in enumerate(demand):
         keys[line.customer_id, line.product_id, line.period].append(i)
@@ -304,7 +289,7 @@ def planning_data(
         },
         cold_storage=cold_storage,
         holding=holding,
-        penalty=penalty,
+        penalty={p.id: p.shortage_penalty for p in net.products},
         unit_cost=replacement_costs(
             net, CostRates(production_per_hour=cost_model.production_per_hour)
         ),
@@ -328,7 +313,6 @@ def planning_data(
             demand_cv=cost_model.demand_cv if snapshot.demand_cv is None else snapshot.demand_cv,
             lead_sd=_lead_sd(net, machines, purchases, cost_model),
             holding=holding,
-            penalty=penalty,
             levels=snapshot.demand_levels,
         ),
         km=km,

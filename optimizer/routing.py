@@ -159,6 +159,12 @@ def merge(deliveries: Sequence[Delivery]) -> list[Delivery]:
     ]
 
 
+def _value(data: PlanningData, d: Delivery) -> float:
+    """Shortage penalty per unit: full for firm orders, weighted for forecasts."""
+    weight = 1.0 if d.order_id is not None else data.costs.forecast_weight
+    return data.penalty[d.product_id] * weight
+
+
 def _parts(data: PlanningData, ds: list[Delivery]) -> list[_Part]:
     """Each customer's cold and dry parts; cold first, then largest first."""
     groups: dict[tuple[bool, str], list[Delivery]] = defaultdict(list)
@@ -170,12 +176,7 @@ def _parts(data: PlanningData, ds: list[Delivery]) -> list[_Part]:
             data.customers[c],
             cold,
             sorted(
-                groups[cold, c],
-                key=lambda d: (
-                    -data.unit_penalty(d.product_id, d.order_id),
-                    d.product_id,
-                    d.order_id or "",
-                ),
+                groups[cold, c], key=lambda d: (-_value(data, d), d.product_id, d.order_id or "")
             ),
         )
         for cold, c in order
@@ -219,7 +220,7 @@ def _solve(data: PlanningData, depot: Location, tours: list[_Tour], parts: list[
 def _pieces(data: PlanningData, part: _Part, room: float) -> list[tuple[_Part, Visit]]:
     """Cut a part into full loads of `room` and a remainder, valued at the part's mean."""
     total = part.left
-    unit = sum(d.quantity * data.unit_penalty(d.product_id, d.order_id) for d in part.queue) / total
+    unit = sum(d.quantity * _value(data, d) for d in part.queue) / total
     sizes = [room] * int((total + EPS) // room)
     if total - sum(sizes) > EPS:
         sizes.append(total - sum(sizes))
@@ -297,7 +298,7 @@ def fleet_shortages(data: PlanningData, unplaced: Sequence[Delivery]) -> list[Sh
             product_id=d.product_id,
             period=d.period,
             quantity=round(d.quantity, 3),
-            penalty=round(data.unit_loss(d.product_id, d.order_id) * d.quantity, 2),
+            penalty=round(_value(data, d) * d.quantity, 2),
             reason="fleet",
             binding=[v.vehicle_id for v in data.vehicles if v.depot_id == d.warehouse_id],
         )

@@ -84,7 +84,6 @@ def stock_targets(
     demand_cv: float,
     lead_sd: Mapping[str, float],
     holding: Mapping[str, float],
-    penalty: Mapping[str, float] | None = None,
     levels: Mapping[str, Mapping[str, float]] | None = None,
 ) -> dict[Key2, StockTarget]:
     """Targets for every (warehouse, product) that serves some customer's demand.
@@ -101,7 +100,6 @@ def stock_targets(
         demand_cv: coefficient of variation of daily demand around the rate.
         lead_sd: standard deviation of a lead time, in periods, by product.
         holding: holding cost per unit and period, by product.
-        penalty: price of a unit short, by product (missing: the network's).
         levels: recent demand against the rates, by region and product (missing: 1).
     """
     scale = period_hours / 24.0
@@ -118,7 +116,7 @@ def stock_targets(
                 continue
             mean[w, p] += rate * scale
             spread[w, p] += demand_cv * rate * math.sqrt(scale)
-    penalty = penalty or {p.id: p.shortage_penalty for p in network.products}
+    penalty = {p.id: p.shortage_penalty for p in network.products}
     out: dict[Key2, StockTarget] = {}
     for (w, p), mu in mean.items():
         lead = leads.get((w, p))

@@ -257,13 +257,7 @@ class PlanningSettings(Frozen):
     a day shift), so a replan later in the day plans no new route for that
     day; the simulator's vehicles and the planner read the same figure,
     `last_departure`: 16:00 unless set, or `departure_hour` if that is later.
-    `shortage_floor` prices every unit short at least that share of the
-    average unit's shortage penalty (customers' daily rates weighting the
-    products): the network's penalties weigh money, fill rate counts units,
-    and where scarce supply, hours or truck room must choose, a product
-    whose penalty is a small share of the others' loses every unit of the
-    choice. Shortages are still reported, and cost, at the network's
-    penalties. `solver` holds the solver's tunables (`SolverSettings`).
+    `solver` holds the solver's tunables (`SolverSettings`).
     """
 
     period_hours: Annotated[float, Field(gt=0, le=168)] = 24.0
@@ -279,7 +273,6 @@ class PlanningSettings(Frozen):
     frozen_hours: Annotated[float, Field(ge=0, le=720)] = 0.0
     routed_periods: Annotated[int, Field(ge=0, le=30)] = 2
     pricing_rounds: Annotated[int, Field(ge=0, le=10)] = 3
-    shortage_floor: Annotated[float, Field(ge=0, le=1)] = 0.0
     repair: bool = True
     solver: SolverSettings = SolverSettings()
 
