@@ -10,6 +10,8 @@ stays on the shelf while every day's orders go short.
 
 from __future__ import annotations
 
+import pytest
+
 from optimizer.data import planning_data
 from optimizer.milp import plan_milp
 from supplysync.network import Customer, Network
@@ -58,3 +60,11 @@ def test_scarce_stock_serves_todays_orders_before_tomorrows() -> None:
     plan = plan_milp(_snapshot(), SETTINGS, plan_id="p")
     served = {t: sum(d.quantity for d in plan.deliveries if d.period == t) for t in range(3)}
     assert served[0] == 50.0, served
+
+
+def test_shortages_report_the_networks_penalty_not_the_urgency() -> None:
+    plan = plan_milp(_snapshot(), SETTINGS, plan_id="p")
+    assert plan.shortages
+    weight = {0: 1.0, 1: 1.0, 2: 0.9}  # two firm periods, then a forecast at `forecast_weight`
+    for s in plan.shortages:
+        assert s.penalty == pytest.approx(19.0 * weight[s.period] * s.quantity, abs=0.01)
