@@ -270,7 +270,7 @@ def _serve(data: PlanningData, ledger: _Ledger) -> tuple[list[Delivery], list[Sh
                     product_id=d.product_id,
                     period=d.period,
                     quantity=round(short, 3),
-                    penalty=round(short * data.line_penalty(d), 2),
+                    penalty=round(short * data.line_loss(d), 2),
                     reason=f"no stock at {w}" if w else "no warehouse within a shift's reach",
                     binding=[w] if w else [],
                 )

@@ -44,6 +44,10 @@ class CostModel:
         end_safety_weight: where between a product's replacement cost (0)
             and a forecast line's penalty (1) a unit the tail ends under the
             safety stock is priced.
+        urgency_weight: share of the penalty a unit short costs more for
+            each period sooner, beyond what a unit kept a period earns
+            (`PlanningData.urgency`): scarce stock serves the earliest
+            orders first.
         buffer_weight: share of a forecast line's penalty charged per unit
             and period a warehouse's stock is below its safety stock (at
             least twice the holding cost, so a buffer arrives early).
@@ -77,6 +81,7 @@ class CostModel:
     end_cover_weight: float = 0.8
     end_safety_weight: float = 0.5
     buffer_weight: float = 0.02
+    urgency_weight: float = 0.01
     demand_cv: float = 0.3
     lead_sd_periods: float = 0.5
     single_source_lead_sd_periods: float = 1.0
@@ -87,7 +92,13 @@ class CostModel:
         for f in fields(self):
             if getattr(self, f.name) < 0:
                 raise ValueError(f"Expected {f.name} >= 0.")
-        for name in ("forecast_weight", "end_cover_weight", "end_safety_weight", "buffer_weight"):
+        for name in (
+            "forecast_weight",
+            "end_cover_weight",
+            "end_safety_weight",
+            "buffer_weight",
+            "urgency_weight",
+        ):
             if getattr(self, name) > 1:
                 raise ValueError(f"Expected {name} <= 1.")
         if self.frozen_per_unit < self.stability_per_unit:

@@ -161,9 +161,44 @@ class PlanningData:
         return self.first_departure_hour if period == 0 else self.departure_hour
 
     def line_penalty(self, line: DemandLine) -> float:
-        """Penalty per unit short: full for firm orders, weighted for forecasts."""
-        weight = 1.0 if line.order_id is not None else self.costs.forecast_weight
-        return self.penalty[line.product_id] * weight
+        """The objective's price per unit short of a demand line (`unit_penalty`)."""
+        return self.unit_penalty(line.product_id, line.order_id, line.period)
+
+    def unit_penalty(self, product_id: str, order_id: str | None, period: int) -> float:
+        """The objective's price per unit short: `unit_loss`, plus `urgency` per period sooner.
+
+        Orders for today and tomorrow are often both firm at one penalty,
+        and a unit kept a period earns `under` while stock is below its
+        target. Priced alike, a plan keeps scarce stock for the buffer and
+        serves tomorrow; the next replan, seeing the same choice, does the
+        same, and the stock stays on the shelf while every day's orders go
+        short. Each period sooner therefore costs `urgency` more.
+        """
+        later = len(self.periods) - 1 - period
+        return self.unit_loss(product_id, order_id) + later * self.urgency[product_id]
+
+    def line_loss(self, line: DemandLine) -> float:
+        """What a unit short of a demand line costs: the figure shortages report."""
+        return self.unit_loss(line.product_id, line.order_id)
+
+    def unit_loss(self, product_id: str, order_id: str | None) -> float:
+        """The network's penalty per unit short: full for firm orders, weighted for forecasts."""
+        weight = 1.0 if order_id is not None else self.costs.forecast_weight
+        return self.penalty[product_id] * weight
+
+    @cached_property
+    def urgency(self) -> Mapping[str, float]:
+        """Per product, what a unit short costs more for each period sooner.
+
+        More than a unit kept a period can earn (`under` less holding),
+        by `CostModel.urgency_weight` of the penalty. Over the window it
+        adds less than the margin between a forecast line and what a kept
+        unit earns in all, plus that share per period.
+        """
+        return {
+            p: self.target_prices(p).under + self.costs.urgency_weight * self.penalty[p]
+            for p in self.products
+        }
 
     def target_prices(self, product_id: str) -> TargetPrices:
         """What missing a stock target costs per unit (`optimizer.tail`).

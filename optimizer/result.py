@@ -142,7 +142,7 @@ def _shortages(model: pyo.ConcreteModel, data: PlanningData) -> list[Shortage]:
     usage = Usage.of(model, data)
     out = []
     for (c, p, t), lines in sorted(data.demand_keys.items()):
-        short = [(value(model.short[i]), data.line_penalty(data.demand[i])) for i in lines]
+        short = [(value(model.short[i]), data.line_loss(data.demand[i])) for i in lines]
         quantity = qty(sum(s for s, _ in short))
         if quantity <= 0:
             continue

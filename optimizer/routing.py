@@ -160,9 +160,8 @@ def merge(deliveries: Sequence[Delivery]) -> list[Delivery]:
 
 
 def _value(data: PlanningData, d: Delivery) -> float:
-    """Shortage penalty per unit: full for firm orders, weighted for forecasts."""
-    weight = 1.0 if d.order_id is not None else data.costs.forecast_weight
-    return data.penalty[d.product_id] * weight
+    """The objective's price per unit short (`PlanningData.unit_penalty`)."""
+    return data.unit_penalty(d.product_id, d.order_id, d.period)
 
 
 def _parts(data: PlanningData, ds: list[Delivery]) -> list[_Part]:
@@ -298,7 +297,7 @@ def fleet_shortages(data: PlanningData, unplaced: Sequence[Delivery]) -> list[Sh
             product_id=d.product_id,
             period=d.period,
             quantity=round(d.quantity, 3),
-            penalty=round(_value(data, d) * d.quantity, 2),
+            penalty=round(data.unit_loss(d.product_id, d.order_id) * d.quantity, 2),
             reason="fleet",
             binding=[v.vehicle_id for v in data.vehicles if v.depot_id == d.warehouse_id],
         )
