@@ -15,6 +15,7 @@ import pytest
 from optimizer.data import planning_data
 from optimizer.milp import plan_milp
 from supplysync.network import Customer, Network
+from supplysync.offers import NetworkSnapshot
 from tests.optimizer.conftest import (
     NEAR,
     SETTINGS,
@@ -39,7 +40,7 @@ def scarce_stock() -> Network:
     return net.model_copy(update={"customers": [customer]})
 
 
-def _snapshot():
+def _snapshot() -> NetworkSnapshot:
     demand = [line(50.0, 0), line(50.0, 1), line(50.0, 2, firm=False)]
     return snapshot_of(scarce_stock(), demand=demand)
 
