@@ -1,10 +1,11 @@
 """The FastAPI app factory: `create_app(settings, store_url=...)`.
 
-Everything is wired here and nowhere else: the ledger of users, acks and
-refusals beside the event store, the live feed, the what-if pool, the
-middleware (outermost first: refusal audit, rate limit, body limit, so the
-audit sees the refusals of the other two) and one router per resource
-under `/api`, plus `/metrics` and the page at `/`.
+Everything is wired here and nowhere else: the store per serving thread
+(the event log and, beside it, the ledger of users, acks and refusals),
+the live feed, the what-if pool, the middleware (outermost first: refusal
+audit, rate limit, body limit, so the audit sees the refusals of the other
+two) and one router per resource under `/api`, plus `/metrics` and the
+page at `/`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from api.audit import AuditMiddleware, RefusalLog
 from api.context import Context
 from api.feed import Feed
 from api.headers import SecurityHeadersMiddleware
-from api.ledger import Ledger
 from api.limits import BodyLimitMiddleware, RateLimitMiddleware, TokenBuckets
 from api.routes import (
     alerts,
@@ -85,13 +85,14 @@ def create_app(
     """
     wall = wall or WallClock()
     clock = clock or NetworkClock(wall)
-    ledger = Ledger(store_url)
+    stores = ThreadStores(store_url)
+    ledger = stores.ledger()
     lookback = timedelta(hours=settings.state_lookback_h)
     network = scenario.network if scenario is not None else None
     context = Context(
         settings=settings,
         store_url=store_url,
-        stores=ThreadStores(store_url),
+        stores=stores,
         clock=clock,
         wall=wall,
         ledger=ledger,
@@ -204,7 +205,7 @@ def _ensure_admin(context: Context) -> None:
             context.keys.clear()
             log.warning("the admin key changed (SUPPLYSYNC_API_ADMIN_KEY): the old one is revoked")
         return
-    if context.ledger.has_admin():
+    if any(u.role == "admin" and u.active for u in context.ledger.users()):
         return
     secret = configured.get_secret_value() if configured is not None else new_secret()
     created = create_user(context, UserCreate(name="admin", role="admin"), "start-up", secret)

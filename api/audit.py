@@ -20,9 +20,9 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.ledger import Ledger
-from api.schemas import Refusal
+from adapters.store import Ledger
 from supplysync.clock import Clock
+from supplysync.ledger import Refusal
 
 REFUSED: Final = frozenset({401, 403, 413, 429})
 WHO_KEY: Final = "supplysync_who"

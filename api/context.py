@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from threading import BoundedSemaphore
 
+from adapters.store import Ledger
 from api.audit import RefusalLog
 from api.feed import Feed
-from api.ledger import Ledger
 from api.security import KeyCache
 from api.settings import Settings
 from api.stores import ThreadStores

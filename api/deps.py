@@ -22,8 +22,9 @@ from pydantic import AwareDatetime
 from adapters.store import EventStore
 from api.audit import REASON_KEY, WHO_KEY
 from api.context import Context
-from api.schemas import ROLES, Me, Role
+from api.schemas import Me
 from api.security import CredentialsError, read_token, secret_matches, split_key
+from supplysync.ledger import ROLES, Role
 from supplysync.network import Network
 
 _EPOCH: Final = datetime(1970, 1, 2, tzinfo=UTC)

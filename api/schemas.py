@@ -1,38 +1,24 @@
 """Request and response bodies shared by several routers.
 
 Names follow the template: `ThingCreate` is what a client sends,
-`ThingPublic` what it gets back; `UserRecord` is the stored form, which
-holds the key hash and never leaves the server.
+`ThingPublic` what it gets back. The stored forms (`supplysync.ledger`) stay
+on the server where they hold more (a user's key hash), and are answered
+as they are where they do not (a refusal).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Final, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from supplysync.events import Alert
-
-Role = Literal["viewer", "operator", "admin"]
-ROLES: Final[tuple[Role, ...]] = ("viewer", "operator", "admin")
-UserName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")]
+from supplysync.ledger import AlertAck, Role, UserName
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class UserRecord(_Body):
-    """A user as stored: the key's salt and scrypt hash, never the key."""
-
-    name: UserName
-    role: Role
-    salt: str
-    key_hash: str
-    created_at: datetime
-    created_by: str
-    active: bool = True
 
 
 class UserCreate(_Body):
@@ -76,11 +62,9 @@ class AckCreate(_Body):
     comment: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class AckPublic(_Body):
-    alert_id: str
-    by: str
-    at: datetime
-    comment: str
+class AckPublic(AlertAck):
+    # The stored acknowledgement, answered as is; under the API's own name.
+    pass
 
 
 class AlertPublic(_Body):
@@ -88,16 +72,3 @@ class AlertPublic(_Body):
 
     alert: Alert
     ack: AckPublic | None = None
-
-
-class Refusal(_Body):
-    """A refused request: who (as far as known), what, when and why."""
-
-    refusal_id: str
-    at: datetime
-    who: str
-    client: str
-    method: str
-    path: str
-    status: int
-    reason: str

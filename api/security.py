@@ -27,7 +27,8 @@ from typing import Final
 
 import jwt
 
-from api.schemas import ROLES, Me, Role, UserRecord
+from api.schemas import Me
+from supplysync.ledger import ROLES, Role, UserRecord
 
 ALGORITHM: Final = "HS256"
 ISSUER: Final = "supplysync"

@@ -6,7 +6,9 @@ database driver, and no reaching sideways into each other or up into
 Python too: of `cluster/` it uses only the in-process research runner, the
 inline directory, the policy table and loader, and the plain coordinator
 (the Gymnasium environment steps it), never Ray itself. `api/` stands on
-`cluster/` and `adapters/`; `benchmarks/` may measure anything but the CLI.
+`cluster/` and `adapters/` and keeps to HTTP: it reaches the database only
+through the store's protocols, with no driver and no SQL of its own.
+`benchmarks/` may measure anything but the CLI.
 `console/`, the CLI, is the composition root at the top: it may import
 every package, and none imports it. Every import counts, in a function or
 not.
@@ -15,6 +17,7 @@ not.
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -36,6 +39,8 @@ IO_STACKS = {
     "asyncpg",
     "sqlite3",
 }
+DB_DRIVERS = {"sqlalchemy", "psycopg", "psycopg2", "asyncpg", "sqlite3"}
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT INTO|UPDATE\s\w+\sSET|DELETE FROM|CREATE TABLE)\b")
 OURS = {
     "supplysync",
     "agents",
@@ -88,6 +93,23 @@ def test_pure_packages_import_no_io_stack(package: str) -> None:
         for path in (ROOT / package).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_api_has_no_database_driver_and_no_sql() -> None:
+    drivers, sql = {}, {}
+    for path in (ROOT / "api").rglob("*.py"):
+        name = str(path.relative_to(ROOT))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        drivers[name] = sorted(_imports(path) & DB_DRIVERS)
+        sql[name] = [
+            node.value[:60]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and SQL.search(node.value)
+        ]
+    assert {k: v for k, v in drivers.items() if v} == {}
+    assert {k: v for k, v in sql.items() if v} == {}
 
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))

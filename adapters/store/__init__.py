@@ -14,13 +14,14 @@ and naive datetimes; `TypeError` for an object that is not a record.
 from __future__ import annotations
 
 from adapters.store.errors import StoreError, StoreUnavailableError
-from adapters.store.protocol import LIVE_RUN, EventStore
+from adapters.store.protocol import LIVE_RUN, EventStore, Ledger
 from adapters.store.schema import Record
 from adapters.store.sql import SqlEventStore
 
 __all__ = [
     "LIVE_RUN",
     "EventStore",
+    "Ledger",
     "Record",
     "SqlEventStore",
     "StoreError",

@@ -145,6 +145,43 @@ MIGRATIONS: Final = (
             "CREATE INDEX plan_summaries_by_time ON plan_summaries (run_id, created_us)",
         ),
     ),
+    # The operations center's ledger (`ledger.py`). The API created these
+    # tables itself before they were a migration, so a store the API has
+    # served already has them, with its users: `IF NOT EXISTS` keeps them.
+    Migration(
+        5,
+        "the operations center's ledger: users, alert acknowledgements, refusals",
+        (
+            """CREATE TABLE IF NOT EXISTS api_users (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                salt TEXT NOT NULL,
+                key_hash TEXT NOT NULL,
+                created_us BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                active INTEGER NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS api_acks (
+                run_id TEXT NOT NULL,
+                alert_id TEXT NOT NULL,
+                by_user TEXT NOT NULL,
+                at_us BIGINT NOT NULL,
+                comment TEXT NOT NULL,
+                PRIMARY KEY (run_id, alert_id)
+            )""",
+            """CREATE TABLE IF NOT EXISTS api_refusals (
+                refusal_id TEXT PRIMARY KEY,
+                at_us BIGINT NOT NULL,
+                who TEXT NOT NULL,
+                client TEXT NOT NULL,
+                method TEXT NOT NULL,
+                path TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                reason TEXT NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS api_refusals_by_time ON api_refusals (at_us)",
+        ),
+    ),
 )
 
 LATEST: Final = MIGRATIONS[-1].version

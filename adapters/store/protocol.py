@@ -8,6 +8,9 @@ Time ranges are half-open, `[since, until)`, and take aware datetimes.
 
 Agent snapshots are kept beside the log: an agent is rebuilt from its
 `latest_snapshot` plus `readings_after` the position that snapshot covers.
+
+The operations center's own records (`Ledger`) live in the same database
+but are not part of the log: nothing replays them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert
+from supplysync.ledger import AlertAck, Refusal, UserRecord
 from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan, PlanSummary
@@ -152,3 +156,47 @@ class EventStore(Protocol):
     def cancellations(
         self, since: datetime, until: datetime, *, run_id: str = LIVE_RUN
     ) -> list[OrderCancellation]: ...
+
+
+class Ledger(Protocol):
+    """The operations center's records beside the log: users, acknowledgements, refusals.
+
+    Unlike the log, a user changes in place (a key replaced, a user revoked).
+    Acknowledgements are scoped to a run like the alerts they answer.
+    """
+
+    def add_user(self, user: UserRecord) -> bool:
+        """Store a new user; False when the name is taken."""
+        ...
+
+    def user(self, name: str) -> UserRecord | None:
+        """The user called `name`, active or not."""
+        ...
+
+    def users(self) -> list[UserRecord]:
+        """Every user, by name."""
+        ...
+
+    def deactivate(self, name: str) -> bool:
+        """Revoke a user's key; False when there is no such active user."""
+        ...
+
+    def set_key(self, name: str, salt: str, key_hash: str) -> bool:
+        """Replace an active user's key (its salt and hash); False when there is no such user."""
+        ...
+
+    def acknowledge(self, run_id: str, ack: AlertAck) -> AlertAck:
+        """Record `ack` unless the alert is acknowledged already; the stored one either way."""
+        ...
+
+    def acks(self, run_id: str, alert_ids: Iterable[str]) -> dict[str, AlertAck]:
+        """The acknowledgements of the given alerts, by alert id."""
+        ...
+
+    def record_refusals(self, refusals: Iterable[Refusal]) -> None:
+        """Append refused requests in one transaction."""
+        ...
+
+    def refusals(self, since: datetime, until: datetime, limit: int) -> list[Refusal]:
+        """Refused requests in `[since, until)`, newest first, at most `limit`."""
+        ...

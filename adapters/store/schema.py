@@ -82,6 +82,11 @@ def micros(ts: datetime) -> int:
     return (ts - _EPOCH) // _MICROSECOND
 
 
+def from_micros(us: int) -> datetime:
+    """The UTC time `us` microseconds after the epoch (the inverse of `micros`)."""
+    return _EPOCH + int(us) * _MICROSECOND
+
+
 def _key(*parts: str) -> str:
     """A composite key; `\\x1f` (unit separator) cannot occur in our ids or ISO times."""
     return "\x1f".join(parts)

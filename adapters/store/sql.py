@@ -5,7 +5,8 @@ Both drivers speak DB-API 2, both databases understand the same DDL and
 the parameter marker (`?` for sqlite3, `%s` for psycopg) and how a
 connection is opened (see `sqlite.py` and `postgres.py`). Nothing here
 updates or deletes a row of the log: it only grows. Only the read models
-(`read_models.py`) update rows in place.
+(`read_models.py`) and the operations center's ledger (`ledger.py`) update
+rows in place.
 
 The store is a synchronous context manager, unlike the async adapters the
 style guide asks for: the research loop that writes it is synchronous,
@@ -35,7 +36,8 @@ from pydantic import BaseModel, TypeAdapter
 from adapters.store import batches, migrations, postgres, read_models, sqlite
 from adapters.store.errors import StoreError, StoreUnavailableError, redact, scrub
 from adapters.store.inserts import insert_sql, rows_per_statement, statements
-from adapters.store.protocol import LIVE_RUN
+from adapters.store.ledger import SqlLedger
+from adapters.store.protocol import LIVE_RUN, Ledger
 from adapters.store.schema import (
     EVENT_COLUMNS,
     READING_TYPES,
@@ -92,7 +94,8 @@ class SqlEventStore:
     private in-memory database, and `postgresql://user:pass@host:port/db`
     (or `postgres://`) is passed to libpq as is. Nothing connects until the
     store is entered; the schema is created then if missing, and checked
-    again whenever a dropped connection is replaced.
+    again whenever a dropped connection is replaced. The operations
+    center's ledger shares the connection (`ledger`).
 
     Args:
         url: where the store lives.
@@ -135,6 +138,8 @@ class SqlEventStore:
             )
         self._conn: Any = None
         self._entered = False
+        self.ledger: Ledger = SqlLedger(self._transaction, self._marker)
+        """The operations center's records in the same database, on the same connection."""
 
     @property
     def url(self) -> str:

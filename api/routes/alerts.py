@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 from api.deps import ContextDep, OperatorUser, RangeDep, StoreDep, ViewerUser
 from api.schemas import AckCreate, AckPublic, AlertPublic
 from supplysync.events import AlertKind, AssetKind, Severity
+from supplysync.ledger import AlertAck
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
@@ -41,7 +42,7 @@ def list_alerts(
     ]
     acks = context.ledger.acks(run_id, (a.alert_id for a in found))
     shown = [
-        AlertPublic(alert=a, ack=acks.get(a.alert_id))
+        AlertPublic(alert=a, ack=_public(acks[a.alert_id]) if a.alert_id in acks else None)
         for a in reversed(found)
         if acknowledged is None or (a.alert_id in acks) == acknowledged
     ]
@@ -62,10 +63,14 @@ def acknowledge(
     run_id = context.settings.run_id
     if not any(a.alert_id == alert_id for a in store.alerts(span.since, span.until, run_id=run_id)):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no alert {alert_id!r} in the range")
-    ack = AckPublic(alert_id=alert_id, by=me.name, at=context.clock.now(), comment=body.comment)
+    ack = AlertAck(alert_id=alert_id, by=me.name, at=context.clock.now(), comment=body.comment)
     stored = context.ledger.acknowledge(run_id, ack)
     if stored != ack:
         raise HTTPException(
             status.HTTP_409_CONFLICT, f"already acknowledged by {stored.by} at {stored.at}"
         )
-    return stored
+    return _public(stored)
+
+
+def _public(ack: AlertAck) -> AckPublic:
+    return AckPublic.model_validate(ack.model_dump())

@@ -20,9 +20,10 @@ from fastapi.responses import StreamingResponse
 
 from api.audit import REASON_KEY, WHO_KEY
 from api.deps import ContextDep, ViewerUser, key_user
-from api.schemas import ROLES, Me, StreamTicket
+from api.schemas import Me, StreamTicket
 from api.security import CredentialsError, read_token
 from api.tickets import TTL_S
+from supplysync.ledger import ROLES
 
 router = APIRouter(tags=["stream"])
 

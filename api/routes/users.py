@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from api.deps import AdminUser, ContextDep, RangeDep
-from api.schemas import Refusal, UserCreate, UserCreated, UserName, UserPublic, UserRecord
+from api.schemas import UserCreate, UserCreated, UserPublic
 from api.security import hash_secret, new_secret
+from supplysync.ledger import Refusal, UserName, UserRecord
 
 router = APIRouter(tags=["users"])
 

@@ -24,8 +24,9 @@ from fastapi import FastAPI
 from adapters.store import open_store
 from api.app import create_app
 from api.routes.users import create_user
-from api.schemas import Role, UserCreate
+from api.schemas import UserCreate
 from api.settings import Settings
+from supplysync.ledger import Role
 from tests.api import data
 
 with warnings.catch_warnings():

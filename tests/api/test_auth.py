@@ -12,8 +12,9 @@ import jwt
 import pytest
 
 from api.app import create_app
-from api.schemas import Me, Role
+from api.schemas import Me
 from api.security import issue_token
+from supplysync.ledger import Role
 from tests.api.conftest import SECRET, Api, TestClient, settings
 
 

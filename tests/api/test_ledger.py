@@ -1,4 +1,4 @@
-"""The API's ledger: one connection per serving thread, not one per call."""
+"""The API's ledger rides on the serving thread's store: one connection per thread, not per call."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from adapters.store import StoreError
-from api.ledger import Ledger
+from adapters.store import StoreError, sqlite
+from api.stores import ThreadStores
 
 
 def _in_a_thread(work: Callable[[], None]) -> None:
@@ -29,35 +29,34 @@ def _in_a_thread(work: Callable[[], None]) -> None:
         raise errors[0]
 
 
-def test_a_thread_reuses_its_connection_and_a_broken_one_is_replaced(
+def test_a_thread_reads_the_log_and_the_ledger_on_one_connection(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A connection per call cost PostgreSQL a server process per request (alerts p50 12 ms)."""
-    ledger = Ledger(f"sqlite:///{tmp_path}/events.db")
     opened: list[Any] = []
-    connect = ledger._connect
+    connect = sqlite.connect
 
-    def counted() -> Any:
-        opened.append(connect())
+    def counted(path: str, *, busy_timeout_s: float) -> Any:
+        opened.append(connect(path, busy_timeout_s=busy_timeout_s))
         return opened[-1]
 
-    monkeypatch.setattr(ledger, "_connect", counted)
+    monkeypatch.setattr(sqlite, "connect", counted)
+    stores = ThreadStores(f"sqlite:///{tmp_path}/events.db")
+    ledger, store = stores.ledger(), stores.proxy()
 
-    def five_calls() -> None:
+    def calls() -> None:
         for _ in range(5):
             assert ledger.acks("live", ["a-1"]) == {}
+            assert store.runs() == []
 
-    _in_a_thread(five_calls)
+    _in_a_thread(calls)
     assert len(opened) == 1
-    _in_a_thread(five_calls)
+    _in_a_thread(calls)
     assert len(opened) == 2  # sqlite3 connections belong to their thread
+    stores.close()
 
-    def across_a_restart() -> None:
-        assert ledger.acks("live", ["a-1"]) == {}
-        opened[-1].close()  # as a database restart would leave it
-        with pytest.raises(StoreError, match="api ledger"):
-            ledger.acks("live", ["a-1"])
-        assert ledger.acks("live", ["a-1"]) == {}
 
-    _in_a_thread(across_a_restart)
-    assert len(opened) == 4
+def test_a_private_in_memory_store_is_refused() -> None:
+    # Each thread would open its own empty database, and the users made at start-up would vanish.
+    with pytest.raises(StoreError, match="not sqlite://"):
+        ThreadStores("sqlite://")

@@ -8,7 +8,7 @@ import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
 
-from api.schemas import Refusal
+from supplysync.ledger import Refusal
 from tests.api.conftest import Api, Server, TestClient
 from tests.api.data import NOW
 

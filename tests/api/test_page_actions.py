@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.schemas import Role
+from supplysync.ledger import Role
 from tests.api.conftest import Server
 from tests.api.test_page import ARTIFACTS, chromium  # noqa: F401  (the fixture)
 

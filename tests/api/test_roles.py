@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from api.schemas import ROLES, Role
+from supplysync.ledger import ROLES, Role
 from tests.api.conftest import Api, TestClient
 from tests.api.data import LOT
 

@@ -1,4 +1,7 @@
-"""The store through PostgreSQL restarts: the call that meets one fails, the next reconnects."""
+"""The store through PostgreSQL restarts: the call that meets one fails, the next reconnects.
+
+The ledger shares the connection, and the reconnection with it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
-from adapters.store import StoreError, StoreUnavailableError, open_store
+from adapters.store import SqlEventStore, StoreError, StoreUnavailableError, open_store
 from tests.adapters.store import records as r
 from tests.databases import PrivatePostgres
 
@@ -33,6 +36,12 @@ def test_a_held_store_reconnects_after_restarts_and_says_when_the_server_is_away
         store.append([third])
         assert store.readings("M1", EARLY, LATE) == [first, second]
         assert store.readings("V1", EARLY, LATE) == [third]
+
+        assert isinstance(store, SqlEventStore)  # the ledger rides on the same connection
+        pg.restart("fast")
+        with pytest.raises(StoreUnavailableError, match=": failed: "):
+            store.ledger.users()
+        assert store.ledger.users() == []
 
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
