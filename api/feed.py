@@ -24,8 +24,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from adapters.store import StoreError, open_store
-from api.assets import asset_states
 from api.schemas import AlertPublic
+from reads.assets import asset_states
 from supplysync.clock import Clock
 from supplysync.network import Network
 

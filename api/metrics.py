@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from adapters.store import EventStore
-from api.kpis import live_kpis
+from reads.kpis import live_kpis
 from supplysync.network import Network
 from supplysync.status import LoopStatus
 

@@ -5,9 +5,11 @@ database driver, and no reaching sideways into each other or up into
 `cluster/`. `supplysync/` imports nothing of ours. `evaluation/` is plain
 Python too: of `cluster/` it uses only the in-process research runner, the
 inline directory, the policy table and loader, and the plain coordinator
-(the Gymnasium environment steps it), never Ray itself. `api/` stands on
-`cluster/` and `adapters/` and keeps to HTTP: it reaches the database only
-through the store's protocols, with no driver and no SQL of its own.
+(the Gymnasium environment steps it), never Ray itself. `reads/`, what
+the operations center reads, is plain Python over the store's protocol.
+`api/` stands on `reads/`, `cluster/` and `adapters/` and keeps to HTTP: it
+reaches the database only through the store's protocols, with no driver
+and no SQL of its own.
 `benchmarks/` may measure anything but the CLI.
 `console/`, the CLI, is the composition root at the top: it may import
 every package, and none imports it. Every import counts, in a function or
@@ -49,6 +51,7 @@ OURS = {
     "cluster",
     "evaluation",
     "api",
+    "reads",
     "benchmarks",
     "console",
 }
@@ -62,7 +65,8 @@ ALLOWED = {
     "adapters": {"supplysync", "adapters"},
     "cluster": {*LOWER, "evaluation", "cluster"},
     "evaluation": {*LOWER, "cluster", "evaluation"},
-    "api": {"supplysync", "adapters", "cluster", "api"},
+    "reads": {"supplysync", "adapters", "reads"},
+    "api": {"supplysync", "adapters", "reads", "cluster", "api"},
     "benchmarks": OURS - {"console"},
     "console": OURS,
 }
@@ -86,7 +90,7 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", ["agents", "optimizer", "supplysync", "evaluation"])
+@pytest.mark.parametrize("package", ["agents", "optimizer", "supplysync", "evaluation", "reads"])
 def test_pure_packages_import_no_io_stack(package: str) -> None:
     offenders = {
         str(path.relative_to(ROOT)): sorted(_imports(path) & IO_STACKS)

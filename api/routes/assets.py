@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, ConfigDict
 
-from api.assets import AssetPublic, asset_states
 from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser
+from reads.assets import AssetPublic, asset_states
 from supplysync.events import Alert
 from supplysync.readings import Reading
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.commands import CommandPublic, command_states
 from api.deps import ContextDep, StoreDep, ViewerUser
+from reads.commands import CommandPublic, command_states
 
 router = APIRouter(prefix="/commands", tags=["commands"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser
-from api.kpis import KpisPublic, live_kpis
+from reads.kpis import KpisPublic, live_kpis
 
 router = APIRouter(prefix="/kpis", tags=["kpis"])
 

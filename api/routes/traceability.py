@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, status
 
 from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser, network_of
-from api.trace import TracePublic, trace_lot
+from reads.trace import TracePublic, trace_lot
 
 router = APIRouter(prefix="/lots", tags=["traceability"])
 
