@@ -13,7 +13,6 @@ request planned once, plan ids never repeated.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import chain, groupby
 from pathlib import Path
@@ -27,27 +26,18 @@ from adapters.mqtt.topics import topic_of
 from adapters.store import open_store
 from cluster.directory import AgentDirectory, InlineDirectory
 from cluster.hosts import RayHostPool
-from cluster.live import Brokers, LiveLoop, LiveSettings
 from supplysync.control import MachineOut, OperatorRequest
 from supplysync.network import Network
 from supplysync.readings import GatewayMessage, Reading
 from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
 from tests.brokers import PrivateBroker
-from tests.cluster.live_harness import eventually, running
+from tests.cluster.live_harness import eventually, fast_loop, running
 from tests.cluster.sample_readings import demo_readings
 from tests.cluster.test_live import caused_by, production_of
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[PrivateBroker]:
-    workdir = tmp_path / "broker"
-    workdir.mkdir()
-    with PrivateBroker(workdir) as private:
-        yield private
 
 
 async def publish(port: int, network: Network, readings: list[Reading]) -> None:
@@ -78,14 +68,7 @@ def test_a_host_killed_mid_run_comes_back_as_the_store_replays_it(
     # the last hour's readings: the ingest refuses readings stamped ahead of the clock
     readings = demo_readings(network, datetime.now(UTC) - timedelta(hours=1), steps=4)
     half = len(readings) // 2
-    loop = LiveLoop(
-        network=network,
-        planning=demo_scenario.planning,
-        directory=directory,
-        store_url=store_url,
-        brokers=Brokers.same(broker.url),
-        settings=LiveSettings(turn_s=0.1, agent_tick_s=3600),
-    )
+    loop = fast_loop(demo_scenario, directory, store_url, broker)
 
     async def run() -> tuple[dict[str, Any], list[int], list[int]]:
         async with running(loop):
@@ -123,15 +106,7 @@ def test_a_killed_coordinator_actor_keeps_the_overrides_and_plans_each_request_o
     store_url = f"sqlite://{tmp_path}/events.db"
     settings = RuntimeSettings(placement="sharded", shards=2)
     directory = AgentDirectory.start(network, settings, store_url=store_url)
-    loop = LiveLoop(
-        network=network,
-        planning=demo_scenario.planning,
-        directory=directory,
-        store_url=store_url,
-        brokers=Brokers.same(broker.url),
-        settings=LiveSettings(turn_s=0.1, agent_tick_s=3600),
-        coordinator="actor",
-    )
+    loop = fast_loop(demo_scenario, directory, store_url, broker, coordinator="actor")
 
     def request(request_id: str, **fields: object) -> None:
         with open_store(store_url) as store:

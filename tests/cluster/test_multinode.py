@@ -38,7 +38,6 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,7 +51,6 @@ from cluster.coordinator_actor import CoordinatorStore, RemoteCoordinator
 from cluster.directory import AgentDirectory, InlineDirectory
 from cluster.errors import ClusterError
 from cluster.hosts import RayHostPool, cpu_nodes, spread
-from cluster.live import Brokers, LiveLoop, LiveSettings
 from cluster.placement import layout
 from cluster.plugins import load_policy
 from supplysync.network import Network
@@ -63,7 +61,7 @@ from supplysync.readings import Reading
 from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
 from tests.brokers import PrivateBroker
-from tests.cluster.live_harness import eventually, mosquitto_pub, running
+from tests.cluster.live_harness import eventually, fast_loop, mosquitto_pub, running
 from tests.cluster.test_recovery import steps
 from tests.conftest import join_ray, start_local_ray
 
@@ -104,14 +102,6 @@ def three_nodes() -> Iterator[Cluster]:
         cluster.shutdown()  # type: ignore[no-untyped-call]
         if shared:
             start_local_ray()
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[PrivateBroker]:
-    workdir = tmp_path / "broker"
-    workdir.mkdir()
-    with PrivateBroker(workdir) as private:
-        yield private
 
 
 def last_seqs(readings: list[Reading]) -> dict[str, dict[str, int]]:
@@ -255,23 +245,6 @@ def test_a_lost_node_s_hosts_and_coordinator_come_back_elsewhere_from_the_store(
     print(f"\nnode loss window: {window:.2f} s (hosts {lost} moved off {victim[:8]})")
 
 
-def orders_of(scenario: Scenario, now: datetime) -> list[CustomerOrder]:
-    """One order per customer for its first product, due tomorrow (inside the horizon)."""
-    due = calendar_period(now, 24.0) + timedelta(days=1)
-    return [
-        CustomerOrder(
-            order_id=f"o-live-{c.id}",
-            customer_id=c.id,
-            product_id=next(iter(c.demand_per_day)),
-            quantity=7.0,
-            due=due,
-            created_at=now,
-        )
-        for c in scenario.network.customers
-        if c.demand_per_day
-    ]
-
-
 def firm(store: EventStore) -> dict[str, float]:
     """The order lines of the latest snapshot (stored with the latest plan), by order id."""
     snapshot = store.latest_network()
@@ -298,17 +271,10 @@ def test_the_live_coordinator_actor_comes_back_on_a_surviving_node_with_its_orde
     victim = sorted(workers)[0]
     settings = RuntimeSettings(placement="sharded", shards=3, snapshot_every=5)
     directory = AgentDirectory.start(network, settings, store_url=store_url)
-    loop = LiveLoop(
-        network=network,
-        planning=demo_scenario.planning,
-        directory=directory,
-        store_url=store_url,
-        brokers=Brokers.same(broker.url),
-        settings=LiveSettings(turn_s=0.1, agent_tick_s=3600),
-        coordinator="actor",
-        coordinator_node=victim,
+    loop = fast_loop(
+        demo_scenario, directory, store_url, broker, coordinator="actor", coordinator_node=victim
     )
-    orders = orders_of(demo_scenario, datetime.now(UTC))
+    orders = some_orders(network, calendar_period(datetime.now(UTC), 24.0))  # due tomorrow
     by_customer: dict[str, list[CustomerOrder]] = {}
     for order in orders:
         by_customer.setdefault(order.customer_id, []).append(order)
