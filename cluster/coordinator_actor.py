@@ -3,8 +3,9 @@
 The replanning loop is one actor, as the design draws it: agents and ingest
 never block on it, and it reaches the agents through the same `Directory`
 the driver uses (actor handles travel with it). `RemoteCoordinator` gives the
-driver the plain `Coordinator` interface, so the research runner does not
-care where the loop runs.
+driver the plain `Coordinator` interface, so the research runner and the
+live loop (`supplysync run --coordinator actor`) do not care where the
+replanning runs.
 
 Surviving a node: the actor has `max_restarts`, and Ray re-runs its
 constructor on a surviving node (default placement; `node` asks for one
@@ -17,20 +18,21 @@ next plan is diffed against the last) and the commands of the recent ones
 after a restart replans (`Coordinator.restore`).
 
 What the store cannot hold yet is what the driver sent since its last
-successful `step` (the store is written after a step in research runs):
-`RemoteCoordinator` keeps those observations and sends them again before
-retrying a step that met a dead actor. Orders, proofs and cancellations go
-through an `OrderIntake`, which passes each once, so an order both stored
-and sent again counts once; that is also why calls are not retried by Ray
-(`max_task_retries=0`): an `observe` retried blind would count its proofs
-twice, where the resend is deduplicated.
+successful `step` (research runs write the store after a step; the live
+loop writes orders before it sends them, but not the operators' replan
+requests as causes, nor the overrides in force): `RemoteCoordinator` keeps
+those observations and requests, and the overrides, and sends them again
+before retrying a call that met a dead actor. Orders, proofs and
+cancellations go through an `OrderIntake`, which passes each once, so an
+order both stored and sent again counts once; that is also why calls are
+not retried by Ray (`max_task_retries=0`): an `observe` retried blind would
+count its proofs twice, where the resend is deduplicated.
 
 Not rebuilt: the counters of `stats` (they start at zero on the restarted
 actor) and alerts observed before the last successful step that had not yet
-caused a plan (the replan at restart covers them). The live loop
-(`cluster.live.loop`) runs its coordinator in its own process, not here:
-its restart is the process's, reading the same store (orders and the plans
-in force, `cluster.live.reader.in_force`).
+caused a plan (the replan at restart covers them). A plan the dying actor
+was making is lost with it (never stored, never sent); the restarted one
+makes its own, numbered after the plans in the store.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from adapters.store import LIVE_RUN, open_store
 from cluster.coordinator import Coordinator, CoordinatorStats, Dispatch
 from cluster.live.orders import OrderIntake
 from cluster.live.reader import in_force
+from cluster.overrides import AnyOverride, apply_overrides
 from supplysync.events import Alert
 from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
@@ -80,7 +83,9 @@ class CoordinatorStore:
 @ray.remote(max_restarts=MAX_RESTARTS, max_task_retries=0)
 class _CoordinatorActor:
     def __init__(self, kwargs: dict[str, Any], store: CoordinatorStore | None) -> None:
-        self._loop = Coordinator(**kwargs)
+        self._overrides: tuple[AnyOverride, ...] = ()
+        self._given_shape = kwargs.get("shape_snapshot")
+        self._loop = Coordinator(**{**kwargs, "shape_snapshot": self._shape})
         self._intake = OrderIntake(kwargs["network"])
         if store is not None:
             self._rebuild(store, kwargs["planning"].period_hours)
@@ -98,6 +103,10 @@ class _CoordinatorActor:
         # Every plan, not only those in force: plan ids (`{policy}-{n}`) must not repeat.
         self._loop.restore(plans, commands, *self._intake.drain())
 
+    def _shape(self, snapshot: NetworkSnapshot) -> NetworkSnapshot:
+        shaped = snapshot if self._given_shape is None else self._given_shape(snapshot)
+        return apply_overrides(shaped, self._overrides)
+
     def observe(
         self,
         alerts: Sequence[Alert],
@@ -109,6 +118,12 @@ class _CoordinatorActor:
         self._intake.take(orders, deliveries, cancellations)
         news = self._intake.drain()
         self._loop.observe(alerts, news.orders, news.deliveries, now, news.cancellations)
+
+    def request(self, request_id: str) -> None:
+        self._loop.request(request_id)
+
+    def override(self, overrides: tuple[AnyOverride, ...]) -> None:
+        self._overrides = overrides
 
     def step(self, now: datetime) -> Dispatch | None:
         return self._loop.step(now)
@@ -130,13 +145,16 @@ class RemoteCoordinator:
     """A `Coordinator` running in its own actor; same constructor keywords.
 
     Every call waits out a restart of the actor (up to `RESTART_WAIT_S`),
-    first giving it again what was observed since the last step.
+    first giving it again the overrides in force and what was observed and
+    requested since the last step.
 
     Args:
         store: rebuild from this store whenever Ray restarts the actor; None
             restarts it empty.
         node: a Ray node id to prefer (soft affinity: elsewhere if it is gone).
-        **kwargs: `Coordinator`'s keywords.
+        **kwargs: `Coordinator`'s keywords. A `shape_snapshot` runs in the
+            actor, so it must not depend on the caller's state: overrides
+            that change go through `override`.
     """
 
     def __init__(
@@ -146,8 +164,14 @@ class RemoteCoordinator:
         if node is not None:
             options["scheduling_strategy"] = NodeAffinitySchedulingStrategy(node, soft=True)
         self._actor = _CoordinatorActor.options(**options).remote(kwargs, store)  # type: ignore[attr-defined]
-        self._unstepped: list[tuple[Any, ...]] = []
-        self._observing: list[Any] = []
+        self._unstepped: list[tuple[str, tuple[Any, ...]]] = []
+        self._sending: list[Any] = []
+        self._overrides: tuple[AnyOverride, ...] = ()
+
+    @property
+    def handle(self) -> Any:
+        """The actor handle, for tests that kill the coordinator on purpose."""
+        return self._actor
 
     def observe(
         self,
@@ -163,9 +187,24 @@ class RemoteCoordinator:
         died before taking it or after (a restart forgets what is not stored).
         """
         if alerts or orders or deliveries or cancellations:
-            args = (list(alerts), list(orders), list(deliveries), now, list(cancellations))
-            self._unstepped.append(args)
-            self._observing.append(self._actor.observe.remote(*args))
+            self._send(
+                "observe", list(alerts), list(orders), list(deliveries), now, list(cancellations)
+            )
+
+    def request(self, request_id: str) -> None:
+        """An operator's replan, fire and forget; kept like an observation until the next step."""
+        self._send("request", request_id)
+
+    def override(self, overrides: Sequence[AnyOverride]) -> None:
+        """The operators' overrides in force from now on (sent only when they change).
+
+        The actor applies them to every snapshot it plans, after any
+        `shape_snapshot`; a restarted actor is given them again.
+        """
+        fresh = tuple(overrides)
+        if fresh != self._overrides:
+            self._overrides = fresh
+            self._sending.append(self._actor.override.remote(fresh))
 
     def step(self, now: datetime) -> Dispatch | None:
         """The coordinator's step, on the restarted actor if it had died.
@@ -177,19 +216,29 @@ class RemoteCoordinator:
         self._unstepped = []
         return result
 
+    def _send(self, method: str, *args: Any) -> None:
+        self._unstepped.append((method, args))
+        self._sending.append(getattr(self._actor, method).remote(*args))
+
     def _call(self, method: str, *args: Any) -> Any:
         deadline = time.monotonic() + RESTART_WAIT_S
         while True:
-            # Taken off first, so an observation that raised (a RayTaskError) is not met again.
-            observing, self._observing = self._observing, []
+            # Taken off first, so a call that raised (a RayTaskError) is not met again.
+            sending, self._sending = self._sending, []
             try:
-                ray.get(observing)
+                ray.get(sending)
                 return ray.get(getattr(self._actor, method).remote(*args))
             except RayActorError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-                self._observing = [self._actor.observe.remote(*a) for a in self._unstepped]
+                self._resend()
+
+    def _resend(self) -> None:
+        """Give a restarted actor what it cannot rebuild from the store."""
+        if self._overrides:
+            self._sending.append(self._actor.override.remote(self._overrides))
+        self._sending.extend(getattr(self._actor, m).remote(*a) for m, a in self._unstepped)
 
     def snapshot(self, now: datetime) -> NetworkSnapshot:
         """What a replan now would see: the agents' offers and the order book's demand."""

@@ -76,6 +76,13 @@ def add_live(sub: Commands) -> None:
         help="MQTT consumer processes, each owning a fixed part of the sites "
         "(N > 1 needs a PostgreSQL --db)",
     )
+    run.add_argument(
+        "--coordinator",
+        choices=("inline", "actor"),
+        default="inline",
+        help="where the replanning loop runs: in this process, or as a Ray actor that Ray "
+        "restarts on a surviving node, rebuilt from --db (needs agents on Ray)",
+    )
     run.set_defaults(func=_run)
 
     serve = sub.add_parser(

@@ -2,13 +2,16 @@
 
     supplysync run --broker mqtt://127.0.0.1:1883 --db sqlite:///events.db \\
         --scenario scenarios/demo.toml [--placement sharded] [--tick-seconds 60] \\
-        [--credentials auth/credentials.json] [--ingest-workers N]
+        [--credentials auth/credentials.json] [--ingest-workers N] \\
+        [--coordinator inline|actor]
 
 Inputs are checked before anything starts (exit 2 naming the flag and what
 is wrong): the scenario validates, the broker URL parses, the store opens,
 the credentials file (from `supplysync broker-config`) holds the system's
 two MQTT users, `--ingest-workers` is at least 1 and, above 1, the store is
-PostgreSQL (SQLite takes one writer at a time; `adapters.mqtt.workers`).
+PostgreSQL (SQLite takes one writer at a time; `adapters.mqtt.workers`),
+and `--coordinator actor` comes with agents on Ray (not `--placement
+inline`): the actor reaches them there.
 Then the agents start (on Ray, or in this process with
 `--placement inline`), rebuilding from the store, and the loop runs until
 SIGINT or SIGTERM; it then finishes the turn under way (a replan; commands
@@ -35,7 +38,7 @@ from agents.settings import AgentSettings
 from cluster.bootstrap import is_running, shutdown
 from cluster.directory import AgentDirectory, InlineDirectory
 from cluster.errors import ClusterError
-from cluster.live.loop import LiveLoop
+from cluster.live.loop import COORDINATOR_MODES, LiveLoop
 from cluster.live.settings import Brokers, LiveSettings
 from supplysync.scenario import Scenario, ScenarioError, load_scenario
 from supplysync.settings import RuntimeSettings
@@ -77,6 +80,7 @@ def main(args: argparse.Namespace) -> int:
         brokers=brokers,
         settings=settings,
         ingest_workers=getattr(args, "ingest_workers", 1),
+        coordinator=getattr(args, "coordinator", "inline"),
     )
     try:
         asyncio.run(_until_signal(loop))
@@ -126,6 +130,11 @@ def _checked(args: argparse.Namespace) -> tuple[Scenario, Brokers, LiveSettings]
         check_store(args.db, getattr(args, "ingest_workers", 1))
     except ValueError as exc:
         raise _BadInputError(str(exc)) from exc  # names --ingest-workers
+    coordinator = getattr(args, "coordinator", "inline")
+    if coordinator not in COORDINATOR_MODES:
+        raise _BadInputError(f"--coordinator: expected one of {', '.join(COORDINATOR_MODES)}")
+    if coordinator == "actor" and args.placement == "inline":
+        raise _BadInputError("--coordinator actor: needs the agents on Ray, not --placement inline")
     return scenario, brokers, settings
 
 

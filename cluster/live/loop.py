@@ -44,6 +44,18 @@ fleet announces, followed by `adapters.mqtt.clock.ClockFollower`):
   one transaction) and its commands published by the dispatcher, which
   records each before sending it and tracks it until its ack or timeout.
 
+The coordinator runs in this process by default (`coordinator="inline"`).
+With `coordinator="actor"` (`supplysync run --coordinator actor`, agents on
+Ray) it is `cluster.coordinator_actor.RemoteCoordinator`: an actor placed by
+soft node affinity (the node after the hosts' round robin, so the one with
+fewest hosts, unless `coordinator_node` names one), restarted by Ray on a
+surviving node when its node dies, and rebuilt there from the store this
+loop writes (orders, plans, recent routes). The turn under way waits for
+the restart and is retried on the new actor, given again what it was sent
+since its last step and the overrides in force; its first step replans.
+The operators' overrides travel to the actor when they change, as the
+inline coordinator reads them from the inbox.
+
 Threads: Ray calls and the MILP are synchronous; run on the event loop they
 would stall receiving and acknowledging. Ingest and planning get a thread
 each, so a replan of seconds does not hold readings up; the directory they
@@ -69,7 +81,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from adapters.mqtt.broker import BrokerAddress
 from adapters.mqtt.clock import ClockFollower
@@ -82,14 +95,14 @@ from adapters.mqtt.tracking import CommandTracker, Outcome
 from adapters.mqtt.workers import Committed, IngestWorkers, check_store
 from adapters.store import StoreError, StoreUnavailableError
 from cluster.coordinator import Coordinator, Dispatch
-from cluster.directory import Directory
+from cluster.directory import AgentDirectory, Directory
 from cluster.errors import ClusterError
 from cluster.live.inbox import RequestInbox
 from cluster.live.orders import OrderIntake, OrderNews
 from cluster.live.reader import StoreReader
 from cluster.live.serial import SerialDirectory
 from cluster.live.settings import Brokers, LiveSettings
-from cluster.overrides import apply_overrides
+from cluster.overrides import AnyOverride, apply_overrides
 from cluster.plugins import load_policy
 from supplysync.clock import NetworkClock
 from supplysync.commands import Command, CommandAck
@@ -104,7 +117,13 @@ from supplysync.readings import Reading
 from supplysync.scenario import PlanningSettings
 from supplysync.status import LoopStatus
 
+if TYPE_CHECKING:
+    from cluster.coordinator_actor import RemoteCoordinator
+
 log = logging.getLogger(__name__)
+
+CoordinatorMode = Literal["inline", "actor"]
+COORDINATOR_MODES: Final = ("inline", "actor")
 
 R = TypeVar("R")
 
@@ -149,6 +168,11 @@ class LiveLoop:
             N > 1 runs `IngestWorkers`, N processes each owning a fixed part
             of the sites (`adapters.mqtt.partition`), on a PostgreSQL store
             only (ValueError on SQLite, which takes one writer).
+        coordinator: "inline" plans in this process; "actor" in a Ray actor
+            restarted on a surviving node with its node (ValueError unless
+            the agents are on Ray hosts: the actor reaches them there).
+        coordinator_node: the Ray node the actor is asked for (softly);
+            None deals it the node after the hosts' round robin.
     """
 
     def __init__(
@@ -163,8 +187,17 @@ class LiveLoop:
         qos: ChannelQos | None = None,
         clock: NetworkClock | None = None,
         ingest_workers: int = 1,
+        coordinator: CoordinatorMode = "inline",
+        coordinator_node: str | None = None,
     ) -> None:
         check_store(store_url, ingest_workers)
+        if coordinator not in COORDINATOR_MODES:
+            raise ValueError(f"coordinator: expected one of {COORDINATOR_MODES}: {coordinator!r}")
+        if coordinator == "actor" and not _on_ray_hosts(directory):
+            raise ValueError("coordinator 'actor' needs the agents on Ray hosts, not inline")
+        self._coordinator_mode = coordinator
+        self._coordinator_node = coordinator_node
+        self._hosted = directory
         self._ingest_workers = ingest_workers
         self._network = network
         self._planning = planning
@@ -179,6 +212,8 @@ class LiveLoop:
         self._alerts: list[Alert] = []
         self._ready = asyncio.Event()
         self._agents: ThreadPoolExecutor | None = None
+        self._planner: ThreadPoolExecutor | None = None
+        self._remote: RemoteCoordinator | None = None
         self._sink: StoreSink | None = None
         self._dispatcher: CommandDispatcher | None = None
         self._sent: list[str] = []
@@ -193,6 +228,21 @@ class LiveLoop:
     async def agent_states(self) -> dict[str, dict[str, Any]]:
         """Every agent's state now, read between two ingest batches."""
         return await self._on_agents(self._directory.states)
+
+    @property
+    def coordinator_actor(self) -> RemoteCoordinator | None:
+        """The coordinator actor once started (None inline), for tests that kill it."""
+        return self._remote
+
+    async def coordinator_runs_on(self) -> str | None:
+        """The Ray node the coordinator actor is on now (after a restart, the new one).
+
+        None with the coordinator inline or before it started.
+        """
+        remote, planner = self._remote, self._planner
+        if remote is None or planner is None:
+            return None
+        return await _on(planner, remote.node_id)
 
     def outcomes(self) -> dict[str, Outcome]:
         """Where every command this loop sent stands, by command id."""
@@ -230,7 +280,7 @@ class LiveLoop:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="agents") as agents,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner") as planner,
         ):
-            self._agents = agents
+            self._agents, self._planner = agents, planner
             async with (
                 StoreReader(url=self._store_url) as reader,
                 StoreSink(
@@ -251,21 +301,29 @@ class LiveLoop:
                 self._inbox.take(earlier)
                 self._ordered(*await reader.orders())
                 coordinator = await self._coordinator(reader, started)
-                async with self._consumers(sink) as ingest:
-                    connected = asyncio.create_task(ingest.wait_connected(), name="live.connected")
-                    connected.add_done_callback(self._connected)
-                    reporting = asyncio.create_task(
-                        self._report(ingest, sink, dispatcher), name="live.status"
-                    )
-                    try:
-                        await self._turns(stop, coordinator, reader, planner)
-                    finally:
-                        connected.cancel()
-                        reporting.cancel()
-                        with contextlib.suppress(asyncio.CancelledError):
-                            await reporting
+                try:
+                    async with self._consumers(sink) as ingest:
+                        connected = asyncio.create_task(
+                            ingest.wait_connected(), name="live.connected"
+                        )
+                        connected.add_done_callback(self._connected)
+                        reporting = asyncio.create_task(
+                            self._report(ingest, sink, dispatcher), name="live.status"
+                        )
+                        try:
+                            await self._turns(stop, coordinator, reader, planner)
+                        finally:
+                            connected.cancel()
+                            reporting.cancel()
+                            with contextlib.suppress(asyncio.CancelledError):
+                                await reporting
+                finally:
+                    if self._remote is not None:
+                        self._remote.close()
 
-    async def _coordinator(self, reader: StoreReader, started: datetime) -> Coordinator:
+    async def _coordinator(
+        self, reader: StoreReader, started: datetime
+    ) -> Coordinator | RemoteCoordinator:
         """The replanning loop, going on from the plan in force if the store holds one.
 
         A first run's periods are the network's calendar days (from UTC
@@ -276,24 +334,50 @@ class LiveLoop:
         orders aboard a vehicle out on one of its routes of the period under
         way are not delivered again (`Coordinator.restore`). Plan ids carry
         this run's own start, so they never repeat the last run's.
+
+        The actor rebuilds the same from the store itself, at start and at
+        every restart (`CoordinatorStore`); it reaches the agents' hosts
+        directly, not through this process's `SerialDirectory` (a host
+        actor runs one call at a time anyway).
         """
         hours = self._planning.period_hours
         plans, commands = await reader.plans_in_force(hours)
         origin = plans[-1].window.start if plans else calendar_period(started, hours)
-        coordinator = Coordinator(
-            network=self._network,
-            planning=self._planning,
-            directory=self._directory,
-            policy=load_policy("milp"),
-            origin=origin,
-            run_end=origin + timedelta(hours=hours),
-            shape_snapshot=self._shape,
-            plan_prefix=f"live-{started:%Y%m%dT%H%M%S}",
-        )
+        kwargs: dict[str, Any] = {
+            "network": self._network,
+            "planning": self._planning,
+            "policy": load_policy("milp"),
+            "origin": origin,
+            "run_end": origin + timedelta(hours=hours),
+            "plan_prefix": f"live-{started:%Y%m%dT%H%M%S}",
+        }
+        if self._coordinator_mode == "actor":
+            self._remote = await asyncio.to_thread(self._start_actor, kwargs)
+            return self._remote
+        coordinator = Coordinator(directory=self._directory, shape_snapshot=self._shape, **kwargs)
         if plans:
             coordinator.restore(plans, commands)
             log.info("going on from plan %s (%d commands)", plans[-1].plan_id, len(commands))
         return coordinator
+
+    def _start_actor(self, kwargs: dict[str, Any]) -> RemoteCoordinator:
+        """The coordinator actor, up and rebuilt from the store before the first turn."""
+        from cluster.coordinator_actor import CoordinatorStore, RemoteCoordinator
+        from cluster.hosts import cpu_nodes
+
+        node = self._coordinator_node
+        if node is None:
+            nodes = cpu_nodes()
+            hosts = self._hosted.host_count if isinstance(self._hosted, AgentDirectory) else 0
+            node = nodes[hosts % len(nodes)] if len(nodes) > 1 else None
+        remote = RemoteCoordinator(
+            store=CoordinatorStore(self._store_url),
+            node=node,
+            directory=self._hosted,
+            **kwargs,
+        )
+        log.info("coordinator actor on node %s", remote.node_id())
+        return remote
 
     def _consumers(self, sink: StoreSink) -> MqttIngest | IngestWorkers:
         """One consumer in this process, or N processes over a partition of the sites."""
@@ -329,7 +413,7 @@ class LiveLoop:
     async def _turns(
         self,
         stop: asyncio.Event,
-        coordinator: Coordinator,
+        coordinator: Coordinator | RemoteCoordinator,
         reader: StoreReader,
         planner: ThreadPoolExecutor,
     ) -> None:
@@ -352,9 +436,11 @@ class LiveLoop:
             causes = [r.request_id for r in fresh] + ([RETRY_CAUSE] if retry else [])
             alerts, self._alerts = self._alerts, []
             ordered = self._orders.drain()
+            overrides = self._inbox.overrides
             self._replanning = True
             try:
-                dispatch = await _on(planner, _plan_turn, coordinator, alerts, ordered, causes, now)
+                turn = partial(_plan_turn, overrides=overrides)
+                dispatch = await _on(planner, turn, coordinator, alerts, ordered, causes, now)
             except ClusterError as exc:
                 log.warning("replan failed (asked again next turn): %s", exc)
                 self.stats.host_failures += 1
@@ -546,17 +632,30 @@ async def _on(thread: ThreadPoolExecutor, fn: Callable[..., R], *args: object) -
     return await asyncio.get_running_loop().run_in_executor(thread, fn, *args)
 
 
+def _on_ray_hosts(directory: Directory) -> bool:
+    if not isinstance(directory, AgentDirectory):
+        return False
+    from cluster.hosts import RayHostPool
+
+    return isinstance(directory.pool, RayHostPool)
+
+
 def _plan_turn(
-    coordinator: Coordinator,
+    coordinator: Coordinator | RemoteCoordinator,
     alerts: list[Alert],
     ordered: OrderNews,
     causes: list[str],
     now: datetime,
+    *,
+    overrides: tuple[AnyOverride, ...],
 ) -> Dispatch | None:
     """One turn of the coordinator, on the planner thread that alone touches it.
 
-    `ordered` is what the order book learnt since the last turn.
+    `ordered` is what the order book learnt since the last turn; `overrides`
+    reach an actor by message (the inline coordinator reads the inbox).
     """
+    if not isinstance(coordinator, Coordinator):
+        coordinator.override(overrides)
     coordinator.observe(alerts, ordered.orders, ordered.deliveries, now, ordered.cancellations)
     for cause in causes:
         coordinator.request(cause)

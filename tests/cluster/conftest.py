@@ -9,6 +9,7 @@ import pytest
 
 from supplysync.network import Network
 from supplysync.scenario import Scenario
+from tests.adapters.mqtt.conftest import broker  # noqa: F401 - a Mosquitto of the test's own
 from tests.adapters.store.conftest import (  # noqa: F401 - hosts that recover need one
     pg_store_url,
     store_url,

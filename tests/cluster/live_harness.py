@@ -9,13 +9,38 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from adapters.store import EventStore, open_store
-from cluster.live import LiveLoop
+from cluster.directory import Directory
+from cluster.live import Brokers, LiveLoop, LiveSettings
+from supplysync.scenario import Scenario
+from tests.brokers import PrivateBroker
 from tests.services import executable
 
 T = TypeVar("T")
+
+
+def fast_loop(
+    scenario: Scenario,
+    directory: Directory,
+    store_url: str,
+    broker: PrivateBroker,
+    **options: Any,
+) -> LiveLoop:
+    """A loop on `broker` that turns every 0.1 s and leaves the agents' tick to the test.
+
+    `options` are more `LiveLoop` keywords (`settings` replaces that pace).
+    """
+    options.setdefault("settings", LiveSettings(turn_s=0.1, agent_tick_s=3600))
+    return LiveLoop(
+        network=scenario.network,
+        planning=scenario.planning,
+        directory=directory,
+        store_url=store_url,
+        brokers=Brokers.same(broker.url),
+        **options,
+    )
 
 
 @asynccontextmanager

@@ -9,12 +9,9 @@ ACL (tests/e2e/test_live.py).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from adapters.mqtt.topics import topic_of
 from adapters.store import EventStore, open_store
@@ -28,19 +25,11 @@ from supplysync.readings import StockLevelReading
 from supplysync.scenario import Scenario
 from supplysync.status import LoopStatus
 from tests.brokers import PrivateBroker, free_port
-from tests.cluster.live_harness import eventually, mosquitto_pub, running
+from tests.cluster.live_harness import eventually, fast_loop, mosquitto_pub, running
 
 FAST = LiveSettings(turn_s=0.1, agent_tick_s=3600, status_every_s=0.2)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[PrivateBroker]:
-    workdir = tmp_path / "broker"
-    workdir.mkdir()
-    with PrivateBroker(workdir) as private:
-        yield private
 
 
 def live_loop(
@@ -51,15 +40,7 @@ def live_loop(
     clock: NetworkClock | None = None,
 ) -> LiveLoop:
     directory = InlineDirectory.start(scenario.network, store_url=store_url)
-    return LiveLoop(
-        network=scenario.network,
-        planning=scenario.planning,
-        directory=directory,
-        store_url=store_url,
-        brokers=Brokers.same(broker.url),
-        settings=FAST,
-        clock=clock,
-    )
+    return fast_loop(scenario, directory, store_url, broker, settings=FAST, clock=clock)
 
 
 def shelf(asset_id: str, seq: int, units: float, *, off: timedelta = timedelta(0)) -> bytes:

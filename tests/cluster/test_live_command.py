@@ -30,6 +30,7 @@ def args(tmp_path: Path, **changes: object) -> argparse.Namespace:
         "tick_seconds": 60.0,
         "credentials": None,
         "ingest_workers": 1,
+        "coordinator": "inline",
     }
     return argparse.Namespace(**{**good, **changes})
 
@@ -47,6 +48,8 @@ def args(tmp_path: Path, **changes: object) -> argparse.Namespace:
         ({"credentials": Path("missing.json")}, "--credentials"),  # no such file
         ({"ingest_workers": 0}, "--ingest-workers"),  # nobody would consume
         ({"ingest_workers": 2}, "--ingest-workers"),  # SQLite takes one writer
+        ({"coordinator": "elsewhere"}, "--coordinator"),
+        ({"coordinator": "actor"}, "--coordinator"),  # an actor cannot reach inline agents
     ],
 )
 def test_bad_inputs_exit_2_naming_what_is_wrong(

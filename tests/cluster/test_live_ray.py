@@ -4,14 +4,17 @@ Ray restarts the host; it rebuilds its agents from the store the loop wrote
 (snapshot plus replay) and the loop goes on. Its agents then equal agents
 rebuilt from the store by a fresh process (`InlineDirectory` with the same
 store): the state is a replay of the log, whatever the kill interrupted.
+
+The coordinator actor (`coordinator="actor"`) killed the same way keeps
+the operators' overrides in force and answers their next request, each
+request planned once, plan ids never repeated.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 from typing import Any
 
@@ -20,27 +23,21 @@ import pytest
 import ray
 
 from adapters.mqtt.topics import topic_of
+from adapters.store import open_store
 from cluster.directory import AgentDirectory, InlineDirectory
 from cluster.hosts import RayHostPool
-from cluster.live import Brokers, LiveLoop, LiveSettings
+from supplysync.control import MachineOut, OperatorRequest
 from supplysync.network import Network
 from supplysync.readings import GatewayMessage, Reading
 from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
 from tests.brokers import PrivateBroker
-from tests.cluster.live_harness import eventually, running
+from tests.cluster.live_harness import eventually, fast_loop, running
 from tests.cluster.sample_readings import demo_readings
+from tests.cluster.test_live import caused_by, production_of
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[PrivateBroker]:
-    workdir = tmp_path / "broker"
-    workdir.mkdir()
-    with PrivateBroker(workdir) as private:
-        yield private
 
 
 async def publish(port: int, network: Network, readings: list[Reading]) -> None:
@@ -71,14 +68,7 @@ def test_a_host_killed_mid_run_comes_back_as_the_store_replays_it(
     # the last hour's readings: the ingest refuses readings stamped ahead of the clock
     readings = demo_readings(network, datetime.now(UTC) - timedelta(hours=1), steps=4)
     half = len(readings) // 2
-    loop = LiveLoop(
-        network=network,
-        planning=demo_scenario.planning,
-        directory=directory,
-        store_url=store_url,
-        brokers=Brokers.same(broker.url),
-        settings=LiveSettings(turn_s=0.1, agent_tick_s=3600),
-    )
+    loop = fast_loop(demo_scenario, directory, store_url, broker)
 
     async def run() -> tuple[dict[str, Any], list[int], list[int]]:
         async with running(loop):
@@ -106,3 +96,44 @@ def test_a_host_killed_mid_run_comes_back_as_the_store_replays_it(
         assert states == replayed.states()
     machine = network.machines[0].id
     assert states[machine]["devices"], "the readings reached the agents"
+
+
+@pytest.mark.ray
+def test_a_killed_coordinator_actor_keeps_the_overrides_and_plans_each_request_once(
+    ray_session: None, demo_scenario: Scenario, tmp_path: Path, broker: PrivateBroker
+) -> None:
+    network = demo_scenario.network
+    store_url = f"sqlite://{tmp_path}/events.db"
+    settings = RuntimeSettings(placement="sharded", shards=2)
+    directory = AgentDirectory.start(network, settings, store_url=store_url)
+    loop = fast_loop(demo_scenario, directory, store_url, broker, coordinator="actor")
+
+    def request(request_id: str, **fields: object) -> None:
+        with open_store(store_url) as store:
+            at = datetime.now(UTC)
+            store.append([OperatorRequest(request_id=request_id, by="ops", at=at, **fields)])
+
+    async def run() -> tuple[str, list[Any]]:
+        async with running(loop, ready_s=60):
+            [first] = await eventually(store_url, lambda s: s.plans(), timeout_s=60)
+            busiest = max(production_of(first).items(), key=lambda kv: kv[1])[0]
+            out = MachineOut(machine_id=busiest)
+            await asyncio.to_thread(request, "r-out", action="set", override=out)
+            await eventually(store_url, caused_by("r-out"))
+            actor = loop.coordinator_actor
+            assert actor is not None
+            ray.kill(actor.handle, no_restart=False)
+            await asyncio.to_thread(request, "r-after", action="replan")
+            await eventually(store_url, caused_by("r-after"), timeout_s=60)
+            await asyncio.sleep(0.5)  # long enough for a plan made twice to show
+            return busiest, await eventually(store_url, lambda s: s.plans())
+
+    with directory:
+        busiest, plans = asyncio.run(run())
+    after = next(p for p in plans if "r-after" in p.causes)
+    assert busiest not in production_of(after)  # the override outlived the actor
+    assert sum(production_of(after).values()) > 0
+    ids = [p.plan_id for p in plans]
+    assert len(set(ids)) == len(ids), ids
+    causes = list(chain.from_iterable(p.causes for p in plans))
+    assert causes.count("r-out") == 1 and causes.count("r-after") == 1, ids

@@ -21,13 +21,23 @@ node is noticed in about a second, not Ray's default 15 s; the window
 measured here is therefore mostly restart plus replay, the part this
 project controls (README, "Agents across the nodes of a Ray cluster").
 PostgreSQL is the store, as on a real cluster whose nodes share no disk.
+
+The last test does the same to the live loop's coordinator
+(`LiveLoop(coordinator="actor")`, a private Mosquitto in front): the actor
+on a worker node, customer orders in its book over MQTT but not yet
+planned, the node removed; the loop's next plan is made by the restarted
+actor on a surviving node and serves those orders. Its loss window (node
+removal to that plan in the store) is recorded as `live_loss_window_s`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -35,19 +45,23 @@ import ray
 from ray.cluster_utils import Cluster
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from adapters.store import Record, open_store
+from adapters.mqtt.topics import orders_topic
+from adapters.store import EventStore, Record, open_store
 from cluster.coordinator_actor import CoordinatorStore, RemoteCoordinator
 from cluster.directory import AgentDirectory, InlineDirectory
 from cluster.errors import ClusterError
-from cluster.hosts import RayHostPool, spread
+from cluster.hosts import RayHostPool, cpu_nodes, spread
 from cluster.placement import layout
 from cluster.plugins import load_policy
 from supplysync.network import Network
-from supplysync.orders import CustomerOrder
-from supplysync.plan import PlanStatus
+from supplysync.orders import CustomerOrder, OrderMessage
+from supplysync.plan import Plan, PlanStatus
+from supplysync.planning import calendar_period
 from supplysync.readings import Reading
 from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
+from tests.brokers import PrivateBroker
+from tests.cluster.live_harness import eventually, fast_loop, mosquitto_pub, running
 from tests.cluster.test_recovery import steps
 from tests.conftest import join_ray, start_local_ray
 
@@ -229,6 +243,92 @@ def test_a_lost_node_s_hosts_and_coordinator_come_back_elsewhere_from_the_store(
         coordinator.close()
     record_property("loss_window_s", round(window, 2))
     print(f"\nnode loss window: {window:.2f} s (hosts {lost} moved off {victim[:8]})")
+
+
+def firm(store: EventStore) -> dict[str, float]:
+    """The order lines of the latest snapshot (stored with the latest plan), by order id."""
+    snapshot = store.latest_network()
+    assert snapshot is not None
+    return {line.order_id: line.quantity for line in snapshot.demand if line.order_id is not None}
+
+
+@pytest.mark.ray
+def test_the_live_coordinator_actor_comes_back_on_a_surviving_node_with_its_orders(
+    three_nodes: Cluster,
+    pg_store_url: str,
+    demo_scenario: Scenario,
+    broker: PrivateBroker,
+    record_property: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="cluster.live.loop")
+    network = demo_scenario.network
+    store_url = pg_store_url
+    if len(three_nodes.worker_nodes) < 2:  # the test above removed one: a survivor to choose
+        three_nodes.add_node(**NODE_ARGS)
+        three_nodes.wait_for_nodes()
+    workers = {n.node_id: n for n in three_nodes.worker_nodes}
+    victim = sorted(workers)[0]
+    settings = RuntimeSettings(placement="sharded", shards=3, snapshot_every=5)
+    directory = AgentDirectory.start(network, settings, store_url=store_url)
+    loop = fast_loop(
+        demo_scenario, directory, store_url, broker, coordinator="actor", coordinator_node=victim
+    )
+    orders = some_orders(network, calendar_period(datetime.now(UTC), 24.0))  # due tomorrow
+    by_customer: dict[str, list[CustomerOrder]] = {}
+    for order in orders:
+        by_customer.setdefault(order.customer_id, []).append(order)
+
+    async def run() -> tuple[list[Plan], dict[str, float], str | None, str | None, float]:
+        async with running(loop, ready_s=60):
+            first = await eventually(store_url, lambda s: s.plans(), timeout_s=60)
+            placed_on = await loop.coordinator_runs_on()
+            for customer, placed in by_customer.items():
+                message = OrderMessage(gateway_id="erp", orders=placed)
+                topic = str(orders_topic(network, customer))
+                await mosquitto_pub(broker.port, topic, message.model_dump_json().encode())
+            async with asyncio.timeout(20):
+                while loop.stats.orders < len(orders):
+                    await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # a few turns: the orders are in the actor's book
+            removed = time.monotonic()
+            three_nodes.remove_node(workers[victim], allow_graceful=False)
+            plans = await eventually(
+                store_url,
+                lambda s: s.plans() if len(s.plans()) > len(first) else None,
+                timeout_s=60,
+            )
+            window = time.monotonic() - removed
+            replanned_on = await loop.coordinator_runs_on()
+            await asyncio.sleep(1.0)  # long enough for a plan made twice to show
+            plans = await eventually(store_url, lambda s: s.plans())
+            demand = await eventually(store_url, firm)
+        return plans, demand, placed_on, replanned_on, window
+
+    with directory:
+        plans, demand, placed_on, replanned_on, window = asyncio.run(run())
+
+    assert placed_on == victim
+    assert replanned_on != victim and replanned_on in cpu_nodes()
+    assert len(plans) == 2, [(p.plan_id, p.causes) for p in plans]
+    assert plans[1].plan_id == plans[0].plan_id.removesuffix("0001") + "0002"
+    assert plans[1].status is not PlanStatus.ERROR
+    assert {o.order_id: o.quantity for o in orders}.items() <= demand.items()
+    replan_s = replan_seconds(caplog.messages, plans[1].plan_id)
+    record_property("live_loss_window_s", round(window, 2))
+    record_property("live_replan_s", round(replan_s, 2))
+    print(
+        f"\nlive coordinator loss window: {window:.2f} s (node {victim[:8]} removed), "
+        f"of which the replan {replan_s:.2f} s"
+    )
+
+
+def replan_seconds(messages: Sequence[str], plan_id: str) -> float:
+    """How long the loop logged the replan making `plan_id` took."""
+    found = [re.search(r", ([0-9.]+)s\) caused by", m) for m in messages if plan_id in m]
+    seconds = [float(m.group(1)) for m in found if m is not None]
+    assert seconds, f"no log of {plan_id}"
+    return seconds[0]
 
 
 def test_hosts_are_dealt_round_robin_by_soft_affinity_on_a_cluster_only() -> None:
