@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import pyomo.environ as pyo
 
 from optimizer.bottleneck import value
-from optimizer.columns import RouteCandidates, frozen_offers
+from optimizer.columns import RouteCandidates, crews_of, frozen_offers
 from optimizer.data import PlanningData
 from optimizer.geometry import road_km, trip
 from supplysync.plan import Delivery, Route, Stop
@@ -33,7 +33,15 @@ def read_routes(
     cands: RouteCandidates,
     deliveries: Sequence[Delivery],
 ) -> list[Route]:
-    """The running candidate routes, each on a vehicle of its crew."""
+    """The running candidate routes, each on a vehicle of its crew.
+
+    Each leaves at its crew's departure in `data`, not the one the candidates
+    were built with: a model kept from a snapshot before the day's departure
+    hour and updated after it would otherwise claim arrivals no vehicle can
+    make (an update re-checks that a route still fits from the new departure,
+    `optimizer.route_model.set_routes`, but keeps the build's timing).
+    """
+    departure = {c.key: c.departure for c in crews_of(data)}
     orders: dict[tuple[str, str, int], set[str]] = defaultdict(set)
     for d in deliveries:
         if d.order_id is not None:
@@ -60,10 +68,11 @@ def read_routes(
         handed[col.crew] += 1
         kept = j in cands.fixed  # a frozen route keeps its stops, with or without drops
         stops_used = [c for c in col.stops if kept or drops[j].get(c)]
+        leaves = departure.get(crew.key, crew.departure)
         tour = trip(
             data.location(col.depot_id),
             [data.customers[c] for c in stops_used],
-            departure_hour=crew.departure,
+            departure_hour=leaves,
             speed_kmh=crew.speed_kmh,
         )
         load: dict[str, float] = defaultdict(float)
@@ -88,7 +97,7 @@ def read_routes(
                 stops=stops,
                 load={p: round(q, 3) for p, q in sorted(load.items())},
                 distance_km=round(tour.km, 2),
-                duration_h=round(tour.back - crew.departure, 3),
+                duration_h=round(tour.back - leaves, 3),
                 method=FROZEN_BY_OPERATOR if kept else METHOD,
             )
         )

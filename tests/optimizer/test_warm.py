@@ -10,6 +10,7 @@ import pytest
 
 from optimizer import dive
 from optimizer.reprice import reprice
+from optimizer.route_audit import audit_routes
 from optimizer.testing import EVENT_KINDS, apply_event
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
@@ -92,3 +93,23 @@ def test_a_full_resolve_dives_from_the_last_basis(
     again = warm.plan(demo_snapshot, QUICK, plan_id="p1", previous=first)
     assert again.status.is_ok and warm.updates == 1
     assert bases and bases[0] is not None
+
+
+def test_a_warm_replan_after_the_departure_hour_times_its_routes_from_now(
+    demo_snapshot: NetworkSnapshot,
+) -> None:
+    """A model built before the vehicles' departure, updated after it, leaves from now.
+
+    The candidate routes were timed at the build; reading the chosen ones
+    with the build's departure claimed arrivals an hour before any vehicle
+    could make them.
+    """
+    warm = WarmPlanner()
+    first = warm.plan(demo_snapshot, QUICK, plan_id="p0")
+    now = demo_snapshot.window.start + timedelta(hours=QUICK.departure_hour + 1.5)
+    later = demo_snapshot.model_copy(update={"taken_at": now})
+    again = warm.plan(later, QUICK, plan_id="p1", previous=first)
+    assert warm.updates == 1 and again.status.is_ok
+    today = [r for r in again.routes if r.period == 0 and not r.frozen]
+    assert today
+    assert audit_routes(again, later, QUICK) == []
