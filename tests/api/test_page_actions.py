@@ -7,6 +7,7 @@ screenshots are kept in `tests/artifacts/` (git-ignored).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from api.schemas import Role
 from tests.api.conftest import Server
 from tests.api.test_page import ARTIFACTS, chromium  # noqa: F401  (the fixture)
 
-WIDTHS = (390, 1280, 1920)
+WIDTHS = (360, 390, 1280, 1920)
 
 
 @pytest.fixture
@@ -77,8 +78,11 @@ def test_a_viewer_sees_the_plan_in_detail_and_no_action(server: Server, browser:
         "lines => lines.map(l => l.getAttribute('stroke'))"
     )
     assert len(set(strokes)) == len(vehicles), "one colour per vehicle"
-    assert page.locator("button", has_text="take out").count() == 0
-    assert page.locator("button", has_text="freeze").count() == 0
+    page.get_by_text("Production by machine").click()
+    page.get_by_text("Purchase orders by supplier").click()
+    expect(page.locator("#plan-production svg.gantt")).to_be_visible()
+    shown = page.locator("main button:visible").evaluate_all("bs => bs.map(b => b.textContent)")
+    assert shown == [], "a viewer has no action on the page"
     assert errors == []
 
 
@@ -88,6 +92,10 @@ def test_the_kpi_strip_and_an_assets_trends_come_from_the_api(server: Server, br
     page, errors = signed_in(browser, server, "viewer")
     kpis = httpx.get(f"{server.base}/api/kpis", headers=server.api.headers("viewer")).json()
     expect(page.locator("#kpi-fill")).to_have_text(f"{100 * kpis['fill_rate']:.1f} %")
+    expect(page.locator("#kpi-ontime")).to_have_text(f"{100 * kpis['on_time_rate']:.1f} %")
+    assets = httpx.get(f"{server.base}/api/assets", headers=server.api.headers("viewer")).json()
+    on_hand = sum(sum(a["stock"].values()) for a in assets if a["kind"] == "warehouse")
+    expect(page.locator("#kpi-cover")).to_have_text(f"{on_hand / kpis['ordered_units']:.1f} d")
     expect(page.locator("#kpi-open")).to_have_text("2")
     expect(page.locator("#kpi-latency")).to_have_text(
         f"{kpis['replan_latency_p50_ms'] / 1000:.1f} s"
@@ -98,6 +106,32 @@ def test_the_kpi_strip_and_an_assets_trends_come_from_the_api(server: Server, br
     )
     expect(page.locator('#trends .trend[data-series="temperature"]')).to_have_count(1)
     assert errors == []
+
+
+PLAN_FIGURES = (
+    "objective",
+    "production (units)",
+    "purchases (units)",
+    "deliveries (units)",
+    "route km",
+    "shortage (units)",
+)
+
+
+def plan_figures(plan: dict[str, Any]) -> dict[str, int]:
+    """A plan's side of the what-if table, rounded as the page rounds (halves up)."""
+
+    def total(rows: str, field: str = "quantity") -> int:
+        return math.floor(sum(float(r[field]) for r in plan[rows]) + 0.5)
+
+    return {
+        "objective": math.floor(float(plan["objective"]) + 0.5),
+        "production (units)": total("production"),
+        "purchases (units)": total("purchases"),
+        "deliveries (units)": total("deliveries"),
+        "route km": total("routes", "distance_km"),
+        "shortage (units)": total("shortages"),
+    }
 
 
 def test_an_operator_replans_and_compares_a_what_if(server: Server, browser: Any) -> None:
@@ -111,10 +145,26 @@ def test_an_operator_replans_and_compares_a_what_if(server: Server, browser: Any
     page.click("#replan")
     expect(page.locator("#whatif-machine option")).to_have_count(3)
     page.select_option("#whatif-machine", "M01")
-    page.click("#whatif")
+    with page.expect_response("**/api/control/what-if", timeout=60_000) as answer:
+        page.click("#whatif")
     expect(page.locator("#whatif-result")).to_be_visible(timeout=30_000)
-    expect(page.locator("#whatif-table tbody")).to_contain_text("shortage (units)")
-    assert page.locator("button", has_text="take out").count() == 0, "overrides are the admin's"
+    in_force = httpx.get(
+        f"{server.base}/api/plans/current", headers=server.api.headers("viewer")
+    ).json()["plan"]
+    rows = page.locator("#whatif-table tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    what_if = answer.value.json()["plan"]
+    assert rows[:6] == [
+        [k, str(plan_figures(in_force)[k]), str(plan_figures(what_if)[k])] for k in PLAN_FIGURES
+    ]
+    short = {r[0] for r in rows[6:]}
+    products = {s["product_id"] for p in (in_force, what_if) for s in p["shortages"]}
+    assert short == {f"shortage of {p} (units)" for p in products}
+    page.get_by_text("Production by machine").click()
+    page.get_by_text("Purchase orders by supplier").click()
+    for admins in ("take out", "freeze", "pin", "remove"):
+        assert page.locator("button", has_text=admins).count() == 0, "overrides are the admin's"
     requests = httpx.get(
         f"{server.base}/api/control/requests", headers=server.api.headers("viewer")
     ).json()
@@ -140,6 +190,37 @@ def test_an_admin_takes_a_machine_out_sees_it_on_the_machine_and_puts_it_back(
     assert [o["override"] for o in overrides] == [{"kind": "machine_out", "machine_id": "M00"}]
     page.click("#overrides button")
     expect(page.locator("#overrides li")).to_have_text(["none"])
+    assert errors == []
+
+
+def test_an_operator_with_only_a_keyboard_signs_in_and_acknowledges(
+    server: Server, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda d: d.accept("seen from the keyboard"))
+    page.goto(f"{server.base}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "api-key"
+    page.keyboard.type(server.api.keys["operator"])
+    page.keyboard.press("Enter")
+    expect(page.locator("#plan-id")).to_have_text("live-0002")
+    ack = page.locator('#alerts li[data-alert-id="a-2"] button')
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if ack.evaluate("b => b === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reaches the alert's ack button")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page.locator('#alerts li[data-alert-id="a-2"]')).to_contain_text(
+        "ack by operator: seen from the keyboard"
+    )
     assert errors == []
 
 
