@@ -22,8 +22,24 @@ async function api(path, options = {}) {
   if (state.token) headers.Authorization = `Bearer ${state.token}`;
   if (options.body) headers["Content-Type"] = "application/json";
   const res = await fetch(path, { ...options, headers });
-  if (!res.ok) throw new Error(`${res.status} ${path}`);
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    const error = new Error(`${res.status} ${path}`);
+    error.status = res.status;
+    error.detail = typeof body.detail === "string" ? body.detail : res.statusText;
+    throw error;
+  }
   return res.status === 204 ? null : res.json();
+}
+
+// An action's outcome in words (#status is a live region): a refusal by the
+// API (a role below the action's, an alert someone else acknowledged first)
+// is said on the page, never left as an uncaught error.
+function say(text, ok = false) { $("status").textContent = text; $("status").className = ok ? "ok" : "bad"; }
+async function act(what, fn) {
+  try { await fn(); say(what, true); } catch (e) {
+    say(e.status ? `${e.status < 500 ? "refused" : "failed"}: ${e.detail} (${e.status})` : `failed: ${e.message}`);
+  }
 }
 
 async function signIn(key) {
@@ -316,8 +332,8 @@ function drawAlerts(fresh) {
       b.onclick = async () => {
         const comment = prompt("Comment") || "";
         if (!comment) return;
-        await api(`/api/alerts/${encodeURIComponent(a.alert_id)}/ack`, {
-          method: "POST", body: JSON.stringify({ comment }) });
+        await act(`${a.alert_id} acknowledged`, () => api(`/api/alerts/${encodeURIComponent(a.alert_id)}/ack`, {
+          method: "POST", body: JSON.stringify({ comment }) }));
         await loadAlerts();
       };
       item.append(" ", b);
@@ -349,7 +365,8 @@ function drawOverrides() {
       : `route of ${o.vehicle_id}, day ${o.period + 1}, frozen: ${o.stops.join(" → ")}`;
     const item = el("li", { "data-override": key }, what);
     if (can("admin")) item.append(" ", button("remove", `remove override: ${what}`, async () => {
-      await api(`/api/control/overrides/${encodeURIComponent(key)}`, { method: "DELETE" });
+      await act(`override removed: ${what}`,
+                () => api(`/api/control/overrides/${encodeURIComponent(key)}`, { method: "DELETE" }));
       await loadOverrides();
     }));
     list.append(item);
@@ -365,7 +382,7 @@ function button(text, label, onclick) {
 async function setOverride(override) {
   const comment = prompt("Comment (why)") || "";
   if (!comment) return;
-  await api("/api/control/overrides", { method: "POST", body: JSON.stringify({ override, comment }) });
+  await act("override set", () => api("/api/control/overrides", { method: "POST", body: JSON.stringify({ override, comment }) }));
   await loadOverrides();
 }
 
@@ -454,6 +471,7 @@ async function whatIf() {
   const machine = $("whatif-machine").value;
   if (!machine) return;
   $("whatif").disabled = true;
+  $("whatif-result").hidden = true;
   try {
     const res = await api("/api/control/what-if", { method: "POST",
       body: JSON.stringify({ event: { kind: "machine_down", machine_id: machine } }) });
@@ -514,9 +532,10 @@ function drawPlan() {
 $("replan").addEventListener("click", async () => {
   const comment = prompt("Comment (why)");
   if (comment === null) return;
-  await api("/api/control/replan", { method: "POST", body: JSON.stringify({ comment }) });
+  await act("replan asked: the new plan shows here when it is made",
+            () => api("/api/control/replan", { method: "POST", body: JSON.stringify({ comment }) }));
 });
-$("whatif").addEventListener("click", () => whatIf().catch((e) => { $("whatif-result").hidden = true; }));
+$("whatif").addEventListener("click", () => act(`what-if with ${$("whatif-machine").value} down, against the plan in force`, whatIf));
 $("login").addEventListener("submit", (e) => { e.preventDefault(); signIn($("api-key").value.trim()); });
 const saved = sessionStorage.getItem("supplysync.token");
 if (saved) { state.token = saved; start().catch(() => { state.token = null; $("login").hidden = false; }); }

@@ -193,6 +193,46 @@ def test_an_admin_takes_a_machine_out_sees_it_on_the_machine_and_puts_it_back(
     assert errors == []
 
 
+def test_the_wrong_role_is_refused_and_the_page_says_so(server: Server, browser: Any) -> None:
+    """A viewer who forces the hidden actions open is refused by the API, and told."""
+    from playwright.sync_api import expect
+
+    page, errors = signed_in(browser, server, "viewer")
+    page.locator("#actions").evaluate("box => { box.hidden = false; }")
+    page.click("#replan")
+    expect(page.locator("#status")).to_have_text("refused: needs role operator (403)")
+    expect(page.locator("#status")).to_have_attribute("role", "status")
+    requests = httpx.get(
+        f"{server.base}/api/control/requests", headers=server.api.headers("viewer")
+    ).json()
+    assert requests == []
+    refusals = httpx.get(
+        f"{server.base}/api/audit/refusals", headers=server.api.headers("admin")
+    ).json()
+    assert [(r["who"], r["status"], r["path"]) for r in refusals][-1:] == [
+        ("viewer", 403, "/api/control/replan")
+    ]
+    assert [e for e in errors if "status of 403" not in e] == []
+
+
+def test_an_alert_someone_else_acknowledged_first_is_said_not_thrown(
+    server: Server, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page, errors = signed_in(browser, server, "operator")
+    first = httpx.post(
+        f"{server.base}/api/alerts/a-2/ack",
+        headers=server.api.headers("admin"),
+        json={"comment": "on it"},
+    )
+    assert first.status_code == 201
+    page.locator('#alerts li[data-alert-id="a-2"] button').click()
+    expect(page.locator("#status")).to_contain_text("already acknowledged by admin")
+    expect(page.locator('#alerts li[data-alert-id="a-2"]')).to_contain_text("ack by admin: on it")
+    assert [e for e in errors if "status of 409" not in e] == []
+
+
 def test_an_operator_with_only_a_keyboard_signs_in_and_acknowledges(
     server: Server, browser: Any
 ) -> None:
