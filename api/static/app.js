@@ -149,7 +149,7 @@ async function loadPlan() {
 }
 async function loadOverrides() {
   try { state.overrides = await api("/api/control/overrides"); } catch (e) { state.overrides = []; }
-  drawOverrides(); drawMachines();
+  drawOverrides(); drawMachines(); drawDetail();
 }
 async function loadCommands() {
   // The latest of every plan, newest first: an earlier plan's unanswered ones stay in sight.
@@ -402,6 +402,11 @@ function table(box, head, rows) {
   box.append(el("table", {}, el("thead", {}, tr(head, "th")), el("tbody", {}, ...rows.map((r) => tr(r, "td")))));
 }
 
+function pinnedTo(product) {
+  const pin = state.overrides.find((o) => o.override.kind === "pin_supplier" && o.override.product_id === product);
+  return pin ? pin.override.supplier_id : null;
+}
+
 function drawDetail() {
   const p = state.plan && state.plan.plan;
   if (!p) return;
@@ -410,7 +415,10 @@ function drawDetail() {
     const t0 = periodStart(p, r.period);
     const stops = r.stops.map((st) => `${st.site_id} ${hhmm(t0 + st.arrive_h * HOUR)}` +
       (Object.keys(st.drop).length ? ` (${Object.entries(st.drop).map(([k, v]) => `${k} ${units(v)}`).join(", ")})` : ""));
-    const freeze = admin && !r.frozen ? button("freeze", `freeze the route of ${r.vehicle_id} on ${day(t0)}`,
+    const freeze = state.overrides.some((o) => o.override.kind === "freeze_route" &&
+                                         o.override.vehicle_id === r.vehicle_id && o.override.period === r.period)
+      ? "frozen (override)"
+      : admin && !r.frozen ? button("freeze", `freeze the route of ${r.vehicle_id} on ${day(t0)}`,
       () => setOverride({ kind: "freeze_route", vehicle_id: r.vehicle_id, period: r.period,
                           stops: r.stops.map((st) => st.site_id) })) : (r.frozen ? "under way" : "");
     return [r.vehicle_id, day(t0), `${r.depot_id} ${hhmm(t0)} → ${stops.join(" → ")} → ${r.depot_id}`,
@@ -420,8 +428,9 @@ function drawDetail() {
   table($("plan-purchases"), ["supplier", "product", "units", "to", "ordered", "arrives", ""], bySupplier.map((po) => [
     po.supplier_id, po.product_id, units(po.quantity), po.destination_id,
     day(periodStart(p, po.order_period)), day(periodStart(p, po.arrival_period)),
-    admin ? button("pin", `buy ${po.product_id} only from ${po.supplier_id}`,
-                   () => setOverride({ kind: "pin_supplier", product_id: po.product_id, supplier_id: po.supplier_id })) : "",
+    pinnedTo(po.product_id) ? (pinnedTo(po.product_id) === po.supplier_id ? "pinned (override)" : `pinned to ${pinnedTo(po.product_id)}`)
+      : admin ? button("pin", `buy ${po.product_id} only from ${po.supplier_id}`,
+                       () => setOverride({ kind: "pin_supplier", product_id: po.product_id, supplier_id: po.supplier_id })) : "",
   ]));
   const box = $("plan-production"), timetable = state.timetable;
   if (!timetable || timetable.plan_id !== p.plan_id) {

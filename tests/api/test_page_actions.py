@@ -193,6 +193,53 @@ def test_an_admin_takes_a_machine_out_sees_it_on_the_machine_and_puts_it_back(
     assert errors == []
 
 
+def test_an_admin_freezes_a_route_and_pins_a_supplier_and_sees_them_on_their_rows(
+    server: Server, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page, errors = signed_in(browser, server, "admin")
+    plan = httpx.get(
+        f"{server.base}/api/plans/live-0002", headers=server.api.headers("viewer")
+    ).json()["plan"]
+    route = plan["routes"][0]
+    day = (
+        datetime.fromisoformat(plan["window"]["start"])
+        + timedelta(hours=plan["window"]["period_hours"] * route["period"])
+    ).date()
+    page.get_by_role("button", name=f"freeze the route of {route['vehicle_id']} on {day}").click()
+    stops = " → ".join(s["site_id"] for s in route["stops"])
+    frozen = f"route of {route['vehicle_id']}, day {route['period'] + 1}, frozen: {stops}"
+    expect(page.locator("#overrides li")).to_have_text([f"{frozen} remove"])
+    row = page.locator("#plan-routes tbody tr").first
+    expect(row.locator("td").last).to_have_text("frozen (override)")
+    expect(row.locator("button")).to_have_count(0)
+
+    purchase = min(plan["purchases"], key=lambda o: (o["supplier_id"], o["order_period"]))
+    page.get_by_text("Purchase orders by supplier").click()
+    pin = f"buy {purchase['product_id']} only from {purchase['supplier_id']}"
+    page.get_by_role("button", name=pin).first.click()
+    pinned = f"{purchase['product_id']} only from {purchase['supplier_id']}"
+    expect(page.locator("#overrides li")).to_have_count(2)
+    expect(page.locator("#overrides li").last).to_have_text(f"{pinned} remove")
+    same = page.locator("#plan-purchases tbody tr").filter(has_text=purchase["product_id"])
+    expect(same.filter(has_text=purchase["supplier_id"]).first.locator("td").last).to_have_text(
+        "pinned (override)"
+    )
+    overrides = httpx.get(
+        f"{server.base}/api/control/overrides", headers=server.api.headers("viewer")
+    ).json()
+    assert [o["override"]["kind"] for o in overrides] == ["freeze_route", "pin_supplier"]
+    requests = httpx.get(
+        f"{server.base}/api/control/requests", headers=server.api.headers("viewer")
+    ).json()
+    assert [(r["action"], r["by"], r["comment"], r["override"]["kind"]) for r in requests] == [
+        ("set", "admin", "admin says why", "freeze_route"),
+        ("set", "admin", "admin says why", "pin_supplier"),
+    ]
+    assert errors == []
+
+
 def test_the_wrong_role_is_refused_and_the_page_says_so(server: Server, browser: Any) -> None:
     """A viewer who forces the hidden actions open is refused by the API, and told."""
     from playwright.sync_api import expect
