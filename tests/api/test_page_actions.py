@@ -15,8 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.store import open_store
 from api.schemas import Role
+from supplysync.readings import LocationReading
 from tests.api.conftest import Server
+from tests.api.data import NOW
 from tests.api.test_page import ARTIFACTS, chromium  # noqa: F401  (the fixture)
 
 WIDTHS = (360, 390, 1280, 1920)
@@ -132,6 +135,33 @@ def plan_figures(plan: dict[str, Any]) -> dict[str, int]:
         "route km": total("routes", "distance_km"),
         "shortage (units)": total("shortages"),
     }
+
+
+def test_a_vehicle_moves_on_the_map_with_its_location_readings(
+    server: Server, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page, errors = signed_in(browser, server, "viewer")
+    vehicle = page.locator('#map circle.vehicle[data-asset-id="V00"]')
+    expect(vehicle).to_have_count(1)
+    before = vehicle.evaluate("c => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]")
+    asset = httpx.get(f"{server.base}/api/assets/V00", headers=server.api.headers("viewer")).json()
+    moved = LocationReading(
+        device_id="V00-gps",
+        asset_id="V00",
+        seq=1,
+        ts=NOW - timedelta(minutes=1),
+        lat=asset["location"]["lat"] - 0.2,
+        lon=asset["location"]["lon"] + 0.2,
+        speed_kmh=50,
+    )
+    with open_store(server.api.url) as store:
+        store.append([moved])
+    expect(vehicle).not_to_have_attribute("cx", str(before[0]), timeout=10_000)
+    after = vehicle.evaluate("c => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]")
+    assert after[0] > before[0] and after[1] > before[1], "east and south on the map"
+    assert errors == []
 
 
 def test_an_operator_replans_and_compares_a_what_if(server: Server, browser: Any) -> None:
