@@ -356,13 +356,18 @@ function drawCommands() {
   }
 }
 
+// An override in words, as the list of overrides and a plan's causes name it.
+function overrideText(o) {
+  return o.kind === "machine_out" ? `machine ${o.machine_id} out of planning`
+    : o.kind === "pin_supplier" ? `${o.product_id} only from ${o.supplier_id}`
+    : `route of ${o.vehicle_id}, day ${o.period + 1}, frozen: ${o.stops.join(" → ")}`;
+}
+
 function drawOverrides() {
   const list = $("overrides"); list.replaceChildren();
   if (!state.overrides.length) list.append(el("li", { class: "meta" }, "none"));
   for (const { key, override: o } of state.overrides) {
-    const what = o.kind === "machine_out" ? `machine ${o.machine_id} out of planning`
-      : o.kind === "pin_supplier" ? `${o.product_id} only from ${o.supplier_id}`
-      : `route of ${o.vehicle_id}, day ${o.period + 1}, frozen: ${o.stops.join(" → ")}`;
+    const what = overrideText(o);
     const item = el("li", { "data-override": key }, what);
     if (can("admin")) item.append(" ", button("remove", `remove override: ${what}`, async () => {
       await act(`override removed: ${what}`,
@@ -530,8 +535,7 @@ function drawPlan() {
   }
   for (const r of detail.requests || []) {
     const what = r.action === "replan" ? "asked for a replan"
-      : `${r.action === "set" ? "set" : "cleared"} ${r.override ? r.override.kind.replace("_", " ") : "an override"}` +
-        (r.override && r.override.machine_id ? ` ${r.override.machine_id}` : "");
+      : `${r.action === "set" ? "set" : "cleared"} ${r.override ? overrideText(r.override) : "an override"}`;
     causes.append(el("li", {}, `${r.by} ${what}${r.comment ? `: “${r.comment}”` : ""}`));
   }
   if (!causes.children.length) causes.append(el("li", {}, "the periodic tick"));

@@ -17,6 +17,7 @@ import pytest
 
 from adapters.store import open_store
 from api.schemas import Role
+from supplysync.control import FreezeRoute, OperatorRequest, PinSupplier
 from supplysync.readings import LocationReading
 from tests.api.conftest import Server
 from tests.api.data import NOW
@@ -161,6 +162,47 @@ def test_a_vehicle_moves_on_the_map_with_its_location_readings(
     expect(vehicle).not_to_have_attribute("cx", str(before[0]), timeout=10_000)
     after = vehicle.evaluate("c => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]")
     assert after[0] > before[0] and after[1] > before[1], "east and south on the map"
+    assert errors == []
+
+
+def test_a_plans_causes_say_who_did_what_in_words(server: Server, browser: Any) -> None:
+    asked = OperatorRequest(
+        request_id="api-r-1", action="replan", by="olga", at=NOW, comment="after the morning call"
+    )
+    pinned = OperatorRequest(
+        request_id="api-r-2",
+        action="set",
+        override=PinSupplier(product_id="P01", supplier_id="S01"),
+        by="ada",
+        at=NOW,
+        comment="S00 is on strike",
+    )
+    frozen = OperatorRequest(
+        request_id="api-r-3",
+        action="clear",
+        override=FreezeRoute(vehicle_id="V00", period=1, stops=["C004", "C002"]),
+        by="ada",
+        at=NOW,
+    )
+    with open_store(server.api.url) as store:
+        plan = store.plan("live-0002")
+        assert plan is not None
+        causes = ["a-1", "api-r-1", "api-r-2", "api-r-3"]
+        replan = plan.model_copy(
+            update={"plan_id": "live-0003", "created_at": NOW, "causes": causes}
+        )
+        store.append([asked, pinned, frozen, replan])
+    page, errors = signed_in(browser, server, "viewer", plan_id="live-0003")
+    detail = httpx.get(
+        f"{server.base}/api/plans/live-0003", headers=server.api.headers("viewer")
+    ).json()
+    alerts = [f"{a['asset_id']} · {a['kind']}: {a['message']}" for a in detail["causes"]]
+    assert page.locator("#plan-causes li").all_text_contents() == [
+        *alerts,
+        "olga asked for a replan: “after the morning call”",
+        "ada set P01 only from S01: “S00 is on strike”",
+        "ada cleared route of V00, day 2, frozen: C004 → C002",
+    ]
     assert errors == []
 
 
