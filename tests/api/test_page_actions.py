@@ -8,6 +8,7 @@ screenshots are kept in `tests/artifacts/` (git-ignored).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from adapters.store import open_store
 from api.schemas import Role
 from supplysync.control import FreezeRoute, OperatorRequest, PinSupplier
-from supplysync.readings import LocationReading
+from supplysync.readings import LocationReading, VibrationReading
 from tests.api.conftest import Server
 from tests.api.data import NOW
 from tests.api.test_page import ARTIFACTS, chromium  # noqa: F401  (the fixture)
@@ -109,6 +110,27 @@ def test_the_kpi_strip_and_an_assets_trends_come_from_the_api(server: Server, br
         "now 321.0"
     )
     expect(page.locator('#trends .trend[data-series="temperature"]')).to_have_count(1)
+    assert errors == []
+
+
+def test_a_machines_trend_charts_its_vibration_from_the_store(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    readings = [
+        VibrationReading(
+            device_id="M00-vib", asset_id="M00", seq=i, ts=NOW - timedelta(hours=3 - i), mm_s_rms=v
+        )
+        for i, v in enumerate((2.1, 2.4, 4.5))
+    ]
+    with open_store(server.api.url) as store:
+        store.append(readings)
+    page, errors = signed_in(browser, server, "viewer")
+    page.select_option("#trend-asset", "M00")
+    chart = page.locator('#trends .trend[data-series="vibration"]')
+    expect(chart).to_contain_text("vibration (mm_s_rms)")
+    expect(chart).to_contain_text("now 4.5")
+    expect(chart).to_contain_text("min 2.1")
+    expect(chart.locator("polyline")).to_have_attribute("points", re.compile(r"^(\S+ ){2}\S+$"))
     assert errors == []
 
 
