@@ -408,6 +408,7 @@ def test_an_operator_with_only_a_keyboard_signs_in_and_acknowledges(
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_page_fits_the_screen(server: Server, browser: Any, width: int) -> None:
     page, errors = signed_in(browser, server, "admin", width)
+    page.locator("#detail-panel details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
     page.wait_for_timeout(300)
     scroll = page.evaluate("document.scrollingElement.scrollWidth")
     ARTIFACTS.mkdir(exist_ok=True)
