@@ -419,6 +419,20 @@ def test_the_page_fits_the_screen(server: Server, browser: Any, width: int) -> N
     assert errors == []
 
 
+def test_a_wall_display_fills_the_row_of_the_map(server: Server, browser: Any) -> None:
+    """At 1920 px the three columns beside the map are all in use: alerts sit at the top right."""
+    page, errors = signed_in(browser, server, "viewer", 1920)
+    row: list[str] = page.evaluate(
+        """() => {
+          const top = document.getElementById('map-panel').getBoundingClientRect().top;
+          return [...document.querySelectorAll('main > section')]
+            .filter(s => Math.abs(s.getBoundingClientRect().top - top) < 1).map(s => s.id);
+        }"""
+    )
+    assert row == ["map-panel", "plan-panel", "alert-panel"]
+    assert errors == []
+
+
 def test_axe_finds_no_serious_accessibility_violation(server: Server, browser: Any) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
