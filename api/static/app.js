@@ -469,13 +469,16 @@ function made(h) {
 
 function summary(p) {
   const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
+  const delivered = sum(p.deliveries, (r) => r.quantity), short = sum(p.shortages, (r) => r.quantity);
   return {
     "objective": p.objective == null ? "–" : Math.round(p.objective),
     "production (units)": units(sum(p.production, (r) => r.quantity)),
     "purchases (units)": units(sum(p.purchases, (r) => r.quantity)),
     "deliveries (units)": units(sum(p.deliveries, (r) => r.quantity)),
     "route km": Math.round(sum(p.routes, (r) => r.distance_km)),
-    "shortage (units)": units(sum(p.shortages, (r) => r.quantity)),
+    "shortage (units)": units(short),
+    // the plan's own fill: what it delivers over what it delivers and leaves short
+    "planned fill": delivered + short > 0 ? `${(100 * delivered / (delivered + short)).toFixed(1)} %` : "–",
     ...Object.fromEntries([...new Set(p.shortages.map((x) => x.product_id))].sort().map((k) =>
       [`shortage of ${k} (units)`, units(sum(p.shortages.filter((x) => x.product_id === k), (x) => x.quantity))])),
   };
@@ -494,7 +497,8 @@ async function whatIf() {
     const body = $("whatif-table").tBodies[0]; body.replaceChildren();
     for (const k of new Set([...Object.keys(now), ...Object.keys(then)])) {
       const a = now[k] ?? 0, b = then[k] ?? 0;
-      const worse = k.startsWith("shortage") || k === "objective" ? Number(b) > Number(a) : false;
+      const worse = k.startsWith("shortage") || k === "objective" ? Number(b) > Number(a)
+        : k === "planned fill" ? parseFloat(b) < parseFloat(a) : false;
       body.append(el("tr", {}, el("th", { scope: "row" }, k), el("td", { class: "num" }, String(a)),
         el("td", { class: `num${worse ? " worse" : ""}` }, String(b))));
     }

@@ -141,15 +141,18 @@ PLAN_FIGURES = (
     "deliveries (units)",
     "route km",
     "shortage (units)",
+    "planned fill",
 )
 
 
-def plan_figures(plan: dict[str, Any]) -> dict[str, int]:
+def plan_figures(plan: dict[str, Any]) -> dict[str, int | str]:
     """A plan's side of the what-if table, rounded as the page rounds (halves up)."""
 
     def total(rows: str, field: str = "quantity") -> int:
         return math.floor(sum(float(r[field]) for r in plan[rows]) + 0.5)
 
+    delivered = sum(float(r["quantity"]) for r in plan["deliveries"])
+    short = sum(float(r["quantity"]) for r in plan["shortages"])
     return {
         "objective": math.floor(float(plan["objective"]) + 0.5),
         "production (units)": total("production"),
@@ -157,6 +160,7 @@ def plan_figures(plan: dict[str, Any]) -> dict[str, int]:
         "deliveries (units)": total("deliveries"),
         "route km": total("routes", "distance_km"),
         "shortage (units)": total("shortages"),
+        "planned fill": f"{100 * delivered / (delivered + short):.1f} %",
     }
 
 
@@ -249,10 +253,10 @@ def test_an_operator_replans_and_compares_a_what_if(server: Server, browser: Any
         "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
     )
     what_if = answer.value.json()["plan"]
-    assert rows[:6] == [
+    assert rows[:7] == [
         [k, str(plan_figures(in_force)[k]), str(plan_figures(what_if)[k])] for k in PLAN_FIGURES
     ]
-    short = {r[0] for r in rows[6:]}
+    short = {r[0] for r in rows[7:]}
     products = {s["product_id"] for p in (in_force, what_if) for s in p["shortages"]}
     assert short == {f"shortage of {p} (units)" for p in products}
     page.get_by_text("Production by machine").click()
