@@ -22,8 +22,24 @@ async function api(path, options = {}) {
   if (state.token) headers.Authorization = `Bearer ${state.token}`;
   if (options.body) headers["Content-Type"] = "application/json";
   const res = await fetch(path, { ...options, headers });
-  if (!res.ok) throw new Error(`${res.status} ${path}`);
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    const error = new Error(`${res.status} ${path}`);
+    error.status = res.status;
+    error.detail = typeof body.detail === "string" ? body.detail : res.statusText;
+    throw error;
+  }
   return res.status === 204 ? null : res.json();
+}
+
+// An action's outcome in words (#status is a live region): a refusal by the
+// API (a role below the action's, an alert someone else acknowledged first)
+// is said on the page, never left as an uncaught error.
+function say(text, ok = false) { $("status").textContent = text; $("status").className = ok ? "ok" : "bad"; }
+async function act(what, fn) {
+  try { await fn(); say(what, true); } catch (e) {
+    say(e.status ? `${e.status < 500 ? "refused" : "failed"}: ${e.detail} (${e.status})` : `failed: ${e.message}`);
+  }
 }
 
 async function signIn(key) {
@@ -133,7 +149,7 @@ async function loadPlan() {
 }
 async function loadOverrides() {
   try { state.overrides = await api("/api/control/overrides"); } catch (e) { state.overrides = []; }
-  drawOverrides(); drawMachines();
+  drawOverrides(); drawMachines(); drawDetail();
 }
 async function loadCommands() {
   // The latest of every plan, newest first: an earlier plan's unanswered ones stay in sight.
@@ -316,8 +332,8 @@ function drawAlerts(fresh) {
       b.onclick = async () => {
         const comment = prompt("Comment") || "";
         if (!comment) return;
-        await api(`/api/alerts/${encodeURIComponent(a.alert_id)}/ack`, {
-          method: "POST", body: JSON.stringify({ comment }) });
+        await act(`${a.alert_id} acknowledged`, () => api(`/api/alerts/${encodeURIComponent(a.alert_id)}/ack`, {
+          method: "POST", body: JSON.stringify({ comment }) }));
         await loadAlerts();
       };
       item.append(" ", b);
@@ -340,16 +356,22 @@ function drawCommands() {
   }
 }
 
+// An override in words, as the list of overrides and a plan's causes name it.
+function overrideText(o) {
+  return o.kind === "machine_out" ? `machine ${o.machine_id} out of planning`
+    : o.kind === "pin_supplier" ? `${o.product_id} only from ${o.supplier_id}`
+    : `route of ${o.vehicle_id}, day ${o.period + 1}, frozen: ${o.stops.join(" → ")}`;
+}
+
 function drawOverrides() {
   const list = $("overrides"); list.replaceChildren();
   if (!state.overrides.length) list.append(el("li", { class: "meta" }, "none"));
   for (const { key, override: o } of state.overrides) {
-    const what = o.kind === "machine_out" ? `machine ${o.machine_id} out of planning`
-      : o.kind === "pin_supplier" ? `${o.product_id} only from ${o.supplier_id}`
-      : `route of ${o.vehicle_id}, day ${o.period + 1}, frozen: ${o.stops.join(" → ")}`;
+    const what = overrideText(o);
     const item = el("li", { "data-override": key }, what);
     if (can("admin")) item.append(" ", button("remove", `remove override: ${what}`, async () => {
-      await api(`/api/control/overrides/${encodeURIComponent(key)}`, { method: "DELETE" });
+      await act(`override removed: ${what}`,
+                () => api(`/api/control/overrides/${encodeURIComponent(key)}`, { method: "DELETE" }));
       await loadOverrides();
     }));
     list.append(item);
@@ -365,7 +387,7 @@ function button(text, label, onclick) {
 async function setOverride(override) {
   const comment = prompt("Comment (why)") || "";
   if (!comment) return;
-  await api("/api/control/overrides", { method: "POST", body: JSON.stringify({ override, comment }) });
+  await act("override set", () => api("/api/control/overrides", { method: "POST", body: JSON.stringify({ override, comment }) }));
   await loadOverrides();
 }
 
@@ -385,6 +407,11 @@ function table(box, head, rows) {
   box.append(el("table", {}, el("thead", {}, tr(head, "th")), el("tbody", {}, ...rows.map((r) => tr(r, "td")))));
 }
 
+function pinnedTo(product) {
+  const pin = state.overrides.find((o) => o.override.kind === "pin_supplier" && o.override.product_id === product);
+  return pin ? pin.override.supplier_id : null;
+}
+
 function drawDetail() {
   const p = state.plan && state.plan.plan;
   if (!p) return;
@@ -393,7 +420,10 @@ function drawDetail() {
     const t0 = periodStart(p, r.period);
     const stops = r.stops.map((st) => `${st.site_id} ${hhmm(t0 + st.arrive_h * HOUR)}` +
       (Object.keys(st.drop).length ? ` (${Object.entries(st.drop).map(([k, v]) => `${k} ${units(v)}`).join(", ")})` : ""));
-    const freeze = admin && !r.frozen ? button("freeze", `freeze the route of ${r.vehicle_id} on ${day(t0)}`,
+    const freeze = state.overrides.some((o) => o.override.kind === "freeze_route" &&
+                                         o.override.vehicle_id === r.vehicle_id && o.override.period === r.period)
+      ? "frozen (override)"
+      : admin && !r.frozen ? button("freeze", `freeze the route of ${r.vehicle_id} on ${day(t0)}`,
       () => setOverride({ kind: "freeze_route", vehicle_id: r.vehicle_id, period: r.period,
                           stops: r.stops.map((st) => st.site_id) })) : (r.frozen ? "under way" : "");
     return [r.vehicle_id, day(t0), `${r.depot_id} ${hhmm(t0)} → ${stops.join(" → ")} → ${r.depot_id}`,
@@ -403,8 +433,9 @@ function drawDetail() {
   table($("plan-purchases"), ["supplier", "product", "units", "to", "ordered", "arrives", ""], bySupplier.map((po) => [
     po.supplier_id, po.product_id, units(po.quantity), po.destination_id,
     day(periodStart(p, po.order_period)), day(periodStart(p, po.arrival_period)),
-    admin ? button("pin", `buy ${po.product_id} only from ${po.supplier_id}`,
-                   () => setOverride({ kind: "pin_supplier", product_id: po.product_id, supplier_id: po.supplier_id })) : "",
+    pinnedTo(po.product_id) ? (pinnedTo(po.product_id) === po.supplier_id ? "pinned (override)" : `pinned to ${pinnedTo(po.product_id)}`)
+      : admin ? button("pin", `buy ${po.product_id} only from ${po.supplier_id}`,
+                       () => setOverride({ kind: "pin_supplier", product_id: po.product_id, supplier_id: po.supplier_id })) : "",
   ]));
   const box = $("plan-production"), timetable = state.timetable;
   if (!timetable || timetable.plan_id !== p.plan_id) {
@@ -438,13 +469,16 @@ function made(h) {
 
 function summary(p) {
   const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
+  const delivered = sum(p.deliveries, (r) => r.quantity), short = sum(p.shortages, (r) => r.quantity);
   return {
     "objective": p.objective == null ? "–" : Math.round(p.objective),
     "production (units)": units(sum(p.production, (r) => r.quantity)),
     "purchases (units)": units(sum(p.purchases, (r) => r.quantity)),
     "deliveries (units)": units(sum(p.deliveries, (r) => r.quantity)),
     "route km": Math.round(sum(p.routes, (r) => r.distance_km)),
-    "shortage (units)": units(sum(p.shortages, (r) => r.quantity)),
+    "shortage (units)": units(short),
+    // the plan's own fill: what it delivers over what it delivers and leaves short
+    "planned fill": delivered + short > 0 ? `${(100 * delivered / (delivered + short)).toFixed(1)} %` : "–",
     ...Object.fromEntries([...new Set(p.shortages.map((x) => x.product_id))].sort().map((k) =>
       [`shortage of ${k} (units)`, units(sum(p.shortages.filter((x) => x.product_id === k), (x) => x.quantity))])),
   };
@@ -454,6 +488,7 @@ async function whatIf() {
   const machine = $("whatif-machine").value;
   if (!machine) return;
   $("whatif").disabled = true;
+  $("whatif-result").hidden = true;
   try {
     const res = await api("/api/control/what-if", { method: "POST",
       body: JSON.stringify({ event: { kind: "machine_down", machine_id: machine } }) });
@@ -462,7 +497,8 @@ async function whatIf() {
     const body = $("whatif-table").tBodies[0]; body.replaceChildren();
     for (const k of new Set([...Object.keys(now), ...Object.keys(then)])) {
       const a = now[k] ?? 0, b = then[k] ?? 0;
-      const worse = k.startsWith("shortage") || k === "objective" ? Number(b) > Number(a) : false;
+      const worse = k.startsWith("shortage") || k === "objective" ? Number(b) > Number(a)
+        : k === "planned fill" ? parseFloat(b) < parseFloat(a) : false;
       body.append(el("tr", {}, el("th", { scope: "row" }, k), el("td", { class: "num" }, String(a)),
         el("td", { class: `num${worse ? " worse" : ""}` }, String(b))));
     }
@@ -503,8 +539,7 @@ function drawPlan() {
   }
   for (const r of detail.requests || []) {
     const what = r.action === "replan" ? "asked for a replan"
-      : `${r.action === "set" ? "set" : "cleared"} ${r.override ? r.override.kind.replace("_", " ") : "an override"}` +
-        (r.override && r.override.machine_id ? ` ${r.override.machine_id}` : "");
+      : `${r.action === "set" ? "set" : "cleared"} ${r.override ? overrideText(r.override) : "an override"}`;
     causes.append(el("li", {}, `${r.by} ${what}${r.comment ? `: “${r.comment}”` : ""}`));
   }
   if (!causes.children.length) causes.append(el("li", {}, "the periodic tick"));
@@ -514,9 +549,10 @@ function drawPlan() {
 $("replan").addEventListener("click", async () => {
   const comment = prompt("Comment (why)");
   if (comment === null) return;
-  await api("/api/control/replan", { method: "POST", body: JSON.stringify({ comment }) });
+  await act("replan asked: the new plan shows here when it is made",
+            () => api("/api/control/replan", { method: "POST", body: JSON.stringify({ comment }) }));
 });
-$("whatif").addEventListener("click", () => whatIf().catch((e) => { $("whatif-result").hidden = true; }));
+$("whatif").addEventListener("click", () => act(`what-if with ${$("whatif-machine").value} down, against the plan in force`, whatIf));
 $("login").addEventListener("submit", (e) => { e.preventDefault(); signIn($("api-key").value.trim()); });
 const saved = sessionStorage.getItem("supplysync.token");
 if (saved) { state.token = saved; start().catch(() => { state.token = null; $("login").hidden = false; }); }

@@ -40,6 +40,7 @@ def test_the_page_updates_live(server: Server, chromium: str) -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(f"{server.base}/")
             page.fill("#api-key", server.api.keys["operator"])
             page.click("#login button")

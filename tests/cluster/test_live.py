@@ -222,6 +222,35 @@ def test_a_run_started_mid_day_plans_days_from_utc_midnight(
     assert first.window.period_start(1) == datetime(2026, 12, 5, tzinfo=UTC)
 
 
+def test_a_sensor_is_judged_silent_on_the_networks_clock_not_the_walls(
+    demo_scenario: Scenario, store_url: str, broker: PrivateBroker
+) -> None:
+    """Two network hours pass in a wall second: the shelf that went quiet is silent.
+
+    The network's clock is moved by hand, as an accelerated fleet moves it;
+    on the wall the shelf last spoke a moment ago.
+    """
+    wall = VirtualClock(datetime.now(UTC))
+    loop = live_loop(demo_scenario, store_url, broker, clock=NetworkClock(wall))
+    topic = str(topic_of(demo_scenario.network, "W-DUI", "telemetry"))
+
+    async def run() -> list[Any]:
+        async with running(loop):
+            await mosquitto_pub(broker.port, topic, shelf("W-DUI", 0, 300))
+            await eventually(store_url, lambda s: len(s.readings("W-DUI", EPOCH, LATER)) == 1)
+            wall.advance(timedelta(hours=2))
+            return await eventually(
+                store_url,
+                lambda s: [a for a in s.alerts(EPOCH, LATER) if a.kind is AlertKind.SENSOR_SILENT],
+            )
+
+    started = datetime.now(UTC)
+    silent = asyncio.run(run())
+    assert datetime.now(UTC) - started < timedelta(minutes=5), "on the wall, minutes at most"
+    assert [a.asset_id for a in silent] == ["W-DUI"]
+    assert "W-DUI-shelf silent for 1" in silent[0].message
+
+
 def test_a_stop_is_not_held_up_by_commands_the_broker_cannot_take(
     demo_scenario: Scenario, store_url: str
 ) -> None:
