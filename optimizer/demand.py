@@ -192,7 +192,8 @@ class OrderBook:
         covered: set[tuple[str, str, int]] = set()
         for entry in self._open.values():
             order = entry.order
-            period = max(0, window.period_of(order.due))
+            due = window.period_of(order.due)
+            period = max(0, due)
             if period >= window.periods:
                 continue
             covered.add((order.customer_id, order.product_id, period))
@@ -205,6 +206,7 @@ class OrderBook:
                     period=period,
                     quantity=round(entry.remaining, 6),
                     order_id=order.order_id,
+                    overdue=max(0, -due),
                 )
             )
         if forecast:
