@@ -164,6 +164,11 @@ class PlanningData:
         """The objective's price per unit short of a demand line (`unit_penalty`)."""
         return self.unit_penalty(line.product_id, line.order_id, line.period)
 
+    @cached_property
+    def overdue(self) -> Mapping[str, int]:
+        """Periods each overdue order has waited past its due period, by order id."""
+        return {x.order_id: x.overdue for x in self.demand if x.order_id and x.overdue}
+
     def unit_penalty(self, product_id: str, order_id: str | None, period: int) -> float:
         """The objective's price per unit short: `unit_loss`, plus `urgency` per period sooner.
 
@@ -172,9 +177,12 @@ class PlanningData:
         target. Priced alike, a plan keeps scarce stock for the buffer and
         serves tomorrow; the next replan, seeing the same choice, does the
         same, and the stock stays on the shelf while every day's orders go
-        short. Each period sooner therefore costs `urgency` more.
+        short. Each period sooner therefore costs `urgency` more, and so
+        does each period an overdue order has waited (`DemandLine.overdue`):
+        its customer drops it when its grace runs out, while today's order
+        left short can still be served late.
         """
-        later = len(self.periods) - 1 - period
+        later = len(self.periods) - 1 - period + self.overdue.get(order_id or "", 0)
         return self.unit_loss(product_id, order_id) + later * self.urgency[product_id]
 
     def line_loss(self, line: DemandLine) -> float:

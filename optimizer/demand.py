@@ -39,8 +39,9 @@ class OrderBook:
 
     Args:
         network: supplies each customer's forecast rate.
-        grace_days: an order unfilled this many days after its due day is lost
-            (the simulator drops it too), so the book forgets it.
+        grace_days: an order unfilled this many days after its due day starts is
+            lost (the simulator drops it at that instant too), so the book forgets
+            it then: the replan at that midnight must not plan for it.
     """
 
     def __init__(
@@ -95,8 +96,8 @@ class OrderBook:
             self._open.pop(cancellation.order_id, None)
 
     def expire(self, now: datetime) -> None:
-        """Forget orders whose grace period has passed."""
-        for order_id in [k for k, e in self._open.items() if e.order.due + self._grace < now]:
+        """Forget orders whose grace period has run out by `now`."""
+        for order_id in [k for k, e in self._open.items() if e.order.due + self._grace <= now]:
             del self._open[order_id]
 
     def demand_cv(self) -> float:
@@ -191,7 +192,8 @@ class OrderBook:
         covered: set[tuple[str, str, int]] = set()
         for entry in self._open.values():
             order = entry.order
-            period = max(0, window.period_of(order.due))
+            due = window.period_of(order.due)
+            period = max(0, due)
             if period >= window.periods:
                 continue
             covered.add((order.customer_id, order.product_id, period))
@@ -204,6 +206,7 @@ class OrderBook:
                     period=period,
                     quantity=round(entry.remaining, 6),
                     order_id=order.order_id,
+                    overdue=max(0, -due),
                 )
             )
         if forecast:

@@ -145,7 +145,11 @@ class DemandLine(Frozen):
     """Demand of a customer for a product in a period.
 
     Firm orders carry `order_id`; lines without it are the forecast for
-    periods no order covers yet.
+    periods no order covers yet. An order past its due day is planned in
+    period 0 and says by `overdue` how many periods it has waited: its
+    customer drops it when its grace runs out, while today's order left
+    short can still be served late, so the longer it waited the more a
+    unit short of it costs.
     """
 
     customer_id: Id
@@ -153,6 +157,7 @@ class DemandLine(Frozen):
     period: Period
     quantity: NonNeg
     order_id: str | None = None
+    overdue: Period = 0
 
 
 class NetworkSnapshot(Frozen):

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from adapters.simulator.demand import LOST_AFTER_H
 from optimizer.demand import OrderBook
 from supplysync.offers import NetworkSnapshot
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
@@ -216,3 +217,22 @@ def test_after_a_day_that_ordered_almost_nothing_an_order_is_a_finite_error(
     book.add([order("tiny", quantity=5e-324, day=0)])  # C-ESSEN's PUMP rate is 10
     book.add([order("small", quantity=0.4, day=1)])  # 10 / 25: no error against the floor
     assert math.isclose(book.demand_cv(), math.sqrt((4 * 0.09 + 1.0) / 6))
+
+
+def test_the_book_forgets_an_order_the_moment_the_simulator_loses_it(
+    demo_scenario: Any,
+) -> None:
+    """An order due on day 1 is lost at day 3 00:00; the midnight replan must not plan it.
+
+    Kept one instant too long, the midnight plan routed a truck and stock to an
+    order the customer no longer had, and the drop went to that customer's
+    later orders while another customer's went short.
+    """
+    book = OrderBook(demo_scenario.network)
+    book.add([order("o1", day=1)])
+    lost_at = START + timedelta(days=1, hours=LOST_AFTER_H)
+    book.expire(lost_at - timedelta(minutes=15))
+    assert [o.order_id for o in book.open_orders()] == ["o1"]
+    book.expire(lost_at)
+    assert book.open_orders() == []
+    assert firm(book) == {}
