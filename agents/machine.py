@@ -40,6 +40,8 @@ from supplysync.readings import (
 class MachineAgent(AgentCore):
     """Live state of one machine and its part of the production plan."""
 
+    snapshot_format = 2
+
     def __init__(
         self, asset_id: str, network: Network, settings: AgentSettings | None = None
     ) -> None:
@@ -49,6 +51,7 @@ class MachineAgent(AgentCore):
         self._trend = TrendWatch(s, self.spec.hours_per_day)
         self._recent: deque[float] = deque(maxlen=s.health_samples)
         self._health = self.spec.initial_health
+        self._health_at: datetime | None = None
         self._running: bool | None = None
         self._hours: float | None = None
         self._vibration: float | None = None
@@ -101,6 +104,7 @@ class MachineAgent(AgentCore):
         self._health = estimate_health(
             sum(self._recent) / len(self._recent), s.wear_baseline_mm_s, s.wear_gain_mm_s
         )
+        self._health_at = r.ts
         self._trend.add(self._hours, v, r)
         zone = vibration_zone(v, s.vibration_warn_mm_s, s.vibration_danger_mm_s)
         if zone > self._zone_alerted:
@@ -158,6 +162,20 @@ class MachineAgent(AgentCore):
         last = self._last_running_vib
         warn = self.settings.vibration_warn_mm_s
         return (last is not None and last >= warn) or self._trend.predicted_at is not None
+
+    @property
+    def health(self) -> float:
+        """The health estimate (0..1) the offers carry."""
+        return self._health
+
+    @property
+    def health_at(self) -> datetime | None:
+        """When the estimate last took in a running vibration reading.
+
+        None while the health is still the spec's initial health. A replay of
+        stored readings dates its health series by it (`cluster.machine_health`).
+        """
+        return self._health_at
 
     # ------------------------------------------------------------------ capacity
     def _capacity(self, window: PlanningWindow, period: int, now: datetime) -> float:
@@ -282,6 +300,7 @@ class MachineAgent(AgentCore):
             "trend": self._trend.snapshot(),
             "recent": list(self._recent),
             "zone_alerted": int(self._zone_alerted),
+            "health_at": iso(self._health_at),
             "stopped_since": iso(self._stopped_since),
             "down_since": iso(self._down_since),
             "made": dict(self._made),
@@ -295,6 +314,7 @@ class MachineAgent(AgentCore):
         self._recent.clear()
         self._recent.extend(float(v) for v in data["recent"])
         self._zone_alerted = Zone(data["zone_alerted"])
+        self._health_at = when(data["health_at"])
         self._stopped_since = when(data["stopped_since"])
         self._down_since = when(data["down_since"])
         self._made = {p: float(u) for p, u in data["made"].items()}

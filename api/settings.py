@@ -75,7 +75,8 @@ class Settings(BaseSettings):
         asset_poll_s: how often it recomputes asset states (costlier: a few
             queries per asset).
         state_lookback_h: how far back the live state of an asset looks for
-            its latest readings.
+            its latest readings, and how far before a range a machine's
+            health series starts its replay.
         command_timeout_s: a command unanswered this long on the network's
             clock shows as timed out; keep it `run`'s `ack_timeout_s`.
     """

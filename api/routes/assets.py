@@ -8,7 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser
+from adapters.store import EventStore
+from api.context import Context
+from api.deps import ContextDep, RangeDep, StoreDep, TimeRange, ViewerUser, network_of
+from cluster.machine_health import HealthPoint, health_series
 from reads.assets import AssetPublic, asset_states
 from supplysync.events import Alert
 from supplysync.readings import Reading
@@ -20,7 +23,12 @@ MAX_READINGS = 10_000
 
 
 class AssetHistory(BaseModel):
-    """An asset's readings and alerts over a range (readings capped at `MAX_READINGS`)."""
+    """An asset's readings and alerts over a range (readings capped at `MAX_READINGS`).
+
+    `health` is a machine's health estimate after each running vibration
+    reading of the range, as its agent made it (`cluster.machine_health`;
+    capped like the readings); empty for other assets.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -28,6 +36,7 @@ class AssetHistory(BaseModel):
     readings: list[Reading]
     alerts: list[Alert]
     truncated: bool
+    health: list[HealthPoint] = []
 
 
 @router.get("", response_model=list[AssetPublic])
@@ -58,13 +67,42 @@ def get_asset(
 def asset_history(
     asset_id: AssetId, _: ViewerUser, context: ContextDep, store: StoreDep, span: RangeDep
 ) -> AssetHistory:
-    """An asset's readings and alerts in `[since, until)`, oldest first."""
+    """An asset's readings and alerts in `[since, until)`, oldest first; a machine's health."""
     run_id = context.settings.run_id
     readings = store.readings(asset_id, span.since, span.until, run_id=run_id)
+    health = _health(asset_id, readings, context, store, span)
     alerts = store.alerts(span.since, span.until, asset_id, run_id=run_id)
     return AssetHistory(
         asset_id=asset_id,
         readings=readings[-MAX_READINGS:],
         alerts=alerts,
-        truncated=len(readings) > MAX_READINGS,
+        truncated=len(readings) > MAX_READINGS or len(health) > MAX_READINGS,
+        health=health[-MAX_READINGS:],
+    )
+
+
+def _health(
+    asset_id: str, readings: list[Reading], context: Context, store: EventStore, span: TimeRange
+) -> list[HealthPoint]:
+    """A machine's health series over the range; empty for any other asset.
+
+    Only an asset with vibration in the range can have points, so no other
+    pays for the network's lookup. The replay starts `state_lookback_h`
+    before `since`: the health at `since` depends on the running readings
+    before it.
+    """
+    if not any(r.kind == "vibration" for r in readings):
+        return []
+    network = network_of(store, context)
+    if network is None or all(m.id != asset_id for m in network.machines):
+        return []
+    settings = context.settings
+    warmup = store.readings(
+        asset_id,
+        span.since - timedelta(hours=settings.state_lookback_h),
+        span.since,
+        run_id=settings.run_id,
+    )
+    return health_series(
+        asset_id, network, [*warmup, *readings], since=span.since, planning=context.planning
     )

@@ -69,7 +69,6 @@ async function start() {
   setInterval(loadCommands, 15 * 1000);
   setInterval(loadKpis, 15 * 1000);
   await loadKpis();
-  $("trend-asset").onchange = loadTrends;
 }
 
 async function loadAssets() {
@@ -82,6 +81,7 @@ async function loadAssets() {
         picker.append(el("option", { value: a.asset_id }, `${a.asset_id} (${a.kind})`));
       }
     }
+    picker.onchange = loadTrends;  // a pick made while the page still loads counts
     await loadTrends();
   }
 }
@@ -99,7 +99,8 @@ async function loadKpis() {
   $("kpi-latency").textContent = k.replan_latency_p50_ms == null ? "–" : `${(k.replan_latency_p50_ms / 1000).toFixed(1)} s`;
 }
 
-// One series per reading kind (and product, for stock), from the store's history.
+// One series per reading kind (and product, for stock), from the store's history;
+// a machine's health estimate beside its vibration.
 const VALUE = { temperature: "celsius", humidity: "percent_rh", vibration: "mm_s_rms", shock: "g",
                 pressure: "kpa", runtime: "hours", stock_level: "units", fuel: "percent", location: "speed_kmh" };
 
@@ -109,6 +110,8 @@ async function loadTrends() {
   if (!id) return;
   let history;
   try { history = await api(`/api/assets/${encodeURIComponent(id)}/history`); } catch (e) { return; }
+  if ($("trend-asset").value !== id) return;  // picked another meanwhile: its own answer draws
+  box.replaceChildren();
   const series = new Map();
   for (const r of history.readings) {
     const field = VALUE[r.kind];
@@ -117,11 +120,17 @@ async function loadTrends() {
     if (!series.has(key)) series.set(key, { field, points: [] });
     series.get(key).points.push([Date.parse(r.ts), r[field]]);
   }
-  if (!series.size) { box.append(el("p", { class: "meta" }, "no readings in the last 24 h")); return; }
-  for (const [key, { field, points }] of [...series].slice(0, 8)) box.append(sparkline(key, field, points));
+  const charts = [...series];
+  if (history.health.length) {
+    const at = charts.findIndex(([key]) => key === "vibration");
+    const health = ["health", { field: "estimate 0-1", points: history.health.map((h) => [Date.parse(h.ts), h.health]), digits: 2 }];
+    charts.splice(at < 0 ? charts.length : at + 1, 0, health);
+  }
+  if (!charts.length) { box.append(el("p", { class: "meta" }, "no readings in the last 24 h")); return; }
+  for (const [key, { field, points, digits }] of charts.slice(0, 8)) box.append(sparkline(key, field, points, digits));
 }
 
-function sparkline(key, field, points) {
+function sparkline(key, field, points, digits = 1) {
   const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const x = (t) => (x1 > x0 ? (300 * (t - x0)) / (x1 - x0) : 150);
@@ -132,9 +141,9 @@ function sparkline(key, field, points) {
   const [tn, vn] = points[points.length - 1];
   chart.append(svg("circle", { cx: x(tn).toFixed(1), cy: y(vn).toFixed(1), r: 3 }));
   return el("div", { class: "trend", "data-series": key },
-    el("div", { class: "meta" }, el("span", {}, `${key} (${field})`), el("span", {}, `now ${ys[ys.length - 1].toFixed(1)}`)),
+    el("div", { class: "meta" }, el("span", {}, `${key} (${field})`), el("span", {}, `now ${ys[ys.length - 1].toFixed(digits)}`)),
     chart,
-    el("div", { class: "meta" }, el("span", {}, `min ${y0.toFixed(1)}`), el("span", {}, `max ${y1.toFixed(1)}`)));
+    el("div", { class: "meta" }, el("span", {}, `min ${y0.toFixed(digits)}`), el("span", {}, `max ${y1.toFixed(digits)}`)));
 }
 async function loadAlerts() { state.alerts = await api("/api/alerts?limit=100"); drawAlerts(); }
 async function loadPlan() {

@@ -20,12 +20,16 @@ from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan
 from supplysync.readings import (
     LocationReading,
+    Reading,
     RfidScan,
+    RuntimeReading,
     ShockReading,
     StockLevelReading,
     TemperatureReading,
+    VibrationReading,
 )
 from supplysync.scenario import PlanningSettings
+from supplysync.snapshots import log_order
 
 NOW = START + timedelta(hours=6)
 SIZE = Size(suppliers=2, machines=3, products=3, warehouses=2, customers=6, vehicles=2)
@@ -106,6 +110,44 @@ def lot_readings(warehouse: str, supplier: str) -> list[Record]:
             units=321.0,
         ),
     ]
+
+
+RUNNING_UP = (1.6, 1.9, 2.2, 2.5, 2.7, 2.9, 3.1, 3.3)
+"""A machine's running vibration (mm/s) every 15 minutes for 2 h, ending above the warn level."""
+AFTER_SERVICE = (1.5, 1.7, 1.4, 1.6, 1.8)
+"""Its running vibration every 15 minutes after a restart: serviced, near the baseline."""
+
+
+def machine_readings(machine: str) -> list[Reading]:
+    """A machine wearing for 2 h from `START`, stopped an hour (vibrating badly), then serviced.
+
+    In log order. The running samples are those of `RUNNING_UP` and
+    `AFTER_SERVICE`; the one vibration while stopped is idle.
+    """
+    vib, plc = f"{machine}-vib", f"{machine}-plc"
+
+    def runtime(seq: int, hours: float, running: bool) -> Reading:
+        at = START + timedelta(hours=hours)
+        return RuntimeReading(
+            device_id=plc,
+            asset_id=machine,
+            seq=seq,
+            ts=at,
+            hours=100 + min(hours, 2),
+            running=running,
+        )
+
+    def vibration(seq: int, minutes: int, mm_s: float) -> Reading:
+        at = START + timedelta(minutes=minutes)
+        return VibrationReading(device_id=vib, asset_id=machine, seq=seq, ts=at, mm_s_rms=mm_s)
+
+    out = [runtime(0, 0, True), runtime(1, 1, True), runtime(2, 2, False), runtime(3, 3, True)]
+    out += [vibration(i, 15 * i, v) for i, v in enumerate(RUNNING_UP)]
+    out.append(vibration(len(RUNNING_UP), 135, 0.2))
+    out += [
+        vibration(len(RUNNING_UP) + 1 + i, 180 + 15 * i, v) for i, v in enumerate(AFTER_SERVICE)
+    ]
+    return sorted(out, key=log_order)
 
 
 def _order(order_id: str, customer: str, product: str, quantity: float, *, minutes: int) -> Record:

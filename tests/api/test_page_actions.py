@@ -21,7 +21,7 @@ from supplysync.control import FreezeRoute, OperatorRequest, PinSupplier
 from supplysync.ledger import Role
 from supplysync.readings import LocationReading, VibrationReading
 from tests.api.conftest import Server
-from tests.api.data import NOW
+from tests.api.data import NOW, machine_readings
 from tests.api.test_page import ARTIFACTS, chromium  # noqa: F401  (the fixture)
 
 WIDTHS = (360, 390, 1280, 1920)
@@ -131,6 +131,30 @@ def test_a_machines_trend_charts_its_vibration_from_the_store(server: Server, br
     expect(chart).to_contain_text("now 4.5")
     expect(chart).to_contain_text("min 2.1")
     expect(chart.locator("polyline")).to_have_attribute("points", re.compile(r"^(\S+ ){2}\S+$"))
+    assert errors == []
+
+
+def test_a_machines_health_is_charted_beside_its_vibration(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    with open_store(server.api.url) as store:
+        store.append(machine_readings("M00"))
+    history = httpx.get(
+        f"{server.base}/api/assets/M00/history", headers=server.api.headers("viewer")
+    ).json()
+    health = [p["health"] for p in history["health"]]
+    page, errors = signed_in(browser, server, "viewer")
+    page.select_option("#trend-asset", "M00")
+    chart = page.get_by_role("img", name="health (estimate 0-1) over the last 24 hours")
+    expect(chart).to_be_visible()
+    trend = page.locator('#trends .trend[data-series="health"]')
+    expect(trend).to_contain_text(f"now {health[-1]:.2f}")
+    expect(trend).to_contain_text(f"min {min(health):.2f}")
+    expect(chart.locator("polyline")).to_have_attribute(
+        "points", re.compile(rf"^(\S+ ){{{len(health) - 1}}}\S+$")
+    )
+    order = page.locator("#trends .trend").evaluate_all("ts => ts.map(t => t.dataset.series)")
+    assert order[order.index("vibration") + 1] == "health"
     assert errors == []
 
 

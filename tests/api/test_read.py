@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from adapters.store import open_store
+from agents.machine import MachineAgent
+from agents.settings import AgentSettings
+from optimizer.testing import START
+from supplysync.readings import VibrationReading
 from supplysync.status import LoopStatus
 from tests.api.conftest import Api, TestClient
-from tests.api.data import LOT, NOW
+from tests.api.data import (
+    AFTER_SERVICE,
+    LOT,
+    NOW,
+    RUNNING_UP,
+    machine_readings,
+    network_snapshot,
+)
 
 
 def _get(client: TestClient, api: Api, path: str) -> Any:
@@ -38,6 +49,42 @@ def test_assets_carry_offer_position_and_latest_readings(client: TestClient, api
     fix = assets["V00"]["location"]  # the last GNSS fix, 0.05° from the depot
     assert (fix["lat"] - depot["lat"], fix["lon"] - depot["lon"]) == pytest.approx((0.05, 0.05))
     assert 0 <= assets["M00"]["health"] <= 1
+
+
+def test_a_machines_history_carries_the_health_its_agent_estimated(
+    client: TestClient, api: Api
+) -> None:
+    """The health series is what a MachineAgent fed the same readings reports, value for value.
+
+    The range starts an hour into the run, so its first points average
+    running readings from before it; the stop above the warn level makes
+    the restart a service that starts the estimate afresh.
+    """
+    readings = machine_readings("M00")
+    with open_store(api.url) as store:
+        store.append(readings)
+    since = START + timedelta(hours=1)
+    response = client.get(
+        "/api/assets/M00/history",
+        params={"since": since.isoformat()},
+        headers=api.headers("viewer"),
+    )
+    assert response.status_code == 200, response.text
+    history = response.json()
+    agent = MachineAgent("M00", network_snapshot().network, AgentSettings())
+    running = set(RUNNING_UP + AFTER_SERVICE)
+    expected = []
+    for r in readings:
+        agent.ingest([r], r.ts)
+        if isinstance(r, VibrationReading) and r.mm_s_rms in running and r.ts >= since:
+            expected.append((r.ts, agent.state()["health"]))
+    got = [(datetime.fromisoformat(p["ts"]), p["health"]) for p in history["health"]]
+    assert got == expected
+    assert len(got) == 4 + len(AFTER_SERVICE)
+    assert got[0][1] > got[3][1] < got[4][1]  # wearing, then serviced
+    assert min(datetime.fromisoformat(r["ts"]) for r in history["readings"]) >= since
+    warehouse = client.get("/api/assets/W00/history", headers=api.headers("viewer")).json()
+    assert warehouse["health"] == []
 
 
 def test_the_page_reads_state_and_plans_from_read_models_not_the_log(
