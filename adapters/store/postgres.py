@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 import psycopg
+from psycopg import pq
 
 MIGRATION_LOCK: Final = "SELECT pg_advisory_xact_lock(4157091642)"
 """Serialises openers for the migrating transaction (`migrations.py`) and
@@ -30,8 +31,15 @@ grows with the statement."""
 
 
 def lost(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
-    """Whether the server dropped `conn` (psycopg marks it broken at the first failed call)."""
-    return conn.broken or conn.closed
+    """Whether `conn` cannot carry another transaction and must be replaced.
+
+    psycopg marks a connection broken at the first failed call once the socket
+    is gone; but a server that goes away while a pipelined insert is in flight
+    can leave libpq in pipeline mode, busy, with the socket not yet seen closed
+    ("cannot exit pipeline mode while busy"). We never leave a pipeline open
+    between transactions, so one still open is such a leftover.
+    """
+    return conn.broken or conn.closed or conn.pgconn.pipeline_status != pq.PipelineStatus.OFF
 
 
 def connect(url: str, *, connect_timeout_s: int) -> psycopg.Connection[tuple[object, ...]]:

@@ -55,3 +55,24 @@ def test_refusals_that_are_not_the_server_going_away_stay_plain_store_errors(
             store.append([r.alerts()[0]])
         assert not isinstance(refused.value, StoreUnavailableError)
         assert store.alerts(EARLY, LATE) == []  # the same connection goes on
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_a_connection_the_server_left_inside_a_pipeline_is_replaced_not_reused(
+    store_url: str,
+) -> None:
+    """A restart can end a pipelined insert with libpq still in pipeline mode and busy.
+
+    psycopg then raises "cannot exit pipeline mode while busy" without marking
+    the connection broken; reused, every later call fails the same way, and
+    the live sink, which only retries an unavailable server, gives up.
+    """
+    first, second = r.readings()[:2]
+    with open_store(store_url) as store:
+        assert isinstance(store, SqlEventStore)
+        store.append([first])
+        stuck = store._conn.pgconn  # the store's own connection, as a restart leaves it
+        stuck.enter_pipeline_mode()
+        stuck.send_query_params(b"SELECT 1", None)
+        store.append([second])
+        assert store.readings("M1", EARLY, LATE) == [first, second]
