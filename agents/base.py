@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from agents.states import View
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.events import Alert, AssetKind
 from supplysync.offers import MachineOffer, SupplierOffer, VehicleOffer, WarehouseOffer
@@ -50,8 +51,8 @@ class Agent(Protocol):
         """Record an accepted, dispatched command as this asset's commitment."""
         ...
 
-    def state(self) -> dict[str, Any]:
-        """A JSON-ready view of the live state, for the API and tests."""
+    def state(self) -> View:
+        """The live state for the API and tests (`agents.states.state_json` makes it JSON)."""
         ...
 
     def position(self) -> ReadingPosition:

@@ -1,40 +1,56 @@
-"""The ingest loop every agent kind shares.
+"""The ingest loop and the snapshots every agent kind shares.
 
-Subclasses fold one admitted reading at a time into their state in `_apply`
-and add time-driven checks in `_check_time`; the loop here drops readings of
+A kind keeps what it learns in `memory`, a frozen record (agents.memory)
+that its pure step function replaces for each admitted reading in `_apply`
+and at time-driven checks in `_check_time`; the loop here drops readings of
 other assets and duplicates, and collects the alerts. Per-reading work stays
-small: no model construction, no copies of history.
+small: a step replaces the record by a shallow copy (`model_copy`, no
+validation), and the most it copies is a machine's trend window.
 
-Snapshots: `snapshot()` writes the device bookkeeping plus the kind's own
-state (`_snapshot_state`), `restore()` reads it back into a freshly built
-agent of the same asset, so that restoring and then ingesting the readings
-after `position()` gives the agent that ingesting everything would have.
-Each kind names its snapshot format; a snapshot of another kind or format
-is refused with ValueError and the caller falls back to a full replay.
+Snapshots: `snapshot()` writes the device bookkeeping plus the memory's JSON
+dump, `restore()` validates it back into a freshly built agent of the same
+asset, so that restoring and then ingesting the readings after `position()`
+gives the agent that ingesting everything would have. Each kind names its
+snapshot format, and the older formats it still reads with the function that
+turns one into the current (`upgrades`); a snapshot of another kind or of a
+format it cannot read is refused with ValueError and the caller falls back
+to a full replay.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 from agents.alerts import AlertMaker
+from agents.memory import Memory
 from agents.sensors import DeviceTracker
 from agents.settings import AgentSettings
+from agents.states import DeviceState
 from supplysync.events import Alert, AssetKind
 from supplysync.network import Network
 from supplysync.readings import Reading
 from supplysync.snapshots import ReadingPosition
 
+M = TypeVar("M", bound=Memory)
+Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
+"""Turns the memory JSON of an older snapshot format into the current format's."""
 
-class AgentCore:
-    """Device tracking, alert stamping, the ingest/tick loops and snapshots."""
+
+class AgentCore(Generic[M]):
+    """Device tracking, alert stamping, the ingest/tick loops and snapshots.
+
+    A kind sets `memory` to its initial record in its constructor.
+    """
 
     asset_id: str
     kind: AssetKind
+    memory: M
     snapshot_format = 1
-    """Bumped by a kind whenever its `_snapshot_state` changes shape or meaning."""
+    """Bumped by a kind whenever its memory's JSON changes shape or meaning."""
+    upgrades: ClassVar[Mapping[int, Upgrade]] = {}
+    """The older formats still read, each with its upgrade."""
 
     def __init__(
         self, asset_id: str, kind: AssetKind, network: Network, settings: AgentSettings | None
@@ -72,7 +88,7 @@ class AgentCore:
         return alerts
 
     def _apply(self, reading: Reading, alerts: list[Alert]) -> None:
-        """Fold one new reading into the state (override)."""
+        """Fold one new reading into the memory (override)."""
 
     def _after_batch(self, now: datetime, alerts: list[Alert]) -> None:
         """Work worth doing once per batch rather than per reading (override)."""
@@ -80,7 +96,7 @@ class AgentCore:
     def _check_time(self, now: datetime, alerts: list[Alert]) -> None:
         """Checks that need no reading, only the time (override)."""
 
-    def _devices_state(self) -> dict[str, Any]:
+    def _devices_state(self) -> dict[str, DeviceState]:
         return self._devices.state()
 
     def position(self) -> ReadingPosition:
@@ -93,31 +109,29 @@ class AgentCore:
             "kind": self.kind,
             "format": self.snapshot_format,
             "devices": self._devices.snapshot(),
-            "agent": self._snapshot_state(),
+            "agent": self.memory.model_dump(mode="json"),
         }
 
     def restore(self, state: dict[str, Any]) -> None:
         """Take back what `snapshot` wrote; call it on a freshly built agent.
 
         Raises:
-            ValueError: the snapshot is of another kind or format, or malformed;
-                the agent is then half restored and must be discarded.
+            ValueError: the snapshot is of another kind or a format this code
+                does not read, or malformed; the agent is then half restored
+                and must be discarded.
         """
-        found = (state.get("kind"), state.get("format"))
-        if found != (self.kind, self.snapshot_format):
+        kind, found = state.get("kind"), state.get("format")
+        current = self.snapshot_format
+        upgrade = self.upgrades.get(found) if isinstance(found, int) else None
+        if kind != self.kind or (found != current and upgrade is None):
+            readable = ", ".join(str(f) for f in sorted({current, *self.upgrades}))
             raise ValueError(
-                f"{self.asset_id}: snapshot is {found[0]} format {found[1]}, "
-                f"expected {self.kind} format {self.snapshot_format}"
+                f"{self.asset_id}: snapshot is {kind} format {found}, "
+                f"expected {self.kind} format {readable}"
             )
         try:
             self._devices.restore(state["devices"])
-            self._restore_state(state["agent"])
+            data = state["agent"] if upgrade is None else upgrade(state["agent"])
+            self.memory = type(self.memory).model_validate(data)
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{self.asset_id}: malformed snapshot: {exc!r}") from exc
-
-    def _snapshot_state(self) -> dict[str, Any]:
-        """The kind's own mutable state as JSON (override)."""
-        return {}
-
-    def _restore_state(self, data: dict[str, Any]) -> None:
-        """Take back what `_snapshot_state` wrote (override)."""

@@ -15,11 +15,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Literal
 
 import numpy as np
 
 _GN_ITERATIONS = 30
 _MAX_WEAR = 10.0
+
+
+ZoneName = Literal["good", "alarm", "danger"]
 
 
 class Zone(IntEnum):
@@ -28,6 +32,14 @@ class Zone(IntEnum):
     GOOD = 0
     ALARM = 1
     DANGER = 2
+
+    @property
+    def label(self) -> ZoneName:
+        """The zone as a machine's state names it."""
+        return _LABELS[self]
+
+
+_LABELS: dict[Zone, ZoneName] = {Zone.GOOD: "good", Zone.ALARM: "alarm", Zone.DANGER: "danger"}
 
 
 def vibration_zone(mm_s: float, warn: float, danger: float) -> Zone:

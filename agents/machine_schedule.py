@@ -9,40 +9,36 @@ machine runs from the shift start until its work for the day is finished).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
+from agents.memory import Memory
 from agents.shifts import shift_containing, shift_overlap_hours
 from supplysync.commands import ProduceOrder
 from supplysync.network import Machine
 from supplysync.planning import PlanningWindow
 
 
-class Schedule:
-    """One machine's part of an accepted plan, on the plan's window."""
+class Schedule(Memory):
+    """One machine's part of an accepted plan, on the plan's window.
 
-    def __init__(self, machine_id: str, order: ProduceOrder, window: PlanningWindow) -> None:
-        self.window = window
-        self.run_hours: dict[int, float] = {}
-        for run in order.runs:
-            if run.machine_id == machine_id:
-                self.run_hours[run.period] = self.run_hours.get(run.period, 0.0) + run.hours
-        self.maintenance = {m.period for m in order.maintenance if m.machine_id == machine_id}
+    Attributes:
+        window: the plan's periods.
+        run_hours: hours of runs per period.
+        maintenance: the periods with planned maintenance, ascending.
+    """
 
-    def snapshot(self) -> dict[str, Any]:
-        """The schedule as JSON (periods become string keys, as JSON requires)."""
-        return {
-            "window": self.window.model_dump(mode="json"),
-            "run_hours": {str(p): h for p, h in self.run_hours.items()},
-            "maintenance": sorted(self.maintenance),
-        }
+    window: PlanningWindow
+    run_hours: dict[int, float]
+    maintenance: tuple[int, ...]
 
     @classmethod
-    def from_snapshot(cls, machine_id: str, data: dict[str, Any]) -> Schedule:
-        """The schedule `snapshot` wrote."""
-        schedule = cls(machine_id, ProduceOrder(), PlanningWindow.model_validate(data["window"]))
-        schedule.run_hours = {int(p): float(h) for p, h in data["run_hours"].items()}
-        schedule.maintenance = {int(p) for p in data["maintenance"]}
-        return schedule
+    def accepted(cls, machine_id: str, order: ProduceOrder, window: PlanningWindow) -> Schedule:
+        """The machine's part of an accepted produce order."""
+        run_hours: dict[int, float] = {}
+        for run in order.runs:
+            if run.machine_id == machine_id:
+                run_hours[run.period] = run_hours.get(run.period, 0.0) + run.hours
+        maintenance = sorted({m.period for m in order.maintenance if m.machine_id == machine_id})
+        return cls(window=window, run_hours=run_hours, maintenance=tuple(maintenance))
 
     def period_of(self, ts: datetime) -> int | None:
         """The window period holding `ts`, None outside the window."""

@@ -1,29 +1,21 @@
-"""JSON spellings of the values agent snapshots hold.
+"""How times are spelt in the agents' typed memories and states.
 
-Snapshots (supplysync.snapshots) must restore an agent exactly, so times
-keep their offset (ISO 8601 round-trips it) and points come back as the
-tuples the geometry code builds, not the lists JSON gives.
+Snapshots (supplysync.snapshots) must restore an agent exactly, so a time
+keeps its offset (ISO 8601 as `datetime.isoformat` writes it round-trips
+it); the states keep the spelling the API has always served.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
+from typing import Annotated
 
-from agents.geo import Point
-
-
-def iso(ts: datetime | None) -> str | None:
-    """A time as ISO 8601, or None."""
-    return None if ts is None else ts.isoformat()
+from pydantic import PlainSerializer
 
 
-def when(text: str | None) -> datetime | None:
-    """The time `iso` wrote, or None."""
-    return None if text is None else datetime.fromisoformat(text)
+def _iso(ts: datetime) -> str:
+    return ts.isoformat()
 
 
-def point(pair: Sequence[float]) -> Point:
-    """A `(lat, lon)` tuple from the list JSON keeps it as."""
-    lat, lon = pair
-    return float(lat), float(lon)
+IsoTime = Annotated[datetime, PlainSerializer(_iso, return_type=str)]
+"""A time, dumped as `datetime.isoformat` writes it in every mode (Python and JSON)."""

@@ -10,29 +10,39 @@ ones: fixes come every few minutes and a short stop can fall between them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from agents.geo import Point, km_between
-from agents.persist import point
+from agents.memory import Memory
+from agents.persist import IsoTime
 from supplysync.plan import Route
 
 
-@dataclass(slots=True)
-class RouteProgress:
-    """Where a vehicle is on one route."""
+class RouteProgress(Memory):
+    """Where a vehicle is on one route.
+
+    Attributes:
+        route: the accepted route.
+        start, end: its period.
+        depot: where it starts and ends.
+        stops: where its stops are, in the route's order.
+        next_stop: the index of the first stop not reached yet.
+        started: the vehicle has left the depot on it.
+        done: the vehicle is back at the depot after it.
+        eta_alerted: the stops ETA_SLIP went out for, ascending.
+        deviation_alerted: the legs ROUTE_DEVIATION went out for, ascending.
+    """
 
     route: Route
-    start: datetime
-    end: datetime
+    start: IsoTime
+    end: IsoTime
     depot: Point
-    stops: list[Point]
+    stops: tuple[Point, ...]
     next_stop: int = 0
     started: bool = False
     done: bool = False
-    eta_alerted: set[int] = field(default_factory=set)
-    deviation_alerted: set[int] = field(default_factory=set)
+    eta_alerted: tuple[int, ...] = ()
+    deviation_alerted: tuple[int, ...] = ()
 
     def planned_arrival(self, index: int) -> datetime:
         """When the plan has the vehicle at stop `index`."""
@@ -58,49 +68,20 @@ class RouteProgress:
 
     def advance(
         self, pos: Point, speed_kmh: float, ts: datetime, reach_km: float, slow_kmh: float
-    ) -> None:
-        """Fold one fix into the progress."""
+    ) -> RouteProgress:
+        """The progress after one fix."""
+        progress = self
         if not self.started:
-            self.started = km_between(pos, self.depot) > reach_km
-            if not self.started:
-                return
+            if km_between(pos, self.depot) <= reach_km:
+                return self
+            progress = self.model_copy(update={"started": True})
         if speed_kmh > slow_kmh:
-            return
+            return progress
         for index in range(self.next_stop, len(self.stops)):
             if km_between(pos, self.stops[index]) <= reach_km:
-                self.next_stop = index + 1
-                return
+                return progress.model_copy(update={"next_stop": index + 1})
         if km_between(pos, self.depot) <= reach_km:
             last_due = self.planned_arrival(len(self.stops) - 1) if self.stops else self.start
-            self.done = self.next_stop == len(self.stops) or ts > last_due
-
-    def to_json(self) -> dict[str, Any]:
-        """The route and the progress along it, for an agent snapshot."""
-        return {
-            "route": self.route.model_dump(mode="json"),
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "depot": list(self.depot),
-            "stops": [list(stop) for stop in self.stops],
-            "next_stop": self.next_stop,
-            "started": self.started,
-            "done": self.done,
-            "eta_alerted": sorted(self.eta_alerted),
-            "deviation_alerted": sorted(self.deviation_alerted),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> RouteProgress:
-        """The progress `to_json` wrote."""
-        return cls(
-            route=Route.model_validate(data["route"]),
-            start=datetime.fromisoformat(data["start"]),
-            end=datetime.fromisoformat(data["end"]),
-            depot=point(data["depot"]),
-            stops=[point(stop) for stop in data["stops"]],
-            next_stop=int(data["next_stop"]),
-            started=data["started"],
-            done=data["done"],
-            eta_alerted=set(data["eta_alerted"]),
-            deviation_alerted=set(data["deviation_alerted"]),
-        )
+            done = self.next_stop == len(self.stops) or ts > last_due
+            return progress.model_copy(update={"done": done})
+        return progress

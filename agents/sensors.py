@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from agents.alerts import AlertMaker, reading_key
+from agents.states import DeviceState
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.readings import Reading
 from supplysync.snapshots import ReadingPosition
@@ -185,15 +186,12 @@ class DeviceTracker:
         if device is not None:
             device.retired = True
 
-    def state(self) -> dict[str, Any]:
-        """Each device's last sequence number, time and status, JSON-ready."""
+    def state(self) -> dict[str, DeviceState]:
+        """Each device's last sequence number, time and status."""
         return {
-            device_id: {
-                "last_seq": d.last_seq,
-                "last_ts": d.last_ts.isoformat(),
-                "silent": d.silent,
-                "retired": d.retired,
-            }
+            device_id: DeviceState(
+                last_seq=d.last_seq, last_ts=d.last_ts, silent=d.silent, retired=d.retired
+            )
             for device_id, d in self._devices.items()
         }
 

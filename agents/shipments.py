@@ -19,29 +19,38 @@ a fixed buffer, which a hold of days outlasts at every replan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from agents.geo import Point, km_between
-from agents.persist import iso, point, when
+from agents.memory import Memory
+from agents.persist import IsoTime
 from supplysync.costs import ROAD_FACTOR
 from supplysync.plan import PurchaseOrder
 
 
-@dataclass(slots=True)
-class Shipment:
-    """Tracking state of one accepted purchase order."""
+class Shipment(Memory):
+    """Tracking state of one accepted purchase order.
+
+    Attributes:
+        order: the purchase order.
+        departs, promised: when it leaves and when it was promised, by the plan.
+        destination: where it lands.
+        seen: its tracker has reported.
+        late: held long enough to be late (LATE_SHIPMENT went out).
+        held_since: when the hold under way began; None while it moves.
+        held_before_h: hours of the holds that ended.
+        last_fix, last_pos, last_kmh: its tracker's latest fix.
+    """
 
     order: PurchaseOrder
-    departs: datetime
-    promised: datetime
+    departs: IsoTime
+    promised: IsoTime
     destination: Point
     seen: bool = False
     late: bool = False
-    held_since: datetime | None = None
+    held_since: IsoTime | None = None
     held_before_h: float = 0.0
-    last_fix: datetime | None = None
+    last_fix: IsoTime | None = None
     last_pos: Point | None = None
     last_kmh: float = 0.0
 
@@ -63,18 +72,25 @@ class Shipment:
         """All hours held so far."""
         return self.held_before_h + self.held_now_h()
 
-    def fix(self, ts: datetime, pos: Point, kmh: float) -> None:
-        """Fold a fix away from the destination into the hold bookkeeping."""
-        moving = kmh > 0
-        self.last_pos, self.last_kmh = pos, kmh
-        if moving:
-            if self.held_since is not None:
-                self.held_before_h += (ts - self.held_since).total_seconds() / 3600.0
-                self.held_since = None
-        elif self.held_since is None:
-            self.held_since = ts
-        self.last_fix = ts
-        self.seen = True
+    def fix(self, ts: datetime, pos: Point, kmh: float) -> Shipment:
+        """This shipment after a fix away from its destination (the hold bookkeeping)."""
+        held_since, held_before_h = self.held_since, self.held_before_h
+        if kmh > 0:
+            if held_since is not None:
+                held_before_h += (ts - held_since).total_seconds() / 3600.0
+                held_since = None
+        elif held_since is None:
+            held_since = ts
+        return self.model_copy(
+            update={
+                "last_pos": pos,
+                "last_kmh": kmh,
+                "held_since": held_since,
+                "held_before_h": held_before_h,
+                "last_fix": ts,
+                "seen": True,
+            }
+        )
 
     def eta(self, buffer_h: float, hold_ratio: float) -> datetime:
         """Estimated arrival: the promise, pushed back by holds once the shipment is late."""
@@ -98,36 +114,3 @@ class Shipment:
     def delay_h(self, buffer_h: float, hold_ratio: float) -> float:
         """Estimated delay against the promise, in hours."""
         return (self.eta(buffer_h, hold_ratio) - self.promised).total_seconds() / 3600.0
-
-    def to_json(self) -> dict[str, Any]:
-        """The tracking state, for an agent snapshot."""
-        return {
-            "order": self.order.model_dump(mode="json"),
-            "departs": self.departs.isoformat(),
-            "promised": self.promised.isoformat(),
-            "destination": list(self.destination),
-            "seen": self.seen,
-            "late": self.late,
-            "held_since": iso(self.held_since),
-            "held_before_h": self.held_before_h,
-            "last_fix": iso(self.last_fix),
-            "last_pos": list(self.last_pos) if self.last_pos is not None else None,
-            "last_kmh": self.last_kmh,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Shipment:
-        """The shipment `to_json` wrote."""
-        return cls(
-            order=PurchaseOrder.model_validate(data["order"]),
-            departs=datetime.fromisoformat(data["departs"]),
-            promised=datetime.fromisoformat(data["promised"]),
-            destination=point(data["destination"]),
-            seen=data["seen"],
-            late=data["late"],
-            held_since=when(data["held_since"]),
-            held_before_h=data["held_before_h"],
-            last_fix=when(data["last_fix"]),
-            last_pos=point(data["last_pos"]) if data.get("last_pos") is not None else None,
-            last_kmh=float(data.get("last_kmh", 0.0)),
-        )

@@ -3,31 +3,33 @@
 It quotes from the network's terms, tracks each accepted purchase order by
 its tracker, and learns from delays: a late shipment lengthens the lead time
 it quotes by the delay it has seen, which is how the planner learns to buy
-from someone else while this supplier is slow.
+from someone else while this supplier is slow. What the trackers teach is a
+`SupplierMemory` that `agents.supplier_step.step` replaces for each reading;
+this class is the `agents.base.Agent` around it.
 """
 
 from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import Any
 
-from agents.alerts import reading_key
 from agents.core import AgentCore
-from agents.geo import Point, km_between, site_point
-from agents.persist import iso, when
+from agents.geo import site_point
 from agents.settings import AgentSettings
 from agents.shipments import Shipment
+from agents.states import ShipmentState, SupplierState
+from agents.supplier_memory import SupplierMemory
+from agents.supplier_step import SupplierSetup, step
 from supplysync.commands import AssignmentResponse, Command, SupplyOrder
-from supplysync.events import Alert, AlertKind, Severity
+from supplysync.events import Alert
 from supplysync.network import Network
 from supplysync.offers import Inbound, LiveQuote, SupplierOffer
 from supplysync.plan import PurchaseOrder
 from supplysync.planning import PlanningWindow
-from supplysync.readings import LocationReading, Reading
+from supplysync.readings import Reading
 
 
-class SupplierAgent(AgentCore):
+class SupplierAgent(AgentCore[SupplierMemory]):
     """Live quotes and shipments of one supplier."""
 
     def __init__(
@@ -37,64 +39,15 @@ class SupplierAgent(AgentCore):
         self.spec = network.supplier(asset_id)
         self._network = network
         self._quotes = {q.product_id: q for q in self.spec.quotes}
-        self._shipments: dict[str, Shipment] = {}
-        self._delivered_delay_h = 0.0
-        self._delivered_departs: datetime | None = None
-        self._delivered = 0
+        self._setup = SupplierSetup(self.settings, self._alert)
+        self.memory = SupplierMemory()
 
-    # ------------------------------------------------------------------ readings
     def _apply(self, reading: Reading, alerts: list[Alert]) -> None:
-        if not isinstance(reading, LocationReading) or reading.shipment_id is None:
-            return
-        shipment = self._shipments.get(reading.shipment_id)
-        if shipment is None:
-            return
-        s = self.settings
-        pos: Point = (reading.lat, reading.lon)
-        moving = reading.speed_kmh > 0
-        if not moving and km_between(pos, shipment.destination) <= s.delivery_reach_km:
-            self._deliver(shipment, reading)
-            return
-        shipment.fix(reading.ts, pos, reading.speed_kmh)
-        if not shipment.late and shipment.held_now_h() >= s.stationary_hours:
-            shipment.late = True
-            alerts.append(self._late_alert(shipment, reading))
-
-    def _deliver(self, shipment: Shipment, reading: LocationReading) -> None:
-        """Learn from a landing: a late one teaches its delay; an on-time one that left
-        after it shows the cause is over. One that left before it tells nothing."""
-        if shipment.late:
-            hours_late = (reading.ts - shipment.promised).total_seconds() / 3600.0
-            self._delivered_delay_h = max(0.0, hours_late)
-            self._delivered_departs = shipment.departs
-        elif self._delivered_departs is None or shipment.departs >= self._delivered_departs:
-            self._delivered_delay_h = 0.0
-            self._delivered_departs = None
-        self._delivered += 1
-        del self._shipments[shipment.order.po_id]
-        self._devices.retire(reading.device_id)
-
-    def _late_alert(self, shipment: Shipment, r: LocationReading) -> Alert:
-        po = shipment.order
-        eta = self._late_eta(shipment)
-        held = shipment.held_now_h()
-        return self._alert(
-            AlertKind.LATE_SHIPMENT,
-            Severity.WARNING,
-            r.ts,
-            f"{po.po_id}:{reading_key(r.device_id, r.seq)}",
-            f"{self.asset_id} shipment {po.po_id} ({po.quantity:.0f} {po.product_id} to "
-            f"{po.destination_id}) stationary for {held:.1f} h; promised "
-            f"{shipment.promised:%Y-%m-%d %H:%M}, now expected {eta:%Y-%m-%d %H:%M}",
-            data={
-                "po_id": po.po_id,
-                "hours_stationary": held,
-                "promised_arrival": shipment.promised.isoformat(),
-                "estimated_arrival": eta.isoformat(),
-                "product_id": po.product_id,
-                "quantity": po.quantity,
-            },
-        )
+        landed = self.memory.delivered
+        self.memory, raised = step(self.memory, reading, self._setup)
+        if self.memory.delivered > landed:
+            self._devices.retire(reading.device_id)
+        alerts.extend(raised)
 
     @property
     def observed_delay_h(self) -> float:
@@ -102,18 +55,18 @@ class SupplierAgent(AgentCore):
         s = self.settings
         live = [
             sh.delay_h(s.late_eta_buffer_hours, s.hold_ratio)
-            for sh in self._shipments.values()
+            for sh in self.memory.shipments.values()
             if sh.late
         ]
-        return max([self._delivered_delay_h, *live])
+        return max([self.memory.delivered_delay_h, *live])
 
     @property
     def held_from(self) -> datetime | None:
         """When the earliest shipment the delay is known from left: live holds, else the
         last late landing."""
-        departs = [sh.departs for sh in self._shipments.values() if sh.late]
-        if self._delivered_departs is not None:
-            departs.append(self._delivered_departs)
+        departs = [sh.departs for sh in self.memory.shipments.values() if sh.late]
+        if self.memory.delivered_departs is not None:
+            departs.append(self.memory.delivered_departs)
         return min(departs, default=None)
 
     def _late_eta(self, shipment: Shipment) -> datetime:
@@ -145,7 +98,7 @@ class SupplierAgent(AgentCore):
         ph = window.period_hours
         delay, held_from = self.observed_delay_h, self.held_from
         shipped_now: dict[str, float] = {}
-        for sh in self._shipments.values():
+        for sh in self.memory.shipments.values():
             if sh.shipped(now) and window.period_of(sh.departs) == 0:
                 pid = sh.order.product_id
                 shipped_now[pid] = shipped_now.get(pid, 0.0) + sh.order.quantity
@@ -170,10 +123,10 @@ class SupplierAgent(AgentCore):
                 arrival_period=max(0, window.period_of(self._eta(sh, delay, held_from))),
                 eta=sh.live_eta(),
             )
-            for po_id, sh in self._shipments.items()
+            for po_id, sh in self.memory.shipments.items()
             if sh.shipped(now)
         ]
-        late = sorted(po_id for po_id, sh in self._shipments.items() if sh.late)
+        late = sorted(po_id for po_id, sh in self.memory.shipments.items() if sh.late)
         return SupplierOffer(
             supplier_id=self.asset_id, quotes=quotes, inbound=inbound, late_shipments=late
         )
@@ -197,7 +150,7 @@ class SupplierAgent(AgentCore):
         mine = [o for o in orders if o.supplier_id == self.asset_id]
         new_ids = {o.po_id for o in mine}
         committed: dict[tuple[str, int], float] = {}
-        for po_id, sh in self._shipments.items():
+        for po_id, sh in self.memory.shipments.items():
             period = window.period_of(sh.departs)
             if po_id not in new_ids and sh.shipped(command.issued_at) and period >= 0:
                 key = (sh.order.product_id, period)
@@ -229,7 +182,7 @@ class SupplierAgent(AgentCore):
         if not isinstance(command.body, SupplyOrder):
             return
         window, now = command.window, command.issued_at
-        kept = {po_id: sh for po_id, sh in self._shipments.items() if sh.shipped(now)}
+        kept = {po_id: sh for po_id, sh in self.memory.shipments.items() if sh.shipped(now)}
         for o in command.body.orders:
             destination = site_point(self._network, o.destination_id)
             if o.supplier_id != self.asset_id or destination is None or o.po_id in kept:
@@ -240,42 +193,27 @@ class SupplierAgent(AgentCore):
                 promised=window.period_start(o.arrival_period),
                 destination=destination,
             )
-        self._shipments = kept
+        self.memory = self.memory.model_copy(update={"shipments": kept})
 
-    def state(self) -> dict[str, Any]:
-        """Shipments on the road, lateness and the delay learned, JSON-ready."""
+    def state(self) -> SupplierState:
+        """Shipments on the road, lateness and the delay learned."""
         delay, held_from = self.observed_delay_h, self.held_from
-        return {
-            "asset_id": self.asset_id,
-            "kind": self.kind,
-            "shipments": {
-                po_id: {
-                    "product_id": sh.order.product_id,
-                    "quantity": sh.order.quantity,
-                    "destination_id": sh.order.destination_id,
-                    "promised": sh.promised.isoformat(),
-                    "eta": self._eta(sh, delay, held_from).isoformat(),
-                    "late": sh.late,
-                    "hours_held": sh.held_h(),
-                }
-                for po_id, sh in self._shipments.items()
+        return SupplierState(
+            asset_id=self.asset_id,
+            kind="supplier",
+            shipments={
+                po_id: ShipmentState(
+                    product_id=sh.order.product_id,
+                    quantity=sh.order.quantity,
+                    destination_id=sh.order.destination_id,
+                    promised=sh.promised,
+                    eta=self._eta(sh, delay, held_from),
+                    late=sh.late,
+                    hours_held=sh.held_h(),
+                )
+                for po_id, sh in self.memory.shipments.items()
             },
-            "delivered": self._delivered,
-            "observed_delay_h": delay,
-            "devices": self._devices_state(),
-        }
-
-    # ------------------------------------------------------------------ snapshots
-    def _snapshot_state(self) -> dict[str, Any]:
-        return {
-            "shipments": {po_id: sh.to_json() for po_id, sh in self._shipments.items()},
-            "delivered_delay_h": self._delivered_delay_h,
-            "delivered_departs": iso(self._delivered_departs),
-            "delivered": self._delivered,
-        }
-
-    def _restore_state(self, data: dict[str, Any]) -> None:
-        self._shipments = {po_id: Shipment.from_json(sh) for po_id, sh in data["shipments"].items()}
-        self._delivered_delay_h = float(data["delivered_delay_h"])
-        self._delivered_departs = when(data.get("delivered_departs"))
-        self._delivered = int(data["delivered"])
+            delivered=self.memory.delivered,
+            observed_delay_h=delay,
+            devices=self._devices_state(),
+        )

@@ -2,132 +2,139 @@
 
 Every alarm latches when its condition starts and re-arms only when the
 condition is clearly over (a hysteresis band for space and humidity), so a
-value hovering at a limit does not flood the event store.
+value hovering at a limit does not flood the event store. The latches are
+part of the warehouse's memory (`WarehouseLatches`); `WarehouseAlarms` holds
+the fixed limits and, for a reading, gives the latches back with the alert
+to raise, if any.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from agents.alerts import AlertMaker, reading_key
 from agents.coldchain import Range, outside
+from agents.memory import Memory
 from agents.settings import AgentSettings
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.network import Warehouse
 from supplysync.readings import HumidityReading, TemperatureReading
 
 
-class WarehouseAlerts:
-    """Latches for the reorder, space, cold-room and humidity alarms of one warehouse."""
+class WarehouseLatches(Memory):
+    """Which alarms are latched: the part of a warehouse's memory the alarms keep.
 
-    def __init__(
-        self,
-        make_alert: AlertMaker,
-        settings: AgentSettings,
-        spec: Warehouse,
-        allowed: Range | None,
-    ) -> None:
-        self._alert = make_alert
-        self._s = settings
-        self._spec = spec
-        self._allowed = allowed
-        self.below: set[str] = set()
-        self.near_full = False
-        self.room_ok = True
-        self.humid = False
+    Attributes:
+        below: the products alerted below their reorder point, ascending.
+        near_full: NEAR_CAPACITY went out and space has not cleared since.
+        room_ok: the cold room is within the cold-chain range.
+        humid: the humidity alarm went out and the air has not dried since.
+    """
 
-    def snapshot(self) -> dict[str, Any]:
-        """The latches as JSON."""
-        return {
-            "below": sorted(self.below),
-            "near_full": self.near_full,
-            "room_ok": self.room_ok,
-            "humid": self.humid,
-        }
+    below: tuple[str, ...] = ()
+    near_full: bool = False
+    room_ok: bool = True
+    humid: bool = False
 
-    def restore(self, data: dict[str, Any]) -> None:
-        """Take back what `snapshot` wrote."""
-        self.below = set(data["below"])
-        self.near_full, self.room_ok, self.humid = data["near_full"], data["room_ok"], data["humid"]
+
+@dataclass(frozen=True, slots=True)
+class WarehouseAlarms:
+    """The alarms of one warehouse: each takes the latches and gives them back changed.
+
+    Attributes:
+        make_alert: stamps this warehouse's alerts.
+        settings: the limits and their clear levels.
+        spec: the warehouse (its capacity and reorder points).
+        allowed: the cold room's range, None for a warehouse without one.
+    """
+
+    make_alert: AlertMaker
+    settings: AgentSettings
+    spec: Warehouse
+    allowed: Range | None
 
     def reorder(
-        self, product_id: str, position: float, ts: datetime, key: str, alerts: list[Alert]
-    ) -> None:
+        self, latches: WarehouseLatches, product_id: str, position: float, ts: datetime, key: str
+    ) -> tuple[WarehouseLatches, Alert | None]:
         """BELOW_REORDER_POINT once while stock plus inbound stays below the point."""
-        point = self._spec.reorder_point.get(product_id)
+        point = self.spec.reorder_point.get(product_id)
         if point is None:
-            return
+            return latches, None
+        below = latches.below
         if position >= point:
-            self.below.discard(product_id)
-        elif product_id not in self.below:
-            self.below.add(product_id)
-            alerts.append(
-                self._alert(
-                    AlertKind.BELOW_REORDER_POINT,
-                    Severity.WARNING,
-                    ts,
-                    f"{product_id}:{key}",
-                    f"{self._spec.id} {product_id}: {position:.0f} units on hand and inbound, "
-                    f"reorder point {point:.0f}",
-                    data={"product_id": product_id, "position": position, "reorder_point": point},
-                )
-            )
+            if product_id in below:
+                below = tuple(p for p in below if p != product_id)
+                return latches.model_copy(update={"below": below}), None
+            return latches, None
+        if product_id in below:
+            return latches, None
+        below = tuple(sorted((*below, product_id)))
+        return latches.model_copy(update={"below": below}), self.make_alert(
+            AlertKind.BELOW_REORDER_POINT,
+            Severity.WARNING,
+            ts,
+            f"{product_id}:{key}",
+            f"{self.spec.id} {product_id}: {position:.0f} units on hand and inbound, "
+            f"reorder point {point:.0f}",
+            data={"product_id": product_id, "position": position, "reorder_point": point},
+        )
 
-    def space(self, total: float, ts: datetime, key: str, alerts: list[Alert]) -> None:
+    def space(
+        self, latches: WarehouseLatches, total: float, ts: datetime, key: str
+    ) -> tuple[WarehouseLatches, Alert | None]:
         """NEAR_CAPACITY at the near fraction; re-armed below the clear fraction."""
-        capacity = self._spec.capacity_units
+        capacity = self.spec.capacity_units
         fill = total / capacity
-        if fill >= self._s.near_capacity_fraction and not self.near_full:
-            self.near_full = True
-            alerts.append(
-                self._alert(
-                    AlertKind.NEAR_CAPACITY,
-                    Severity.WARNING,
-                    ts,
-                    key,
-                    f"{self._spec.id} is {fill:.0%} full ({total:.0f} of {capacity:.0f} units)",
-                    data={"units": total, "capacity_units": capacity, "fill": fill},
-                )
+        if fill >= self.settings.near_capacity_fraction and not latches.near_full:
+            return latches.model_copy(update={"near_full": True}), self.make_alert(
+                AlertKind.NEAR_CAPACITY,
+                Severity.WARNING,
+                ts,
+                key,
+                f"{self.spec.id} is {fill:.0%} full ({total:.0f} of {capacity:.0f} units)",
+                data={"units": total, "capacity_units": capacity, "fill": fill},
             )
-        elif fill < self._s.near_capacity_clear_fraction:
-            self.near_full = False
+        if fill < self.settings.near_capacity_clear_fraction and latches.near_full:
+            return latches.model_copy(update={"near_full": False}), None
+        return latches, None
 
-    def room(self, r: TemperatureReading, alerts: list[Alert]) -> None:
+    def room(
+        self, latches: WarehouseLatches, r: TemperatureReading
+    ) -> tuple[WarehouseLatches, Alert | None]:
         """THRESHOLD once when the cold room leaves the cold-chain range."""
-        allowed = self._allowed
+        allowed = self.allowed
         if allowed is None:
-            return
+            return latches, None
         if not outside(r.celsius, allowed):
-            self.room_ok = True
-        elif self.room_ok:
-            self.room_ok = False
-            alerts.append(
-                self._alert(
-                    AlertKind.THRESHOLD,
-                    Severity.CRITICAL,
-                    r.ts,
-                    reading_key(r.device_id, r.seq),
-                    f"{self._spec.id} cold room at {r.celsius:.1f} °C, outside "
-                    f"{allowed[0]:g}..{allowed[1]:g} °C",
-                    data={"celsius": r.celsius, "min_c": allowed[0], "max_c": allowed[1]},
-                )
-            )
+            ok = latches if latches.room_ok else latches.model_copy(update={"room_ok": True})
+            return ok, None
+        if not latches.room_ok:
+            return latches, None
+        return latches.model_copy(update={"room_ok": False}), self.make_alert(
+            AlertKind.THRESHOLD,
+            Severity.CRITICAL,
+            r.ts,
+            reading_key(r.device_id, r.seq),
+            f"{self.spec.id} cold room at {r.celsius:.1f} °C, outside "
+            f"{allowed[0]:g}..{allowed[1]:g} °C",
+            data={"celsius": r.celsius, "min_c": allowed[0], "max_c": allowed[1]},
+        )
 
-    def humidity(self, r: HumidityReading, alerts: list[Alert]) -> None:
+    def humidity(
+        self, latches: WarehouseLatches, r: HumidityReading
+    ) -> tuple[WarehouseLatches, Alert | None]:
         """THRESHOLD once above the humidity limit; re-armed below the clear level."""
-        limit = self._s.humidity_max_percent
-        if r.percent_rh > limit and not self.humid:
-            self.humid = True
-            alerts.append(
-                self._alert(
-                    AlertKind.THRESHOLD,
-                    Severity.WARNING,
-                    r.ts,
-                    reading_key(r.device_id, r.seq),
-                    f"{self._spec.id} humidity {r.percent_rh:.0f} %RH above {limit:g} %RH",
-                    data={"percent_rh": r.percent_rh, "limit_percent": limit},
-                )
+        limit = self.settings.humidity_max_percent
+        if r.percent_rh > limit and not latches.humid:
+            return latches.model_copy(update={"humid": True}), self.make_alert(
+                AlertKind.THRESHOLD,
+                Severity.WARNING,
+                r.ts,
+                reading_key(r.device_id, r.seq),
+                f"{self.spec.id} humidity {r.percent_rh:.0f} %RH above {limit:g} %RH",
+                data={"percent_rh": r.percent_rh, "limit_percent": limit},
             )
-        elif r.percent_rh < self._s.humidity_clear_percent:
-            self.humid = False
+        if r.percent_rh < self.settings.humidity_clear_percent and latches.humid:
+            return latches.model_copy(update={"humid": False}), None
+        return latches, None

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from agents.base import Agent, Offer
+from agents.states import state_json
 from cluster.recovery import Journal, Recovery
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.deadletters import DeadLetter, agent_letter
@@ -190,8 +191,8 @@ class AgentHost:
             self._journal.save([self._agents[a] for a in committed], issued, required=True)
 
     def states(self) -> dict[str, dict[str, Any]]:
-        """Each agent's JSON-ready state, keyed by asset id."""
-        return {asset_id: agent.state() for asset_id, agent in self._agents.items()}
+        """Each agent's state as JSON, keyed by asset id."""
+        return {asset_id: state_json(agent.state()) for asset_id, agent in self._agents.items()}
 
     def dead_letters(self) -> list[DeadLetter]:
         """The readings this host could not fold in since the last reset, oldest first."""

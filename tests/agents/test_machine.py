@@ -128,7 +128,7 @@ def test_idle_vibration_is_not_a_running_sample(network: Network) -> None:
     agent, feed = MachineAgent(MACHINE, network), Feed(MACHINE)
     agent.ingest([feed("runtime", "M-plc", at(7), hours=1, running=True)], at(7))
     agent.ingest([feed("vibration", "M-vib", at(7), mm_s_rms=0.1)], at(7))
-    assert agent.state()["health"] == 1.0
+    assert agent.state().health == 1.0
 
 
 def schedule(*runs: tuple[int, float], maintenance: int | None = None) -> ProduceOrder:
@@ -327,8 +327,8 @@ def test_output_sets_current_product_and_ignores_unknown(network: Network) -> No
         ],
         at(8),
     )
-    assert agent.state()["current_product"] == "VALVE"
-    assert agent.state()["made"] == {"VALVE": 6}
+    assert agent.state().current_product == "VALVE"
+    assert agent.state().made == {"VALVE": 6}
 
 
 def test_settings_are_checked() -> None:

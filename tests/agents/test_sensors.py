@@ -11,6 +11,7 @@ from agents.alerts import AlertMaker
 from agents.factory import build_agent
 from agents.machine import MachineAgent
 from agents.sensors import DeviceTracker
+from agents.states import state_json
 from agents.supplier import SupplierAgent
 from agents.vehicle import VehicleAgent
 from agents.warehouse import WarehouseAgent
@@ -39,7 +40,7 @@ def test_duplicate_is_ignored_and_state_unchanged(network: Network) -> None:
     replay = feed("stock_level", "W-shelf", at(2), product_id="PUMP", units=999, seq=0)
     assert agent.ingest([replay], at(2)) == []
     assert agent.state() == before
-    assert agent.state()["stock"]["PUMP"] == 50
+    assert agent.state().stock["PUMP"] == 50
 
 
 def test_older_sequence_is_a_replay() -> None:
@@ -104,14 +105,14 @@ def test_a_late_stock_movement_is_applied_and_a_late_level_is_not(network: Netwo
     agent.ingest([feed("stock_level", "W-shelf", at(1), product_id="PUMP", units=50)], at(1))
     agent.ingest([feed("rfid_scan", "W-rfid", at(1.02), units=5, seq=0, **scan)], at(1.02))
     agent.ingest([feed("rfid_scan", "W-rfid", at(1.1), units=7, seq=2, **scan)], at(1.1))
-    assert agent.state()["stock"]["PUMP"] == 62
+    assert agent.state().stock["PUMP"] == 62
     agent.ingest([feed("rfid_scan", "W-rfid", at(1.05), units=3, seq=1, **scan)], at(1.1))
-    assert agent.state()["stock"]["PUMP"] == 65  # the late scan counts
+    assert agent.state().stock["PUMP"] == 65  # the late scan counts
     agent.ingest([feed("stock_level", "W-shelf", at(2), product_id="PUMP", units=40, seq=3)], at(2))
     agent.ingest(
         [feed("stock_level", "W-shelf", at(1.5), product_id="PUMP", units=9, seq=2)], at(2)
     )
-    assert agent.state()["stock"]["PUMP"] == 40  # the newer level stands
+    assert agent.state().stock["PUMP"] == 40  # the newer level stands
 
 
 def test_open_gaps_survive_a_snapshot() -> None:
@@ -241,7 +242,7 @@ def test_reading_of_another_asset_is_ignored(network: Network) -> None:
     agent = WarehouseAgent("W-DUI", network)
     stray = Feed("W-EHV")("stock_level", "W-shelf", at(1), product_id="PUMP", units=1)
     assert agent.ingest([stray], at(1)) == []
-    assert agent.state()["stock"]["PUMP"] == 120
+    assert agent.state().stock["PUMP"] == 120
 
 
 @pytest.mark.parametrize(
@@ -258,7 +259,7 @@ def test_factory_picks_the_kind(network: Network, asset_id: str, cls: type) -> N
     assert isinstance(agent, cls)
     assert agent.asset_id == asset_id
     assert agent.kind == network.asset_kinds()[asset_id]
-    assert json.loads(json.dumps(agent.state()))["asset_id"] == asset_id  # JSON-ready
+    assert json.loads(json.dumps(state_json(agent.state())))["asset_id"] == asset_id
 
 
 @pytest.mark.parametrize(

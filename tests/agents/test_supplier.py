@@ -101,7 +101,7 @@ def test_delivery_remembers_the_delay_and_retires_the_tracker(
     agent, feed = ordered(network, po("PO-1", 300))
     agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(1, 50)], at(49))
     agent.ingest([track(feed, "PO-1", 50, MIDWAY, 40)], at(50))  # moving again after 49 h
-    assert agent.state()["shipments"]["PO-1"]["eta"] == at(48 + 49).isoformat()
+    assert agent.state().shipments["PO-1"].eta == at(48 + 49)
     agent.ingest([track(feed, "PO-1", 96, HUB, 0)], at(96))
     offer = agent.offer(window, at(96))
     assert offer.inbound == [] and offer.late_shipments == []
@@ -117,14 +117,14 @@ def test_on_time_delivery_keeps_the_quote(network: Network, window: PlanningWind
 
 def test_unknown_shipment_and_plain_fixes_are_ignored(network: Network) -> None:
     agent, feed = ordered(network, po("PO-1", 300))
-    before = agent.state()["shipments"]
+    before = agent.state().shipments
     stray = [
         track(feed, "PO-404", 5, MIDWAY, 0),
         feed("location", "S-trk-x", at(5), lat=51.0, lon=6.0),
         feed("temperature", "S-trk-PO-1", at(5), celsius=20.0, shipment_id="PO-1"),
     ]
     assert agent.ingest(stray, at(5)) == []
-    assert agent.state()["shipments"] == before
+    assert agent.state().shipments == before
 
 
 def test_review_counts_committed_orders(network: Network) -> None:
@@ -163,7 +163,7 @@ def test_unshipped_orders_are_replaced_by_a_new_plan(
             SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-2", 100, period=1)]), issued_at=at(2)
         )
     )
-    assert sorted(agent.state()["shipments"]) == ["PO-2"]
+    assert sorted(agent.state().shipments) == ["PO-2"]
     assert agent.offer(window, at(2)).inbound == []  # nothing on the road yet
     assert [i.shipment_id for i in agent.offer(window, at(25)).inbound] == ["PO-2"]
 
@@ -185,7 +185,7 @@ def test_an_order_due_to_ship_at_the_replan_instant_is_still_replaceable(
     agent.commit(
         command(SUPPLIER, "supplier", SupplyOrder(orders=[]), window=today, issued_at=midnight)
     )
-    assert agent.state()["shipments"] == {}
+    assert agent.state().shipments == {}
     # a moment later the same order would be on its way
     agent, _ = ordered(network, po("PO-1", 300, period=1))
     assert [i.shipment_id for i in agent.offer(today, at(24.25)).inbound] == ["PO-1"]
@@ -222,8 +222,8 @@ def test_a_long_hold_is_planned_to_last_a_multiple_of_itself(
     agent.commit(command(SUPPLIER, "supplier", SupplyOrder(orders=[po("PO-1", 300)])))
     feed = Feed(SUPPLIER)
     agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(1, 32)], at(31))
-    assert agent.state()["shipments"]["PO-1"]["eta"] == at(48 + 30 + to_come).isoformat()
-    assert agent.state()["observed_delay_h"] == 30 + to_come
+    assert agent.state().shipments["PO-1"].eta == at(48 + 30 + to_come)
+    assert agent.state().observed_delay_h == 30 + to_come
 
 
 def test_a_late_supplier_delays_its_other_shipments_on_the_road(
@@ -238,12 +238,12 @@ def test_a_late_supplier_delays_its_other_shipments_on_the_road(
     agent, feed = ordered(network, po("PO-1", 300), po("PO-2", 200, period=1))
     agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(1, 6)], at(5))
     agent.ingest([track(feed, "PO-2", 30, MIDWAY, 40)], at(31))
-    shipments = agent.state()["shipments"]
-    assert shipments["PO-1"]["late"] and not shipments["PO-2"]["late"]
+    shipments = agent.state().shipments
+    assert shipments["PO-1"].late and not shipments["PO-2"].late
     # PO-1 stood still 4 h until its last fix: 4 held + 36 to come (9 x 4)
-    assert shipments["PO-1"]["eta"] == at(48 + 40).isoformat()
+    assert shipments["PO-1"].eta == at(48 + 40)
     # PO-2 left at 24 h with two days of lead time and is expected as late
-    assert shipments["PO-2"]["eta"] == at(24 + 48 + 40).isoformat()
+    assert shipments["PO-2"].eta == at(24 + 48 + 40)
     arrivals = {i.shipment_id: i.arrival_period for i in agent.offer(window, at(31)).inbound}
     assert arrivals == {"PO-1": 3, "PO-2": 4}
 
@@ -262,9 +262,9 @@ def test_a_shipment_that_left_before_the_held_one_keeps_its_promise(
     agent, feed = ordered(network, po("PO-0", 150), po("PO-1", 300, period=1))
     agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(25, 30)], at(29))
     agent.ingest([track(feed, "PO-0", 30, MIDWAY, 40)], at(31))
-    shipments = agent.state()["shipments"]
-    assert shipments["PO-1"]["late"] and not shipments["PO-0"]["late"]
-    assert shipments["PO-0"]["eta"] == at(48).isoformat()
+    shipments = agent.state().shipments
+    assert shipments["PO-1"].late and not shipments["PO-0"].late
+    assert shipments["PO-0"].eta == at(48)
     arrivals = {i.shipment_id: i.arrival_period for i in agent.offer(window, at(31)).inbound}
     assert arrivals["PO-0"] == 2
 
@@ -283,11 +283,11 @@ def test_an_on_time_shipment_that_left_before_the_hold_does_not_end_it(
     agent, feed = ordered(network, slow, po("PO-1", 300, period=1), po("PO-2", 100, period=2))
     agent.ingest([track(feed, "PO-1", h, MIDWAY, 0) for h in range(25, 31)], at(30))
     agent.ingest([track(feed, "PO-1", 80, HUB, 0)], at(80))  # 8 h after its promise
-    assert agent.state()["observed_delay_h"] == 8
+    assert agent.state().observed_delay_h == 8
     agent.ingest([track(feed, "PO-0", 90, HUB, 0)], at(90))  # on time
     state = agent.state()
-    assert state["observed_delay_h"] == 8
-    assert state["shipments"]["PO-2"]["eta"] == at(96 + 8).isoformat()
+    assert state.observed_delay_h == 8
+    assert state.shipments["PO-2"].eta == at(96 + 8)
 
 
 def test_a_supplier_without_delays_expects_its_shipments_on_their_promise(

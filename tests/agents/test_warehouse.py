@@ -50,17 +50,17 @@ def shelf(feed: Feed, hours: float, product: str, units: float) -> Reading:
 def test_shelf_is_authoritative_and_scans_move_stock(network: Network) -> None:
     agent, feed = WarehouseAgent(WH, network), Feed(WH)
     agent.ingest([shelf(feed, 1, "VALVE", 200), scan(feed, 1.5, "VALVE", 30, "out")], at(2))
-    assert agent.state()["stock"]["VALVE"] == 170
+    assert agent.state().stock["VALVE"] == 170
     agent.ingest([scan(feed, 1.7, "VALVE", 50, "in")], at(2))
-    assert agent.state()["stock"]["VALVE"] == 220
+    assert agent.state().stock["VALVE"] == 220
     agent.ingest([shelf(feed, 2, "VALVE", 215)], at(2))  # the count wins over the tally
-    assert agent.state()["stock"]["VALVE"] == 215
+    assert agent.state().stock["VALVE"] == 215
 
 
 def test_scan_already_counted_by_shelf_is_skipped(network: Network) -> None:
     agent, feed = WarehouseAgent(WH, network), Feed(WH)
     agent.ingest([shelf(feed, 2, "VALVE", 200), scan(feed, 1.5, "VALVE", 30, "out")], at(2))
-    assert agent.state()["stock"]["VALVE"] == 200
+    assert agent.state().stock["VALVE"] == 200
 
 
 def test_a_movement_scanned_at_the_instant_of_a_count_is_not_in_it(network: Network) -> None:
@@ -75,15 +75,15 @@ def test_a_movement_scanned_at_the_instant_of_a_count_is_not_in_it(network: Netw
     """
     agent, feed = WarehouseAgent(WH, network), Feed(WH)
     agent.ingest([shelf(feed, 7, "VALVE", 200), scan(feed, 7, "VALVE", 30, "out")], at(7.5))
-    assert agent.state()["stock"]["VALVE"] == 170
+    assert agent.state().stock["VALVE"] == 170
     # a count arriving after a scan of its own instant still has the last word
     agent.ingest([scan(feed, 8, "VALVE", 5, "in"), shelf(feed, 8, "VALVE", 175)], at(8.5))
-    assert agent.state()["stock"]["VALVE"] == 175
+    assert agent.state().stock["VALVE"] == 175
 
 
 def test_unknown_product_and_other_site_are_ignored(network: Network) -> None:
     agent, feed = WarehouseAgent(WH, network), Feed(WH)
-    before = agent.state()["stock"]
+    before = agent.state().stock
     stray = feed(
         "rfid_scan",
         "W-rfid",
@@ -106,7 +106,7 @@ def test_unknown_product_and_other_site_are_ignored(network: Network) -> None:
     )
     unknown_shelf = shelf(feed, 1, "GADGET", 10)
     assert agent.ingest([stray, elsewhere, unknown_shelf], at(1)) == []
-    assert agent.state()["stock"] == before
+    assert agent.state().stock == before
 
 
 movements = st.lists(
@@ -134,8 +134,8 @@ def test_stock_is_never_negative(
         )
         agent.ingest([reading], at(i))
         state = agent.state()
-        assert min(state["stock"].values()) >= 0
-        assert 0 <= state["free_units"] <= 2600
+        assert min(state.stock.values()) >= 0
+        assert 0 <= state.free_units <= 2600
 
 
 def test_below_reorder_point_once_until_recovered(network: Network) -> None:
@@ -185,7 +185,7 @@ def test_inbound_transfer_counts_toward_reorder_and_offer(
     # arrival: the lot id is the transfer id
     agent.ingest([scan(feed, 30, "PUMP", 50, "in", lot="T1")], at(30))
     assert agent.offer(later, at(31)).inbound == []
-    assert agent.state()["stock"]["PUMP"] == 120
+    assert agent.state().stock["PUMP"] == 120
 
 
 def test_unshipped_transfers_are_not_offered_as_inbound(

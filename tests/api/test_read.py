@@ -77,7 +77,7 @@ def test_a_machines_history_carries_the_health_its_agent_estimated(
     for r in readings:
         agent.ingest([r], r.ts)
         if isinstance(r, VibrationReading) and r.mm_s_rms in running and r.ts >= since:
-            expected.append((r.ts, agent.state()["health"]))
+            expected.append((r.ts, agent.state().health))
     got = [(datetime.fromisoformat(p["ts"]), p["health"]) for p in history["health"]]
     assert got == expected
     assert len(got) == 4 + len(AFTER_SERVICE)

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from agents.base import Agent, Offer
+from agents.persist import IsoTime
+from agents.states import View
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.events import Alert, AlertKind, AssetKind, Severity
 from supplysync.network import Network
@@ -25,6 +27,15 @@ from supplysync.readings import Reading, VibrationReading
 from supplysync.snapshots import ReadingPosition
 
 POISON_SUFFIX = "-poison"
+
+
+class CountingState(View):
+    """What a `CountingAgent` shows: readings counted, the latest time, commitments."""
+
+    asset_id: str
+    readings: int
+    last_ts: IsoTime | None
+    commitments: list[str]
 
 
 class CountingAgent:
@@ -103,13 +114,13 @@ class CountingAgent:
     def commit(self, command: Command) -> None:
         self._commitments.append(command.command_id)
 
-    def state(self) -> dict[str, Any]:
-        return {
-            "asset_id": self.asset_id,
-            "readings": len(self._seen),
-            "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
-            "commitments": list(self._commitments),
-        }
+    def state(self) -> CountingState:
+        return CountingState(
+            asset_id=self.asset_id,
+            readings=len(self._seen),
+            last_ts=self._last_ts,
+            commitments=list(self._commitments),
+        )
 
     def position(self) -> ReadingPosition:
         last_seq: dict[str, int] = {}

@@ -1,0 +1,170 @@
+"""How one reading changes what a machine agent remembers, as a pure function.
+
+Vibration taken while the machine runs is paired with its hour meter to
+follow wear (agents.health, agents.machine_trend). A restart after
+maintenance or a repair starts a new wear episode at the first running
+sample below the warn level. A stop is only a breakdown when the accepted
+schedule says the machine should be working and it was already vibrating
+badly or predicted to fail: a machine idle for lack of work is not down.
+
+`step` takes no clock and changes nothing in place, so a memory and the
+readings after it determine the agent (what snapshot plus replay relies on),
+and its invariants can be checked on generated readings alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from agents.alerts import AlertMaker
+from agents.health import Zone, estimate_health, vibration_zone
+from agents.machine_alerts import bearing_alert, down_alert, restored_alert, zone_alert
+from agents.machine_memory import MachineMemory
+from agents.machine_trend import TrendMemory, add_sample, refresh
+from agents.settings import AgentSettings
+from supplysync.events import Alert
+from supplysync.network import Machine
+from supplysync.readings import (
+    OutputReading,
+    PressureReading,
+    Reading,
+    RuntimeReading,
+    TemperatureReading,
+    VibrationReading,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MachineSetup:
+    """What a step reads and never changes: the tunables, the machine, who alerts."""
+
+    settings: AgentSettings
+    spec: Machine
+    alert: AlertMaker
+
+
+def step(
+    memory: MachineMemory, reading: Reading, setup: MachineSetup
+) -> tuple[MachineMemory, list[Alert]]:
+    """The memory after `reading` (admitted: new, of this machine) and the alerts it raises."""
+    if isinstance(reading, VibrationReading):
+        return _vibration(memory, reading, setup)
+    if isinstance(reading, RuntimeReading):
+        return _runtime(memory, reading, setup)
+    if isinstance(reading, TemperatureReading):
+        return _temperature(memory, reading, setup)
+    if isinstance(reading, PressureReading):
+        return memory.model_copy(update={"pressure": reading.kpa}), []
+    if isinstance(reading, OutputReading) and reading.product_id in setup.spec.rates:
+        made = dict(memory.made)
+        made[reading.product_id] = made.get(reading.product_id, 0.0) + reading.units
+        update: dict[str, object] = {"made": made}
+        if reading.units > 0:
+            update["current_product"] = reading.product_id
+        return memory.model_copy(update=update), []
+    return memory, []
+
+
+def _vibration(
+    m: MachineMemory, r: VibrationReading, setup: MachineSetup
+) -> tuple[MachineMemory, list[Alert]]:
+    s, v = setup.settings, r.mm_s_rms
+    if not m.running or m.hours is None or v < s.vibration_idle_mm_s:
+        return m.model_copy(update={"vibration": v}), []
+    trend, recent, zone_alerted = m.trend, m.recent, m.zone_alerted
+    restarted, service_pending = m.restarted, m.service_pending
+    if restarted:
+        restarted = False
+        serviced = service_pending or (
+            m.pre_stop_vib is not None and m.pre_stop_vib >= s.vibration_warn_mm_s
+        )
+        service_pending = False
+        if serviced and v < s.vibration_warn_mm_s:
+            trend, recent, zone_alerted = TrendMemory(), (), Zone.GOOD
+    recent = (*recent, v)[-s.health_samples :]
+    health = estimate_health(sum(recent) / len(recent), s.wear_baseline_mm_s, s.wear_gain_mm_s)
+    trend = add_sample(trend, m.hours, r, s)
+    alerts: list[Alert] = []
+    zone = vibration_zone(v, s.vibration_warn_mm_s, s.vibration_danger_mm_s)
+    if zone > zone_alerted:
+        zone_alerted = zone
+        alerts.append(zone_alert(setup.alert, r, zone, s))
+    elif v < s.vibration_warn_mm_s * s.vibration_clear_fraction:
+        zone_alerted = Zone.GOOD
+    trend, predicted = refresh(trend, s, setup.spec.hours_per_day, setup.alert)
+    if predicted is not None:
+        alerts.append(predicted)
+    memory = m.model_copy(
+        update={
+            "vibration": v,
+            "restarted": restarted,
+            "service_pending": service_pending,
+            "last_running_vib": v,
+            "recent": recent,
+            "health": health,
+            "health_at": r.ts,
+            "trend": trend,
+            "zone_alerted": zone_alerted,
+        }
+    )
+    return memory, alerts
+
+
+def _temperature(
+    m: MachineMemory, r: TemperatureReading, setup: MachineSetup
+) -> tuple[MachineMemory, list[Alert]]:
+    s = setup.settings
+    latched, alerts = m.temp_alerted, list[Alert]()
+    if r.celsius > s.bearing_temp_max_c and not latched:
+        latched = True
+        alerts.append(bearing_alert(setup.alert, r, s.bearing_temp_max_c))
+    elif r.celsius < s.bearing_temp_clear_c:
+        latched = False
+    return m.model_copy(update={"temperature": r.celsius, "temp_alerted": latched}), alerts
+
+
+def _runtime(
+    m: MachineMemory, r: RuntimeReading, setup: MachineSetup
+) -> tuple[MachineMemory, list[Alert]]:
+    schedule, alerts = m.schedule, list[Alert]()
+    update: dict[str, object] = {"hours": r.hours, "running": r.running}
+    if r.running:
+        if m.running is not True:
+            update["restarted"] = True
+            since = m.stopped_since
+            if schedule is not None and since and schedule.maintenance_began(since, r.ts):
+                update["service_pending"] = True
+        if m.down_since is not None:
+            alerts.append(restored_alert(setup.alert, r, m.down_since))
+            update["down_since"] = None
+            update["service_pending"] = True
+        return m.model_copy(update=update), alerts
+    stopped_since = m.stopped_since
+    if m.running:
+        stopped_since = r.ts
+        update["stopped_since"] = r.ts
+        update["pre_stop_vib"] = m.last_running_vib
+        if schedule is not None and schedule.maintenance_at(r.ts):
+            update["service_pending"] = True
+    if m.down_since is None and _should_run(m, r.ts, setup) and _at_risk(m, setup.settings):
+        down_since = stopped_since or r.ts
+        update["down_since"] = down_since
+        last = m.last_running_vib or 0.0
+        alerts.append(down_alert(setup.alert, r, down_since, setup.spec, last))
+    return m.model_copy(update=update), alerts
+
+
+def _should_run(m: MachineMemory, ts: datetime, setup: MachineSetup) -> bool:
+    s = setup.settings
+    return m.schedule is not None and m.schedule.should_run(
+        ts,
+        shift_start_hour=s.shift_start_hour,
+        hours_per_day=setup.spec.hours_per_day,
+        grace=timedelta(minutes=s.down_grace_minutes),
+    )
+
+
+def _at_risk(m: MachineMemory, s: AgentSettings) -> bool:
+    last = m.last_running_vib
+    return (last is not None and last >= s.vibration_warn_mm_s) or m.trend.predicted_at is not None
