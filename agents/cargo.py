@@ -90,6 +90,8 @@ class CargoWatch:
     ) -> CargoMemory:
         c = r.celsius
         if carried is None or not outside(c, carried):
+            if m.out_since is None and not m.excursion_alerted:
+                return m
             return m.model_copy(update={"out_since": None, "excursion_alerted": False})
         out_since, peak = m.out_since, m.peak
         if out_since is None:
@@ -132,13 +134,15 @@ class CargoWatch:
         c = r.celsius
         if not outside(c, cold):
             if m.refrigeration_ok:
-                return m.model_copy(update={"above_since": None})
+                return m if m.above_since is None else m.model_copy(update={"above_since": None})
             since = m.in_range_since or r.ts
             if r.ts - since >= self.recovery:
                 update = {"above_since": None, "refrigeration_ok": True, "in_range_since": None}
                 return m.model_copy(update=update)
             return m.model_copy(update={"above_since": None, "in_range_since": since})
         if door_open or c < cold[0]:
+            if m.in_range_since is None and m.above_since is None:
+                return m
             return m.model_copy(update={"in_range_since": None, "above_since": None})
         above_since = m.above_since or r.ts
         m = m.model_copy(update={"in_range_since": None, "above_since": above_since})

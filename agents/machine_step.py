@@ -21,7 +21,7 @@ from agents.alerts import AlertMaker
 from agents.health import Zone, estimate_health, vibration_zone
 from agents.machine_alerts import bearing_alert, down_alert, restored_alert, zone_alert
 from agents.machine_memory import MachineMemory
-from agents.machine_trend import TrendMemory, add_sample, refresh
+from agents.machine_trend import TrendMemory, observe
 from agents.settings import AgentSettings
 from supplysync.events import Alert
 from supplysync.network import Machine
@@ -84,7 +84,6 @@ def _vibration(
             trend, recent, zone_alerted = TrendMemory(), (), Zone.GOOD
     recent = (*recent, v)[-s.health_samples :]
     health = estimate_health(sum(recent) / len(recent), s.wear_baseline_mm_s, s.wear_gain_mm_s)
-    trend = add_sample(trend, m.hours, r, s)
     alerts: list[Alert] = []
     zone = vibration_zone(v, s.vibration_warn_mm_s, s.vibration_danger_mm_s)
     if zone > zone_alerted:
@@ -92,7 +91,9 @@ def _vibration(
         alerts.append(zone_alert(setup.alert, r, zone, s))
     elif v < s.vibration_warn_mm_s * s.vibration_clear_fraction:
         zone_alerted = Zone.GOOD
-    trend, predicted = refresh(trend, s, setup.spec.hours_per_day, setup.alert)
+    trend, predicted = observe(
+        trend, m.hours, r, s=s, hours_per_day=setup.spec.hours_per_day, make_alert=setup.alert
+    )
     if predicted is not None:
         alerts.append(predicted)
     memory = m.model_copy(

@@ -9,7 +9,8 @@ to batch them: an agent rebuilt from a snapshot plus a replay of the log
 fits at the same samples and reaches the same trend as the agent
 that saw the readings live. PREDICTED_FAILURE is raised once per degradation
 episode; a fresh `TrendMemory()` starts a new episode after maintenance or
-repair.
+repair. `observe` is the one step: the memory is frozen and each sample gives
+a new one.
 """
 
 from __future__ import annotations
@@ -46,59 +47,56 @@ class TrendMemory(Memory):
     predicted_at: IsoTime | None = None
 
 
-def add_sample(
-    memory: TrendMemory, hour_meter: float, reading: VibrationReading, s: AgentSettings
-) -> TrendMemory:
-    """`memory` with one more running sample, forgetting those older than the window."""
+def observe(
+    memory: TrendMemory,
+    hour_meter: float,
+    reading: VibrationReading,
+    *,
+    s: AgentSettings,
+    hours_per_day: float,
+    make_alert: AlertMaker,
+) -> tuple[TrendMemory, Alert | None]:
+    """The episode after one running sample, and PREDICTED_FAILURE the first time one is due.
+
+    The sample joins the window (older ones drop out); the line is refitted
+    when the refit interval of running hours has passed since the last fit,
+    so the samples alone decide when a fit happens.
+    """
     samples = (*memory.samples, (hour_meter, reading.mm_s_rms))[-s.trend_max_samples :]
     oldest, first = hour_meter - s.trend_window_hours, 0
     while samples[first][0] < oldest:
         first += 1
-    return memory.model_copy(
-        update={"samples": samples[first:], "latest": reading, "new": memory.new + 1}
-    )
-
-
-def refresh(
-    memory: TrendMemory, s: AgentSettings, hours_per_day: float, make_alert: AlertMaker
-) -> tuple[TrendMemory, Alert | None]:
-    """Refit when due; the PREDICTED_FAILURE alert the first time a failure is predicted.
-
-    Called after every `add_sample`, so the samples alone decide when a fit happens.
-    """
-    latest = memory.latest
-    if not memory.new or latest is None:
-        return memory, None
-    hour_meter = memory.samples[-1][0]
+    samples = samples[first:]
     if memory.fitted_at is not None and hour_meter - memory.fitted_at < s.trend_refit_hours:
-        return memory, None
+        update = {"samples": samples, "latest": reading, "new": memory.new + 1}
+        return memory.model_copy(update=update), None
     trend = fit_wear_trend(
-        [h for h, _ in memory.samples],
-        [v for _, v in memory.samples],
+        [h for h, _ in samples],
+        [v for _, v in samples],
         danger=s.vibration_danger_mm_s,
         base=s.wear_baseline_mm_s,
         gain=s.wear_gain_mm_s,
     )
-    memory = memory.model_copy(update={"new": 0, "fitted_at": hour_meter, "trend": trend})
+    fitted = {"samples": samples, "latest": reading, "new": 0, "fitted_at": hour_meter}
     if trend is None or not failure_predicted(
         trend,
         min_samples=s.trend_min_samples,
         min_t=s.trend_min_t,
         horizon_h=s.prediction_horizon_hours,
     ):
-        return memory, None
+        return memory.model_copy(update={**fitted, "trend": trend}), None
     predicted_at = after_shift_hours(
-        latest.ts, trend.hours_to_danger, s.shift_start_hour, hours_per_day
+        reading.ts, trend.hours_to_danger, s.shift_start_hour, hours_per_day
     )
+    predicted = {**fitted, "trend": trend, "predicted_at": predicted_at}
     if memory.alerted:
-        return memory.model_copy(update={"predicted_at": predicted_at}), None
-    memory = memory.model_copy(update={"predicted_at": predicted_at, "alerted": True})
-    wall_hours = (predicted_at - latest.ts).total_seconds() / 3600.0
-    return memory, make_alert(
+        return memory.model_copy(update=predicted), None
+    wall_hours = (predicted_at - reading.ts).total_seconds() / 3600.0
+    return memory.model_copy(update={**predicted, "alerted": True}), make_alert(
         AlertKind.PREDICTED_FAILURE,
         Severity.CRITICAL,
-        latest.ts,
-        reading_key(latest.device_id, latest.seq),
+        reading.ts,
+        reading_key(reading.device_id, reading.seq),
         f"{make_alert.asset_id} vibration trend reaches the danger level "
         f"({s.vibration_danger_mm_s} mm/s) in {trend.hours_to_danger:.1f} running hours, "
         f"about {predicted_at:%Y-%m-%d %H:%M}",

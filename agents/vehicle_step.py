@@ -96,23 +96,22 @@ def _fix(
 ) -> tuple[VehicleMemory, list[Alert]]:
     pos = (r.lat, r.lon)
     routes, index = _current(m.routes, r.ts)
-    m = m.model_copy(update={"pos": pos, "speed": r.speed_kmh, "fix_ts": r.ts, "routes": routes})
-    if index is None:
-        return m, []
-    s = setup.settings
-    route = routes[index].advance(
-        pos, r.speed_kmh, r.ts, reach_km=s.stop_reach_km, slow_kmh=s.stop_speed_kmh
-    )
     alerts: list[Alert] = []
-    if route.done:
-        routes = routes[:index] + routes[index + 1 :]
-    else:
-        if route.started:
-            route, slip = setup.alarms.eta(route, r)
-            route, off = setup.alarms.deviation(route, r)
-            alerts = [a for a in (slip, off) if a is not None]
-        routes = (*routes[:index], route, *routes[index + 1 :])
-    return m.model_copy(update={"routes": routes}), alerts
+    if index is not None:
+        s = setup.settings
+        route = routes[index].advance(
+            pos, r.speed_kmh, r.ts, reach_km=s.stop_reach_km, slow_kmh=s.stop_speed_kmh
+        )
+        if route.done:
+            routes = routes[:index] + routes[index + 1 :]
+        else:
+            if route.started:
+                route, slip = setup.alarms.eta(route, r)
+                route, off = setup.alarms.deviation(route, r)
+                alerts = [a for a in (slip, off) if a is not None]
+            routes = (*routes[:index], route, *routes[index + 1 :])
+    update = {"pos": pos, "speed": r.speed_kmh, "fix_ts": r.ts, "routes": routes}
+    return m.model_copy(update=update), alerts
 
 
 def _current(

@@ -13,7 +13,7 @@ transfer's lot marks the transfer arrived.
 from __future__ import annotations
 
 from agents.alerts import reading_key
-from agents.warehouse_alerts import WarehouseAlarms
+from agents.warehouse_alerts import WarehouseAlarms, WarehouseLatches
 from agents.warehouse_memory import WarehouseMemory
 from supplysync.events import Alert
 from supplysync.readings import (
@@ -36,13 +36,11 @@ def step(
         product = reading.product_id
         if product not in memory.stock:
             return memory, []
-        counted = memory.model_copy(
-            update={
-                "stock": {**memory.stock, product: reading.units},
-                "shelf_ts": {**memory.shelf_ts, product: reading.ts},
-            }
-        )
-        return _stock_changed(counted, reading, product, alarms)
+        stock = {**memory.stock, product: reading.units}
+        watch, alerts = _stock_changed(memory.watch, stock, memory.inbound, reading, alarms)
+        shelf_ts = {**memory.shelf_ts, product: reading.ts}
+        update = {"stock": stock, "shelf_ts": shelf_ts, "watch": watch}
+        return memory.model_copy(update=update), alerts
     if isinstance(reading, RfidScan):
         return _scan(memory, reading, alarms)
     if isinstance(reading, TemperatureReading):
@@ -60,38 +58,37 @@ def _scan(
 ) -> tuple[WarehouseMemory, list[Alert]]:
     if scan.site_id != alarms.spec.id:
         return m, []
+    update: dict[str, object] = {}
+    inbound = m.inbound
     if scan.direction == "in" and scan.lot_id in m.pending:
-        m = _arrived(m, scan.lot_id)
-    product = scan.product_id
-    if product not in m.stock:
-        return m, []
-    shelf_ts = m.shelf_ts.get(product)
-    if shelf_ts is not None and scan.ts < shelf_ts:
-        return m, []
+        pending = dict(m.pending)
+        transfer = pending.pop(scan.lot_id).transfer
+        left = inbound.get(transfer.product_id, 0.0) - transfer.quantity
+        inbound = {**inbound, transfer.product_id: max(0.0, left)}
+        update = {"pending": pending, "inbound": inbound}
+    product, shelf_ts = scan.product_id, m.shelf_ts.get(scan.product_id)
+    if product not in m.stock or (shelf_ts is not None and scan.ts < shelf_ts):
+        return (m.model_copy(update=update) if update else m), []
     held = m.stock[product]
     units = held + scan.units if scan.direction == "in" else max(0.0, held - scan.units)
-    moved = m.model_copy(update={"stock": {**m.stock, product: units}})
-    return _stock_changed(moved, scan, product, alarms)
-
-
-def _arrived(m: WarehouseMemory, transfer_id: str) -> WarehouseMemory:
-    pending = dict(m.pending)
-    transfer = pending.pop(transfer_id).transfer
-    left = m.inbound.get(transfer.product_id, 0.0) - transfer.quantity
-    inbound = {**m.inbound, transfer.product_id: max(0.0, left)}
-    return m.model_copy(update={"pending": pending, "inbound": inbound})
+    stock = {**m.stock, product: units}
+    watch, alerts = _stock_changed(m.watch, stock, inbound, scan, alarms)
+    return m.model_copy(update={**update, "stock": stock, "watch": watch}), alerts
 
 
 def _stock_changed(
-    m: WarehouseMemory, reading: Reading, product_id: str, alarms: WarehouseAlarms
-) -> tuple[WarehouseMemory, list[Alert]]:
-    """Re-check the reorder point and the space after a product's stock changed."""
-    key = reading_key(reading.device_id, reading.seq)
-    position = m.stock[product_id] + m.inbound.get(product_id, 0.0)
-    watch, reorder = alarms.reorder(m.watch, product_id, position, reading.ts, key)
-    watch, space = alarms.space(watch, sum(m.stock.values()), reading.ts, key)
-    alerts = [a for a in (reorder, space) if a is not None]
-    return m.model_copy(update={"watch": watch}), alerts
+    watch: WarehouseLatches,
+    stock: dict[str, float],
+    inbound: dict[str, float],
+    reading: StockLevelReading | RfidScan,
+    alarms: WarehouseAlarms,
+) -> tuple[WarehouseLatches, list[Alert]]:
+    """The latches and alerts once the reading's product changed: its reorder point, the space."""
+    key, product = reading_key(reading.device_id, reading.seq), reading.product_id
+    position = stock[product] + inbound.get(product, 0.0)
+    watch, reorder = alarms.reorder(watch, product, position, reading.ts, key)
+    watch, space = alarms.space(watch, sum(stock.values()), reading.ts, key)
+    return watch, [a for a in (reorder, space) if a is not None]
 
 
 def _one(alert: Alert | None) -> list[Alert]:
