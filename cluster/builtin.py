@@ -30,9 +30,10 @@ from pydantic import BaseModel, ConfigDict, create_model
 
 from adapters.simulator.oracle import Oracle
 from cluster.hindsight import HindsightPlanner
-from cluster.policies import Planner, WithFallback
+from cluster.policies import WithFallback
 from optimizer import plan_milp, plan_reorder_point
 from optimizer.warm import WarmPlanner
+from replan import Planner
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan

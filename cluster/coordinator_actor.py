@@ -17,16 +17,15 @@ next plan is diffed against the last) and the commands of the recent ones
 (routes vehicles are out on). The trigger starts afresh, so the first step
 after a restart replans (`Coordinator.restore`).
 
-What the store cannot hold yet is what the driver sent since its last
-successful `step` (research runs write the store after a step; the live
-loop writes orders before it sends them, but not the operators' replan
-requests as causes, nor the overrides in force): `RemoteCoordinator` keeps
-those observations and requests, and the overrides, and sends them again
-before retrying a call that met a dead actor. Orders, proofs and
-cancellations go through an `OrderIntake`, which passes each once, so an
-order both stored and sent again counts once; that is also why calls are
-not retried by Ray (`max_task_retries=0`): an `observe` retried blind would
-count its proofs twice, where the resend is deduplicated.
+What the store cannot hold yet is the turn under way (research runs write
+the store after a step; the live loop writes orders before it sends them,
+but not the operators' replan requests as causes, nor the overrides in
+force): a step carries its turn's whole `TurnInputs`, so a step that met a
+dead actor is sent again as it was, after the overrides in force. Orders,
+proofs and cancellations go through an `OrderIntake`, which passes each
+once, so an order both stored and sent again counts once; that is also why
+calls are not retried by Ray (`max_task_retries=0`): a step retried blind
+would count its proofs twice, where the resend is deduplicated.
 
 Not rebuilt: the counters of `stats` (they start at zero on the restarted
 actor) and alerts observed before the last successful step that had not yet
@@ -39,7 +38,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -48,13 +47,12 @@ from ray.exceptions import RayActorError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from adapters.store import LIVE_RUN, open_store
-from cluster.coordinator import Coordinator, CoordinatorStats, Dispatch
+from cluster.coordinator import Coordinator
 from cluster.live.orders import OrderIntake
 from cluster.live.reader import in_force
 from cluster.overrides import AnyOverride, apply_overrides
-from supplysync.events import Alert
+from replan import Dispatch, TurnInputs, TurnStats
 from supplysync.offers import NetworkSnapshot
-from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
 from supplysync.plan import Plan
 
 MAX_RESTARTS = 10
@@ -107,26 +105,19 @@ class _CoordinatorActor:
         shaped = snapshot if self._given_shape is None else self._given_shape(snapshot)
         return apply_overrides(shaped, self._overrides)
 
-    def observe(
-        self,
-        alerts: Sequence[Alert],
-        orders: Sequence[CustomerOrder],
-        deliveries: Sequence[ProofOfDelivery],
-        now: datetime,
-        cancellations: Sequence[OrderCancellation] = (),
-    ) -> None:
-        self._intake.take(orders, deliveries, cancellations)
-        news = self._intake.drain()
-        self._loop.observe(alerts, news.orders, news.deliveries, now, news.cancellations)
-
-    def request(self, request_id: str) -> None:
-        self._loop.request(request_id)
-
     def override(self, overrides: tuple[AnyOverride, ...]) -> None:
         self._overrides = overrides
 
-    def step(self, now: datetime) -> Dispatch | None:
-        return self._loop.step(now)
+    def step(self, inputs: TurnInputs) -> Dispatch | None:
+        self._intake.take(inputs.orders, inputs.deliveries, inputs.cancellations)
+        news = self._intake.drain()
+        fresh = replace(
+            inputs,
+            orders=news.orders,
+            deliveries=news.deliveries,
+            cancellations=news.cancellations,
+        )
+        return self._loop.step(fresh)
 
     def snapshot(self, now: datetime) -> NetworkSnapshot:
         return self._loop.snapshot(now)
@@ -134,7 +125,7 @@ class _CoordinatorActor:
     def plans(self) -> list[Plan]:
         return self._loop.plans
 
-    def stats(self) -> CoordinatorStats:
+    def stats(self) -> TurnStats:
         return self._loop.stats
 
     def node_id(self) -> str:
@@ -145,8 +136,7 @@ class RemoteCoordinator:
     """A `Coordinator` running in its own actor; same constructor keywords.
 
     Every call waits out a restart of the actor (up to `RESTART_WAIT_S`),
-    first giving it again the overrides in force and what was observed and
-    requested since the last step.
+    giving it again the overrides in force before the call is sent again.
 
     Args:
         store: rebuild from this store whenever Ray restarts the actor; None
@@ -164,7 +154,6 @@ class RemoteCoordinator:
         if node is not None:
             options["scheduling_strategy"] = NodeAffinitySchedulingStrategy(node, soft=True)
         self._actor = _CoordinatorActor.options(**options).remote(kwargs, store)  # type: ignore[attr-defined]
-        self._unstepped: list[tuple[str, tuple[Any, ...]]] = []
         self._sending: list[Any] = []
         self._overrides: tuple[AnyOverride, ...] = ()
 
@@ -172,28 +161,6 @@ class RemoteCoordinator:
     def handle(self) -> Any:
         """The actor handle, for tests that kill the coordinator on purpose."""
         return self._actor
-
-    def observe(
-        self,
-        alerts: Sequence[Alert],
-        orders: Sequence[CustomerOrder],
-        deliveries: Sequence[ProofOfDelivery],
-        now: datetime,
-        cancellations: Sequence[OrderCancellation] = (),
-    ) -> None:
-        """Fire and forget: ordering is kept because actor calls run in order.
-
-        Kept until the next successful `step`, to be sent again if the actor
-        died before taking it or after (a restart forgets what is not stored).
-        """
-        if alerts or orders or deliveries or cancellations:
-            self._send(
-                "observe", list(alerts), list(orders), list(deliveries), now, list(cancellations)
-            )
-
-    def request(self, request_id: str) -> None:
-        """An operator's replan, fire and forget; kept like an observation until the next step."""
-        self._send("request", request_id)
 
     def override(self, overrides: Sequence[AnyOverride]) -> None:
         """The operators' overrides in force from now on (sent only when they change).
@@ -206,19 +173,14 @@ class RemoteCoordinator:
             self._overrides = fresh
             self._sending.append(self._actor.override.remote(fresh))
 
-    def step(self, now: datetime) -> Dispatch | None:
-        """The coordinator's step, on the restarted actor if it had died.
+    def step(self, inputs: TurnInputs) -> Dispatch | None:
+        """The coordinator's turn, on the restarted actor if it had died.
 
         A step the dying actor was running is lost with its plan (the store
-        never saw it); the restarted one replans.
+        never saw it); the restarted one takes the same inputs and replans.
         """
-        result: Dispatch | None = self._call("step", now)
-        self._unstepped = []
+        result: Dispatch | None = self._call("step", inputs)
         return result
-
-    def _send(self, method: str, *args: Any) -> None:
-        self._unstepped.append((method, args))
-        self._sending.append(getattr(self._actor, method).remote(*args))
 
     def _call(self, method: str, *args: Any) -> Any:
         deadline = time.monotonic() + RESTART_WAIT_S
@@ -235,10 +197,9 @@ class RemoteCoordinator:
                 self._resend()
 
     def _resend(self) -> None:
-        """Give a restarted actor what it cannot rebuild from the store."""
+        """Give a restarted actor the overrides in force, which the store does not hold."""
         if self._overrides:
             self._sending.append(self._actor.override.remote(self._overrides))
-        self._sending.extend(getattr(self._actor, m).remote(*a) for m, a in self._unstepped)
 
     def snapshot(self, now: datetime) -> NetworkSnapshot:
         """What a replan now would see: the agents' offers and the order book's demand."""
@@ -256,8 +217,8 @@ class RemoteCoordinator:
         return result
 
     @property
-    def stats(self) -> CoordinatorStats:
-        result: CoordinatorStats = self._call("stats")
+    def stats(self) -> TurnStats:
+        result: TurnStats = self._call("stats")
         return result
 
     def close(self) -> None:

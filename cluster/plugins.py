@@ -33,7 +33,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cluster.policies import Planner, Policy
+from cluster.policies import Policy
+from replan import Planner
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan

@@ -12,13 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from optimizer import plan_reorder_point
+from replan import Planner
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMaking, PlanMode, PlanStatus
 from supplysync.scenario import PlanningSettings, Scenario
-
-Planner = Callable[[NetworkSnapshot, PlanningSettings, str, Sequence[str], Plan | None], Plan]
-"""snapshot, settings, plan id, causes, the plan in force → the new plan."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 The simulator stands in for the devices and the ERP; readings go through the
 same batcher and agents as live mode, alerts and orders reach the
-coordinator, and its commands go back to the simulated assets, so every
+coordinator as one turn's inputs (`replan.turn`, the turn live mode runs
+too), and its commands go back to the simulated assets, so every
 outcome is a consequence of what the policy decided. No broker is needed:
 this is the embedded default that `supplysync demo` runs.
 """
@@ -22,6 +23,7 @@ from cluster.coordinator import Coordinator
 from cluster.coordinator_actor import RemoteCoordinator
 from cluster.directory import Directory
 from cluster.policies import Policy
+from replan import TurnInputs
 from supplysync.events import Alert
 from supplysync.kpi import Kpis
 from supplysync.plan import Plan
@@ -106,8 +108,8 @@ def run_policy(
             batch.extend(directory.tick(now))
             next_tick += tick_every
         alerts.extend(batch)
-        coordinator.observe(batch, frame.orders, frame.deliveries, now)
-        dispatch = coordinator.step(now)
+        news = TurnInputs(now, alerts=batch, orders=frame.orders, deliveries=frame.deliveries)
+        dispatch = coordinator.step(news)
         if dispatch is not None:
             sim.execute(dispatch.commands)
         if store is not None:

@@ -44,6 +44,7 @@ from cluster.policies import Policy
 from evaluation.suite import shorten
 from evaluation.tables import serving_warehouse, warehouse_demand
 from optimizer import plan_reorder_point
+from replan import TurnInputs
 from supplysync.offers import MachineOffer, NetworkSnapshot, VehicleOffer
 from supplysync.plan import Plan
 from supplysync.scenario import PlanningSettings, Scenario
@@ -154,8 +155,8 @@ class SupplyChainEnv(gym.Env[Observation, np.ndarray[Any, np.dtype[np.float32]]]
         if now >= self._next_tick:
             batch.extend(self._directory.tick(now))
             self._next_tick += TICK
-        self._coordinator.observe(batch, frame.orders, frame.deliveries, now)
-        dispatch = self._coordinator.step(now)
+        news = TurnInputs(now, alerts=batch, orders=frame.orders, deliveries=frame.deliveries)
+        dispatch = self._coordinator.step(news)
         if dispatch is not None:
             self._sim.execute(dispatch.commands)
 

@@ -36,7 +36,7 @@ from console.main import build_parser
 from tests.conftest import ROOT
 
 PACKAGES: tuple[str, ...] = ("agents", "optimizer", "adapters", "api", "cluster", "supplysync")
-PACKAGES += ("reads", "evaluation", "benchmarks", "console", "examples", "tests")
+PACKAGES += ("replan", "reads", "evaluation", "benchmarks", "console", "examples", "tests")
 DOCS = sorted([ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("deploy/**/*.md")])
 SOURCES = sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py"))
 

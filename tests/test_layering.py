@@ -2,7 +2,9 @@
 
 `agents/` and `optimizer/` are plain Python: no Ray, MQTT, web framework or
 database driver, and no reaching sideways into each other or up into
-`cluster/`. `supplysync/` imports nothing of ours. `evaluation/` is plain
+`cluster/`. `supplysync/` imports nothing of ours. `replan/`, the one
+replanning turn research and live mode both run, is plain Python over
+`optimizer/` (no Ray, no asyncio, nothing of `cluster/`). `evaluation/` is plain
 Python too: of `cluster/` it uses only the in-process research runner, the
 inline directory, the policy table and loader, and the plain coordinator
 (the Gymnasium environment steps it), never Ray itself. `reads/`, what
@@ -48,6 +50,7 @@ OURS = {
     "agents",
     "optimizer",
     "adapters",
+    "replan",
     "cluster",
     "evaluation",
     "api",
@@ -63,8 +66,9 @@ ALLOWED = {
     "agents": {"supplysync", "agents"},
     "optimizer": {"supplysync", "optimizer"},
     "adapters": {"supplysync", "adapters"},
-    "cluster": {*LOWER, "evaluation", "cluster"},
-    "evaluation": {*LOWER, "cluster", "evaluation"},
+    "replan": {"supplysync", "optimizer", "replan"},
+    "cluster": {*LOWER, "replan", "evaluation", "cluster"},
+    "evaluation": {*LOWER, "replan", "cluster", "evaluation"},
     "reads": {"supplysync", "adapters", "reads"},
     "api": {"supplysync", "adapters", "reads", "cluster", "api"},
     "benchmarks": OURS - {"console"},
@@ -90,11 +94,23 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", ["agents", "optimizer", "supplysync", "evaluation", "reads"])
+@pytest.mark.parametrize(
+    "package", ["agents", "optimizer", "supplysync", "replan", "evaluation", "reads"]
+)
 def test_pure_packages_import_no_io_stack(package: str) -> None:
     offenders = {
         str(path.relative_to(ROOT)): sorted(_imports(path) & IO_STACKS)
         for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_turn_runs_on_no_event_loop_and_no_thread() -> None:
+    # Research mode calls it synchronously, live mode on its planner thread:
+    # the turn itself neither awaits nor starts anything.
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & {"asyncio", "threading"})
+        for path in (ROOT / "replan").rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
 

@@ -33,8 +33,10 @@ fleet announces, followed by `adapters.mqtt.clock.ClockFollower`):
 - Every turn (`LiveSettings.turn_s`): new operator requests are read from the
   store (each asks for a replan; `set`/`clear` change the overrides every
   snapshot passes through, `cluster.overrides.apply_overrides`), the agents
-  get their time tick when it is due, and the coordinator takes the queued
-  alerts and decides, on the `planner` thread, whether to replan.
+  get their time tick when it is due, and the queued alerts, orders and
+  requests go to the coordinator as one turn's inputs (`replan.turn`, the
+  turn research mode runs too), which decides, on the `planner` thread,
+  whether to replan.
 - Every `LiveSettings.status_every_s`, a `LoopStatus` (queue depths: messages
   not yet acknowledged, commands awaiting their final answer, alerts waiting
   for the coordinator; whether a replan runs) is recorded for the API's
@@ -51,8 +53,8 @@ soft node affinity (the node after the hosts' round robin, so the one with
 fewest hosts, unless `coordinator_node` names one), restarted by Ray on a
 surviving node when its node dies, and rebuilt there from the store this
 loop writes (orders, plans, recent routes). The turn under way waits for
-the restart and is retried on the new actor, given again what it was sent
-since its last step and the overrides in force; its first step replans.
+the restart and is retried on the new actor with the same inputs, after the
+overrides in force; its first step replans.
 The operators' overrides travel to the actor when they change, as the
 inline coordinator reads them from the inbox.
 
@@ -94,16 +96,17 @@ from adapters.mqtt.topics import Topic, topic_of
 from adapters.mqtt.tracking import CommandTracker, Outcome
 from adapters.mqtt.workers import Committed, IngestWorkers, check_store
 from adapters.store import StoreError, StoreUnavailableError
-from cluster.coordinator import Coordinator, Dispatch
+from cluster.coordinator import Coordinator
 from cluster.directory import AgentDirectory, Directory
 from cluster.errors import ClusterError
 from cluster.live.inbox import RequestInbox
-from cluster.live.orders import OrderIntake, OrderNews
+from cluster.live.orders import OrderIntake
 from cluster.live.reader import StoreReader
 from cluster.live.serial import SerialDirectory
 from cluster.live.settings import Brokers, LiveSettings
 from cluster.overrides import AnyOverride, apply_overrides
 from cluster.plugins import load_policy
+from replan import Dispatch, TurnInputs
 from supplysync.clock import NetworkClock
 from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
@@ -436,11 +439,19 @@ class LiveLoop:
             causes = [r.request_id for r in fresh] + ([RETRY_CAUSE] if retry else [])
             alerts, self._alerts = self._alerts, []
             ordered = self._orders.drain()
+            news = TurnInputs(
+                now,
+                alerts=alerts,
+                orders=ordered.orders,
+                deliveries=ordered.deliveries,
+                cancellations=ordered.cancellations,
+                requests=causes,
+            )
             overrides = self._inbox.overrides
             self._replanning = True
             try:
                 turn = partial(_plan_turn, overrides=overrides)
-                dispatch = await _on(planner, turn, coordinator, alerts, ordered, causes, now)
+                dispatch = await _on(planner, turn, coordinator, news)
             except ClusterError as exc:
                 log.warning("replan failed (asked again next turn): %s", exc)
                 self.stats.host_failures += 1
@@ -642,21 +653,14 @@ def _on_ray_hosts(directory: Directory) -> bool:
 
 def _plan_turn(
     coordinator: Coordinator | RemoteCoordinator,
-    alerts: list[Alert],
-    ordered: OrderNews,
-    causes: list[str],
-    now: datetime,
+    news: TurnInputs,
     *,
     overrides: tuple[AnyOverride, ...],
 ) -> Dispatch | None:
-    """One turn of the coordinator, on the planner thread that alone touches it.
+    """One turn of the coordinator (`replan.turn`), on the planner thread that alone touches it.
 
-    `ordered` is what the order book learnt since the last turn; `overrides`
-    reach an actor by message (the inline coordinator reads the inbox).
+    `overrides` reach an actor by message (the inline coordinator reads the inbox).
     """
     if not isinstance(coordinator, Coordinator):
         coordinator.override(overrides)
-    coordinator.observe(alerts, ordered.orders, ordered.deliveries, now, ordered.cancellations)
-    for cause in causes:
-        coordinator.request(cause)
-    return coordinator.step(now)
+    return coordinator.step(news)

@@ -12,11 +12,12 @@ import pytest
 from benchmarks.agents_throughput import START, synthetic_network
 from cluster.aggregated import AggregatingPlanner, zoned_milp
 from cluster.builtin import Milp
-from cluster.coordinator import Coordinator, Dispatch
+from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
 from cluster.policies import SOLVED, Policy
 from optimizer.geometry import trip
 from optimizer.zones import zones_of
+from replan import Dispatch
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMode

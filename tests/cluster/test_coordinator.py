@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,8 +12,10 @@ from adapters.simulator import Simulator
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
 from cluster.plugins import load_policy
+from replan import Dispatch, TurnInputs
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.events import Alert, AlertKind, Severity
+from supplysync.orders import CustomerOrder
 
 
 class RejectingDirectory(InlineDirectory):
@@ -35,7 +37,22 @@ class RejectingDirectory(InlineDirectory):
         ]
 
 
-def _loop(scenario: Any, policy: str, directory: InlineDirectory | None = None) -> Coordinator:
+class Loop:
+    """A coordinator whose first step also takes the orders placed at the start."""
+
+    def __init__(self, coordinator: Coordinator, orders: Sequence[CustomerOrder]) -> None:
+        self.coordinator = coordinator
+        self._orders = list(orders)
+
+    def step(
+        self, now: datetime, alerts: Sequence[Alert] = (), requests: Sequence[str] = ()
+    ) -> Dispatch | None:
+        orders, self._orders = self._orders, []
+        news = TurnInputs(now, alerts=alerts, orders=orders, requests=requests)
+        return self.coordinator.step(news)
+
+
+def _loop(scenario: Any, policy: str, directory: InlineDirectory | None = None) -> Loop:
     sim = Simulator(scenario)
     directory = directory or InlineDirectory.start(scenario.network)
     loop = Coordinator(
@@ -46,8 +63,7 @@ def _loop(scenario: Any, policy: str, directory: InlineDirectory | None = None) 
         origin=sim.now,
         run_end=sim.end,
     )
-    loop.observe([], sim.advance(sim.now).orders, [], sim.now)
-    return loop
+    return Loop(loop, sim.advance(sim.now).orders)
 
 
 def _alert(scenario: Any, at_h: float, kind: AlertKind = AlertKind.PREDICTED_FAILURE) -> Alert:
@@ -76,14 +92,14 @@ def test_significant_alert_replans_once_after_the_debounce(demo_scenario: Any) -
     loop = _loop(demo_scenario, "milp")
     loop.step(start)
     alert = _alert(demo_scenario, 1.0)
-    loop.observe([alert], [], [], alert.ts)
+    assert loop.step(alert.ts, [alert]) is None
     assert loop.step(start + timedelta(hours=1.5)) is None  # debounce is 60 min
     dispatch = loop.step(start + timedelta(hours=2.0))
     assert dispatch is not None and dispatch.plan.causes == [alert.alert_id]
     assert dispatch.snapshot is not None
     assert dispatch.snapshot.causes == [alert]  # what the policy saw: the alert itself
     assert dispatch.plan.diff is not None
-    assert dispatch.plan.diff.previous_plan_id == loop.plans[0].plan_id
+    assert dispatch.plan.diff.previous_plan_id == loop.coordinator.plans[0].plan_id
     assert loop.step(start + timedelta(hours=3)) is None
 
 
@@ -91,10 +107,9 @@ def test_harsh_driving_alone_does_not_replan(demo_scenario: Any) -> None:
     start = demo_scenario.simulation.start
     loop = _loop(demo_scenario, "milp")
     loop.step(start)
-    loop.observe([_alert(demo_scenario, 1.0, AlertKind.HARSH_DRIVING)], [], [], start)
+    assert loop.step(start, [_alert(demo_scenario, 1.0, AlertKind.HARSH_DRIVING)]) is None
     assert loop.step(start + timedelta(hours=5)) is None
-    loop.request("op-1")
-    dispatch = loop.step(start + timedelta(hours=6))
+    dispatch = loop.step(start + timedelta(hours=6), requests=["op-1"])
     assert dispatch is not None and dispatch.plan.causes == ["op-1"]
     assert dispatch.snapshot is not None and dispatch.snapshot.causes == []
 
@@ -104,9 +119,9 @@ def test_static_plans_once_over_the_whole_run(demo_scenario: Any) -> None:
     loop = _loop(demo_scenario, "static")
     first = loop.step(start)
     assert first is not None and first.plan.window.periods == demo_scenario.simulation.days
-    loop.observe([_alert(demo_scenario, 1.0)], [], [], start)
+    assert loop.step(start, [_alert(demo_scenario, 1.0)]) is None
     assert loop.step(start + timedelta(days=1)) is None
-    assert loop.stats.replans == 1
+    assert loop.coordinator.stats.replans == 1
 
 
 def test_a_rejection_withdraws_the_offer_and_plans_again(demo_scenario: Any) -> None:
@@ -117,7 +132,7 @@ def test_a_rejection_withdraws_the_offer_and_plans_again(demo_scenario: Any) -> 
     assert any("M-DUI-1 rejected: spindle under repair" in n for n in dispatch.plan.notes)
     assert dispatch.plan.how is not None and dispatch.plan.how.withdrawn == ["M-DUI-1"]
     assert not [r for r in dispatch.plan.production if r.machine_id == "M-DUI-1"]
-    assert loop.stats.rejections == 1
+    assert loop.coordinator.stats.rejections == 1
     # Other machines pick up the work the withdrawn machine would have done.
     assert sum(r.quantity for r in dispatch.plan.production) > 0
 
@@ -155,11 +170,11 @@ def test_orders_on_a_vehicle_out_stay_out_of_later_replans(demo_scenario: Any) -
         while sim.now < scenario.simulation.start + timedelta(hours=hours):
             frame = sim.advance(sim.now + step)
             directory.ingest(frame.readings, sim.now)
-            loop.observe([], frame.orders, frame.deliveries, sim.now)
+            news = TurnInputs(sim.now, orders=frame.orders, deliveries=frame.deliveries)
+            assert loop.step(news) is None  # no alerts: the next plan is at the request
 
     frame = sim.advance(sim.now)
-    loop.observe([], frame.orders, [], sim.now)
-    first = loop.step(sim.now)
+    first = loop.step(TurnInputs(sim.now, orders=frame.orders))
     assert first is not None
     sim.execute(first.commands)
     carried = {
@@ -170,8 +185,7 @@ def test_orders_on_a_vehicle_out_stay_out_of_later_replans(demo_scenario: Any) -
     snapshot = None
     for n, hours in enumerate((8.0, 9.0)):
         run_until(hours)
-        loop.request(f"op-{n}")
-        dispatch = loop.step(sim.now)
+        dispatch = loop.step(TurnInputs(sim.now, requests=[f"op-{n}"]))
         assert dispatch is not None
         sim.execute(dispatch.commands)
         snapshot = dispatch.snapshot
@@ -189,8 +203,9 @@ def test_a_restored_loop_goes_on_from_the_plans_routes_and_orders_of_the_store(
     """What a restarted coordinator actor rebuilds from the store (cluster.coordinator_actor)."""
     start = demo_scenario.simulation.start
     directory = InlineDirectory.start(demo_scenario.network)
-    first = _loop(demo_scenario, "milp", directory)
-    made = first.step(start)
+    loop = _loop(demo_scenario, "milp", directory)
+    made = loop.step(start)
+    first = loop.coordinator
     assert made is not None
     orders = Simulator(demo_scenario).advance(start).orders  # the ones `_loop` observed
     restarted = Coordinator(
@@ -204,7 +219,7 @@ def test_a_restored_loop_goes_on_from_the_plans_routes_and_orders_of_the_store(
     restarted.restore(first.plans, made.commands, orders)
     later = start + timedelta(hours=1)
     assert restarted.snapshot(later) == first.snapshot(later)  # demand, routes on board
-    again = restarted.step(later)  # no tick due for `first`: the restart replans at once
-    assert first.step(later) is None
+    again = restarted.step(TurnInputs(later))  # no tick due for `first`: the restart replans
+    assert first.step(TurnInputs(later)) is None
     assert again is not None and again.plan.plan_id == "milp-0002"
     assert again.plan.diff is not None and again.plan.diff.previous_plan_id == "milp-0001"

@@ -53,6 +53,7 @@ from cluster.errors import ClusterError
 from cluster.hosts import RayHostPool, cpu_nodes, spread
 from cluster.placement import layout
 from cluster.plugins import load_policy
+from replan import TurnInputs
 from supplysync.network import Network
 from supplysync.orders import CustomerOrder, OrderMessage
 from supplysync.plan import Plan, PlanStatus
@@ -206,8 +207,7 @@ def test_a_lost_node_s_hosts_and_coordinator_come_back_elsewhere_from_the_store(
         )
         orders = some_orders(network, start)
         store(orders)
-        coordinator.observe([], orders, [], now)
-        first = coordinator.step(now)
+        first = coordinator.step(TurnInputs(now, orders=orders))
         assert first is not None
         store([first.plan, *first.commands])
         demand = coordinator.snapshot(now).demand
@@ -235,7 +235,7 @@ def test_a_lost_node_s_hosts_and_coordinator_come_back_elsewhere_from_the_store(
         # The loop goes on: the restarted coordinator knows the orders and the plan.
         assert coordinator.snapshot(now).demand == demand
         later = batches[-1][-1].ts
-        second = coordinator.step(later)
+        second = coordinator.step(TurnInputs(later))
         assert second is not None and second.plan.status is not PlanStatus.ERROR
         assert all(r.accepted for r in second.responses)
         assert [p.plan_id for p in coordinator.plans] == ["milp-0001", "milp-0002"]

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from cluster.policies import Planner, WithFallback
+from cluster.policies import WithFallback
+from replan import Planner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMaking, PlanMode, PlanStatus
 from supplysync.scenario import PlanningSettings, Scenario

@@ -46,6 +46,7 @@ from cluster.directory import InlineDirectory
 from cluster.live.orders import OrderIntake, OrderNews
 from cluster.live.reader import StoreReader
 from cluster.plugins import load_policy
+from replan import TurnInputs
 from supplysync.commands import Command
 from supplysync.deadletters import DeadLetter
 from supplysync.network import Network
@@ -241,8 +242,16 @@ def _proof_key(pod: ProofOfDelivery) -> tuple[str, str, str]:
 
 def _plan_and_store(url: str, coordinator: Coordinator, news: OrderNews) -> None:
     """What the live loop does with orders: the intake, the book, a replan, the plan recorded."""
-    coordinator.observe([], news.orders, news.deliveries, AT, news.cancellations)
-    dispatch = coordinator.replan(AT, ["fuzz"])
+    dispatch = coordinator.step(
+        TurnInputs(
+            AT,
+            orders=news.orders,
+            deliveries=news.deliveries,
+            cancellations=news.cancellations,
+            requests=["fuzz"],
+        )
+    )
+    assert dispatch is not None
     assert dispatch.snapshot is not None
     firm = {line.order_id for line in dispatch.snapshot.demand if line.order_id is not None}
     assert firm <= {o.order_id for o in news.orders}

@@ -1,0 +1,32 @@
+"""One replanning turn, Ray-free: what research mode and live mode both run.
+
+`turn(state, inputs, planner, agents)` takes in what happened since the
+last turn, asks the trigger whether to replan, and if so makes a plan,
+negotiates it with the agents and commits it, returning the next state and
+the `Dispatch` that goes out. The negotiation (a rejecting asset's offer
+withdrawn, orders already on board left out, the routes vehicles carry
+remembered) is plain logic over frozen records, so it lives here and not
+with Ray: `cluster/` keeps placement, actors and transport, and holds a
+`TurnState` between turns (`cluster.coordinator`). No Ray, no asyncio, no
+I/O of its own: the agents and the planner are handed in.
+"""
+
+from replan.agents import Agents
+from replan.dispatch import Dispatch
+from replan.state import TurnSettings, TurnState, TurnStats, restore
+from replan.turn import Planner, ShapeSnapshot, TurnInputs, offered, replan, turn
+
+__all__ = [
+    "Agents",
+    "Dispatch",
+    "Planner",
+    "ShapeSnapshot",
+    "TurnInputs",
+    "TurnSettings",
+    "TurnState",
+    "TurnStats",
+    "offered",
+    "replan",
+    "restore",
+    "turn",
+]
