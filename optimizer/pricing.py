@@ -53,12 +53,16 @@ Part = tuple[str, int, str, bool]
 class RoutePricer:
     """Priced candidates at a window's first rebuild; its later rebuilds get the same routes.
 
+    In the order pricing found them: column order decides which of two
+    equal-cost plans the solver returns, so it must not follow string hashes,
+    which change with every process.
+
     One per planner (`optimizer.warm.WarmPlanner`), as its model is.
     """
 
     def __init__(self) -> None:
         self._window: PlanningWindow | None = None
-        self._found: frozenset[tuple[Hashable, tuple[str, ...]]] = frozenset()
+        self._found: tuple[tuple[Hashable, tuple[str, ...]], ...] = ()
 
     def __call__(self, data: PlanningData) -> RouteCandidates:
         first = candidates(data)
@@ -66,7 +70,8 @@ class RoutePricer:
             return with_routes(data, first, self._found)
         priced = priced_candidates(data, first)
         self._window = data.window
-        self._found = frozenset(_routes(priced)) - frozenset(_routes(first))
+        known = set(_routes(first))
+        self._found = tuple(r for r in _routes(priced) if r not in known)
         return priced
 
 
