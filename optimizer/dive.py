@@ -286,7 +286,7 @@ def fractional_routes(
     `use` holds the LP value of every route still free; ties go to the route
     with more stops, then the lower index. Routes an operator froze are left
     to the rounding. Both planning paths dive with it: the Pyomo model
-    (`settle_routes`) and the direct highspy reference (`optimizer.direct`).
+    (`settle_routes`) and the direct highspy reference (`benchmarks.direct`).
     """
     best: dict[tuple[str, int], tuple[float, int, int]] = {}
     for j, x in use.items():

@@ -269,7 +269,7 @@ def round_up(
     maintenance goes where the relaxation put most of it. Per crew, routes
     are taken by their relaxed value, highest first, while the crew has
     `vehicles` left. Both planning paths round with it: the Pyomo model
-    (`rounded`) and the direct highspy reference (`optimizer.direct`).
+    (`rounded`) and the direct highspy reference (`benchmarks.direct`).
     """
     out: dict[tuple[str, Any], int] = {("setup", k): int(v > ROUND_UP) for k, v in setup.items()}
     due: dict[str, list[tuple[str, int]]] = {}

@@ -7,17 +7,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-import highspy
 import pytest
 
+from benchmarks.direct import build_highs, full_solve_highs, new_highs
+from benchmarks.networks import SIZES, generate_network, snapshot_for
 from optimizer import dive as dive_module
 from optimizer.columns import Column, Crew, RouteCandidates, candidates
 from optimizer.data import PlanningData, planning_data
-from optimizer.direct import build_highs, full_solve_highs
 from optimizer.dive import Dive, dive, fractional_routes, full_solve, integers
 from optimizer.model import build_model
 from optimizer.solve import SolveParams, SolveResult, persistent_solver, solve
-from optimizer.testing import SIZES, generate_network, snapshot_for
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import PlanMode, PlanStatus
@@ -77,9 +76,7 @@ def test_the_direct_reference_relaxes_the_same_model(
     data, cands = small
     _, _, dived = _dived(data, cands)
 
-    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    h = new_highs(threads=1)
     columns = build_highs(data, h, cands)
     # A gap the dive meets (3 % on S), so that the direct path ends at its dive too.
     objective, gap, how = full_solve_highs(h, columns, cands, 30.0, max(0.05, 2 * dived.gap))

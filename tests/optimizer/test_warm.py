@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from benchmarks.networks import EVENT_KINDS, apply_event
 from optimizer import dive
 from optimizer.reprice import reprice
 from optimizer.route_audit import audit_routes
-from optimizer.testing import EVENT_KINDS, apply_event
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMode, PlanStatus

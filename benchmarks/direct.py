@@ -75,6 +75,14 @@ class _Lp:
         h.addRows(len(self.rows), lower, upper, len(index), starts, index, value)
 
 
+def new_highs(threads: int) -> highspy.Highs:
+    """An empty, quiet HiGHS instance running on `threads` threads."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", threads)
+    return h
+
+
 def build_highs(
     data: PlanningData, h: highspy.Highs, cands: RouteCandidates
 ) -> dict[Hashable, int]:
