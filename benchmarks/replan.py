@@ -44,7 +44,7 @@ from optimizer.data import planning_data
 from optimizer.dive import full_solve
 from optimizer.gcpause import collect_frozen, kept_out_of_collections
 from optimizer.model import build_model
-from optimizer.solve import SolveParams, persistent_solver
+from optimizer.session import Session, SolveParams
 from optimizer.warm import WarmPlanner
 from supplysync.plan import PlanStatus
 from supplysync.scenario import PlanningSettings
@@ -76,15 +76,14 @@ def run(
     start = time.perf_counter()
     with kept_out_of_collections():  # as the planner builds (`WarmPlanner`)
         model = build_model(data, routes)
-        solver = persistent_solver(model)
+        session = Session(model.model)
     cold_build = time.perf_counter() - start
     start = time.perf_counter()
     cold, _ = full_solve(
-        solver, model, routes, start + time_limit_s, mip_gap, tuning=settings.solver
+        session, model, routes, start + time_limit_s, mip_gap, tuning=settings.solver
     )
     cold_s = time.perf_counter() - start
-    inner = solver._solver_model
-    cols, rows = inner.getNumCol(), inner.getNumRow()
+    cols, rows = session.size()
 
     start = time.perf_counter()
     h = new_highs(SolveParams.threads)
@@ -95,7 +94,7 @@ def run(
         h, columns, routes, time_limit_s, mip_gap, tuning=settings.solver
     )
     direct_solve = time.perf_counter() - start
-    del model, solver, inner
+    del model, session
     collect_frozen()  # the cold model, frozen as the planner freezes its own
 
     settled = settings.model_copy(update={"time_limit_s": BASE_BUDGET_X * time_limit_s})

@@ -15,7 +15,8 @@ import pytest
 
 from benchmarks.networks import apply_event
 from optimizer.data import planning_data
-from optimizer.repair import rounded, touched
+from optimizer.repair import touched
+from optimizer.rounding import rounded
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMode, PlanStatus
