@@ -2,7 +2,7 @@
 
 Run as `supplysync bench replan --size S|M|L [--events N] [--json]`. For a
 generated network
-(`optimizer.testing`, seed 0, 7 daily periods) it measures:
+(`benchmarks.networks`, seed 0, 7 daily periods) it measures:
 
 - routes: generating the candidate routes of the routed periods (the
   routing engine per depot and day), which both builds below share;
@@ -21,8 +21,8 @@ generated network
   gap" is the largest (repair - full's bound) / repair, an upper bound on
   how far a repaired plan is from the optimum (as weak as full's bound);
 - direct: the same model (same candidate routes) built straight into
-  highspy with numpy (`optimizer.direct`) and solved the same way
-  (`optimizer.direct.full_solve_highs`), for the Pyomo/highspy ratios:
+  highspy with numpy (`benchmarks.direct`) and solved the same way
+  (`benchmarks.direct.full_solve_highs`), for the Pyomo/highspy ratios:
   build, solve, and cold (build and solve together).
 
 Every solve runs under the same time limit and gap; status and gap are
@@ -37,16 +37,14 @@ import statistics
 import time
 from typing import Any
 
-import highspy
-
+from benchmarks.direct import build_highs, full_solve_highs, new_highs
+from benchmarks.networks import EVENT_KINDS, SIZES, apply_event, generate_network, snapshot_for
 from optimizer.columns import candidates
 from optimizer.data import planning_data
-from optimizer.direct import build_highs, full_solve_highs
 from optimizer.dive import full_solve
 from optimizer.gcpause import collect_frozen, kept_out_of_collections
 from optimizer.model import build_model
-from optimizer.solve import SolveParams, persistent_solver
-from optimizer.testing import EVENT_KINDS, SIZES, apply_event, generate_network, snapshot_for
+from optimizer.session import Session, SolveParams
 from optimizer.warm import WarmPlanner
 from supplysync.plan import PlanStatus
 from supplysync.scenario import PlanningSettings
@@ -78,28 +76,25 @@ def run(
     start = time.perf_counter()
     with kept_out_of_collections():  # as the planner builds (`WarmPlanner`)
         model = build_model(data, routes)
-        solver = persistent_solver(model)
+        session = Session(model.model)
     cold_build = time.perf_counter() - start
     start = time.perf_counter()
     cold, _ = full_solve(
-        solver, model, routes, start + time_limit_s, mip_gap, tuning=settings.solver
+        session, model, routes, start + time_limit_s, mip_gap, tuning=settings.solver
     )
     cold_s = time.perf_counter() - start
-    inner = solver._solver_model
-    cols, rows = inner.getNumCol(), inner.getNumRow()
+    cols, rows = session.size()
 
     start = time.perf_counter()
-    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs
-    h.setOptionValue("output_flag", False)
+    h = new_highs(SolveParams.threads)
     columns = build_highs(data, h, routes)
     direct_build = time.perf_counter() - start
-    h.setOptionValue("threads", SolveParams.threads)
     start = time.perf_counter()
     _, direct_gap, direct_status = full_solve_highs(
         h, columns, routes, time_limit_s, mip_gap, tuning=settings.solver
     )
     direct_solve = time.perf_counter() - start
-    del model, solver, inner
+    del model, session
     collect_frozen()  # the cold model, frozen as the planner freezes its own
 
     settled = settings.model_copy(update={"time_limit_s": BASE_BUDGET_X * time_limit_s})

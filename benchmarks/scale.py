@@ -63,7 +63,7 @@ from optimizer.dive import full_solve
 from optimizer.gcpause import kept_out_of_collections
 from optimizer.milp import plan_milp
 from optimizer.model import build_model
-from optimizer.solve import persistent_solver
+from optimizer.session import Session
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
@@ -121,10 +121,10 @@ def planner_figures(
     with kept_out_of_collections():
         cands = candidates(data)  # none: no period is routed inside the MILP
         model = build_model(data, cands)
-        solver = persistent_solver(model)
+        session = Session(model.model)
     t3 = time.perf_counter()
     outcome, _ = full_solve(
-        solver,
+        session,
         model,
         cands,
         t3 + settings.time_limit_s,
@@ -132,7 +132,7 @@ def planner_figures(
         tuning=settings.solver,
     )
     t4 = time.perf_counter()
-    inner = solver._solver_model
+    columns, rows = session.size()
     return PlannerFigures(
         assets=len(net.asset_kinds()),
         warehouses=len(net.warehouses),
@@ -148,9 +148,11 @@ def planner_figures(
         lanes=len(data.lanes),
         arcs=len(data.arcs),
         demand_lines=len(data.demand),
-        columns=inner.getNumCol(),
-        rows=inner.getNumRow(),
-        integers=sum(1 for v in model.component_data_objects(pyo.Var) if not v.is_continuous()),
+        columns=columns,
+        rows=rows,
+        integers=sum(
+            1 for v in model.model.component_data_objects(pyo.Var) if not v.is_continuous()
+        ),
         fold_s=t1 - t0,
         data_s=t2 - t1,
         build_s=t3 - t2,

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.vrp import read_instance, solve_routes, validate
+from benchmarks.vrp_instances import read_instance
+from optimizer.vrp import solve_routes, validate
 
 
 def run(

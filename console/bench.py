@@ -99,10 +99,10 @@ def benchmark(name: str) -> ModuleType | None:
 def _bench_vrp(args: argparse.Namespace) -> int:
     if args.time_limit <= 0:
         return refuse("--time-limit must be positive")
-    from optimizer.vrp import InstanceFormatError
-
     if (bench := benchmark("vrp")) is None:
         return 2
+    from benchmarks.vrp_instances import InstanceFormatError  # found where `benchmark` found it
+
     try:
         return int(bench.report(args.files, time_limit_s=args.time_limit, as_json=args.json))
     except (InstanceFormatError, FileNotFoundError) as exc:

@@ -12,7 +12,7 @@ from optimizer.costs import CostModel
 from optimizer.diff import diff_plans
 from optimizer.dispatch import commands_for
 from optimizer.milp import plan_milp
-from optimizer.solve import SolverUnavailableError
+from optimizer.session import SolverUnavailableError
 from optimizer.trigger import SIGNIFICANT, TriggerState, decide
 
 __all__ = [

@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pyomo.environ as pyo
-
 from optimizer.data import PlanningData
+from optimizer.decisions import Decisions
 
 
 def value(var: Any) -> float:
@@ -39,7 +38,7 @@ class Usage:
     cold_fleet: Mapping[tuple[str, int], float]
 
     @classmethod
-    def of(cls, model: pyo.ConcreteModel, data: PlanningData) -> Usage:
+    def of(cls, model: Decisions, data: PlanningData) -> Usage:
         """Measure a solved model built by the production and replenishment builders."""
         machines = {m.machine_id: m for m in data.machines}
         hours: dict[tuple[str, int], float] = defaultdict(float)

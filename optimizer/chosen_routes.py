@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-import pyomo.environ as pyo
-
 from optimizer.bottleneck import value
 from optimizer.columns import RouteCandidates, crews_of, frozen_offers
 from optimizer.data import PlanningData
+from optimizer.decisions import Decisions
 from optimizer.geometry import road_km, trip
 from supplysync.plan import Delivery, Route, Stop
 
@@ -28,7 +27,7 @@ EPS = 1e-6
 
 
 def read_routes(
-    model: pyo.ConcreteModel,
+    model: Decisions,
     data: PlanningData,
     cands: RouteCandidates,
     deliveries: Sequence[Delivery],

@@ -8,13 +8,13 @@ runs whole for every unit it drops (``route_drop`` in
 `optimizer.route_model`), and a setup's big-M is what demand can use
 (`optimizer.production.useful`). So a full solve first relaxes every on/off
 decision and solves the LP, rounds it up as a repair rounds its touched
-decisions (`optimizer.repair.rounded`: setups with any output, maintenance
+decisions (`optimizer.rounding.rounded`: setups with any output, maintenance
 where most of it went, routes by value while the crew has vehicles) and
 re-prices that rounding with the decisions fixed. Rounding up leaves some
 setups making nothing and some routes carrying nothing once re-priced;
 they only cost, so they are switched off and the plan re-priced once more.
 Each LP runs on the persistent instance, hot-started from the last one's
-basis (`optimizer.reprice`).
+basis (`Session.lp`).
 
 Multi-stop routes overlap: the relaxation likes a long route at 0.65 and
 the out-and-backs to two of its stops at 0.35, and rounding all three up
@@ -47,16 +47,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pyomo.environ as pyo
-from pyomo.contrib.solver.solvers.highs import Highs
 
 from optimizer.columns import RouteCandidates
+from optimizer.decisions import Decisions
 from optimizer.repair import EPS
-from optimizer.reprice import Repriced, load, reprice, reprice_rounded, values_of
-from optimizer.solve import SolveParams, SolveResult, solve
+from optimizer.rounding import round_and_price
+from optimizer.session import LpSolution, Session, SolveParams, SolveResult
 from supplysync.plan import PlanStatus
 from supplysync.scenario import SolverSettings
 
-SolveFn = Callable[[pyo.ConcreteModel, SolveParams, Highs], SolveResult]
+SolveFn = Callable[[Session, SolveParams, LpSolution | None], SolveResult]
+"""The MIP solve from a start plan (`Session.mip`); a seam for tests."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Dive:
         seconds: all its LPs.
     """
 
-    plan: Repriced
+    plan: LpSolution
     bound: float
     seconds: float
 
@@ -87,26 +88,26 @@ class Dive:
 
 
 def full_solve(
-    solver: Highs,
-    model: pyo.ConcreteModel,
+    session: Session,
+    model: Decisions,
     cands: RouteCandidates,
     deadline: float,
     mip_gap: float,
     *,
     basis: Any | None = None,
-    solve_fn: SolveFn = solve,
+    solve_fn: SolveFn = Session.mip,
     tuning: SolverSettings | None = None,
 ) -> tuple[SolveResult, Dive | None]:
     """Dive, and run the MIP from the dive's plan only when that is not within `mip_gap`.
 
     Args:
-        solver: the persistent solver holding `model`, parameters pushed.
+        session: the session holding `model`, parameters pushed.
         model: the planning model.
         cands: its candidate routes.
         deadline: `time.perf_counter()` by which the solve must be over.
         mip_gap: the relative gap at which a plan counts as optimal.
         basis: a basis of an earlier LP of this model to start the dive from
-            (`optimizer.reprice`), or None for a cold start.
+            (`Session.lp`), or None for a cold start.
         solve_fn: the MIP solve (a seam for tests).
         tuning: the dive's and HiGHS's shares of the time and the dive's
             route rounds; None for the defaults.
@@ -118,30 +119,29 @@ def full_solve(
     """
     tuning = tuning or SolverSettings()
     seconds = (deadline - time.perf_counter()) * tuning.dive_share
-    dived = dive(solver, model, cands, seconds, basis, tuning=tuning)
-    if dived is not None:
-        if dived.gap <= mip_gap:
-            load(solver, dived.plan.solution)
-            outcome = SolveResult(
-                PlanStatus.OPTIMAL,
-                True,
-                dived.plan.objective,
-                dived.gap,
-                dived.seconds,
-                "rounded LP relaxation within the gap",
-                bound=dived.bound,
-                rounded=True,
-            )
-            return outcome, dived
-        solver._solver_model.setSolution(dived.plan.solution)
+    dived = dive(session, model, cands, seconds, basis, tuning=tuning)
+    if dived is not None and dived.gap <= mip_gap:
+        session.load(dived.plan)
+        outcome = SolveResult(
+            PlanStatus.OPTIMAL,
+            True,
+            dived.plan.objective,
+            dived.gap,
+            dived.seconds,
+            "rounded LP relaxation within the gap",
+            bound=dived.bound,
+            rounded=True,
+        )
+        return outcome, dived
     left = max((deadline - time.perf_counter()) * tuning.highs_share, 0.01)
-    outcome = solve_fn(model, SolveParams(left, mip_gap), solver)
+    start = None if dived is None else dived.plan
+    outcome = solve_fn(session, SolveParams(left, mip_gap), start)
     if dived is None:
         return outcome, dived
-    return _settled(solver, dived, outcome, mip_gap), dived
+    return _settled(session, dived, outcome, mip_gap), dived
 
 
-def _settled(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> SolveResult:
+def _settled(session: Session, dived: Dive, mip: SolveResult, mip_gap: float) -> SolveResult:
     """The better of the MIP's plan and the dive's, gapped against the better bound.
 
     The bounds are the LP relaxation's and the one the MIP proved, if any: a
@@ -158,7 +158,7 @@ def _settled(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> So
     if found and mip.objective is not None and mip.objective <= dived.plan.objective:
         objective, status, message = mip.objective, mip.status, mip.message
     else:
-        load(solver, dived.plan.solution)
+        session.load(dived.plan)
         objective = dived.plan.objective
         rounded = True
         timed_out = mip.status is PlanStatus.TIME_LIMIT
@@ -183,21 +183,16 @@ def _settled(solver: Highs, dived: Dive, mip: SolveResult, mip_gap: float) -> So
     )
 
 
-def integers(model: pyo.ConcreteModel) -> list[Any]:
-    """Every on/off decision of the planning model: setups, maintenance, routes."""
-    return [*model.setup.values(), *model.maint.values(), *model.use.values()]
-
-
 def dive(
-    solver: Highs,
-    model: pyo.ConcreteModel,
+    session: Session,
+    model: Decisions,
     cands: RouteCandidates,
     seconds: float,
     basis: Any | None = None,
     *,
     tuning: SolverSettings | None = None,
 ) -> Dive | None:
-    """Relax, round up and re-price the model held by `solver`; None if either LP fails.
+    """Relax, round up and re-price `model`, held by `session`; None if either LP fails.
 
     Fractional routes are settled first, for at most `tuning.route_rounds`
     LPs (None: the default settings). The model's parameters must already
@@ -207,50 +202,46 @@ def dive(
     a cold relaxation takes 3.5 s, more than a 10 s replan leaves the dive.
     """
     deadline = time.perf_counter() + seconds
-    every = integers(model)
+    every = model.integers()
     try:
-        relaxed = reprice(solver, every, seconds, basis)
+        relaxed = session.lp(every, seconds, basis)
         if relaxed is None:
             return None
         rounds = (tuning or SolverSettings()).route_rounds
         settled = settle_routes(
-            solver, model, cands, relaxed, every=every, deadline=deadline, rounds=rounds
+            session, model, cands, relaxed, every=every, deadline=deadline, rounds=rounds
         )
         left = deadline - time.perf_counter()
-        tried = reprice_rounded(
-            solver, model, every, every, cands=cands, relaxed=settled, seconds=left
+        tried = round_and_price(
+            session, model, every, every, cands=cands, relaxed=settled, seconds=left
         )
         if tried is None:
             return None
         took = (
             relaxed.seconds + tried.seconds + (settled.seconds if settled is not relaxed else 0.0)
         )
-        off = idle(model, cands, values_of(solver, tried.solution))
+        off = idle(model, cands, session.value_in(tried))
         if off:
-            for var in off:
-                var.fix(0)
-            solver.update_variables(off)
-            trimmed = reprice(solver, every, deadline - time.perf_counter(), tried.basis)
+            session.fix((var, 0) for var in off)
+            trimmed = session.lp(every, deadline - time.perf_counter(), tried.basis)
             if trimmed is not None:
                 took += trimmed.seconds
                 tried = min(tried, trimmed, key=lambda r: r.objective)
     finally:
-        for var in every:
-            var.unfix()
-        solver.update_variables(every)
+        session.free(every)
     return Dive(tried, relaxed.objective, took)
 
 
 def settle_routes(
-    solver: Highs,
-    model: pyo.ConcreteModel,
+    session: Session,
+    model: Decisions,
     cands: RouteCandidates,
-    relaxed: Repriced,
+    relaxed: LpSolution,
     *,
     every: list[Any],
     deadline: float,
     rounds: int,
-) -> Repriced:
+) -> LpSolution:
     """Fix fractional routes at 1, one per depot and day each round, re-solving the LP between.
 
     At most `rounds` rounds. Returns the last LP solved (`relaxed` when no
@@ -260,18 +251,16 @@ def settle_routes(
     last, took = relaxed, 0.0
     left = {k: pyo.value(model.crew_size[k]) for k in model.crew_size}
     for _ in range(rounds):
-        value = values_of(solver, last.solution)
+        value = session.value_in(last)
         picks = fractional_routes(
             {j: value(var) for j, var in model.use.items() if not var.fixed}, cands, left
         )
         if not picks:
             break
-        chosen = [model.use[j] for j in picks]
-        for j, var in zip(picks, chosen, strict=True):
-            var.fix(1)
+        for j in picks:
             left[cands.columns[j].crew] -= 1
-        solver.update_variables(chosen)
-        nxt = reprice(solver, every, deadline - time.perf_counter(), last.basis)
+        session.fix((model.use[j], 1) for j in picks)
+        nxt = session.lp(every, deadline - time.perf_counter(), last.basis)
         if nxt is None:
             break
         last, took = nxt, took + nxt.seconds
@@ -286,7 +275,7 @@ def fractional_routes(
     `use` holds the LP value of every route still free; ties go to the route
     with more stops, then the lower index. Routes an operator froze are left
     to the rounding. Both planning paths dive with it: the Pyomo model
-    (`settle_routes`) and the direct highspy reference (`optimizer.direct`).
+    (`settle_routes`) and the direct highspy reference (`benchmarks.direct`).
     """
     best: dict[tuple[str, int], tuple[float, int, int]] = {}
     for j, x in use.items():
@@ -298,9 +287,7 @@ def fractional_routes(
     return sorted(-j for _, _, j in best.values())
 
 
-def idle(
-    model: pyo.ConcreteModel, cands: RouteCandidates, value: Callable[[Any], float]
-) -> list[Any]:
+def idle(model: Decisions, cands: RouteCandidates, value: Callable[[Any], float]) -> list[Any]:
     """Setups that are on but make nothing, and routes that run but carry nothing.
 
     Routes an operator froze are never idle: they run whatever they carry.

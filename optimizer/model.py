@@ -2,12 +2,13 @@
 
 Builder → frozen data → solve → result: `planning_data` freezes the
 snapshot, the production, replenishment and stability builders add their
-parts to one Pyomo model (`build_model`), `solve` runs HiGHS, and
-`assemble` maps the values: routes of the routed periods as the model chose
-them (`optimizer.route_model`).
+parts to one Pyomo model (`build_model`, which returns its decisions as a
+typed record, `optimizer.decisions.Decisions`), a solver session runs HiGHS
+(`optimizer.session`), and `assemble` maps the values: routes of the routed
+periods as the model chose them (`optimizer.route_model`).
 
 Every row and the objective are written as flat `LinearExpression`s
-(`optimizer.linear`) so that `optimizer.bulk_highs` can load them without
+(`optimizer.linear`) so that `optimizer.session.bulk` can load them without
 walking expression trees, and the build runs with the garbage collector
 paused (`optimizer.gcpause`): together they cut the cold build and load on
 the M benchmark network from about 7 s to about 2 s.
@@ -22,19 +23,20 @@ import pyomo.environ as pyo
 from optimizer.chosen_routes import frozen_routes, read_routes
 from optimizer.columns import RouteCandidates, candidates
 from optimizer.data import PlanningData
+from optimizer.decisions import Decisions
 from optimizer.gcpause import paused_gc
 from optimizer.linear import linear
 from optimizer.production import add_production
 from optimizer.replenishment import add_replenishment
 from optimizer.result import read_parts
 from optimizer.route_model import add_routes
-from optimizer.solve import SolveResult
+from optimizer.session import SolveResult
 from optimizer.stability import add_stability
 from supplysync.plan import Plan
 
 
-def build_model(data: PlanningData, cands: RouteCandidates | None = None) -> pyo.ConcreteModel:
-    """One Pyomo model with every builder's part and their summed cost.
+def build_model(data: PlanningData, cands: RouteCandidates | None = None) -> Decisions:
+    """One Pyomo model with every builder's part and their summed cost, and its decisions.
 
     Args:
         data: the planning data.
@@ -54,11 +56,11 @@ def build_model(data: PlanningData, cands: RouteCandidates | None = None) -> pyo
             expr=linear([*production.cost, *flow_cost, *route_cost, *keep_cost], keep_constant),
             sense=pyo.minimize,
         )
-    return model
+    return Decisions.of(model)
 
 
 def assemble(
-    model: pyo.ConcreteModel,
+    model: Decisions,
     data: PlanningData,
     cands: RouteCandidates,
     outcome: SolveResult,

@@ -42,7 +42,7 @@ import pyomo.environ as pyo
 from optimizer.columns import RouteCandidates, candidates, homes, with_routes, with_visits
 from optimizer.data import PlanningData
 from optimizer.model import build_model
-from optimizer.solve import SolveParams, solve
+from optimizer.session import Session, SolveParams
 from optimizer.vrp.depot import Visit
 from supplysync.planning import PlanningWindow
 
@@ -108,8 +108,9 @@ def _relaxation(
 ) -> tuple[float, dict[Part, float], dict[Part, float]] | None:
     """The LP relaxation's objective and the units and shortage value of each part it implies."""
     model = build_model(data, cands)
-    pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
-    outcome = solve(model, SolveParams(time_limit_s=data.solver.pricing_lp_seconds, mip_gap=0.0))
+    pyo.TransformationFactory("core.relax_integer_vars").apply_to(model.model)
+    limits = SolveParams(time_limit_s=data.solver.pricing_lp_seconds, mip_gap=0.0)
+    outcome = Session(model.model).mip(limits)
     if not outcome.has_solution or outcome.objective is None:
         return None
     units: dict[Part, float] = defaultdict(float)

@@ -6,8 +6,8 @@ cannot answer within a second. But one event touches a few machines,
 products or depots; the rest of the plan in force is still as good as it
 was. A repair keeps every on/off decision of the plan in force (which runs
 are set up, when due maintenance is done, which routes run) except those
-the event touched, and re-decides those with LPs (`WarmPlanner._repair`):
-every quantity (production, purchases, transfers, deliveries, loads,
+the event touched, and re-decides those with LPs (`redecide`): every
+quantity (production, purchases, transfers, deliveries, loads,
 shortages) stays free everywhere.
 
 What an event touched comes from comparing the planning data the plan in
@@ -40,7 +40,8 @@ measures how far a repair is from the full problem's bound.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -48,12 +49,13 @@ import pyomo.environ as pyo
 
 from optimizer.columns import RouteCandidates
 from optimizer.data import MachineData, PlanningData
+from optimizer.decisions import Decisions
+from optimizer.rounding import RunKey, round_and_price
+from optimizer.session import LpSolution, Session, SolveResult
+from supplysync.plan import PlanStatus
 
 EPS = 1e-6
-ROUND_UP = 1e-4
-"""A relaxed binary above this is rounded up (a setup with any output is set up)."""
-
-RunKey = tuple[str, str, int]
+"""Changes and values below this are nothing."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class Neighbourhood:
         return "; ".join(said) or "nothing"
 
 
-def incumbent_of(model: pyo.ConcreteModel, data: PlanningData) -> Incumbent:
+def incumbent_of(model: Decisions, data: PlanningData) -> Incumbent:
     """Read the binaries and machine hours of the solution loaded into `model`."""
     machines = {m.machine_id: m for m in data.machines}
     hours: dict[tuple[str, int], float] = {}
@@ -120,7 +122,7 @@ def _on(var: Any) -> int:
 
 
 def touched(
-    before: Incumbent, after: PlanningData, cands: RouteCandidates, model: pyo.ConcreteModel
+    before: Incumbent, after: PlanningData, cands: RouteCandidates, model: Decisions
 ) -> Neighbourhood | None:
     """What changed between the incumbent's data and `after`; None when everything did.
 
@@ -198,16 +200,17 @@ def _changed_keys(a: Mapping[Any, float], b: Mapping[Any, float]) -> Iterable[An
             yield key
 
 
-def fix_all(
-    model: pyo.ConcreteModel,
+def split(
+    model: Decisions,
     before: Incumbent,
     hood: Neighbourhood,
     cands: RouteCandidates,
-) -> tuple[list[Any], list[Any]]:
-    """Fix every binary to the incumbent's value; returns those outside `hood`, then inside.
+) -> tuple[list[Any], list[Any], dict[int, int]]:
+    """Every binary outside `hood`, those inside, and the incumbent's value of each by `id`.
 
-    With all fixed, the solve re-prices the plan in force on the new data (an
-    LP); releasing the second list then gives the repair.
+    With all fixed at those values, an LP re-prices the plan in force on the
+    new data; releasing the second list then gives the repair. Routes an
+    operator froze are in neither: the model's own rows keep them running.
     """
     kept: list[Any] = []
     free: list[Any] = []
@@ -223,65 +226,88 @@ def fix_all(
         **{id(model.maint[k]): v for k, v in before.maint.items()},
         **{id(model.use[j]): v for j, v in before.use.items()},
     }
-    for var in (*kept, *free):
-        var.fix(decided[id(var)])
-    return kept, free
+    return kept, free, decided
 
 
-def rounded(
-    model: pyo.ConcreteModel,
-    free: Sequence[Any],
-    cands: RouteCandidates,
-    value: Callable[[Any], float],
-) -> dict[int, int]:
-    """Round an LP relaxation of the free binaries up to a plan the model accepts.
+@dataclass(frozen=True)
+class Redecided:
+    """What a repair's LPs gave.
 
-    `value` gives each variable's value in the relaxation (the kept binaries
-    are fixed there). The rules are `round_up`'s; the crews' vehicles are
-    what the kept routes leave. Returns 0/1 by `id` of each free variable.
+    Attributes:
+        outcome: the plan, its solution loaded into the model, with its gap
+            to the relaxation of the touched decisions; None when no LP was
+            optimal.
+        basis: the last optimal LP's basis (the one passed in when there
+            was none), to start the next LP.
+        free: on/off decisions re-decided.
+        kept: on/off decisions kept as the plan in force has them.
     """
-    ids = {id(v) for v in free}
-    left = {k: pyo.value(model.crew_size[k]) for k in model.crew_size}
-    for j, var in model.use.items():
-        if id(var) not in ids:
-            left[cands.columns[j].crew] -= round(pyo.value(var))
-    chosen = round_up(
-        {k: value(v) for k, v in model.setup.items() if id(v) in ids},
-        {k: value(v) for k, v in model.maint.items() if id(v) in ids},
-        {j: value(v) for j, v in model.use.items() if id(v) in ids},
-        left,
-        cands,
+
+    outcome: SolveResult | None
+    basis: Any
+    free: int
+    kept: int
+
+
+def redecide(
+    session: Session,
+    model: Decisions,
+    before: Incumbent,
+    hood: Neighbourhood,
+    cands: RouteCandidates,
+    *,
+    basis: Any | None,
+    deadline: float,
+) -> Redecided:
+    """Re-decide the binaries in `hood` with LPs on the session, keeping the rest as `before`.
+
+    Two LPs, each hot-started from the last basis (`Session.lp`): the
+    touched binaries relaxed (every other one fixed as the plan in force
+    has it), which bounds what re-deciding them could gain; and that
+    relaxation rounded up (`optimizer.rounding.round_and_price`) and
+    re-priced. Only when there is nothing to re-decide, or the rounding has
+    no plan, is the plan in force itself re-priced. A MIP over the touched
+    binaries would often do better but costs seconds on large networks
+    (presolve and a cold root LP), more than a repair is for. Every binary
+    is free again afterwards.
+    """
+    kept, free, in_force = split(model, before, hood, cands)
+    every = [*kept, *free]
+    session.fix((var, in_force[id(var)]) for var in every)
+    best: LpSolution | None = None
+    bound: float | None = None
+    took = 0.0
+    rounded = False
+    try:
+        if free:
+            session.free(free)
+            relaxed = session.lp(every, deadline - time.perf_counter(), basis)
+            if relaxed is not None:
+                basis, bound, took = relaxed.basis, relaxed.objective, relaxed.seconds
+                left = deadline - time.perf_counter()
+                best = round_and_price(
+                    session, model, free, every, cands=cands, relaxed=relaxed, seconds=left
+                )
+                rounded = best is not None
+        if best is None:
+            session.fix((var, in_force[id(var)]) for var in free)
+            best = session.lp(every, deadline - time.perf_counter(), basis)
+        if best is None:
+            return Redecided(None, basis, len(free), len(kept))
+        basis, took = best.basis, took + best.seconds
+        bound = best.objective if bound is None else bound
+        session.load(best)
+    finally:
+        session.free(every)
+    gap = max(best.objective - bound, 0.0) / max(abs(best.objective), 1e-9)
+    outcome = SolveResult(
+        PlanStatus.OPTIMAL,
+        True,
+        best.objective,
+        gap,
+        took,
+        "repaired",
+        bound=bound,
+        rounded=rounded,
     )
-    parts = {"setup": model.setup, "maint": model.maint, "use": model.use}
-    return {id(parts[kind][k]): on for (kind, k), on in chosen.items()}
-
-
-def round_up(
-    setup: Mapping[RunKey, float],
-    maint: Mapping[tuple[str, int], float],
-    use: Mapping[int, float],
-    vehicles: Mapping[int, float],
-    cands: RouteCandidates,
-) -> dict[tuple[str, Any], int]:
-    """0/1 for each relaxed binary, keyed ("setup" | "maint" | "use", its index).
-
-    A setup with any output in the relaxation is set up. A machine's due
-    maintenance goes where the relaxation put most of it. Per crew, routes
-    are taken by their relaxed value, highest first, while the crew has
-    `vehicles` left. Both planning paths round with it: the Pyomo model
-    (`rounded`) and the direct highspy reference (`optimizer.direct`).
-    """
-    out: dict[tuple[str, Any], int] = {("setup", k): int(v > ROUND_UP) for k, v in setup.items()}
-    due: dict[str, list[tuple[str, int]]] = {}
-    for m, t in maint:
-        due.setdefault(m, []).append((m, t))
-    for choices in due.values():
-        best = max(choices, key=lambda k: maint[k])
-        out.update({("maint", k): int(k == best) for k in choices})
-    left = dict(vehicles)
-    for j, v in sorted(use.items(), key=lambda jv: (-jv[1], jv[0])):
-        crew = cands.columns[j].crew
-        take = v > ROUND_UP and left[crew] >= 1
-        out["use", j] = int(take)
-        left[crew] -= take
-    return out
+    return Redecided(outcome, basis, len(free), len(kept))

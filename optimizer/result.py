@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pyomo.environ as pyo
-
 from optimizer.bottleneck import Usage, explain, value
 from optimizer.data import PlanningData
+from optimizer.decisions import Decisions
 from optimizer.sequence import sequenced
 from supplysync.offers import MaintenanceWindow, ProductionRun
 from supplysync.plan import Delivery, PurchaseOrder, Shortage, Transfer
@@ -40,7 +39,7 @@ class PlanParts:
     notes: list[str] = field(default_factory=list)
 
 
-def read_parts(model: pyo.ConcreteModel, data: PlanningData, plan_id: str) -> PlanParts:
+def read_parts(model: Decisions, data: PlanningData, plan_id: str) -> PlanParts:
     """Read the decisions out of a model whose solution is loaded."""
     machines = {m.machine_id: m for m in data.machines}
     production = [
@@ -106,7 +105,7 @@ def read_parts(model: pyo.ConcreteModel, data: PlanningData, plan_id: str) -> Pl
     )
 
 
-def _deliveries(model: pyo.ConcreteModel, data: PlanningData) -> list[Delivery]:
+def _deliveries(model: Decisions, data: PlanningData) -> list[Delivery]:
     """Split each customer/product/period's shipments onto its demand lines."""
     sent: dict[tuple[str, str, int], list[tuple[str, float]]] = defaultdict(list)
     for w, c, p, t in model.ship:
@@ -138,7 +137,7 @@ def _deliveries(model: pyo.ConcreteModel, data: PlanningData) -> list[Delivery]:
     return [d for d in out if d.quantity > 0]
 
 
-def _shortages(model: pyo.ConcreteModel, data: PlanningData) -> list[Shortage]:
+def _shortages(model: Decisions, data: PlanningData) -> list[Shortage]:
     usage = Usage.of(model, data)
     out = []
     for (c, p, t), lines in sorted(data.demand_keys.items()):

@@ -24,7 +24,7 @@ worker thread may still hold the model.
 After an update, when the plan in force was made by this model, the replan
 is a repair (`optimizer.repair`): only the on/off decisions the event
 touched are re-decided, with LPs hot-started on the same HiGHS instance
-(`optimizer.reprice`). A repair that finds no plan falls back to a full
+(`Session.lp`). A repair that finds no plan falls back to a full
 solve in the time left; every other replan is a full solve, which dives
 first (`optimizer.dive.full_solve`).
 """
@@ -37,29 +37,20 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import pyomo.environ as pyo
-from pyomo.contrib.solver.solvers.highs import Highs
-
 from optimizer.columns import RouteCandidates, crews_of
 from optimizer.costs import CostModel
 from optimizer.data import PlanningData, planning_data
+from optimizer.decisions import Decisions
 from optimizer.dive import Dive, SolveFn, full_solve
 from optimizer.gcpause import collect_frozen, kept_out_of_collections
 from optimizer.guard import within
 from optimizer.model import assemble, build_model
 from optimizer.pricing import RoutePricer
 from optimizer.production import run_index, set_production
-from optimizer.repair import (
-    Incumbent,
-    Neighbourhood,
-    fix_all,
-    incumbent_of,
-    touched,
-)
+from optimizer.repair import Incumbent, Neighbourhood, incumbent_of, redecide, touched
 from optimizer.replenishment import set_replenishment
-from optimizer.reprice import Repriced, load, reprice, reprice_rounded
 from optimizer.route_model import set_routes
-from optimizer.solve import SolveResult, cancel, persistent_solver, solve
+from optimizer.session import Session, SolveResult
 from optimizer.stability import room_left, set_targets
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMaking, PlanMode, PlanStatus, RepairedKeys
@@ -120,11 +111,11 @@ class WarmPlanner:
         route_candidates: Callable[[PlanningData], RouteCandidates] | None = None,
     ) -> None:
         self._costs = costs or CostModel()
-        self._solve_fn: SolveFn = solve_fn or solve
+        self._solve_fn: SolveFn = solve_fn or Session.mip
         self._route_candidates = route_candidates or RoutePricer()
         self._shape: tuple[Hashable, ...] | None = None
-        self._model: pyo.ConcreteModel | None = None
-        self._solver: Highs | None = None
+        self._model: Decisions | None = None
+        self._session: Session | None = None
         self._cands: RouteCandidates | None = None
         self._incumbents: dict[str, Incumbent] = {}
         self._basis: Any = None
@@ -165,17 +156,17 @@ class WarmPlanner:
         def run() -> SolveResult | None:
             data = planning_data(snapshot, settings, self._costs)
             rebuilds = self.rebuilds
-            model, solver, cands = self._ready(data)
+            session, model, cands = self._ready(data)
             work.rebuilt = self.rebuilds > rebuilds
-            added = set_targets(model, data, previous, settings, snapshot.taken_at)
+            added = set_targets(model.model, data, previous, settings, snapshot.taken_at)
             if added is not None:
-                solver.add_block(added)
-            solver.update_parameters()  # once: a later push would drop a MIP start
+                session.add_block(added)
+            session.push_parameters()  # once: a later push would drop a MIP start
             work.built = time.perf_counter() - start
             work.data, work.model, work.cands = data, model, cands
             if cancelled.is_set():
                 return None
-            work.solver = solver
+            work.session = session
             incumbent = self._incumbent(previous)
             if settings.repair and incumbent is not None:
                 repaired = self._repair(work, incumbent, deadline, settings)
@@ -185,14 +176,14 @@ class WarmPlanner:
 
         def stop() -> None:
             cancelled.set()
-            if work.solver is not None:
-                cancel(work.solver)
+            if work.session is not None:
+                work.session.cancel()
 
         outcome = within(run, budget, cancel=stop, grace_s=settings.solver.grace_share * budget)
-        if cancelled.is_set() and work.solver is not None:
-            # HiGHS keeps its stop flag after `cancelSolve`, and an abandoned
+        if cancelled.is_set() and work.session is not None:
+            # HiGHS keeps its stop flag after a cancel, and an abandoned
             # worker may still hold the model: the next replan rebuilds.
-            self._shape = self._model = self._solver = self._cands = self._basis = None
+            self._shape = self._model = self._session = self._cands = self._basis = None
             self._incumbents.clear()
         header: dict[str, Any] = {
             "plan_id": plan_id,
@@ -220,10 +211,10 @@ class WarmPlanner:
     def _full(self, work: _Work, deadline: float, settings: PlanningSettings) -> SolveResult:
         """A full solve (`optimizer.dive.full_solve`) from the last LP basis; its dive's basis
         starts the next repair or full solve."""
-        model, solver, cands = work.model, work.solver, work.cands
-        assert model is not None and solver is not None and cands is not None
+        session, model, cands = work.session, work.model, work.cands
+        assert session is not None and model is not None and cands is not None
         outcome, dived = full_solve(
-            solver,
+            session,
             model,
             cands,
             deadline,
@@ -241,70 +232,21 @@ class WarmPlanner:
     def _repair(
         self, work: _Work, incumbent: Incumbent, deadline: float, settings: PlanningSettings
     ) -> SolveResult | None:
-        """Re-decide what the event touched, keeping the rest; None without a plan.
-
-        Two LPs on the persistent instance, each hot-started from the last
-        basis (`optimizer.reprice`): the touched binaries relaxed (every
-        other one fixed as the plan in force has it), which bounds what
-        re-deciding them could gain; and that relaxation rounded up
-        (`optimizer.repair.rounded`) and re-priced. Only when there is
-        nothing to re-decide, or the rounding has no plan, is the plan in
-        force itself re-priced. A MIP over the touched binaries would often
-        do better but costs seconds on large networks (presolve and a cold
-        root LP), more than a repair is for.
-        """
-        model, solver, data, cands = work.model, work.solver, work.data, work.cands
-        assert model is not None and solver is not None and data is not None and cands is not None
+        """Re-decide what the event touched, keeping the rest (`optimizer.repair.redecide`);
+        None without a plan. The last LP's basis starts the next repair or full solve."""
+        session, model, data, cands = work.session, work.model, work.data, work.cands
+        assert session is not None and model is not None and data is not None
+        assert cands is not None
         hood = touched(incumbent, data, cands, model)
         if hood is None:
             return None
-        kept, free = fix_all(model, incumbent, hood, cands)
-        in_force = {id(var): var.value for var in free}
-        every = [*kept, *free]
-        solver.update_variables(every)
-        best: Repriced | None = None
-        bound: float | None = None
-        took = 0.0
-        rounded = False
-        try:
-            if free:
-                for var in free:
-                    var.unfix()
-                solver.update_variables(free)
-                relaxed = reprice(solver, every, deadline - time.perf_counter(), self._basis)
-                if relaxed is not None:
-                    self._basis, bound, took = relaxed.basis, relaxed.objective, relaxed.seconds
-                    left = deadline - time.perf_counter()
-                    best = reprice_rounded(
-                        solver, model, free, every, cands=cands, relaxed=relaxed, seconds=left
-                    )
-                    rounded = best is not None
-            if best is None:
-                for var in free:
-                    var.fix(in_force[id(var)])
-                solver.update_variables(free)
-                best = reprice(solver, every, deadline - time.perf_counter(), self._basis)
-            if best is None:
-                return None
-            self._basis, took = best.basis, took + best.seconds
-            bound = best.objective if bound is None else bound
-            load(solver, best.solution)
-        finally:
-            for var in every:
-                var.unfix()
-            solver.update_variables(every)
-        gap = max(best.objective - bound, 0.0) / max(abs(best.objective), 1e-9)
-        lp = SolveResult(
-            PlanStatus.OPTIMAL,
-            True,
-            best.objective,
-            gap,
-            took,
-            "repaired",
-            bound=bound,
-            rounded=rounded,
+        done = redecide(
+            session, model, incumbent, hood, cands, basis=self._basis, deadline=deadline
         )
-        return _repaired(lp, work, hood, len(free), len(kept))
+        self._basis = done.basis
+        if done.outcome is None:
+            return None
+        return _repaired(done.outcome, work, hood, done.free, done.kept)
 
     def _incumbent(self, plan: Plan | None) -> Incumbent | None:
         """The decisions of `plan` if this model made it (kept as the most recently used)."""
@@ -320,22 +262,22 @@ class WarmPlanner:
         while len(self._incumbents) > settings.solver.kept_incumbents:
             del self._incumbents[next(iter(self._incumbents))]
 
-    def _ready(self, data: PlanningData) -> tuple[pyo.ConcreteModel, Highs, RouteCandidates]:
+    def _ready(self, data: PlanningData) -> tuple[Session, Decisions, RouteCandidates]:
         shape = shape_of(data)
-        model, solver, cands = self._model, self._solver, self._cands
+        model, session, cands = self._model, self._session, self._cands
         if (
             model is not None
-            and solver is not None
+            and session is not None
             and cands is not None
             and shape == self._shape
-            and room_left(model)
+            and room_left(model.model)
         ):
-            set_production(model, data)
-            set_replenishment(model, data)
-            set_routes(model, data, cands)
+            set_production(model.model, data)
+            set_replenishment(model.model, data)
+            set_routes(model.model, data, cands)
             self.updates += 1
-            return model, solver, cands
-        self._model = self._solver = self._cands = None
+            return session, model, cands
+        self._model = self._session = self._cands = None
         self._incumbents.clear()
         self._basis = None
         if self._froze:
@@ -344,10 +286,11 @@ class WarmPlanner:
         self._froze = True  # even if the build fails: what it froze is collected at the next
         with kept_out_of_collections():
             model = build_model(data, cands)
-            self._model, self._solver, self._shape = model, persistent_solver(model), shape
+            session = Session(model.model)
+            self._model, self._session, self._shape = model, session, shape
         self._cands = cands
         self.rebuilds += 1
-        return model, self._solver, cands
+        return session, model, cands
 
 
 def _repaired(
@@ -383,9 +326,9 @@ class _Work:
 
     built: float | None = None
     data: PlanningData | None = None
-    model: pyo.ConcreteModel | None = None
+    model: Decisions | None = None
     cands: RouteCandidates | None = None
-    solver: Highs | None = None
+    session: Session | None = None
     note: str | None = None
     rebuilt: bool | None = None
     dived: Dive | None = None

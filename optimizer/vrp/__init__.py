@@ -1,24 +1,21 @@
-"""Vehicle routing: benchmark readers, the PyVRP engine and an independent validator.
+"""Vehicle routing: the PyVRP engine and an independent validator.
 
 Pure planning code like the rest of `optimizer/`: a `VrpInstance` in,
 routes out. `optimizer.routing` builds one instance per depot and period
 from the plan's deliveries (`depot`); `benchmarks.vrp` reads CVRPLIB and
-Solomon files into the same type (`instances`), so both run on one engine.
+Solomon files into the same type (`benchmarks.vrp_instances`), so both run
+on one engine.
 """
 
 from optimizer.vrp.engine import RoutingResult, solve_routes
-from optimizer.vrp.instances import InstanceFormatError, read_bks, read_instance
 from optimizer.vrp.problem import VehicleClass, VrpInstance
 from optimizer.vrp.validate import Violation, validate
 
 __all__ = [
-    "InstanceFormatError",
     "RoutingResult",
     "VehicleClass",
     "Violation",
     "VrpInstance",
-    "read_bks",
-    "read_instance",
     "solve_routes",
     "validate",
 ]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from adapters.store import Record
+from benchmarks.networks import START, Size, generate_network, snapshot_for
 from optimizer.diff import diff_plans
 from optimizer.milp import plan_milp
-from optimizer.testing import START, Size, generate_network, snapshot_for
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.offers import NetworkSnapshot

@@ -11,7 +11,7 @@ import pytest
 from adapters.store import open_store
 from agents.machine import MachineAgent
 from agents.settings import AgentSettings
-from optimizer.testing import START
+from benchmarks.networks import START
 from supplysync.readings import VibrationReading
 from supplysync.status import LoopStatus
 from tests.api.conftest import Api, TestClient

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.networks import SIZES, generate_network, snapshot_for
 from optimizer.columns import candidates, crews_of, homes, timed
 from optimizer.data import PlanningData, planning_data
 from optimizer.milp import plan_milp
 from optimizer.route_audit import audit_routes
-from optimizer.testing import SIZES, generate_network, snapshot_for
 from supplysync.network import Location, Network, Vehicle, Warehouse
 from supplysync.offers import NetworkSnapshot
 from tests.optimizer.conftest import (

@@ -7,17 +7,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-import highspy
 import pytest
 
+from benchmarks.direct import build_highs, full_solve_highs, new_highs
+from benchmarks.networks import SIZES, generate_network, snapshot_for
 from optimizer import dive as dive_module
 from optimizer.columns import Column, Crew, RouteCandidates, candidates
 from optimizer.data import PlanningData, planning_data
-from optimizer.direct import build_highs, full_solve_highs
-from optimizer.dive import Dive, dive, fractional_routes, full_solve, integers
+from optimizer.decisions import Decisions
+from optimizer.dive import Dive, dive, fractional_routes, full_solve
 from optimizer.model import build_model
-from optimizer.solve import SolveParams, SolveResult, persistent_solver, solve
-from optimizer.testing import SIZES, generate_network, snapshot_for
+from optimizer.session import Session, SolveParams, SolveResult
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import PlanMode, PlanStatus
@@ -39,25 +39,24 @@ def small() -> tuple[PlanningData, RouteCandidates]:
 
 def _dived(
     data: PlanningData, cands: RouteCandidates, tuning: SolverSettings | None = None
-) -> tuple[Any, Any, Dive]:
-    """A freshly built model of `data`, its solver, and its dive."""
+) -> tuple[Decisions, Session, Dive]:
+    """A freshly built model of `data`, a session holding it, and its dive."""
     model = build_model(data, cands)
-    solver = persistent_solver(model)
-    dived = dive(solver, model, cands, 30.0, tuning=tuning)
+    session = Session(model.model)
+    dived = dive(session, model, cands, 30.0, tuning=tuning)
     assert dived is not None
-    return model, solver, dived
+    return model, session, dived
 
 
 def test_the_relaxation_bounds_the_mip_and_its_rounding_is_a_plan_near_it(
     small: tuple[PlanningData, RouteCandidates],
 ) -> None:
-    model, solver, dived = _dived(*small)
-    values = dived.plan.solution.col_value
-    column = solver._pyomo_var_to_solver_var_map
-    assert all(min(abs(values[column[id(v)]] - b) for b in (0, 1)) < 1e-9 for v in integers(model))
+    model, session, dived = _dived(*small)
+    value = session.value_in(dived.plan)
+    assert all(min(abs(value(v) - b) for b in (0, 1)) < 1e-9 for v in model.integers())
 
     # The MIP does not prove 0.2 % within its limit; its bound holds wherever it stops.
-    mip = solve(model, SolveParams(time_limit_s=8, mip_gap=0.002), solver)
+    mip = session.mip(SolveParams(time_limit_s=8, mip_gap=0.002))
     assert mip.has_solution and mip.objective is not None and mip.gap is not None
     mip_bound = mip.objective * (1 - mip.gap)
     assert dived.bound <= mip_bound * (1 + 1e-6)  # a relaxation bounds the MIP
@@ -77,9 +76,7 @@ def test_the_direct_reference_relaxes_the_same_model(
     data, cands = small
     _, _, dived = _dived(data, cands)
 
-    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    h = new_highs(threads=1)
     columns = build_highs(data, h, cands)
     # A gap the dive meets (3 % on S), so that the direct path ends at its dive too.
     objective, gap, how = full_solve_highs(h, columns, cands, 30.0, max(0.05, 2 * dived.gap))
@@ -89,49 +86,49 @@ def test_the_direct_reference_relaxes_the_same_model(
     assert gap == pytest.approx(dived.gap, abs=0.005)
 
 
-def _demo_model(snapshot: NetworkSnapshot) -> tuple[Any, Any, RouteCandidates]:
-    """The demo's planning model, its persistent solver and its candidate routes."""
+def _demo_model(snapshot: NetworkSnapshot) -> tuple[Decisions, Session, RouteCandidates]:
+    """The demo's planning model, a session holding it and its candidate routes."""
     data = planning_data(snapshot, SETTINGS)
     cands = candidates(data)
     model = build_model(data, cands)
-    return model, persistent_solver(model), cands
+    return model, Session(model.model), cands
 
 
 def test_a_plan_within_the_gap_needs_no_mip(small: tuple[PlanningData, RouteCandidates]) -> None:
     data, cands = small
     model = build_model(data, cands)
-    solver = persistent_solver(model)
+    session = Session(model.model)
 
     def no_mip(*_args: Any) -> Any:
         raise AssertionError("the MIP ran although the dive was within the gap")
 
     deadline = time.perf_counter() + 30
-    outcome, dived = full_solve(solver, model, cands, deadline, 0.05, solve_fn=no_mip)
+    outcome, dived = full_solve(session, model, cands, deadline, 0.05, solve_fn=no_mip)
     assert dived is not None and dived.gap <= 0.05
     assert outcome.status is PlanStatus.OPTIMAL and outcome.objective == dived.plan.objective
     assert outcome.gap == dived.gap
-    assert model.cost() == pytest.approx(dived.plan.objective, rel=1e-9)  # the plan is loaded
+    assert model.model.cost() == pytest.approx(dived.plan.objective, rel=1e-9)  # loaded
 
 
 def test_the_mip_starts_from_the_dive_when_it_is_not_within_the_gap(
     demo_snapshot: NetworkSnapshot,
 ) -> None:
     """With gap 0 the demo's dive (a few % from its bound) hands its plan to the MIP."""
-    model, solver, cands = _demo_model(demo_snapshot)
+    model, session, cands = _demo_model(demo_snapshot)
     seen: dict[str, Any] = {}
 
     def spy(*args: Any) -> Any:
-        outcome = solve(*args)
+        outcome = Session.mip(*args)
         seen["outcome"] = outcome
         return outcome
 
     deadline = time.perf_counter() + 60
-    outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=spy)
+    outcome, dived = full_solve(session, model, cands, deadline, 0.0, solve_fn=spy)
     assert dived is not None and dived.gap > 0
     mip = seen["outcome"]
     assert outcome.objective is not None and mip.objective is not None
     assert outcome.objective == mip.objective  # the MIP's plan, loaded
-    assert model.cost() == pytest.approx(mip.objective, rel=1e-9)
+    assert model.model.cost() == pytest.approx(mip.objective, rel=1e-9)
     assert outcome.objective <= dived.plan.objective * (1 + 1e-9)
     assert outcome.objective >= dived.bound * (1 - 1e-9)
 
@@ -154,17 +151,17 @@ def test_the_dive_plan_stands_when_the_mip_finds_nothing_better(
     demo_snapshot: NetworkSnapshot, found: str
 ) -> None:
     """A MIP stopped by its time limit with no plan, or a worse one, never replaces the dive's."""
-    model, solver, cands = _demo_model(demo_snapshot)
+    model, session, cands = _demo_model(demo_snapshot)
 
     def stopped(*_args: Any) -> SolveResult:
         if found == "nothing":
             return SolveResult(PlanStatus.TIME_LIMIT, False, None, None, 1.5, "time limit")
-        for v in integers(model):  # a worse plan: every route and setup on
+        for v in model.integers():  # a worse plan: every route and setup on
             v.set_value(1)
         return SolveResult(PlanStatus.TIME_LIMIT, True, 1e12, 1.0, 1.5, "time limit")
 
     deadline = time.perf_counter() + 60
-    outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=stopped)
+    outcome, dived = full_solve(session, model, cands, deadline, 0.0, solve_fn=stopped)
     assert dived is not None and dived.gap > 0
     assert outcome.has_solution and outcome.objective == dived.plan.objective
     assert outcome.status is PlanStatus.TIME_LIMIT
@@ -172,22 +169,22 @@ def test_the_dive_plan_stands_when_the_mip_finds_nothing_better(
     assert outcome.seconds == pytest.approx(dived.seconds + 1.5)
     assert outcome.rounded and outcome.time_limited and outcome.bound == dived.bound
     # the dive's plan is loaded
-    assert model.cost() == pytest.approx(dived.plan.objective, rel=1e-9)
+    assert model.model.cost() == pytest.approx(dived.plan.objective, rel=1e-9)
 
 
 def test_a_mip_plan_is_gapped_against_the_relaxation_when_that_bound_is_better(
     demo_snapshot: NetworkSnapshot,
 ) -> None:
     """A MIP stopped early proves a weak bound; the dive's LP bound says how good its plan is."""
-    model, solver, cands = _demo_model(demo_snapshot)
+    model, session, cands = _demo_model(demo_snapshot)
 
     def weak(*args: Any) -> SolveResult:
-        found = solve(*args)
+        found = Session.mip(*args)
         assert found.has_solution
         return SolveResult(PlanStatus.TIME_LIMIT, True, found.objective, 0.67, 1.5, "time limit")
 
     deadline = time.perf_counter() + 60
-    outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=weak)
+    outcome, dived = full_solve(session, model, cands, deadline, 0.0, solve_fn=weak)
     assert dived is not None and outcome.objective is not None and outcome.gap is not None
     assert outcome.objective <= dived.plan.objective
     assert outcome.gap == pytest.approx((outcome.objective - dived.bound) / outcome.objective)
@@ -205,7 +202,7 @@ def test_a_mip_proved_optimal_keeps_its_status_when_the_dive_ties_it_to_rounding
     calls a MIP optimal at gap 0 once the absolute gap is under 1e-6
     (`mip_abs_gap`), so its proven gap need not be 0.
     """
-    model, solver, cands = _demo_model(demo_snapshot)
+    model, session, cands = _demo_model(demo_snapshot)
     dives: list[Dive] = []
 
     def recorded(*args: Any, **kwargs: Any) -> Dive | None:
@@ -220,7 +217,7 @@ def test_a_mip_proved_optimal_keeps_its_status_when_the_dive_ties_it_to_rounding
 
     monkeypatch.setattr(dive_module, "dive", recorded)
     deadline = time.perf_counter() + 60
-    outcome, dived = full_solve(solver, model, cands, deadline, 0.0, solve_fn=tied)
+    outcome, dived = full_solve(session, model, cands, deadline, 0.0, solve_fn=tied)
     assert dived is not None and dived.gap > 0
     assert outcome.status is PlanStatus.OPTIMAL
     assert outcome.gap is not None and outcome.gap < 1e-9
@@ -238,7 +235,7 @@ def test_the_dive_and_the_mip_get_their_settings_shares_of_the_time_left(
     def no_dive(*args: Any, **_kwargs: Any) -> None:
         asked["dive"] = args[3]  # the seconds it may take
 
-    def no_mip(_model: Any, params: SolveParams, _solver: Any) -> SolveResult:
+    def no_mip(_session: Any, params: SolveParams, _start: Any) -> SolveResult:
         asked["mip"] = params.time_limit_s
         return SolveResult(PlanStatus.TIME_LIMIT, False, None, None, 0.0, "time limit")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
+from benchmarks.networks import SIZES, generate_network
 from optimizer.fleet import VehicleData, reach
 from optimizer.geometry import fits_shift, trip
-from optimizer.testing import SIZES, generate_network
 
 
 def _fleet(depots: list[str], seed: int) -> tuple[VehicleData, ...]:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from optimizer.chosen_routes import METHOD as CHOSEN
 from optimizer.milp import plan_milp
 from optimizer.routing import METHOD
-from optimizer.solve import SolveParams, solve
+from optimizer.session import Session, SolveParams
 from supplysync.network import Machine
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMode, PlanStatus
@@ -128,7 +128,7 @@ def test_a_model_without_solution_is_an_error_value_not_an_exception() -> None:
     model.x = pyo.Var(domain=pyo.NonNegativeReals)
     model.c = pyo.Constraint(expr=model.x <= -1)
     model.o = pyo.Objective(expr=model.x)
-    result = solve(model, SolveParams(time_limit_s=5))
+    result = Session(model).mip(SolveParams(time_limit_s=5))
     assert result.status is PlanStatus.ERROR
     assert not result.has_solution
     assert "no solution" in result.message

@@ -2,7 +2,7 @@
 
 These run the real model and HiGHS on the demo network (3 days): the plan in
 force comes from a full solve, the event is applied with
-`optimizer.testing.apply_event`, and the repaired plan is compared with the
+`benchmarks.networks.apply_event`, and the repaired plan is compared with the
 plan in force and with a full re-solve of the same snapshot.
 """
 
@@ -13,9 +13,10 @@ from dataclasses import replace
 
 import pytest
 
+from benchmarks.networks import apply_event
 from optimizer.data import planning_data
-from optimizer.repair import rounded, touched
-from optimizer.testing import apply_event
+from optimizer.repair import touched
+from optimizer.rounding import rounded
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMode, PlanStatus

@@ -21,7 +21,7 @@ from optimizer.data import planning_data
 from optimizer.guard import within
 from optimizer.pricing import priced_candidates
 from optimizer.routing import route_deliveries
-from optimizer.solve import SolveParams, SolveResult, solve
+from optimizer.session import LpSolution, Session, SolveParams, SolveResult
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.scenario import SolverSettings, load_scenario
@@ -112,13 +112,13 @@ def test_pricing_stops_once_a_round_gains_less_than_the_settings_minimum(
 def _lp_limits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The time limits of the pricing relaxations solved from now on."""
     limits: list[float] = []
-    real = solve
 
-    def spy(model: Any, params: SolveParams, *rest: Any) -> SolveResult:
-        limits.append(params.time_limit_s)
-        return real(model, params, *rest)
+    class Spied(Session):
+        def mip(self, params: SolveParams, start: LpSolution | None = None) -> SolveResult:
+            limits.append(params.time_limit_s)
+            return super().mip(params, start)
 
-    monkeypatch.setattr(pricing, "solve", spy)
+    monkeypatch.setattr(pricing, "Session", Spied)
     return limits
 
 

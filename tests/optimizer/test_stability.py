@@ -122,7 +122,7 @@ def test_rows_only_for_the_work_a_plan_in_force_names(
     """A first plan's model has no stability rows; a replan adds rows for its old plan's work."""
     snap, old = before
     data = planning_data(snap, SETTINGS)
-    model = build_model(data, candidates(data))
+    model = build_model(data, candidates(data)).model
     keeping = model._keeping
     assert keeping.rows == {} and keeping.blocks == 0
 
@@ -156,7 +156,8 @@ def test_a_model_out_of_room_for_stability_rows_is_rebuilt(
     assert first.status.is_ok and warm.rebuilds == 1
     assert warm._model is not None
     blocks = SolverSettings().stability_blocks
-    warm._model._keeping.blocks = blocks  # as after that many replans that each named new work
+    # as after that many replans that each named new work
+    warm._model.model._keeping.blocks = blocks
     assert warm.plan(snap, quick, plan_id="p2", previous=first).status.is_ok
     assert (warm.rebuilds, warm.updates) == (2, 0)
 
@@ -172,6 +173,6 @@ def test_a_model_takes_the_blocks_of_stability_rows_its_settings_allow(
     )
     warm = WarmPlanner()
     first = warm.plan(snap, quick, plan_id="p1", previous=old)
-    assert warm._model is not None and warm._model._keeping.blocks == 1
+    assert warm._model is not None and warm._model.model._keeping.blocks == 1
     assert warm.plan(snap, quick, plan_id="p2", previous=first).status.is_ok
     assert (warm.rebuilds, warm.updates) == built

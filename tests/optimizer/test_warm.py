@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from optimizer import dive
-from optimizer.reprice import reprice
+from benchmarks.networks import EVENT_KINDS, apply_event
 from optimizer.route_audit import audit_routes
-from optimizer.testing import EVENT_KINDS, apply_event
+from optimizer.session import Session
 from optimizer.warm import WarmPlanner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMode, PlanStatus
@@ -85,11 +84,13 @@ def test_a_full_resolve_dives_from_the_last_basis(
     first = warm.plan(demo_snapshot, QUICK, plan_id="p0")
     bases: list[Any] = []
 
-    def spy(solver: Any, every: Any, seconds: float, basis: Any) -> Any:
-        bases.append(basis)
-        return reprice(solver, every, seconds, basis)
+    lp = Session.lp
 
-    monkeypatch.setattr(dive, "reprice", spy)
+    def spy(session: Session, relaxed: Any, seconds: float, basis: Any) -> Any:
+        bases.append(basis)
+        return lp(session, relaxed, seconds, basis)
+
+    monkeypatch.setattr(Session, "lp", spy)
     again = warm.plan(demo_snapshot, QUICK, plan_id="p1", previous=first)
     assert again.status.is_ok and warm.updates == 1
     assert bases and bases[0] is not None

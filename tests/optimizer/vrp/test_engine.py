@@ -7,7 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from optimizer.vrp import VrpInstance, read_instance, solve_routes, validate
+from benchmarks.vrp_instances import read_instance
+from optimizer.vrp import VrpInstance, solve_routes, validate
 from tests.optimizer.vrp.conftest import shared
 
 

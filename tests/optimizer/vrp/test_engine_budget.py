@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.networks import SIZES, generate_network, snapshot_for
+from benchmarks.vrp_instances import read_instance
 from optimizer.columns import candidates
 from optimizer.data import planning_data
-from optimizer.testing import SIZES, generate_network, snapshot_for
-from optimizer.vrp import read_instance, solve_routes
+from optimizer.vrp import solve_routes
 from supplysync.scenario import PlanningSettings
 from tests.optimizer.vrp.conftest import shared
 

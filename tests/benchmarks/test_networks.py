@@ -6,8 +6,15 @@ import random
 
 import pytest
 
+from benchmarks.networks import (
+    EVENT_KINDS,
+    SIZES,
+    Size,
+    apply_event,
+    generate_network,
+    snapshot_for,
+)
 from optimizer.data import planning_data
-from optimizer.testing import EVENT_KINDS, SIZES, Size, apply_event, generate_network, snapshot_for
 from supplysync.scenario import PlanningSettings
 
 

@@ -1,4 +1,4 @@
-"""A re-price hot-starts from an earlier basis even after stability rows were added."""
+"""An LP hot-starts from an earlier basis even after stability rows were added."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import pytest
 
 from optimizer.columns import candidates
 from optimizer.data import planning_data
-from optimizer.dive import integers
 from optimizer.milp import plan_milp
 from optimizer.model import build_model
-from optimizer.reprice import reprice
-from optimizer.solve import persistent_solver
+from optimizer.session import Session
 from optimizer.stability import set_targets
 from supplysync.offers import NetworkSnapshot
 from tests.optimizer.conftest import SETTINGS
@@ -21,27 +19,27 @@ def test_a_basis_from_before_new_stability_rows_still_starts_the_lp(
 ) -> None:
     data = planning_data(demo_snapshot, SETTINGS)
     model = build_model(data, candidates(data))
-    solver = persistent_solver(model)
-    highs = solver._solver_model
-    ints = integers(model)
-    before = reprice(solver, ints, 30.0, None)
+    session = Session(model.model)
+    highs = session._highs  # the session's own test looks inside
+    ints = model.integers()
+    before = session.lp(ints, 30.0, None)
     assert before is not None
-    rows = highs.getNumRow()
+    _, rows = session.size()
 
     previous = plan_milp(demo_snapshot, SETTINGS, plan_id="p0")
-    added = set_targets(model, data, previous, SETTINGS, demo_snapshot.taken_at)
+    added = set_targets(model.model, data, previous, SETTINGS, demo_snapshot.taken_at)
     assert added is not None
-    solver.add_block(added)
-    solver.update_parameters()
-    assert highs.getNumRow() > rows
+    session.add_block(added)
+    session.push_parameters()
+    assert session.size()[1] > rows
 
     # The instance forgets its own basis, as a MIP run in between leaves it
     # with none for the LP: only the basis passed in can start it.
     highs.clearSolver()
-    hot = reprice(solver, ints, 30.0, before.basis)
+    hot = session.lp(ints, 30.0, before.basis)
     hot_iterations = highs.getInfo().simplex_iteration_count
     highs.clearSolver()
-    cold = reprice(solver, ints, 30.0, None)
+    cold = session.lp(ints, 30.0, None)
     cold_iterations = highs.getInfo().simplex_iteration_count
     assert hot is not None and cold is not None
     assert hot.objective == pytest.approx(cold.objective, rel=1e-9)

@@ -6,7 +6,9 @@ Pyomo model's few empty penalty columns for later stability rows aside), built f
 `PlanningData` into numpy arrays and passed to HiGHS in bulk
 (`addVars`/`addRows`). It exists to measure what the Pyomo path costs over
 the fastest build we know; plans come from the Pyomo model, which maps
-back to decisions by name.
+back to decisions by name. It is the one module outside the solver session
+(`optimizer.session`) that imports highspy: talking to HiGHS directly is
+what it measures.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from optimizer.data import PlanningData
 from optimizer.dive import fractional_routes
 from optimizer.gcpause import paused_gc
 from optimizer.production import remaining_need, run_index, useful
-from optimizer.repair import round_up
 from optimizer.replenishment import given
+from optimizer.rounding import round_up
 from optimizer.route_model import route_loads, wanted
 from optimizer.tail import end_need, tail_given
 from supplysync.scenario import SolverSettings
@@ -73,6 +75,14 @@ class _Lp:
         lower = np.array([r[2] for r in self.rows])
         upper = np.array([r[3] for r in self.rows])
         h.addRows(len(self.rows), lower, upper, len(index), starts, index, value)
+
+
+def new_highs(threads: int) -> highspy.Highs:
+    """An empty, quiet HiGHS instance running on `threads` threads."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", threads)
+    return h
 
 
 def build_highs(
@@ -259,7 +269,7 @@ def full_solve_highs(
 
     The same steps on the bare instance: the LP relaxation, its fractional
     routes settled (`optimizer.dive.fractional_routes`), rounded up
-    (`optimizer.repair.round_up`) and re-priced, idle setups and routes
+    (`optimizer.rounding.round_up`) and re-priced, idle setups and routes
     switched off and re-priced, and the MIP from that plan only when it is
     not within `mip_gap` of the relaxation, with `tuning`'s shares of the
     time and route rounds (None: the defaults). Returns the objective, the

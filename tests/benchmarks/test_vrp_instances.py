@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optimizer.vrp import InstanceFormatError, read_instance
+from benchmarks.vrp_instances import InstanceFormatError, read_instance
 from tests.optimizer.vrp.conftest import shared
 
 CVRP = """\

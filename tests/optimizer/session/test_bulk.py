@@ -10,11 +10,11 @@ import pytest
 from pyomo.contrib.solver.solvers.highs import Highs
 from pyomo.core.expr.numeric_expr import NPV_MaxExpression, NPV_MinExpression
 
-from optimizer.bulk_highs import BulkHighs, fast_value, linear_terms
 from optimizer.columns import candidates
 from optimizer.data import planning_data
 from optimizer.linear import at_least, at_most, equal, linear, ones, rows
 from optimizer.model import build_model
+from optimizer.session.bulk import BulkHighs, fast_value, linear_terms
 from supplysync.offers import NetworkSnapshot
 from tests.optimizer.conftest import SETTINGS
 
@@ -101,7 +101,7 @@ def test_planning_model_loads_as_the_standard_interface(demo_snapshot: NetworkSn
     """The demo's planning model (production, maintenance, purchases, cold chain, routes)
     reads back equal from both interfaces, before and after its parameters change."""
     data = planning_data(demo_snapshot, SETTINGS)
-    model = build_model(data, candidates(data))
+    model = build_model(data, candidates(data)).model
     bulk, std = _loaded(model, BulkHighs), _loaded(model, Highs)
     assert _lp(bulk) == _lp(std)
     _change_params(model)
