@@ -68,8 +68,7 @@ def observe(
         first += 1
     samples = samples[first:]
     if memory.fitted_at is not None and hour_meter - memory.fitted_at < s.trend_refit_hours:
-        update = {"samples": samples, "latest": reading, "new": memory.new + 1}
-        return memory.model_copy(update=update), None
+        return memory.replace(samples=samples, latest=reading, new=memory.new + 1), None
     trend = fit_wear_trend(
         [h for h, _ in samples],
         [v for _, v in samples],
@@ -84,15 +83,15 @@ def observe(
         min_t=s.trend_min_t,
         horizon_h=s.prediction_horizon_hours,
     ):
-        return memory.model_copy(update={**fitted, "trend": trend}), None
+        return memory.replace(**fitted, trend=trend), None
     predicted_at = after_shift_hours(
         reading.ts, trend.hours_to_danger, s.shift_start_hour, hours_per_day
     )
     predicted = {**fitted, "trend": trend, "predicted_at": predicted_at}
     if memory.alerted:
-        return memory.model_copy(update=predicted), None
+        return memory.replace(**predicted), None
     wall_hours = (predicted_at - reading.ts).total_seconds() / 3600.0
-    return memory.model_copy(update={**predicted, "alerted": True}), make_alert(
+    return memory.replace(**predicted, alerted=True), make_alert(
         AlertKind.PREDICTED_FAILURE,
         Severity.CRITICAL,
         reading.ts,
