@@ -33,9 +33,11 @@ class Memory(BaseModel):
         the fields set one by one through `copy.copy`, looks for private
         attributes and then applies the update; a memory has neither extras
         (extra is forbidden) nor private attributes, so the new instance is
-        the merged field dict plus the fields set, and nothing else. Like
-        `model_copy`, it trusts its caller: the values are not validated and
-        a name that is no field is not refused.
+        the merged field dict plus the fields set, and nothing else. The
+        fields set is shared with this record while `changes` sets no new
+        field: frozen records never change it, and it saves a set copy per
+        step. Like `model_copy`, it trusts its caller: the values are not
+        validated and a name that is no field is not refused.
         """
         new = _new(type(self))
         _set(new, "__dict__", {**self.__dict__, **changes})
