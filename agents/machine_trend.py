@@ -62,7 +62,10 @@ def observe(
     when the refit interval of running hours has passed since the last fit,
     so the samples alone decide when a fit happens.
     """
-    samples = (*memory.samples, (hour_meter, reading.mm_s_rms))[-s.trend_max_samples :]
+    # window + (sample,) copies the window once; (*window, sample) copies it
+    # into a list and then into the tuple, twice per running sample
+    sample = (hour_meter, reading.mm_s_rms)
+    samples = (memory.samples + (sample,))[-s.trend_max_samples :]  # noqa: RUF005
     oldest, first = hour_meter - s.trend_window_hours, 0
     while samples[first][0] < oldest:
         first += 1
