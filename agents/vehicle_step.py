@@ -72,7 +72,12 @@ def step(
 def tick(
     memory: VehicleMemory, now: datetime, setup: VehicleSetup
 ) -> tuple[VehicleMemory, list[Alert]]:
-    """The memory at `now` with no reading: DOOR_OPEN once the door has been open too long."""
+    """The memory at `now` with no reading: DOOR_OPEN once the door has been open too long.
+
+    `step` ends with it, so a shut door (most readings) returns at once.
+    """
+    if memory.watch.door_opened is None:
+        return memory, []
     watch, alert = setup.alarms.door_check(memory.watch, now)
     if alert is None:
         return memory, []
