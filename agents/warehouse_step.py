@@ -86,7 +86,9 @@ def _stock_changed(
     position = stock[product] + inbound.get(product, 0.0)
     watch, reorder = alarms.reorder(watch, product, position, reading.ts, key)
     watch, space = alarms.space(watch, sum(stock.values()), reading.ts, key)
-    return watch, [a for a in (reorder, space) if a is not None]
+    if reorder is None:
+        return watch, _one(space)
+    return watch, [reorder] if space is None else [reorder, space]
 
 
 def _one(alert: Alert | None) -> list[Alert]:
