@@ -127,7 +127,8 @@ def _runtime(
 ) -> tuple[MachineMemory, list[Alert]]:
     if r.running and m.running is True and m.down_since is None:
         return m.replace(hours=r.hours), []  # running on: only the meter moves
-    schedule, alerts = m.schedule, list[Alert]()
+    schedule = m.schedule
+    alerts: list[Alert] = []
     update: dict[str, object] = {"hours": r.hours, "running": r.running}
     if r.running:
         if m.running is not True:
