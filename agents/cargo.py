@@ -92,13 +92,13 @@ class CargoWatch:
         if carried is None or not outside(c, carried):
             if m.out_since is None and not m.excursion_alerted:
                 return m
-            return m.model_copy(update={"out_since": None, "excursion_alerted": False})
+            return m.replace(out_since=None, excursion_alerted=False)
         out_since, peak = m.out_since, m.peak
         if out_since is None:
             out_since, peak = r.ts, c
         elif abs(c - sum(carried) / 2) > abs(peak - sum(carried) / 2):
             peak = c
-        m = m.model_copy(update={"out_since": out_since, "peak": peak})
+        m = m.replace(out_since=out_since, peak=peak)
         out_for = r.ts - out_since
         if out_for <= self.excursion_limit or m.excursion_alerted:
             return m
@@ -121,7 +121,7 @@ class CargoWatch:
                 },
             )
         )
-        return m.model_copy(update={"excursion_alerted": True})
+        return m.replace(excursion_alerted=True)
 
     def _refrigeration(
         self,
@@ -134,18 +134,17 @@ class CargoWatch:
         c = r.celsius
         if not outside(c, cold):
             if m.refrigeration_ok:
-                return m if m.above_since is None else m.model_copy(update={"above_since": None})
+                return m if m.above_since is None else m.replace(above_since=None)
             since = m.in_range_since or r.ts
             if r.ts - since >= self.recovery:
-                update = {"above_since": None, "refrigeration_ok": True, "in_range_since": None}
-                return m.model_copy(update=update)
-            return m.model_copy(update={"above_since": None, "in_range_since": since})
+                return m.replace(above_since=None, refrigeration_ok=True, in_range_since=None)
+            return m.replace(above_since=None, in_range_since=since)
         if door_open or c < cold[0]:
             if m.in_range_since is None and m.above_since is None:
                 return m
-            return m.model_copy(update={"in_range_since": None, "above_since": None})
+            return m.replace(in_range_since=None, above_since=None)
         above_since = m.above_since or r.ts
-        m = m.model_copy(update={"in_range_since": None, "above_since": above_since})
+        m = m.replace(in_range_since=None, above_since=above_since)
         above_for = r.ts - above_since
         if above_for < self.fault_after or not m.refrigeration_ok:
             return m
@@ -161,4 +160,4 @@ class CargoWatch:
                 data={"celsius": c, "max_c": cold[1], "minutes_above": minutes},
             )
         )
-        return m.model_copy(update={"refrigeration_ok": False})
+        return m.replace(refrigeration_ok=False)

@@ -4,7 +4,7 @@ A kind keeps what it learns in `memory`, a frozen record (agents.memory)
 that its pure step function replaces for each admitted reading in `_apply`
 and at time-driven checks in `_check_time`; the loop here drops readings of
 other assets and duplicates, and collects the alerts. Per-reading work stays
-small: a step replaces the record by a shallow copy (`model_copy`, no
+small: a step replaces the record by a shallow copy (`Memory.replace`, no
 validation), and the most it copies is a machine's trend window.
 
 Snapshots: `snapshot()` writes the device bookkeeping plus the memory's JSON

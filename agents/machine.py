@@ -138,7 +138,7 @@ class MachineAgent(AgentCore[MachineMemory]):
         """Keep the accepted schedule: it tells a breakdown from an idle machine."""
         if isinstance(command.body, ProduceOrder):
             schedule = Schedule.accepted(self.asset_id, command.body, command.window)
-            self.memory = self.memory.model_copy(update={"schedule": schedule})
+            self.memory = self.memory.replace(schedule=schedule)
 
     def state(self) -> MachineState:
         """Live readings, health, prediction and downtime."""

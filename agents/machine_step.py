@@ -55,14 +55,13 @@ def step(
     if isinstance(reading, TemperatureReading):
         return _temperature(memory, reading, setup)
     if isinstance(reading, PressureReading):
-        return memory.model_copy(update={"pressure": reading.kpa}), []
+        return memory.replace(pressure=reading.kpa), []
     if isinstance(reading, OutputReading) and reading.product_id in setup.spec.rates:
-        made = dict(memory.made)
-        made[reading.product_id] = made.get(reading.product_id, 0.0) + reading.units
-        update: dict[str, object] = {"made": made}
+        product, made = reading.product_id, memory.made
+        made = {**made, product: made.get(product, 0.0) + reading.units}
         if reading.units > 0:
-            update["current_product"] = reading.product_id
-        return memory.model_copy(update=update), []
+            return memory.replace(made=made, current_product=product), []
+        return memory.replace(made=made), []
     return memory, []
 
 
@@ -71,7 +70,7 @@ def _vibration(
 ) -> tuple[MachineMemory, list[Alert]]:
     s, v = setup.settings, r.mm_s_rms
     if not m.running or m.hours is None or v < s.vibration_idle_mm_s:
-        return m.model_copy(update={"vibration": v}), []
+        return m.replace(vibration=v), []
     trend, recent, zone_alerted = m.trend, m.recent, m.zone_alerted
     restarted, service_pending = m.restarted, m.service_pending
     if restarted:
@@ -96,18 +95,16 @@ def _vibration(
     )
     if predicted is not None:
         alerts.append(predicted)
-    memory = m.model_copy(
-        update={
-            "vibration": v,
-            "restarted": restarted,
-            "service_pending": service_pending,
-            "last_running_vib": v,
-            "recent": recent,
-            "health": health,
-            "health_at": r.ts,
-            "trend": trend,
-            "zone_alerted": zone_alerted,
-        }
+    memory = m.replace(
+        vibration=v,
+        restarted=restarted,
+        service_pending=service_pending,
+        last_running_vib=v,
+        recent=recent,
+        health=health,
+        health_at=r.ts,
+        trend=trend,
+        zone_alerted=zone_alerted,
     )
     return memory, alerts
 
@@ -115,20 +112,23 @@ def _vibration(
 def _temperature(
     m: MachineMemory, r: TemperatureReading, setup: MachineSetup
 ) -> tuple[MachineMemory, list[Alert]]:
-    s = setup.settings
-    latched, alerts = m.temp_alerted, list[Alert]()
+    s, latched = setup.settings, m.temp_alerted
+    alerts: list[Alert] = []
     if r.celsius > s.bearing_temp_max_c and not latched:
         latched = True
         alerts.append(bearing_alert(setup.alert, r, s.bearing_temp_max_c))
     elif r.celsius < s.bearing_temp_clear_c:
         latched = False
-    return m.model_copy(update={"temperature": r.celsius, "temp_alerted": latched}), alerts
+    return m.replace(temperature=r.celsius, temp_alerted=latched), alerts
 
 
 def _runtime(
     m: MachineMemory, r: RuntimeReading, setup: MachineSetup
 ) -> tuple[MachineMemory, list[Alert]]:
-    schedule, alerts = m.schedule, list[Alert]()
+    if r.running and m.running is True and m.down_since is None:
+        return m.replace(hours=r.hours), []  # running on: only the meter moves
+    schedule = m.schedule
+    alerts: list[Alert] = []
     update: dict[str, object] = {"hours": r.hours, "running": r.running}
     if r.running:
         if m.running is not True:
@@ -140,7 +140,7 @@ def _runtime(
             alerts.append(restored_alert(setup.alert, r, m.down_since))
             update["down_since"] = None
             update["service_pending"] = True
-        return m.model_copy(update=update), alerts
+        return m.replace(**update), alerts
     stopped_since = m.stopped_since
     if m.running:
         stopped_since = r.ts
@@ -153,7 +153,7 @@ def _runtime(
         update["down_since"] = down_since
         last = m.last_running_vib or 0.0
         alerts.append(down_alert(setup.alert, r, down_since, setup.spec, last))
-    return m.model_copy(update=update), alerts
+    return m.replace(**update), alerts
 
 
 def _should_run(m: MachineMemory, ts: datetime, setup: MachineSetup) -> bool:

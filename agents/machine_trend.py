@@ -62,14 +62,16 @@ def observe(
     when the refit interval of running hours has passed since the last fit,
     so the samples alone decide when a fit happens.
     """
-    samples = (*memory.samples, (hour_meter, reading.mm_s_rms))[-s.trend_max_samples :]
+    # window + (sample,) copies the window once; (*window, sample) copies it
+    # into a list and then into the tuple, twice per running sample
+    sample = (hour_meter, reading.mm_s_rms)
+    samples = (memory.samples + (sample,))[-s.trend_max_samples :]  # noqa: RUF005
     oldest, first = hour_meter - s.trend_window_hours, 0
     while samples[first][0] < oldest:
         first += 1
     samples = samples[first:]
     if memory.fitted_at is not None and hour_meter - memory.fitted_at < s.trend_refit_hours:
-        update = {"samples": samples, "latest": reading, "new": memory.new + 1}
-        return memory.model_copy(update=update), None
+        return memory.replace(samples=samples, latest=reading, new=memory.new + 1), None
     trend = fit_wear_trend(
         [h for h, _ in samples],
         [v for _, v in samples],
@@ -84,15 +86,15 @@ def observe(
         min_t=s.trend_min_t,
         horizon_h=s.prediction_horizon_hours,
     ):
-        return memory.model_copy(update={**fitted, "trend": trend}), None
+        return memory.replace(**fitted, trend=trend), None
     predicted_at = after_shift_hours(
         reading.ts, trend.hours_to_danger, s.shift_start_hour, hours_per_day
     )
     predicted = {**fitted, "trend": trend, "predicted_at": predicted_at}
     if memory.alerted:
-        return memory.model_copy(update=predicted), None
+        return memory.replace(**predicted), None
     wall_hours = (predicted_at - reading.ts).total_seconds() / 3600.0
-    return memory.model_copy(update={**predicted, "alerted": True}), make_alert(
+    return memory.replace(**predicted, alerted=True), make_alert(
         AlertKind.PREDICTED_FAILURE,
         Severity.CRITICAL,
         reading.ts,

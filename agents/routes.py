@@ -74,14 +74,14 @@ class RouteProgress(Memory):
         if not self.started:
             if km_between(pos, self.depot) <= reach_km:
                 return self
-            progress = self.model_copy(update={"started": True})
+            progress = self.replace(started=True)
         if speed_kmh > slow_kmh:
             return progress
         for index in range(self.next_stop, len(self.stops)):
             if km_between(pos, self.stops[index]) <= reach_km:
-                return progress.model_copy(update={"next_stop": index + 1})
+                return progress.replace(next_stop=index + 1)
         if km_between(pos, self.depot) <= reach_km:
             last_due = self.planned_arrival(len(self.stops) - 1) if self.stops else self.start
             done = self.next_stop == len(self.stops) or ts > last_due
-            return progress.model_copy(update={"done": done})
+            return progress.replace(done=done)
         return progress

@@ -81,15 +81,13 @@ class Shipment(Memory):
                 held_since = None
         elif held_since is None:
             held_since = ts
-        return self.model_copy(
-            update={
-                "last_pos": pos,
-                "last_kmh": kmh,
-                "held_since": held_since,
-                "held_before_h": held_before_h,
-                "last_fix": ts,
-                "seen": True,
-            }
+        return self.replace(
+            last_pos=pos,
+            last_kmh=kmh,
+            held_since=held_since,
+            held_before_h=held_before_h,
+            last_fix=ts,
+            seen=True,
         )
 
     def eta(self, buffer_h: float, hold_ratio: float) -> datetime:

@@ -193,7 +193,7 @@ class SupplierAgent(AgentCore[SupplierMemory]):
                 promised=window.period_start(o.arrival_period),
                 destination=destination,
             )
-        self.memory = self.memory.model_copy(update={"shipments": kept})
+        self.memory = self.memory.replace(shipments=kept)
 
     def state(self) -> SupplierState:
         """Shipments on the road, lateness and the delay learned."""

@@ -48,10 +48,10 @@ def step(
     shipment = shipment.fix(reading.ts, pos, reading.speed_kmh)
     alerts: list[Alert] = []
     if not shipment.late and shipment.held_now_h() >= s.stationary_hours:
-        shipment = shipment.model_copy(update={"late": True})
+        shipment = shipment.replace(late=True)
         alerts.append(_late_alert(shipment, reading, setup))
     shipments = {**memory.shipments, reading.shipment_id: shipment}
-    return memory.model_copy(update={"shipments": shipments}), alerts
+    return memory.replace(shipments=shipments), alerts
 
 
 def _land(m: SupplierMemory, shipment: Shipment, reading: LocationReading) -> SupplierMemory:
@@ -62,13 +62,11 @@ def _land(m: SupplierMemory, shipment: Shipment, reading: LocationReading) -> Su
     elif departs is None or shipment.departs >= departs:
         delay_h, departs = 0.0, None
     po_id = shipment.order.po_id
-    return m.model_copy(
-        update={
-            "shipments": {k: sh for k, sh in m.shipments.items() if k != po_id},
-            "delivered_delay_h": delay_h,
-            "delivered_departs": departs,
-            "delivered": m.delivered + 1,
-        }
+    return m.replace(
+        shipments={k: sh for k, sh in m.shipments.items() if k != po_id},
+        delivered_delay_h=delay_h,
+        delivered_departs=departs,
+        delivered=m.delivered + 1,
     )
 
 

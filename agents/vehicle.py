@@ -148,7 +148,7 @@ class VehicleAgent(AgentCore[VehicleMemory]):
                     stops=tuple(p for p in stops if p is not None),
                 )
             )
-        self.memory = self.memory.model_copy(update={"routes": tuple(kept)})
+        self.memory = self.memory.replace(routes=tuple(kept))
 
     def state(self) -> VehicleState:
         """Position, cargo, door, fuel and route progress."""

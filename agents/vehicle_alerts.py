@@ -65,7 +65,7 @@ class VehicleAlarms:
             return route, None
         site = route.route.stops[index].site_id
         alerted = tuple(sorted((*route.eta_alerted, index)))
-        return route.model_copy(update={"eta_alerted": alerted}), self.make_alert(
+        return route.replace(eta_alerted=alerted), self.make_alert(
             AlertKind.ETA_SLIP,
             Severity.WARNING,
             r.ts,
@@ -95,7 +95,7 @@ class VehicleAlarms:
         if off <= limit:
             return route, None
         alerted = tuple(sorted((*route.deviation_alerted, leg)))
-        return route.model_copy(update={"deviation_alerted": alerted}), self.make_alert(
+        return route.replace(deviation_alerted=alerted), self.make_alert(
             AlertKind.ROUTE_DEVIATION,
             Severity.WARNING,
             r.ts,
@@ -119,9 +119,9 @@ class VehicleAlarms:
         """Remember when the door opened; closing it ends the episode."""
         if r.open:
             if latches.door_opened is None:
-                return latches.model_copy(update={"door_opened": r, "door_alerted": False})
+                return latches.replace(door_opened=r, door_alerted=False)
             return latches
-        return latches.model_copy(update={"door_opened": None})
+        return latches.replace(door_opened=None)
 
     def door_check(
         self, latches: VehicleLatches, now: datetime
@@ -134,7 +134,7 @@ class VehicleAlarms:
         if now - opened.ts <= limit:
             return latches, None
         minutes = (now - opened.ts).total_seconds() / 60.0
-        return latches.model_copy(update={"door_alerted": True}), self.make_alert(
+        return latches.replace(door_alerted=True), self.make_alert(
             AlertKind.DOOR_OPEN,
             Severity.WARNING,
             opened.ts + limit,
@@ -147,7 +147,7 @@ class VehicleAlarms:
         """THRESHOLD once when fuel runs low; re-armed after refuelling."""
         s = self.settings
         if r.percent < s.fuel_low_percent and not latches.fuel_low:
-            return latches.model_copy(update={"fuel_low": True}), self.make_alert(
+            return latches.replace(fuel_low=True), self.make_alert(
                 AlertKind.THRESHOLD,
                 Severity.WARNING,
                 r.ts,
@@ -156,5 +156,5 @@ class VehicleAlarms:
                 data={"percent": r.percent, "limit_percent": s.fuel_low_percent},
             )
         if r.percent >= s.fuel_clear_percent and latches.fuel_low:
-            return latches.model_copy(update={"fuel_low": False}), None
+            return latches.replace(fuel_low=False), None
         return latches, None

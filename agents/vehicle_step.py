@@ -46,41 +46,50 @@ def step(
     memory: VehicleMemory, reading: Reading, setup: VehicleSetup
 ) -> tuple[VehicleMemory, list[Alert]]:
     """The memory after `reading` (admitted: new, of this vehicle) and the alerts it raises."""
-    m, alarms, alerts = memory, setup.alarms, list[Alert]()
+    m, alarms = memory, setup.alarms
+    alerts: list[Alert] = []
     if isinstance(reading, LocationReading):
         m, alerts = _fix(m, reading, setup)
     elif isinstance(reading, TemperatureReading):
         carried = carried_range(m, setup.products)
         cargo, alerts = setup.cargo.update(m.cargo, reading, carried, m.door_open)
-        m = m.model_copy(update={"cargo_c": reading.celsius, "cargo": cargo})
+        m = m.replace(cargo_c=reading.celsius, cargo=cargo)
     elif isinstance(reading, FuelReading):
         watch, alert = alarms.fuel(m.watch, reading)
-        m = m.model_copy(update={"fuel": reading.percent, "watch": watch})
+        m = m.replace(fuel=reading.percent, watch=watch)
         alerts = [] if alert is None else [alert]
     elif isinstance(reading, HarshDrivingReading):
         alerts = [alarms.harsh(reading)]
     elif isinstance(reading, DoorReading):
         watch = alarms.door(m.watch, reading)
-        m = m.model_copy(update={"door_open": reading.open, "watch": watch})
+        m = m.replace(door_open=reading.open, watch=watch)
     elif isinstance(reading, ShockReading):
-        m = m.model_copy(update={"last_shock_g": reading.g})
+        m = m.replace(last_shock_g=reading.g)
     m, door = tick(m, reading.ts, setup)
-    return m, alerts + door
+    return m, (alerts + door) if door else alerts
 
 
 def tick(
     memory: VehicleMemory, now: datetime, setup: VehicleSetup
 ) -> tuple[VehicleMemory, list[Alert]]:
-    """The memory at `now` with no reading: DOOR_OPEN once the door has been open too long."""
+    """The memory at `now` with no reading: DOOR_OPEN once the door has been open too long.
+
+    `step` ends with it, so a shut door (most readings) returns at once.
+    """
+    if memory.watch.door_opened is None:
+        return memory, []
     watch, alert = setup.alarms.door_check(memory.watch, now)
     if alert is None:
         return memory, []
-    return memory.model_copy(update={"watch": watch}), [alert]
+    return memory.replace(watch=watch), [alert]
 
 
 def under_way(memory: VehicleMemory) -> RouteProgress | None:
     """The route the vehicle is driving, if any."""
-    return next((r for r in memory.routes if r.started), None)
+    for route in memory.routes:
+        if route.started:
+            return route
+    return None
 
 
 def carried_range(memory: VehicleMemory, products: Mapping[str, Product]) -> Range | None:
@@ -110,8 +119,7 @@ def _fix(
                 route, off = setup.alarms.deviation(route, r)
                 alerts = [a for a in (slip, off) if a is not None]
             routes = (*routes[:index], route, *routes[index + 1 :])
-    update = {"pos": pos, "speed": r.speed_kmh, "fix_ts": r.ts, "routes": routes}
-    return m.model_copy(update=update), alerts
+    return m.replace(pos=pos, speed=r.speed_kmh, fix_ts=r.ts, routes=routes), alerts
 
 
 def _current(
@@ -119,8 +127,11 @@ def _current(
 ) -> tuple[tuple[RouteProgress, ...], int | None]:
     """The routes left and the index of the one under way, else the one due to start.
 
-    Routes due to end by `ts` that were never driven are dropped.
+    Routes due to end by `ts` that were never driven are dropped. A vehicle
+    with no route (most fixes) has nothing to look through.
     """
+    if not routes:
+        return routes, None
     for index, route in enumerate(routes):
         if route.started:
             return routes, index

@@ -146,7 +146,7 @@ class WarehouseAgent(AgentCore[WarehouseMemory]):
         for p in kept.values():
             pid = p.transfer.product_id
             inbound[pid] = inbound.get(pid, 0.0) + p.transfer.quantity
-        self.memory = self.memory.model_copy(update={"pending": kept, "inbound": inbound})
+        self.memory = self.memory.replace(pending=kept, inbound=inbound)
 
     def state(self) -> WarehouseState:
         """Stock, space, room conditions and expected transfers."""

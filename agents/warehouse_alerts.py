@@ -65,12 +65,12 @@ class WarehouseAlarms:
         if position >= point:
             if product_id in below:
                 below = tuple(p for p in below if p != product_id)
-                return latches.model_copy(update={"below": below}), None
+                return latches.replace(below=below), None
             return latches, None
         if product_id in below:
             return latches, None
         below = tuple(sorted((*below, product_id)))
-        return latches.model_copy(update={"below": below}), self.make_alert(
+        return latches.replace(below=below), self.make_alert(
             AlertKind.BELOW_REORDER_POINT,
             Severity.WARNING,
             ts,
@@ -87,7 +87,7 @@ class WarehouseAlarms:
         capacity = self.spec.capacity_units
         fill = total / capacity
         if fill >= self.settings.near_capacity_fraction and not latches.near_full:
-            return latches.model_copy(update={"near_full": True}), self.make_alert(
+            return latches.replace(near_full=True), self.make_alert(
                 AlertKind.NEAR_CAPACITY,
                 Severity.WARNING,
                 ts,
@@ -96,7 +96,7 @@ class WarehouseAlarms:
                 data={"units": total, "capacity_units": capacity, "fill": fill},
             )
         if fill < self.settings.near_capacity_clear_fraction and latches.near_full:
-            return latches.model_copy(update={"near_full": False}), None
+            return latches.replace(near_full=False), None
         return latches, None
 
     def room(
@@ -107,11 +107,11 @@ class WarehouseAlarms:
         if allowed is None:
             return latches, None
         if not outside(r.celsius, allowed):
-            ok = latches if latches.room_ok else latches.model_copy(update={"room_ok": True})
+            ok = latches if latches.room_ok else latches.replace(room_ok=True)
             return ok, None
         if not latches.room_ok:
             return latches, None
-        return latches.model_copy(update={"room_ok": False}), self.make_alert(
+        return latches.replace(room_ok=False), self.make_alert(
             AlertKind.THRESHOLD,
             Severity.CRITICAL,
             r.ts,
@@ -127,7 +127,7 @@ class WarehouseAlarms:
         """THRESHOLD once above the humidity limit; re-armed below the clear level."""
         limit = self.settings.humidity_max_percent
         if r.percent_rh > limit and not latches.humid:
-            return latches.model_copy(update={"humid": True}), self.make_alert(
+            return latches.replace(humid=True), self.make_alert(
                 AlertKind.THRESHOLD,
                 Severity.WARNING,
                 r.ts,
@@ -136,5 +136,5 @@ class WarehouseAlarms:
                 data={"percent_rh": r.percent_rh, "limit_percent": limit},
             )
         if r.percent_rh < self.settings.humidity_clear_percent and latches.humid:
-            return latches.model_copy(update={"humid": False}), None
+            return latches.replace(humid=False), None
         return latches, None

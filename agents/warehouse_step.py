@@ -39,17 +39,15 @@ def step(
         stock = {**memory.stock, product: reading.units}
         watch, alerts = _stock_changed(memory.watch, stock, memory.inbound, reading, alarms)
         shelf_ts = {**memory.shelf_ts, product: reading.ts}
-        update = {"stock": stock, "shelf_ts": shelf_ts, "watch": watch}
-        return memory.model_copy(update=update), alerts
+        return memory.replace(stock=stock, shelf_ts=shelf_ts, watch=watch), alerts
     if isinstance(reading, RfidScan):
         return _scan(memory, reading, alarms)
     if isinstance(reading, TemperatureReading):
         watch, alert = alarms.room(memory.watch, reading)
-        return memory.model_copy(update={"room_c": reading.celsius, "watch": watch}), _one(alert)
+        return memory.replace(room_c=reading.celsius, watch=watch), _one(alert)
     if isinstance(reading, HumidityReading):
         watch, alert = alarms.humidity(memory.watch, reading)
-        update = {"humidity": reading.percent_rh, "watch": watch}
-        return memory.model_copy(update=update), _one(alert)
+        return memory.replace(humidity=reading.percent_rh, watch=watch), _one(alert)
     return memory, []
 
 
@@ -68,12 +66,12 @@ def _scan(
         update = {"pending": pending, "inbound": inbound}
     product, shelf_ts = scan.product_id, m.shelf_ts.get(scan.product_id)
     if product not in m.stock or (shelf_ts is not None and scan.ts < shelf_ts):
-        return (m.model_copy(update=update) if update else m), []
+        return (m.replace(**update) if update else m), []
     held = m.stock[product]
     units = held + scan.units if scan.direction == "in" else max(0.0, held - scan.units)
     stock = {**m.stock, product: units}
     watch, alerts = _stock_changed(m.watch, stock, inbound, scan, alarms)
-    return m.model_copy(update={**update, "stock": stock, "watch": watch}), alerts
+    return m.replace(**update, stock=stock, watch=watch), alerts
 
 
 def _stock_changed(
@@ -88,7 +86,9 @@ def _stock_changed(
     position = stock[product] + inbound.get(product, 0.0)
     watch, reorder = alarms.reorder(watch, product, position, reading.ts, key)
     watch, space = alarms.space(watch, sum(stock.values()), reading.ts, key)
-    return watch, [a for a in (reorder, space) if a is not None]
+    if reorder is None:
+        return watch, _one(space)
+    return watch, [reorder] if space is None else [reorder, space]
 
 
 def _one(alert: Alert | None) -> list[Alert]:
