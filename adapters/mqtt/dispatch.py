@@ -101,6 +101,7 @@ class CommandDispatcher:
         self._backoff = backoff or Backoff()
         self._rng = random.Random(seed)
         self._mqtt: aiomqtt.Client | None = None
+        self._together = 0
         self._connected = asyncio.Event()
         self._changed = asyncio.Event()
         self._tasks: asyncio.TaskGroup | None = None
@@ -155,6 +156,7 @@ class CommandDispatcher:
         # tracked before publishing: an ack may race the PUBACK
         statuses = [self._tracker.sent(command, now) for command, _ in addressed]
         self._notify()
+        self._expect_together(len(addressed))
         errors = await asyncio.gather(
             *(
                 self._published(str(to), command.model_dump_json().encode())
@@ -209,6 +211,18 @@ class CommandDispatcher:
         self._changed.set()
         self._changed = asyncio.Event()
 
+    def _expect_together(self, n: int) -> None:
+        """Let `n` publishes wait for their PUBACK together without a warning.
+
+        aiomqtt warns once more than `pending_calls_threshold` (10) publishes
+        are unanswered, which every plan for more than 10 assets is by
+        design. The threshold follows the largest plan sent, so the warning
+        still marks a backlog beyond one plan.
+        """
+        self._together = max(self._together, n)
+        if self._mqtt is not None:
+            self._mqtt.pending_calls_threshold = max(10, self._together)
+
     async def _publish(self, topic: str, payload: bytes) -> None:
         try:
             async with asyncio.timeout(self._publish_timeout_s):
@@ -233,6 +247,7 @@ class CommandDispatcher:
             try:
                 async with client(self._address, self._session, manual_ack=False) as mqtt:
                     self._mqtt = mqtt
+                    self._expect_together(self._together)
                     self._connected.set()
                     attempt = 0
                     try:

@@ -165,3 +165,33 @@ def test_a_command_for_another_asset_is_refused_before_anything_is_recorded() ->
 
     asyncio.run(run())
     assert journal == []
+
+
+def test_a_plans_commands_sent_together_raise_no_backlog_warning(
+    broker: PrivateBroker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """aiomqtt warns when more than 10 publishes wait for their PUBACK; one plan is not a backlog.
+
+    `supplysync run` printed "There are 18 pending publish calls." for every
+    plan of the demo, a warning an operator cannot act on.
+    """
+    journal: list[list[Command]] = []
+
+    class Journal:
+        async def append(self, records: Sequence[Command]) -> None:
+            journal.append(list(records))
+
+    n = 40
+    commands = [command(f"c{i}", asset=f"v{i}") for i in range(n)]
+    topics = [Topic("depot-1", "vehicle", f"v{i}", "cmd") for i in range(n)]
+
+    async def run() -> list[BrokerError | None]:
+        async with CommandDispatcher(journal=Journal(), broker=broker.url) as dispatcher:
+            sent = await dispatcher.send_all(list(zip(commands, topics, strict=True)))
+        return [error for _, error in sent]
+
+    with caplog.at_level("WARNING"):
+        errors = asyncio.run(run())
+    assert errors == [None] * n
+    assert journal == [commands]
+    assert [r.getMessage() for r in caplog.records if "pending publish" in r.getMessage()] == []
