@@ -96,6 +96,7 @@ def read_routes(
                 stops=stops,
                 load={p: round(q, 3) for p, q in sorted(load.items())},
                 distance_km=round(tour.km, 2),
+                departs_h=round(leaves, 3),
                 duration_h=round(tour.back - leaves, 3),
                 method=FROZEN_BY_OPERATOR if kept else METHOD,
             )
@@ -131,6 +132,7 @@ def frozen_routes(data: PlanningData) -> list[Route]:
                 ],
                 load={p: round(q, 3) for p, q in sorted(offer.load.items())},
                 distance_km=round(km, 2),
+                departs_h=round(data.now_hour, 3),
                 duration_h=round(back - data.now_hour, 3),
                 method=COMMITTED,
                 frozen=True,

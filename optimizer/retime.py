@@ -54,6 +54,7 @@ def retimed(plan: Plan, network: Network, departure: Callable[[int], float]) -> 
                 update={
                     "stops": stops,
                     "distance_km": round(t.km, 2),
+                    "departs_h": round(leaves, 3),
                     "duration_h": round(t.back - leaves, 3),
                 }
             )

@@ -284,6 +284,7 @@ def _route(depot: Location, w: str, t: int, tour: _Tour) -> Route:
         stops=stops,
         load={p: round(q, 3) for p, q in sorted(load.items())},
         distance_km=round(timing.km, 2),
+        departs_h=round(tour.departure, 3),
         duration_h=round(timing.back - tour.departure, 3),
         method=METHOD,
     )

@@ -83,7 +83,10 @@ class Route(Frozen):
     """A vehicle's tour in one period, back to its depot.
 
     A tour starts at the depot, except a frozen one: the rest of a trip under
-    way, from where the vehicle is through its committed stops.
+    way, from where the vehicle is through its committed stops. Times are
+    hours after the period start: it leaves at `departs_h` (a frozen one: the
+    hour it was planned from, where the vehicle then was) and is back at the
+    depot `duration_h` later.
     """
 
     vehicle_id: Id
@@ -92,6 +95,9 @@ class Route(Frozen):
     stops: list[Stop]
     load: dict[str, NonNeg] = Field(default_factory=dict)
     distance_km: NonNeg = 0.0
+    departs_h: NonNeg | None = Field(
+        default=None, description="when it leaves; None in a plan stored without it"
+    )
     duration_h: NonNeg = 0.0
     method: str = Field(description="the algorithm that sequenced the stops")
     frozen: bool = Field(

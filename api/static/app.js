@@ -421,6 +421,17 @@ function pinnedTo(product) {
   return pin ? pin.override.supplier_id : null;
 }
 
+// Where and when a route starts: its depot at its departure, or for a trip under way
+// the road where the vehicle was when the plan was made.
+function leaves(r, t0) {
+  const at = r.departs_h == null ? "" : ` ${hhmm(t0 + r.departs_h * HOUR)}`;
+  return r.frozen ? `on the road${at}` : `${r.depot_id}${at}`;
+}
+
+function back(r, t0) {
+  return r.departs_h == null ? r.depot_id : `${r.depot_id} ${hhmm(t0 + (r.departs_h + r.duration_h) * HOUR)}`;
+}
+
 function drawDetail() {
   const p = state.plan && state.plan.plan;
   if (!p) return;
@@ -435,7 +446,7 @@ function drawDetail() {
       : admin && !r.frozen ? button("freeze", `freeze the route of ${r.vehicle_id} on ${day(t0)}`,
       () => setOverride({ kind: "freeze_route", vehicle_id: r.vehicle_id, period: r.period,
                           stops: r.stops.map((st) => st.site_id) })) : (r.frozen ? "under way" : "");
-    return [r.vehicle_id, day(t0), `${r.depot_id} ${hhmm(t0)} → ${stops.join(" → ")} → ${r.depot_id}`,
+    return [r.vehicle_id, day(t0), [leaves(r, t0), ...stops, back(r, t0)].join(" → "),
             Math.round(r.distance_km), freeze];
   }));
   const bySupplier = [...p.purchases].sort((a, b) => a.supplier_id.localeCompare(b.supplier_id) || a.order_period - b.order_period);

@@ -7,7 +7,8 @@ JavaScript rounds them, days as dates, clock times in UTC. Whole lists of
 rows are compared, so a row dropped, added or misrendered fails.
 
 The plan is live-0002 made again at 06:00 with maintenance added: M01's
-starts then and holds its runs back, M00's falls in the night.
+starts then and holds its runs back, M00's falls in the night; its first
+route is a trip under way.
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def shown(server: Server, browser: Any) -> Iterator[Shown]:  # noqa: F811
                         "created_at": NOW,
                         "maintenance": maintenance,
                         "how": HOW,
+                        # one trip under way, drawn from the road rather than its depot
+                        "routes": [
+                            base.routes[0].model_copy(update={"frozen": True}),
+                            *base.routes[1:],
+                        ],
                     }
                 )
             ]
@@ -117,7 +123,10 @@ def test_routes_show_each_vehicles_stops_with_etas_and_km(shown: Shown) -> None:
             drop = ", ".join(f"{p} {units(q)}" for p, q in s["drop"].items())
             eta = t0 + timedelta(hours=s["arrive_h"])
             stops.append(f"{s['site_id']} {eta:%H:%M}" + (f" ({drop})" if drop else ""))
-        path = " → ".join([f"{r['depot_id']} {t0:%H:%M}", *stops, r["depot_id"]])
+        leaves = t0 + timedelta(hours=r["departs_h"])
+        back = leaves + timedelta(hours=r["duration_h"])
+        start = f"on the road {leaves:%H:%M}" if r["frozen"] else f"{r['depot_id']} {leaves:%H:%M}"
+        path = " → ".join([start, *stops, f"{r['depot_id']} {back:%H:%M}"])
         frozen = "under way" if r["frozen"] else ""
         expected.append([r["vehicle_id"], f"{t0:%Y-%m-%d}", path, units(r["distance_km"]), frozen])
 
