@@ -6,6 +6,7 @@ output counts) on `events` at QoS 1, because the system acknowledges them
 only once recorded; the high-rate rest on `telemetry` at the configured QoS.
 Customer orders and proofs of delivery go out as the ERP's order gateway
 sends them: one `OrderMessage` per customer on its `orders` topic, at QoS 1.
+A command's fields this device does not know are dropped, not refused.
 """
 
 from __future__ import annotations
@@ -96,7 +97,10 @@ def decode_command(payload: object, asset_id: str) -> Command | Refusal:
     try:
         command = Command.model_validate_json(payload)
     except ValidationError as exc:
-        return Refusal(_command_id(payload), f"invalid command: {exc.errors()[0]['msg']}")
+        known = _known_fields_only(payload, exc)
+        if known is None:
+            return Refusal(_command_id(payload), f"invalid command: {exc.errors()[0]['msg']}")
+        command = known
     if command.asset_id != asset_id:
         return Refusal(command.command_id, f"command is for {command.asset_id!r}, not {asset_id!r}")
     return command
@@ -111,6 +115,32 @@ def ack(command_id: str, asset_id: str, ts: datetime, status: AckStatus, reason:
         .model_dump_json()
         .encode()
     )
+
+
+def _known_fields_only(payload: bytes | bytearray, exc: ValidationError) -> Command | None:
+    """The command without the fields this device does not know, if those were all that failed.
+
+    Devices are updated after `run`, so a newer planner may send a field
+    (say, when a route leaves) an older device has never seen. Dropping it
+    keeps the command this device can carry out; any other fault still
+    refuses the whole command.
+    """
+    errors = exc.errors()
+    if any(e["type"] != "extra_forbidden" for e in errors):
+        return None
+    data = json.loads(payload)
+    for e in errors:
+        *path, key = e["loc"]
+        node = data
+        for part in path:  # a part that is no key or index is a union's tag in pydantic's path
+            indexes = isinstance(node, list) and isinstance(part, int)
+            if indexes or (isinstance(node, dict) and part in node):
+                node = node[part]
+        del node[key]
+    try:
+        return Command.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def _command_id(payload: bytes | bytearray) -> str | None:

@@ -97,6 +97,37 @@ def test_bad_commands_are_refused_with_a_reason(
     assert refusal.reason.startswith(reason)
 
 
+ROUTE = {"vehicle_id": "M-1", "period": 0, "depot_id": "W-1", "stops": [], "method": "m"}
+
+
+def test_fields_a_newer_planner_added_are_dropped_not_refused() -> None:
+    """Devices are updated after `run`: a field they do not know must not cost a route.
+
+    A fleet started before routes carried `departs_h` rejected every route
+    of a newer `run` with "Extra inputs are not permitted".
+    """
+    newer = _command_json(
+        asset_kind="vehicle",
+        body={"kind": "route", "routes": [{**ROUTE, "leaves_at_dawn": True}]},
+        priority="high",
+    )
+    command = decode_command(newer, "M-1")
+    assert not isinstance(command, Refusal)
+    older = decode_command(
+        _command_json(asset_kind="vehicle", body={"kind": "route", "routes": [ROUTE]}), "M-1"
+    )
+    assert command == older
+
+
+def test_an_unknown_field_beside_a_bad_one_is_still_refused() -> None:
+    payload = _command_json(
+        body={"kind": "route", "routes": [{**ROUTE, "period": -1, "leaves_at_dawn": True}]}
+    )
+    refusal = decode_command(payload, "M-1")
+    assert isinstance(refusal, Refusal)
+    assert refusal.reason.startswith("invalid command")
+
+
 def test_ack_is_a_command_ack() -> None:
     parsed = CommandAck.model_validate_json(ack("c-1", "M-1", T0, "rejected", "x" * 2000))
     assert (parsed.command_id, parsed.status, len(parsed.reason)) == ("c-1", "rejected", 1000)
