@@ -68,3 +68,12 @@ def test_a_format_3_snapshot_goes_on_where_it_was_taken(
         now = jumble(demo_scenario.network, visit)
     assert len(restored) == 1
     assert json.loads(json.dumps(now)) == json.loads(RECORDED.read_text())[part]
+
+
+def test_a_format_3_snapshot_is_written_back_in_the_current_format(
+    demo_scenario: Scenario,
+) -> None:
+    case = CASES[0]
+    agent = build_agent(case["machine_id"], demo_scenario.network)
+    agent.restore(case["snapshot"])
+    assert agent.snapshot()["format"] == MachineAgent.snapshot_format == 4
