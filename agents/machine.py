@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from agents.core import AgentCore, Upgrade
 from agents.health import derated
-from agents.machine_memory import MachineMemory, upgrade_format_2
+from agents.machine_memory import MachineMemory, upgrade_format_2, upgrade_format_3
 from agents.machine_schedule import Schedule, hours_asked
 from agents.machine_step import MachineSetup, step
 from agents.settings import AgentSettings
@@ -32,8 +32,11 @@ from supplysync.readings import Reading
 class MachineAgent(AgentCore[MachineMemory]):
     """Live state of one machine and its part of the production plan."""
 
-    snapshot_format = 3
-    upgrades: ClassVar[Mapping[int, Upgrade]] = {2: upgrade_format_2}
+    snapshot_format = 4
+    upgrades: ClassVar[Mapping[int, Upgrade]] = {
+        2: lambda data: upgrade_format_3(upgrade_format_2(data)),
+        3: upgrade_format_3,
+    }
 
     def __init__(
         self, asset_id: str, network: Network, settings: AgentSettings | None = None

@@ -1,7 +1,8 @@
 """How one reading changes what a machine agent remembers, as a pure function.
 
 Vibration taken while the machine runs is paired with its hour meter to
-follow wear (agents.health, agents.machine_trend). A restart after
+follow wear (agents.health, agents.machine_trend). Runtime readings move
+the machine's operating state (agents.machine_operating): a restart after
 maintenance or a repair starts a new wear episode at the first running
 sample below the warn level. A stop is only a breakdown when the accepted
 schedule says the machine should be working and it was already vibrating
@@ -21,6 +22,16 @@ from agents.alerts import AlertMaker
 from agents.health import Zone, estimate_health, vibration_zone
 from agents.machine_alerts import bearing_alert, down_alert, restored_alert, zone_alert
 from agents.machine_memory import MachineMemory
+from agents.machine_operating import (
+    RUNNING,
+    Down,
+    Restarted,
+    Running,
+    Stopped,
+    break_down,
+    start,
+    stop,
+)
 from agents.machine_trend import TrendMemory, observe
 from agents.settings import AgentSettings
 from supplysync.events import Alert
@@ -68,19 +79,14 @@ def step(
 def _vibration(
     m: MachineMemory, r: VibrationReading, setup: MachineSetup
 ) -> tuple[MachineMemory, list[Alert]]:
-    s, v = setup.settings, r.mm_s_rms
-    if not m.running or m.hours is None or v < s.vibration_idle_mm_s:
+    s, v, operating = setup.settings, r.mm_s_rms, m.operating
+    running = isinstance(operating, Running | Restarted)
+    if not running or m.hours is None or v < s.vibration_idle_mm_s:
         return m.replace(vibration=v), []
     trend, recent, zone_alerted = m.trend, m.recent, m.zone_alerted
-    restarted, service_pending = m.restarted, m.service_pending
-    if restarted:
-        restarted = False
-        serviced = service_pending or (
-            m.pre_stop_vib is not None and m.pre_stop_vib >= s.vibration_warn_mm_s
-        )
-        service_pending = False
-        if serviced and v < s.vibration_warn_mm_s:
-            trend, recent, zone_alerted = TrendMemory(), (), Zone.GOOD
+    warn = s.vibration_warn_mm_s
+    if isinstance(operating, Restarted) and operating.serviced(warn) and v < warn:
+        trend, recent, zone_alerted = TrendMemory(), (), Zone.GOOD  # a new wear episode
     recent = (*recent, v)[-s.health_samples :]
     health = estimate_health(sum(recent) / len(recent), s.wear_baseline_mm_s, s.wear_gain_mm_s)
     alerts: list[Alert] = []
@@ -97,8 +103,7 @@ def _vibration(
         alerts.append(predicted)
     memory = m.replace(
         vibration=v,
-        restarted=restarted,
-        service_pending=service_pending,
+        operating=RUNNING,
         last_running_vib=v,
         recent=recent,
         health=health,
@@ -125,35 +130,20 @@ def _temperature(
 def _runtime(
     m: MachineMemory, r: RuntimeReading, setup: MachineSetup
 ) -> tuple[MachineMemory, list[Alert]]:
-    if r.running and m.running is True and m.down_since is None:
-        return m.replace(hours=r.hours), []  # running on: only the meter moves
-    schedule = m.schedule
-    alerts: list[Alert] = []
-    update: dict[str, object] = {"hours": r.hours, "running": r.running}
+    operating = m.operating
     if r.running:
-        if m.running is not True:
-            update["restarted"] = True
-            since = m.stopped_since
-            if schedule is not None and since and schedule.maintenance_began(since, r.ts):
-                update["service_pending"] = True
-        if m.down_since is not None:
-            alerts.append(restored_alert(setup.alert, r, m.down_since))
-            update["down_since"] = None
-            update["service_pending"] = True
-        return m.replace(**update), alerts
-    stopped_since = m.stopped_since
-    if m.running:
-        stopped_since = r.ts
-        update["stopped_since"] = r.ts
-        update["pre_stop_vib"] = m.last_running_vib
-        if schedule is not None and schedule.maintenance_at(r.ts):
-            update["service_pending"] = True
-    if m.down_since is None and _should_run(m, r.ts, setup) and _at_risk(m, setup.settings):
-        down_since = stopped_since or r.ts
-        update["down_since"] = down_since
-        last = m.last_running_vib or 0.0
-        alerts.append(down_alert(setup.alert, r, down_since, setup.spec, last))
-    return m.replace(**update), alerts
+        if isinstance(operating, Running | Restarted):
+            return m.replace(hours=r.hours), []  # running on: only the meter moves
+        alerts: list[Alert] = []
+        if isinstance(operating, Down):
+            alerts.append(restored_alert(setup.alert, r, operating.since))
+        return m.replace(hours=r.hours, operating=start(operating, r.ts, m.schedule)), alerts
+    after = stop(operating, r.ts, m.last_running_vib, m.schedule)
+    if isinstance(after, Stopped) and _should_run(m, r.ts, setup) and _at_risk(m, setup.settings):
+        down = break_down(after, r.ts)
+        alert = down_alert(setup.alert, r, down.since, setup.spec, m.last_running_vib or 0.0)
+        return m.replace(hours=r.hours, operating=down), [alert]
+    return m.replace(hours=r.hours, operating=after), []
 
 
 def _should_run(m: MachineMemory, ts: datetime, setup: MachineSetup) -> bool:

@@ -16,7 +16,9 @@ the M benchmark network from about 7 s to about 2 s.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 import pyomo.environ as pyo
 
@@ -32,7 +34,8 @@ from optimizer.result import read_parts
 from optimizer.route_model import add_routes
 from optimizer.session import SolveResult
 from optimizer.stability import add_stability
-from supplysync.plan import Plan
+from supplysync.plan import Plan, PlanMaking, PlanStatus
+from supplysync.planning import PlanningWindow
 
 
 def build_model(data: PlanningData, cands: RouteCandidates | None = None) -> Decisions:
@@ -59,12 +62,57 @@ def build_model(data: PlanningData, cands: RouteCandidates | None = None) -> Dec
     return Decisions.of(model)
 
 
+@dataclass(frozen=True, slots=True)
+class PlanHeader:
+    """What a replan's plan says of itself whatever its solve gives: who, when, for what.
+
+    Attributes:
+        plan_id, policy: the plan's id and the policy that asked for it.
+        created_at: when the snapshot it plans was taken.
+        window: the snapshot's planning window.
+        build_seconds: wall seconds from the replan's start until the model
+            was ready to solve (until the end, when it never was).
+        causes: the alert ids that triggered the replan.
+    """
+
+    plan_id: str
+    policy: str
+    created_at: datetime
+    window: PlanningWindow
+    build_seconds: float
+    causes: tuple[str, ...]
+
+    def empty(
+        self,
+        status: PlanStatus,
+        solve_seconds: float,
+        notes: list[str],
+        how: PlanMaking | None = None,
+    ) -> Plan:
+        """A plan under this header with no decisions: nothing found, or nothing to keep."""
+        return Plan(
+            plan_id=self.plan_id,
+            policy=self.policy,
+            created_at=self.created_at,
+            window=self.window,
+            status=status,
+            build_seconds=self.build_seconds,
+            solve_seconds=solve_seconds,
+            causes=list(self.causes),
+            notes=notes,
+            how=how,
+        )
+
+
 def assemble(
     model: Decisions,
     data: PlanningData,
     cands: RouteCandidates,
     outcome: SolveResult,
-    header: dict[str, Any],
+    header: PlanHeader,
+    *,
+    how: PlanMaking | None = None,
+    notes: Sequence[str] = (),
 ) -> Plan:
     """The plan of a solved model (its solution loaded), or an empty one when there is none.
 
@@ -72,19 +120,25 @@ def assemble(
     have deliveries within each depot's fleet capacity but no routes yet: a
     replan routes them when they come within the routed periods (the
     replanning loop replans at least every tick), so no time is spent
-    sequencing stops that will be sequenced again.
+    sequencing stops that will be sequenced again. `how` says how the plan
+    was made and `notes` follow the model's own.
     """
-    plan_id = header["plan_id"]
-    header = {**header, "status": outcome.status, "solve_seconds": outcome.seconds}
     if not outcome.has_solution:
-        return Plan(**header, notes=[*data.notes, f"no plan: {outcome.message}"])
-    parts = read_parts(model, data, plan_id)
+        said = [*data.notes, f"no plan: {outcome.message}", *notes]
+        return header.empty(outcome.status, outcome.seconds, said, how)
+    parts = read_parts(model, data, header.plan_id)
     routed = [d for d in parts.deliveries if d.period < data.routed_periods]
     chosen = frozen_routes(data) + read_routes(model, data, cands, routed)
     return Plan(
-        **header,
+        plan_id=header.plan_id,
+        policy=header.policy,
+        created_at=header.created_at,
+        window=header.window,
+        status=outcome.status,
         objective=outcome.objective,
         mip_gap=outcome.gap,
+        build_seconds=header.build_seconds,
+        solve_seconds=outcome.seconds,
         production=parts.production,
         maintenance=parts.maintenance,
         purchases=parts.purchases,
@@ -92,5 +146,7 @@ def assemble(
         deliveries=parts.deliveries,
         routes=chosen,
         shortages=parts.shortages,
-        notes=[*data.notes, *cands.notes, *parts.notes],
+        causes=list(header.causes),
+        notes=[*data.notes, *cands.notes, *parts.notes, *notes],
+        how=how,
     )

@@ -35,6 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from optimizer.columns import RouteCandidates, crews_of
@@ -44,7 +45,7 @@ from optimizer.decisions import Decisions
 from optimizer.dive import Dive, SolveFn, full_solve
 from optimizer.gcpause import collect_frozen, kept_out_of_collections
 from optimizer.guard import within
-from optimizer.model import assemble, build_model
+from optimizer.model import PlanHeader, assemble, build_model
 from optimizer.pricing import RoutePricer
 from optimizer.production import run_index, set_production
 from optimizer.repair import Incumbent, Neighbourhood, incumbent_of, redecide, touched
@@ -147,106 +148,114 @@ class WarmPlanner:
         next replan, which then only updates it; this replan keeps the
         previous plan, marked stale.
         """
-        start = time.perf_counter()
+        started = time.perf_counter()
         budget = settings.time_limit_s
-        deadline = start + budget
-        cancelled = threading.Event()
-        work = _Work()
-
-        def run() -> SolveResult | None:
-            data = planning_data(snapshot, settings, self._costs)
-            rebuilds = self.rebuilds
-            session, model, cands = self._ready(data)
-            work.rebuilt = self.rebuilds > rebuilds
-            added = set_targets(model.model, data, previous, settings, snapshot.taken_at)
-            if added is not None:
-                session.add_block(added)
-            session.push_parameters()  # once: a later push would drop a MIP start
-            work.built = time.perf_counter() - start
-            work.data, work.model, work.cands = data, model, cands
-            if cancelled.is_set():
-                return None
-            work.session = session
-            incumbent = self._incumbent(previous)
-            if settings.repair and incumbent is not None:
-                repaired = self._repair(work, incumbent, deadline, settings)
-                if repaired is not None or cancelled.is_set():
-                    return repaired
-            return self._full(work, deadline, settings)
-
-        def stop() -> None:
-            cancelled.set()
-            if work.session is not None:
-                work.session.cancel()
-
-        outcome = within(run, budget, cancel=stop, grace_s=settings.solver.grace_share * budget)
-        if cancelled.is_set() and work.session is not None:
+        ask = _Ask(snapshot, settings, previous, started, deadline=started + budget)
+        progress = _Progress()
+        solved = within(
+            partial(self._solve, ask, progress),
+            budget,
+            cancel=progress.cancel,
+            grace_s=settings.solver.grace_share * budget,
+        )
+        if progress.cancelled.is_set() and progress.session is not None:
             # HiGHS keeps its stop flag after a cancel, and an abandoned
             # worker may still hold the model: the next replan rebuilds.
             self._shape = self._model = self._session = self._cands = self._basis = None
             self._incumbents.clear()
-        header: dict[str, Any] = {
-            "plan_id": plan_id,
-            "policy": policy,
-            "created_at": snapshot.taken_at,
-            "window": snapshot.window,
-            "build_seconds": work.built if work.built is not None else time.perf_counter() - start,
-            "causes": list(causes) or [a.alert_id for a in snapshot.causes],
-        }
-        if outcome is None or work.data is None or work.model is None or work.cands is None:
+        ready = progress.built
+        header = PlanHeader(
+            plan_id=plan_id,
+            policy=policy,
+            created_at=snapshot.taken_at,
+            window=snapshot.window,
+            build_seconds=ready.seconds if ready is not None else time.perf_counter() - started,
+            causes=tuple(causes) or tuple(a.alert_id for a in snapshot.causes),
+        )
+        if solved is None:
             why = "no plan within the time budget"
-            return _stale(previous, header, why, time.perf_counter() - start, timed_out=True)
+            return _stale(previous, header, why, time.perf_counter() - started, timed_out=True)
+        outcome, built = solved.outcome, solved.built
         if not outcome.has_solution and previous is not None:
             return _stale(
                 previous, header, outcome.message, outcome.seconds, timed_out=outcome.time_limited
             )
-        plan = assemble(work.model, work.data, work.cands, outcome, header)
-        if outcome.has_solution and self._model is work.model:
-            self._remember(plan_id, incumbent_of(work.model, work.data), settings)
-        update: dict[str, Any] = {"how": _making(outcome, work)}
-        if work.note is not None:
-            update["notes"] = [*plan.notes, work.note]
-        return plan.model_copy(update=update)
+        notes = () if solved.note is None else (solved.note,)
+        how = _making(solved)
+        plan = assemble(built.model, built.data, built.cands, outcome, header, how=how, notes=notes)
+        if outcome.has_solution and self._model is built.model:
+            self._remember(plan_id, incumbent_of(built.model, built.data), settings)
+        return plan
 
-    def _full(self, work: _Work, deadline: float, settings: PlanningSettings) -> SolveResult:
+    def _solve(self, ask: _Ask, progress: _Progress) -> _Solved | None:
+        """The guard's worker: build or update the model, then repair or solve in full.
+
+        None when the caller cancelled before the solve began, or during a
+        repair that found nothing.
+        """
+        built = self._build(ask)
+        progress.built = built
+        if progress.cancelled.is_set():
+            return None
+        progress.session = built.session
+        incumbent = self._incumbent(ask.previous)
+        if ask.settings.repair and incumbent is not None:
+            repaired = self._repair(built, incumbent, ask.deadline)
+            if repaired is not None or progress.cancelled.is_set():
+                return repaired
+        return self._full(built, ask.deadline, ask.settings)
+
+    def _build(self, ask: _Ask) -> _Built:
+        """The model of `ask`'s snapshot, updated or rebuilt, its parameters pushed."""
+        snapshot, settings = ask.snapshot, ask.settings
+        data = planning_data(snapshot, settings, self._costs)
+        rebuilds = self.rebuilds
+        session, model, cands = self._ready(data)
+        rebuilt = self.rebuilds > rebuilds
+        added = set_targets(model.model, data, ask.previous, settings, snapshot.taken_at)
+        if added is not None:
+            session.add_block(added)
+        session.push_parameters()  # once: a later push would drop a MIP start
+        seconds = time.perf_counter() - ask.started
+        return _Built(data, model, cands, session, rebuilt=rebuilt, seconds=seconds)
+
+    def _full(self, built: _Built, deadline: float, settings: PlanningSettings) -> _Solved:
         """A full solve (`optimizer.dive.full_solve`) from the last LP basis; its dive's basis
         starts the next repair or full solve."""
-        session, model, cands = work.session, work.model, work.cands
-        assert session is not None and model is not None and cands is not None
         outcome, dived = full_solve(
-            session,
-            model,
-            cands,
+            built.session,
+            built.model,
+            built.cands,
             deadline,
             settings.mip_gap,
             basis=self._basis,
             solve_fn=self._solve_fn,
             tuning=settings.solver,
         )
-        work.dived = dived
-        if dived is not None:
-            self._basis = dived.plan.basis
-            work.note = dived.describe()
-        return outcome
+        if dived is None:
+            return _Solved(built, outcome)
+        self._basis = dived.plan.basis
+        return _Solved(built, outcome, dive=dived, note=dived.describe())
 
-    def _repair(
-        self, work: _Work, incumbent: Incumbent, deadline: float, settings: PlanningSettings
-    ) -> SolveResult | None:
+    def _repair(self, built: _Built, incumbent: Incumbent, deadline: float) -> _Solved | None:
         """Re-decide what the event touched, keeping the rest (`optimizer.repair.redecide`);
         None without a plan. The last LP's basis starts the next repair or full solve."""
-        session, model, data, cands = work.session, work.model, work.data, work.cands
-        assert session is not None and model is not None and data is not None
-        assert cands is not None
-        hood = touched(incumbent, data, cands, model)
+        hood = touched(incumbent, built.data, built.cands, built.model)
         if hood is None:
             return None
         done = redecide(
-            session, model, incumbent, hood, cands, basis=self._basis, deadline=deadline
+            built.session,
+            built.model,
+            incumbent,
+            hood,
+            built.cands,
+            basis=self._basis,
+            deadline=deadline,
         )
         self._basis = done.basis
         if done.outcome is None:
             return None
-        return _repaired(done.outcome, work, hood, done.free, done.kept)
+        return _repaired(done.outcome, built, hood, done.free, done.kept)
 
     def _incumbent(self, plan: Plan | None) -> Incumbent | None:
         """The decisions of `plan` if this model made it (kept as the most recently used)."""
@@ -293,17 +302,92 @@ class WarmPlanner:
         return session, model, cands
 
 
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """One call of `WarmPlanner.plan`: what to plan, and by when (`time.perf_counter`)."""
+
+    snapshot: NetworkSnapshot
+    settings: PlanningSettings
+    previous: Plan | None
+    started: float
+    deadline: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """A model ready to solve: its data, decisions, candidates and session.
+
+    Attributes:
+        rebuilt: built anew for this replan rather than updated.
+        seconds: from the replan's start until it was ready.
+    """
+
+    data: PlanningData
+    model: Decisions
+    cands: RouteCandidates
+    session: Session
+    rebuilt: bool
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Repair:
+    """What a repair re-decided and how close it came, measured on those decisions only."""
+
+    keys: RepairedKeys
+    gap: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Solved:
+    """What the worker made of a built model: the outcome, by a dive and MIP or by a repair.
+
+    Attributes:
+        dive: the full solve's dive; None for a repair, or a full solve that
+            found no rounded plan.
+        repair: what a repair re-decided; None for a full solve.
+        note: what the plan's notes add about how it was made.
+    """
+
+    built: _Built
+    outcome: SolveResult
+    dive: Dive | None = None
+    repair: _Repair | None = None
+    note: str | None = None
+
+
+class _Progress:
+    """What the guarded worker and the caller share while a replan runs.
+
+    The worker publishes the built model and then the session it solves
+    on; the caller's cancel sets `cancelled` and stops that session. The
+    caller reads both after the guard returns, the worker possibly still
+    running: a model built too late is kept for the next replan, a
+    cancelled session is not.
+    """
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self.built: _Built | None = None
+        self.session: Session | None = None
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        if self.session is not None:
+            self.session.cancel()
+
+
 def _repaired(
-    outcome: SolveResult, work: _Work, hood: Neighbourhood, free: int, kept: int
-) -> SolveResult | None:
-    """A repair's outcome as a plan's: `FEASIBLE` (a heuristic for the whole), noted in `work`.
+    outcome: SolveResult, built: _Built, hood: Neighbourhood, free: int, kept: int
+) -> _Solved | None:
+    """A repair's outcome as a plan's: `FEASIBLE` (a heuristic for the whole).
 
     Its gap and bound, which measure it against re-deciding the touched keys
-    only, go to the plan's `PlanMaking` (`work.repair`), not to `mip_gap`.
+    only, go to the plan's `PlanMaking` (`_Repair`), not to `mip_gap`.
     """
     if not outcome.has_solution:
         return None
-    work.repair = RepairedKeys(
+    keys = RepairedKeys(
         machines=sorted(hood.machines),
         products=sorted(hood.products),
         customers=sorted(hood.customers),
@@ -311,55 +395,41 @@ def _repaired(
         redecided=free,
         kept=kept,
     )
-    work.repair_gap = outcome.gap
     inner = "-" if outcome.gap is None else f"{100 * outcome.gap:.2f} %"
-    work.note = (
+    note = (
         f"repair of the plan in force: {free} of {free + kept} on/off decisions re-decided"
         f" ({hood.describe()}), the rest kept; at most {inner} from the best re-decision"
     )
-    return replace(outcome, status=PlanStatus.FEASIBLE, gap=None)
+    whole = replace(outcome, status=PlanStatus.FEASIBLE, gap=None)
+    return _Solved(built, whole, repair=_Repair(keys, outcome.gap), note=note)
 
 
-@dataclass
-class _Work:
-    """What the guarded worker has got to, for the caller to read after the guard."""
-
-    built: float | None = None
-    data: PlanningData | None = None
-    model: Decisions | None = None
-    cands: RouteCandidates | None = None
-    session: Session | None = None
-    note: str | None = None
-    rebuilt: bool | None = None
-    dived: Dive | None = None
-    repair: RepairedKeys | None = None
-    repair_gap: float | None = None
-
-
-def _making(outcome: SolveResult, work: _Work) -> PlanMaking:
-    """How the worker made its plan: a repair when it noted one, else a full solve
+def _making(solved: _Solved) -> PlanMaking:
+    """How the worker made its plan: a repair when it made one, else a full solve
     (`none` when that found no plan and there was none in force)."""
+    outcome, repair = solved.outcome, solved.repair
     if not outcome.has_solution:
         mode, reason = PlanMode.NONE, outcome.message
     else:
-        mode, reason = (PlanMode.FULL if work.repair is None else PlanMode.REPAIR), None
-    repair = mode is PlanMode.REPAIR
+        mode, reason = (PlanMode.FULL if repair is None else PlanMode.REPAIR), None
+    repaired = repair if mode is PlanMode.REPAIR else None
+    dive = solved.dive
     return PlanMaking(
         mode=mode,
         bound=outcome.bound,
-        gap=work.repair_gap if repair else outcome.gap,
+        gap=outcome.gap if repaired is None else repaired.gap,
         time_limited=outcome.time_limited,
         rounded=outcome.rounded,
-        dive_gap=None if repair or work.dived is None else work.dived.gap,
-        rebuilt=work.rebuilt,
-        repaired=work.repair,
+        dive_gap=None if repaired is not None or dive is None else dive.gap,
+        rebuilt=solved.built.rebuilt,
+        repaired=None if repair is None else repair.keys,
         reason=reason,
     )
 
 
 def _stale(
     previous: Plan | None,
-    header: dict[str, Any],
+    header: PlanHeader,
     why: str,
     seconds: float,
     *,
@@ -371,30 +441,35 @@ def _stale(
     kept: its periods count from that window's start, so kept it would put
     every decision a period off.
     """
-    if previous is not None and previous.window != header["window"]:
+    if previous is not None and previous.window != header.window:
         why = f"{why}; {previous.plan_id} was made for the window from {previous.window.start}"
         previous = None
     if previous is None:
-        return Plan(
-            **header,
-            status=PlanStatus.ERROR,
-            solve_seconds=seconds,
-            notes=[f"no plan: {why}; no plan for this window to keep"],
-            how=PlanMaking(mode=PlanMode.NONE, time_limited=timed_out, reason=why),
-        )
+        notes = [f"no plan: {why}; no plan for this window to keep"]
+        how = PlanMaking(mode=PlanMode.NONE, time_limited=timed_out, reason=why)
+        return header.empty(PlanStatus.ERROR, seconds, notes, how)
     kept = PlanMaking(
         mode=PlanMode.KEPT, time_limited=timed_out, kept_plan_id=previous.plan_id, reason=why
     )
-    return previous.model_copy(
-        update={
-            "plan_id": header["plan_id"],
-            "created_at": header["created_at"],
-            "causes": header["causes"],
-            "status": PlanStatus.STALE,
-            "build_seconds": header["build_seconds"],
-            "solve_seconds": seconds,
-            "notes": [*previous.notes, f"stale: {why}; {previous.plan_id} stays in force"],
-            "diff": None,
-            "how": kept,
-        }
+    return Plan(
+        plan_id=header.plan_id,
+        policy=previous.policy,
+        created_at=header.created_at,
+        window=previous.window,
+        status=PlanStatus.STALE,
+        objective=previous.objective,
+        mip_gap=previous.mip_gap,
+        build_seconds=header.build_seconds,
+        solve_seconds=seconds,
+        production=previous.production,
+        maintenance=previous.maintenance,
+        purchases=previous.purchases,
+        transfers=previous.transfers,
+        deliveries=previous.deliveries,
+        routes=previous.routes,
+        shortages=previous.shortages,
+        causes=list(header.causes),
+        notes=[*previous.notes, f"stale: {why}; {previous.plan_id} stays in force"],
+        diff=None,
+        how=kept,
     )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from agents.machine_memory import MachineMemory
+from agents.machine_operating import RUNNING
 from agents.machine_trend import TrendMemory
 
 
 def test_replace_is_model_copy_with_an_update() -> None:
     first = MachineMemory(health=0.9, made={"PUMP": 3.0})
-    changes: dict[str, object] = {"pressure": 610.0, "running": True, "trend": TrendMemory(new=2)}
+    changes: dict[str, object] = {
+        "pressure": 610.0,
+        "operating": RUNNING,
+        "trend": TrendMemory(new=2),
+    }
     replaced, copied = first.replace(**changes), first.model_copy(update=changes)
     assert replaced == copied
     assert replaced.model_dump(mode="json") == copied.model_dump(mode="json")

@@ -4,9 +4,10 @@
 agents kept their state in attributes, by running each script of
 `test_snapshots` and recording the snapshot halfway through, the state then
 and the state at the end. The machine's snapshot there is format 2, which
-`agents.machine_memory.upgrade_format_2` reads; the other kinds' are format
-1, which their memories' JSON still is. The states are what the API and the
-live loop served, key for key and number for number.
+`agents.machine_memory.upgrade_format_2` and then `upgrade_format_3` read;
+the other kinds' are format 1, which their memories' JSON still is. The
+states are what the API and the live loop served, key for key and number
+for number.
 """
 
 from __future__ import annotations

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from benchmarks.networks import EVENT_KINDS, apply_event
+from optimizer.model import PlanHeader
 from optimizer.route_audit import audit_routes
 from optimizer.session import Session
-from optimizer.warm import WarmPlanner
-from supplysync.offers import NetworkSnapshot
-from supplysync.plan import Plan, PlanMode, PlanStatus
+from optimizer.warm import WarmPlanner, _stale
+from supplysync.offers import NetworkSnapshot, ProductionRun
+from supplysync.plan import Plan, PlanDiff, PlanMaking, PlanMode, PlanStatus
+from supplysync.planning import PlanningWindow
 from tests.optimizer.conftest import SETTINGS
 
 FULL = SETTINGS.model_copy(update={"repair": False})
@@ -114,3 +116,55 @@ def test_a_warm_replan_after_the_departure_hour_times_its_routes_from_now(
     today = [r for r in again.routes if r.period == 0 and not r.frozen]
     assert today
     assert audit_routes(again, later, QUICK) == []
+
+
+def test_a_stale_plan_is_the_plan_in_force_under_the_new_header() -> None:
+    """Every field the stale plan does not restamp is the previous plan's, so a field
+    added to `Plan` later is kept too, or this fails."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    window = PlanningWindow(start=start, period_hours=24, periods=3)
+    run = ProductionRun(machine_id="M-1", product_id="PUMP", period=0, quantity=30, hours=10)
+    previous = Plan(
+        plan_id="plan-1",
+        policy="milp",
+        created_at=start,
+        window=window,
+        status=PlanStatus.OPTIMAL,
+        objective=1234.5,
+        mip_gap=0.004,
+        build_seconds=1.5,
+        solve_seconds=2.5,
+        production=[run],
+        causes=["a-1"],
+        notes=["first plan"],
+        diff=PlanDiff(previous_plan_id=None),
+        how=PlanMaking(mode=PlanMode.FULL),
+    )
+    header = PlanHeader(
+        plan_id="plan-2",
+        policy="milp",
+        created_at=start + timedelta(hours=2),
+        window=window,
+        build_seconds=0.25,
+        causes=("a-2",),
+    )
+    stale = _stale(previous, header, "the solver gave up", 3.0, timed_out=True)
+    restamped = {
+        "plan_id": "plan-2",
+        "created_at": header.created_at,
+        "causes": ["a-2"],
+        "status": PlanStatus.STALE,
+        "build_seconds": 0.25,
+        "solve_seconds": 3.0,
+        "notes": ["first plan", "stale: the solver gave up; plan-1 stays in force"],
+        "diff": None,
+        "how": PlanMaking(
+            mode=PlanMode.KEPT,
+            time_limited=True,
+            kept_plan_id="plan-1",
+            reason="the solver gave up",
+        ),
+    }
+    assert {name: getattr(stale, name) for name in restamped} == restamped
+    kept = set(Plan.model_fields) - set(restamped)
+    assert {n: getattr(stale, n) for n in kept} == {n: getattr(previous, n) for n in kept}
