@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 WIDTH = 12
+FIRST = 26
 
 
 def fmt(value: float | None, kpi: str = "") -> str:
@@ -29,7 +30,10 @@ def _share(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], first: int) -> list[str]:
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Fixed-width columns; the first as wide as its own longest cell, so a long
+    scenario name widens only the tables that list scenarios."""
+    first = max([FIRST, *(len(r[0]) + 2 for r in [header, *rows])])
     width = max([WIDTH, *(len(h) + 2 for h in header[1:])])
     head = f"{header[0]:<{first}}" + "".join(f"{h:>{width}}" for h in header[1:])
     lines = [head, "-" * len(head)]
@@ -42,7 +46,6 @@ def render(summary: Mapping[str, Any]) -> str:
     s = summary["settings"]
     cmp_ = summary["comparison"]
     kpis: list[str] = summary["kpis"]
-    first = max([len(k) for k in kpis] + [len(sc["name"]) for sc in s["scenarios"]] + [24]) + 2
     a, b = cmp_["candidate"], cmp_["baseline"]
     out = [
         f"Evaluation: {len(s['scenarios'])} scenarios x {len(s['seeds'])} seeds "
@@ -62,7 +65,6 @@ def render(summary: Mapping[str, Any]) -> str:
     out += _table(
         ["KPI", *policies],
         [[k, *(fmt(means[p].get(k), k) for p in policies)] for k in kpis],
-        first,
     )
     out += [
         "",
@@ -90,13 +92,12 @@ def render(summary: Mapping[str, Any]) -> str:
     out += _table(
         ["KPI", "better", "mean A", "mean B", "A - B", "ci low", "ci high", "win", "loss"],
         rows,
-        first,
     )
-    out += _objective_sections(summary, first)
+    out += _objective_sections(summary)
     return "\n".join(out) + "\n"
 
 
-def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
+def _objective_sections(summary: Mapping[str, Any]) -> list[str]:
     s = summary["settings"]
     kpi = s["kpi"]
     out = ["", f"Every policy against B = {s['baseline']} on {kpi}", ""]
@@ -112,7 +113,7 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
         ]
         for p, c in summary["objective_vs_baseline"].items()
     ]
-    out += _table(["policy", "pairs", "mean", "- B", "ci low", "ci high", "win"], rows, first)
+    out += _table(["policy", "pairs", "mean", "- B", "ci low", "ci high", "win"], rows)
     fam = summary["families"]
     out += ["", f"Per family, {kpi}: A = {s['candidate']}, B = {s['baseline']}", ""]
     out += _table(
@@ -127,7 +128,6 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
             ]
             for g in fam["paired"]
         ],
-        first,
     )
     worst = summary["worst_scenarios"]["scenarios"]
     out += ["", f"Worst scenarios for A on {kpi} (mean loss over seeds; > 0: A worse)", ""]
@@ -143,7 +143,6 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
             ]
             for g in worst
         ],
-        first,
     )
     dom = summary.get("dominance")
     if dom:
@@ -172,7 +171,6 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
                 ]
                 for r in regret["policies"]
             ],
-            first,
         )
     clock = {p: c for p, c in (summary.get("clock_bound") or {}).items() if c["affected"]}
     if clock:
@@ -189,7 +187,6 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
                 [p, str(c["runs"]), str(c["affected"]), str(c["time_limit"]), str(c["stale"])]
                 for p, c in clock.items()
             ],
-            first,
         )
     tuned = summary.get("tuned") or {}
     if tuned:
@@ -210,7 +207,6 @@ def _objective_sections(summary: Mapping[str, Any], first: int) -> list[str]:
                 ]
                 for n, t in tuned.items()
             ],
-            first,
         )
     return out
 

@@ -84,6 +84,23 @@ def test_report_shows_the_figures(evaluated: tuple[dict[str, Any], str, Path]) -
     assert fmt(0.953, "fill_rate") == "95.3%" and fmt(12345.6) == "12,346" and fmt(None) == "-"
 
 
+def test_a_long_scenario_name_widens_only_the_tables_that_name_scenarios(
+    evaluated: tuple[dict[str, Any], str, Path],
+) -> None:
+    """A sampled scenario's name lists its knobs; the KPI tables keep their own width."""
+    summary, text, _ = evaluated
+    long = "storm-3 (" + "knob=1, " * 20 + "knob=2)"
+    wide = render(json.loads(json.dumps(summary).replace('"storm-3"', json.dumps(long))))
+
+    def kpi_row(report: str) -> str:
+        return next(
+            line for line in report.splitlines() if line.startswith(KPI) and "lower" in line
+        )
+
+    assert long in wide
+    assert kpi_row(wide) == kpi_row(text)
+
+
 def test_plots_are_written(evaluated: tuple[dict[str, Any], str, Path]) -> None:
     _, _, root = evaluated
     for name in ("paired_differences.png", "families.png"):
