@@ -4,10 +4,13 @@
 database driver, and no reaching sideways into each other or up into
 `cluster/`. `supplysync/` imports nothing of ours. `replan/`, the one
 replanning turn research and live mode both run, is plain Python over
-`optimizer/` (no Ray, no asyncio, nothing of `cluster/`). `evaluation/` is plain
-Python too: of `cluster/` it uses only the in-process research runner, the
-inline directory, the policy table and loader, and the plain coordinator
-(the Gymnasium environment steps it), never Ray itself. `reads/`, what
+`optimizer/` (no Ray, no asyncio, nothing of `cluster/`). `policies/`, how
+plans are made (the policy record, the built-in policies, policies by spec,
+the zoned MILP, the hindsight bound), is plain Python over `optimizer/`,
+`replan/` and the simulator's oracle, nothing of `cluster/`. `evaluation/`
+is plain Python too: of `cluster/` it uses only the in-process research
+runner, the inline directory and the plain coordinator (the Gymnasium
+environment steps it), never Ray itself. `reads/`, what
 the operations center reads, is plain Python over the store's protocol.
 `api/` stands on `reads/`, `cluster/` and `adapters/` and keeps to HTTP: it
 reaches the database only through the store's protocols, with no driver
@@ -51,6 +54,7 @@ OURS = {
     "optimizer",
     "adapters",
     "replan",
+    "policies",
     "cluster",
     "evaluation",
     "api",
@@ -67,8 +71,9 @@ ALLOWED = {
     "optimizer": {"supplysync", "optimizer"},
     "adapters": {"supplysync", "adapters"},
     "replan": {"supplysync", "optimizer", "replan"},
-    "cluster": {*LOWER, "replan", "evaluation", "cluster"},
-    "evaluation": {*LOWER, "replan", "cluster", "evaluation"},
+    "policies": {"supplysync", "optimizer", "adapters", "replan", "policies"},
+    "cluster": {*LOWER, "replan", "policies", "evaluation", "cluster"},
+    "evaluation": {*LOWER, "replan", "policies", "cluster", "evaluation"},
     "reads": {"supplysync", "adapters", "reads"},
     "api": {"supplysync", "adapters", "reads", "cluster", "api"},
     "benchmarks": OURS - {"console"},
@@ -77,9 +82,6 @@ ALLOWED = {
 EVALUATION_USES_OF_CLUSTER = {
     "cluster.research",
     "cluster.directory",
-    "cluster.policies",
-    "cluster.plugins",
-    "cluster.builtin",
     "cluster.coordinator",
 }
 
@@ -95,7 +97,7 @@ def _imports(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "package", ["agents", "optimizer", "supplysync", "replan", "evaluation", "reads"]
+    "package", ["agents", "optimizer", "supplysync", "replan", "policies", "evaluation", "reads"]
 )
 def test_pure_packages_import_no_io_stack(package: str) -> None:
     offenders = {

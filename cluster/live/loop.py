@@ -105,7 +105,7 @@ from cluster.live.reader import StoreReader
 from cluster.live.serial import SerialDirectory
 from cluster.live.settings import Brokers, LiveSettings
 from cluster.overrides import AnyOverride, apply_overrides
-from cluster.plugins import load_policy
+from policies.plugins import load_policy
 from replan import Dispatch, TurnInputs
 from supplysync.clock import NetworkClock
 from supplysync.commands import Command, CommandAck

@@ -45,7 +45,7 @@ from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
 from cluster.live.orders import OrderIntake, OrderNews
 from cluster.live.reader import StoreReader
-from cluster.plugins import load_policy
+from policies.plugins import load_policy
 from replan import TurnInputs
 from supplysync.commands import Command
 from supplysync.deadletters import DeadLetter
