@@ -3,23 +3,22 @@
 `agents/` and `optimizer/` are plain Python: no Ray, MQTT, web framework or
 database driver, and no reaching sideways into each other or up into
 `cluster/`. `supplysync/` imports nothing of ours. `replan/`, the one
-replanning turn research and live mode both run, is plain Python over
-`optimizer/` (no Ray, no asyncio, nothing of `cluster/`). `policies/`, how
-plans are made (the policy record, the built-in policies, policies by spec,
-the zoned MILP, the hindsight bound), is plain Python over `optimizer/`,
-`replan/` and the simulator's oracle, nothing of `cluster/`. `evaluation/`
-is plain Python too: of `cluster/` it uses only the in-process research
-runner, the inline directory and the plain coordinator (the Gymnasium
-environment steps it), never Ray itself. `reads/`, what
-the operations center reads, is plain Python over the store's protocol.
-`api/` stands on `reads/`, `cluster/` and `adapters/` and keeps to HTTP: it
-reaches the database only through the store's protocols, with no driver
-and no SQL of its own.
+replanning turn research and live mode both run (with operator overrides,
+what-if plans and the order intake), is plain Python over `optimizer/` (no
+Ray, no asyncio, nothing of `cluster/`). `policies/`, how plans are made
+(the policy record, the built-in policies, policies by spec, the zoned
+MILP, the hindsight bound), is plain Python over `optimizer/`, `replan/`
+and the simulator's oracle, nothing of `cluster/`. `evaluation/` is plain
+Python too: of `cluster/` it uses only the in-process research runner, the
+inline directory and the plain coordinator (the Gymnasium environment steps
+it), never Ray itself. `reads/`, what the operations center reads, is plain
+Python over the store's protocol. `api/` stands on `reads/`, `replan/`,
+`cluster/` and `adapters/` and keeps to HTTP: it reaches the database only
+through the store's protocols, with no driver and no SQL of its own.
 `benchmarks/` may measure anything but the CLI.
 `console/`, the CLI, is the composition root at the top: it may import
 every package, and none imports it. Every import counts, in a function or
-not.
-"""
+not."""
 
 from __future__ import annotations
 
@@ -75,7 +74,7 @@ ALLOWED = {
     "cluster": {*LOWER, "replan", "policies", "evaluation", "cluster"},
     "evaluation": {*LOWER, "replan", "policies", "cluster", "evaluation"},
     "reads": {"supplysync", "adapters", "reads"},
-    "api": {"supplysync", "adapters", "reads", "cluster", "api"},
+    "api": {"supplysync", "adapters", "reads", "replan", "cluster", "api"},
     "benchmarks": OURS - {"console"},
     "console": OURS,
 }
