@@ -12,9 +12,10 @@ and the simulator's oracle, nothing of `cluster/`. `evaluation/` is plain
 Python too: of `cluster/` it uses only the in-process research runner, the
 inline directory and the plain coordinator (the Gymnasium environment steps
 it), never Ray itself. `reads/`, what the operations center reads, is plain
-Python over the store's protocol. `api/` stands on `reads/`, `replan/`,
-`cluster/` and `adapters/` and keeps to HTTP: it reaches the database only
-through the store's protocols, with no driver and no SQL of its own.
+Python over the store's protocol and the agents (a machine's health
+replayed). `api/` stands on `reads/`, `replan/` and `adapters/` and keeps to
+HTTP: nothing of `cluster/`, and it reaches the database only through the
+store's protocols, with no driver and no SQL of its own.
 `benchmarks/` may measure anything but the CLI.
 `console/`, the CLI, is the composition root at the top: it may import
 every package, and none imports it. Every import counts, in a function or
@@ -73,8 +74,8 @@ ALLOWED = {
     "policies": {"supplysync", "optimizer", "adapters", "replan", "policies"},
     "cluster": {*LOWER, "replan", "policies", "evaluation", "cluster"},
     "evaluation": {*LOWER, "replan", "policies", "cluster", "evaluation"},
-    "reads": {"supplysync", "adapters", "reads"},
-    "api": {"supplysync", "adapters", "reads", "replan", "cluster", "api"},
+    "reads": {"supplysync", "agents", "adapters", "reads"},
+    "api": {"supplysync", "adapters", "reads", "replan", "api"},
     "benchmarks": OURS - {"console"},
     "console": OURS,
 }
