@@ -16,7 +16,7 @@ Python over the store's protocol and the agents (a machine's health
 replayed). `api/` stands on `reads/`, `replan/` and `adapters/` and keeps to
 HTTP: nothing of `cluster/`, and it reaches the database only through the
 store's protocols, with no driver and no SQL of its own.
-`benchmarks/` may measure anything but the CLI.
+`benchmarks/` may measure anything but the CLI. Only `cluster/` imports Ray.
 `console/`, the CLI, is the composition root at the top: it may import
 every package, and none imports it. Every import counts, in a function or
 not."""
@@ -105,6 +105,18 @@ def test_pure_packages_import_no_io_stack(package: str) -> None:
         for path in (ROOT / package).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_cluster_imports_ray() -> None:
+    # Everything that runs on Ray is in `cluster/`; the logic it runs (the
+    # turn, the policies, what-if, the reads) is importable without it.
+    offenders = {
+        str(path.relative_to(ROOT))
+        for package in sorted(OURS - {"cluster"})
+        for path in (ROOT / package).rglob("*.py")
+        if "ray" in _imports(path)
+    }
+    assert offenders == set()
 
 
 def test_the_turn_runs_on_no_event_loop_and_no_thread() -> None:
