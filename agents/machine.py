@@ -60,7 +60,7 @@ class MachineAgent(AgentCore[MachineMemory]):
         """When the estimate last took in a running vibration reading.
 
         None while the health is still the spec's initial health. A replay of
-        stored readings dates its health series by it (`cluster.machine_health`).
+        stored readings dates its health series by it (`reads.machine_health`).
         """
         return self.memory.health_at
 

@@ -19,7 +19,7 @@ sensor traffic, and then:
   (`Coordinator.replan`: offers from every agent across the shard hosts,
   the snapshot, the planner, commands cut, reviewed and committed), an hour
   of readings ingested between them, under the zoned MILP policy
-  (`cluster.aggregated`). Each replan's time is split into gather (offers),
+  (`policies.aggregated`). Each replan's time is split into gather (offers),
   fold, build (planning data and model build or update), solve, route
   (routing engine after the MILP), split (back onto member assets), agents
   (review and commit) and the rest (the snapshot's demand, cutting
@@ -50,12 +50,9 @@ import pyomo.environ as pyo
 
 from benchmarks.agents_throughput import START, readings_for, rss_mb, synthetic_network
 from benchmarks.timed_directory import TimedDirectory
-from cluster.aggregated import DEFAULT_ZONES, AggregatingPlanner
 from cluster.bootstrap import shutdown, start_ray
-from cluster.builtin import Milp
 from cluster.coordinator import Coordinator
 from cluster.directory import AgentDirectory, InlineDirectory
-from cluster.policies import Policy
 from optimizer.aggregate import aggregate
 from optimizer.columns import candidates
 from optimizer.data import planning_data
@@ -64,6 +61,9 @@ from optimizer.gcpause import kept_out_of_collections
 from optimizer.milp import plan_milp
 from optimizer.model import build_model
 from optimizer.session import Session
+from policies.aggregated import DEFAULT_ZONES, AggregatingPlanner
+from policies.builtin import Milp
+from policies.policy import Policy
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from cluster.directory import Directory
-from cluster.policies import Policy
+from policies.policy import Policy
 from replan import (
     Dispatch,
     ShapeSnapshot,

@@ -48,10 +48,10 @@ from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from adapters.store import LIVE_RUN, open_store
 from cluster.coordinator import Coordinator
-from cluster.live.orders import OrderIntake
 from cluster.live.reader import in_force
-from cluster.overrides import AnyOverride, apply_overrides
 from replan import Dispatch, TurnInputs, TurnStats
+from replan.intake import OrderIntake
+from replan.overrides import AnyOverride, apply_overrides
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
 

@@ -17,8 +17,8 @@ from adapters.store import LIVE_RUN, EventStore, Record, open_store
 from agents.settings import AgentSettings
 from cluster.bootstrap import is_running, shutdown, start_ray
 from cluster.directory import AgentDirectory, Directory, InlineDirectory
-from cluster.plugins import load_policy
 from cluster.research import PolicyRun, Recorder, run_policy
+from policies.plugins import load_policy
 from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
 
@@ -36,7 +36,7 @@ def run_demo(
 
     Args:
         scenario: the scenario to run.
-        policies: policy specs (`cluster.plugins`), in the order to run and show them.
+        policies: policy specs (`policies.plugins`), in the order to run and show them.
         placement: `auto`, `per-asset`, `sharded`, `inline` (no Ray) or None
             for the `SUPPLYSYNC_PLACEMENT` setting.
         progress: receives one line per simulated day and policy.

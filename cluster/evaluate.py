@@ -27,13 +27,13 @@ from ray.exceptions import RayTaskError
 from tqdm import tqdm
 
 from cluster.bootstrap import connect, is_running, shutdown, start_ray
-from cluster.plugins import source_dir
 from evaluation.outputs import write_outputs
 from evaluation.plan import EvaluationPlan
 from evaluation.runs import RunSpec, execute
 from evaluation.schedule import Job, Schedule
 from evaluation.store import ResultStore
 from evaluation.suite import ScenarioCase
+from policies.plugins import source_dir
 from supplysync.settings import RuntimeSettings
 
 
@@ -94,7 +94,7 @@ def evaluate(
             directory per run (`RunKey.stem`); on a cluster, a path every
             node can write (a shared file system).
 
-    A policy imported from outside the environment (`cluster.plugins.source_dir`)
+    A policy imported from outside the environment (`policies.plugins.source_dir`)
     is shipped to the workers as the job's working directory when this call
     starts or joins Ray; a process already running Ray must have started it
     so that its workers can import the policy.

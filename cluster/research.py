@@ -22,7 +22,7 @@ from adapters.store import Record
 from cluster.coordinator import Coordinator
 from cluster.coordinator_actor import RemoteCoordinator
 from cluster.directory import Directory
-from cluster.policies import Policy
+from policies.policy import Policy
 from replan import TurnInputs
 from supplysync.events import Alert
 from supplysync.kpi import Kpis

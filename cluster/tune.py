@@ -31,13 +31,13 @@ from ray.exceptions import RayTaskError
 
 from cluster.bootstrap import connect, is_running, shutdown, start_ray
 from cluster.evaluate import run_task
-from cluster.plugins import PolicyError, load_policy, parse_spec, source_dir, with_params
 from evaluation.kpis import Direction, direction
 from evaluation.runs import Kind, RunSpec, key_of, spec_for
 from evaluation.space import SearchSpace
 from evaluation.stats import PairedStats, compare, pairs
 from evaluation.store import ResultStore
 from evaluation.suite import ScenarioCase
+from policies.plugins import PolicyError, load_policy, parse_spec, source_dir, with_params
 from supplysync.settings import RuntimeSettings
 
 STUDY = "supplysync"

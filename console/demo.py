@@ -65,7 +65,7 @@ def _demo(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.days is not None:
         scenario = _shorten(scenario, args.days)
-    from cluster.plugins import PolicyError, load_policy
+    from policies.plugins import PolicyError, load_policy
 
     try:
         policies, _ = with_params(split_specs(args.policies), args)

@@ -129,10 +129,10 @@ def add_tune(sub: Commands) -> None:
 
 
 def _tune(args: argparse.Namespace) -> int:
-    from cluster.plugins import PolicyError
     from evaluation.kpis import MissingKpiError, require_kpi
     from evaluation.space import SpaceError, load_space
     from evaluation.suite import load_suite
+    from policies.plugins import PolicyError
     from supplysync.kpi import Kpis
 
     try:

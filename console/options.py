@@ -40,13 +40,13 @@ def with_params(specs: list[str], args: argparse.Namespace) -> tuple[list[str], 
     """`specs` with `--params` then `--param` items added to each that is not built in,
     and the renames.
 
-    Raises `cluster.plugins.PolicyError` for a bad file, or parameters with
+    Raises `policies.plugins.PolicyError` for a bad file, or parameters with
     no policy to take them.
     """
-    from cluster.builtin import BUILT_IN
-    from cluster.plugins import PolicyError, params_file, parse_spec
-    from cluster.plugins import with_params as add_params
     from evaluation.policies import TUNED
+    from policies.builtin import BUILT_IN
+    from policies.plugins import PolicyError, params_file, parse_spec
+    from policies.plugins import with_params as add_params
 
     params = [*(params_file(args.params) if args.params else []), *args.param]
     if not params:

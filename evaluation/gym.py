@@ -40,10 +40,10 @@ from adapters.simulator import Simulator
 from agents.settings import AgentSettings
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
-from cluster.policies import Policy
 from evaluation.suite import shorten
 from evaluation.tables import serving_warehouse, warehouse_demand
 from optimizer import plan_reorder_point
+from policies.policy import Policy
 from replan import TurnInputs
 from supplysync.offers import MachineOffer, NetworkSnapshot, VehicleOffer
 from supplysync.plan import Plan

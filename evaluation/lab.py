@@ -13,7 +13,7 @@ them)::
     rows = lab.table(["scenarios/suite"], ["reorder_point", "myopic:Myopic"], seeds=[0, 1])
     pandas.DataFrame(rows)  # one row per run, the columns `supplysync evaluate` writes
 
-A policy is any spec `supplysync demo --policies` takes (`cluster.plugins`);
+A policy is any spec `supplysync demo --policies` takes (`policies.plugins`);
 `reorder_tuned` needs its tuning, which `supplysync evaluate` does.
 """
 

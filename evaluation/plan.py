@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cluster.plugins import source_dir
 from evaluation.kpis import Direction, direction, require_kpi
 from evaluation.policies import TUNED, resolve
 from evaluation.suite import ScenarioCase
 from evaluation.tuning import TRAIN_SEEDS, TuningParams, grid
+from policies.plugins import source_dir
 from supplysync.kpi import Kpis
 
 DEFAULT_SEEDS = (0, 1, 2)

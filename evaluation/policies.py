@@ -1,6 +1,6 @@
 """The policies an evaluation can run: the coordinator's, plus the tuned rule.
 
-Every spec is loaded by `cluster.plugins` (a built-in name, a researcher's
+Every spec is loaded by `policies.plugins` (a built-in name, a researcher's
 class, an installed entry point, any with parameters), so every policy the
 coordinator can run is evaluable with no change here. `reorder_tuned` is the reorder-point
 rule run on the scenario with reorder tables tuned for it
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cluster.builtin import BUILT_IN
-from cluster.plugins import load_policy
-from cluster.policies import Policy
+from policies.builtin import BUILT_IN
+from policies.plugins import load_policy
+from policies.policy import Policy
 
 TUNED = "reorder_tuned"
 TUNED_BASE = "reorder_point"
@@ -26,9 +26,9 @@ def policy_names() -> list[str]:
 
 
 def resolve(name: str) -> Policy:
-    """The policy `name` names: built in, the tuned rule, or a spec `cluster.plugins` loads.
+    """The policy `name` names: built in, the tuned rule, or a spec `policies.plugins` loads.
 
-    Raises `cluster.plugins.PolicyError` (a ValueError) naming what is wrong.
+    Raises `policies.plugins.PolicyError` (a ValueError) naming what is wrong.
     """
     if name == TUNED:
         return replace(load_policy(TUNED_BASE), name=TUNED)

@@ -9,6 +9,11 @@ remembered) is plain logic over frozen records, so it lives here and not
 with Ray: `cluster/` keeps placement, actors and transport, and holds a
 `TurnState` between turns (`cluster.coordinator`). No Ray, no asyncio, no
 I/O of its own: the agents and the planner are handed in.
+
+Around the turn, the same plain logic: operator overrides as edits of the
+snapshot the planner sees (`overrides`), what-if plans that are never
+dispatched (`whatif`), and the intake that passes each customer order,
+proof of delivery and cancellation on to the turn once (`intake`).
 """
 
 from replan.agents import Agents

@@ -15,7 +15,7 @@ class Dispatch:
 
     `snapshot` is what the agents offered, before the turn's `shape` and any
     withdrawal: the raw material a what-if starts from, to which the
-    overrides in force can be applied again (`cluster.overrides`).
+    overrides in force can be applied again (`replan.overrides`).
     """
 
     plan: Plan

@@ -40,7 +40,7 @@ A class implementing `PlanningPolicy` is named on the command line as
   (an oracle). Research mode calls it with the scenario it is about to
   simulate; anything else that tries to run it (live mode) is refused.
 
-The built-in policies (`cluster.builtin`) are such classes, registered
+The built-in policies (`policies.builtin`) are such classes, registered
 under `ENTRY_POINT_GROUP` in the project's own ``pyproject.toml``.
 """
 

@@ -5,7 +5,7 @@ docstring points them to, so a rename that leaves a mention behind sends
 them nowhere. Each check reads spans in backticks (and the lines of fenced
 code blocks) and holds them against the tree and the CLI's own parser:
 
-- a dotted name of ours (`optimizer.dive.full_solve`, `cluster.builtin:Milp`)
+- a dotted name of ours (`optimizer.dive.full_solve`, `policies.builtin:Milp`)
   names a module file, and what follows it is a name that module defines;
 - a repository path (`optimizer/vrp/engine.py`, `deploy/k8s/`, a bare
   `warm.py`) is a file or folder, from the root or from the mentioning
@@ -36,7 +36,8 @@ from console.main import build_parser
 from tests.conftest import ROOT
 
 PACKAGES: tuple[str, ...] = ("agents", "optimizer", "adapters", "api", "cluster", "supplysync")
-PACKAGES += ("replan", "reads", "evaluation", "benchmarks", "console", "examples", "tests")
+PACKAGES += ("replan", "policies", "reads", "evaluation", "benchmarks", "console")
+PACKAGES += ("examples", "tests")
 DOCS = sorted([ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("deploy/**/*.md")])
 SOURCES = sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py"))
 
@@ -274,7 +275,7 @@ def test_every_name_in_the_docstrings_exists() -> None:
     [
         ("`optimizer.nowhere`", "defines no nowhere"),
         ("`optimizer.dive.no_such_function`", "defines no no_such_function"),
-        ("`cluster.builtin:Nobody`", "defines no Nobody"),
+        ("`policies.builtin:Nobody`", "defines no Nobody"),
         ("`optimizer/nowhere.py`", "no such file"),
         ("`docs/nowhere/`", "no such file"),
         ("`nowhere.py`", "no such file"),
@@ -298,7 +299,7 @@ def test_a_name_that_is_not_there_is_found(text: str, why: str) -> None:
     "text",
     [
         "`optimizer.dive.full_solve`",
-        "`cluster.builtin:Milp`",
+        "`policies.builtin:Milp`",
         "`supplysync.policies`",
         "`optimizer/vrp/engine.py`",
         "`summary.json`",

@@ -1,6 +1,6 @@
 """What the world of one simulated run will do, known before the run starts.
 
-The hindsight policy (`cluster.hindsight`) plans with perfect knowledge of
+The hindsight policy (`policies.hindsight`) plans with perfect knowledge of
 everything the scenario and its seed decide, whatever the policy does:
 
 - every customer order: the simulator's own `OrderLedger` run alone on the

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict
 from adapters.store import EventStore
 from api.context import Context
 from api.deps import ContextDep, RangeDep, StoreDep, TimeRange, ViewerUser, network_of
-from cluster.machine_health import HealthPoint, health_series
 from reads.assets import AssetPublic, asset_states
+from reads.machine_health import HealthPoint, health_series
 from supplysync.events import Alert
 from supplysync.readings import Reading
 
@@ -26,7 +26,7 @@ class AssetHistory(BaseModel):
     """An asset's readings and alerts over a range (readings capped at `MAX_READINGS`).
 
     `health` is a machine's health estimate after each running vibration
-    reading of the range, as its agent made it (`cluster.machine_health`;
+    reading of the range, as its agent made it (`reads.machine_health`;
     capped like the readings); empty for other assets.
     """
 

@@ -31,8 +31,8 @@ from api.deps import (
     network_of,
 )
 from api.routes.plans import current_plan
-from cluster.overrides import AnyOverride
-from cluster.whatif import Hypothesis, what_if
+from replan.overrides import AnyOverride
+from replan.whatif import Hypothesis, what_if
 from supplysync.control import (
     FreezeRoute,
     MachineOut,

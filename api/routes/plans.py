@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from adapters.store import EventStore
 from api.context import Context
 from api.deps import ContextDep, RangeDep, StoreDep, ViewerUser, network_of
-from cluster.whatif import compare
+from replan.whatif import compare
 from supplysync.control import OperatorRequest
 from supplysync.events import Alert
 from supplysync.plan import Plan, PlanDiff, PlanSummary

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cluster.overrides import AnyOverride
+from replan.overrides import AnyOverride
 from supplysync.control import OperatorRequest, active_overrides
 
 

@@ -32,7 +32,7 @@ fleet announces, followed by `adapters.mqtt.clock.ClockFollower`):
   plan (the tick, a significant alert, an operator's request) serves it.
 - Every turn (`LiveSettings.turn_s`): new operator requests are read from the
   store (each asks for a replan; `set`/`clear` change the overrides every
-  snapshot passes through, `cluster.overrides.apply_overrides`), the agents
+  snapshot passes through, `replan.overrides.apply_overrides`), the agents
   get their time tick when it is due, and the queued alerts, orders and
   requests go to the coordinator as one turn's inputs (`replan.turn`, the
   turn research mode runs too), which decides, on the `planner` thread,
@@ -100,13 +100,13 @@ from cluster.coordinator import Coordinator
 from cluster.directory import AgentDirectory, Directory
 from cluster.errors import ClusterError
 from cluster.live.inbox import RequestInbox
-from cluster.live.orders import OrderIntake
 from cluster.live.reader import StoreReader
 from cluster.live.serial import SerialDirectory
 from cluster.live.settings import Brokers, LiveSettings
-from cluster.overrides import AnyOverride, apply_overrides
-from cluster.plugins import load_policy
+from policies.plugins import load_policy
 from replan import Dispatch, TurnInputs
+from replan.intake import OrderIntake
+from replan.overrides import AnyOverride, apply_overrides
 from supplysync.clock import NetworkClock
 from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest

@@ -15,7 +15,7 @@ from typing import Final, Self
 
 from adapters.store import LIVE_RUN, EventStore
 from adapters.store.threaded import ThreadedStore
-from cluster.live.orders import OrderNews
+from replan.intake import OrderNews
 from supplysync.commands import Command
 from supplysync.control import OperatorRequest
 from supplysync.plan import Plan

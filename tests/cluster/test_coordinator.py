@@ -11,7 +11,7 @@ import pytest
 from adapters.simulator import Simulator
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
-from cluster.plugins import load_policy
+from policies.plugins import load_policy
 from replan import Dispatch, TurnInputs
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.events import Alert, AlertKind, Severity

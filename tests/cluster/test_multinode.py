@@ -52,7 +52,7 @@ from cluster.directory import AgentDirectory, InlineDirectory
 from cluster.errors import ClusterError
 from cluster.hosts import RayHostPool, cpu_nodes, spread
 from cluster.placement import layout
-from cluster.plugins import load_policy
+from policies.plugins import load_policy
 from replan import TurnInputs
 from supplysync.network import Network
 from supplysync.orders import CustomerOrder, OrderMessage

@@ -117,8 +117,8 @@ def test_shortened_demo_on_ray_traces_plans_to_alerts(
     demo_scenario: Any, ray_session: None
 ) -> None:
     from cluster.directory import AgentDirectory
-    from cluster.plugins import load_policy
     from cluster.research import run_policy
+    from policies.plugins import load_policy
     from supplysync.settings import RuntimeSettings
 
     scenario = demo_scenario.model_copy(

@@ -43,10 +43,10 @@ from adapters.mqtt.topics import orders_topic
 from adapters.store import Record, open_store
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
-from cluster.live.orders import OrderIntake, OrderNews
 from cluster.live.reader import StoreReader
-from cluster.plugins import load_policy
+from policies.plugins import load_policy
 from replan import TurnInputs
+from replan.intake import OrderIntake, OrderNews
 from supplysync.commands import Command
 from supplysync.deadletters import DeadLetter
 from supplysync.network import Network

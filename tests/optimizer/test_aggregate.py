@@ -8,11 +8,11 @@ from collections import defaultdict
 import pytest
 
 from benchmarks.agents_throughput import synthetic_network
-from cluster.builtin import Milp
 from optimizer.aggregate import aggregate
 from optimizer.disaggregate import disaggregate
 from optimizer.dispatch import commands_for
 from optimizer.zones import zones_of
+from policies.builtin import Milp
 from supplysync.network import Network
 from supplysync.offers import Inbound, NetworkSnapshot, WarehouseOffer
 from supplysync.plan import Plan, PlanStatus, PurchaseOrder

@@ -15,8 +15,8 @@ from adapters.store import StoreError, open_store
 from supplysync.orders import CustomerOrder
 from tests.adapters.mqtt.test_ingest import EVER
 from tests.adapters.store import records as r
-from tests.cluster.test_live_orders_intake import order
 from tests.databases import PrivatePostgres
+from tests.replan.test_intake import order
 
 QUICK = Backoff(initial_s=0.05, maximum_s=0.2)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from adapters.store import open_store
 from cluster.directory import InlineDirectory
-from cluster.plugins import load_policy
 from cluster.research import run_policy
+from policies.plugins import load_policy
 
 
 def test_research_run_stores_its_readings_alerts_and_plans(

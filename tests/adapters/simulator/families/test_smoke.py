@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from adapters.simulator.families import generate
 from cluster.directory import InlineDirectory
-from cluster.plugins import load_policy
 from cluster.research import run_policy
+from policies.plugins import load_policy
 
 
 def test_a_small_generated_scenario_runs_under_the_reorder_rule() -> None:

@@ -1,7 +1,7 @@
 """The hindsight planner: the project's MILP, told what the run will do.
 
 Each replan takes the agents' snapshot, tells it the future
-(`cluster.foresight.foresee`, from the run's `Oracle`), and plans the whole
+(`policies.foresight.foresee`, from the run's `Oracle`), and plans the whole
 remaining run with the same warm MILP as the `milp` policy. The plan goes
 out like any other, so the simulator judges it: what the model abstracts
 (vehicle timing, a machine's exact wear, stock that lands after the
@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.simulator.oracle import Oracle
-from cluster.foresight import Promise, foresee
 from optimizer.warm import WarmPlanner
+from policies.foresight import Promise, foresee
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings
@@ -34,7 +34,7 @@ POLICY = "hindsight"
 
 
 class HindsightPlanner:
-    """Plans one simulated run with its future known (a `cluster.policies.Planner`).
+    """Plans one simulated run with its future known (a `policies.policy.Planner`).
 
     Args:
         oracle: what the run will do; built from the same scenario and seed

@@ -1,9 +1,9 @@
 """How the coordinator holds a planning policy, and the MILP's fallback on the rule.
 
-`Policy` is what `cluster.plugins.load_policy` makes of a spec (a built-in
+`Policy` is what `policies.plugins.load_policy` makes of a spec (a built-in
 name such as ``milp``, a researcher's class, an entry point): a factory of
 planners plus when to replan. The built-in policies themselves are classes
-in `cluster.builtin`, reached by the same route as a researcher's.
+in `policies.builtin`, reached by the same route as a researcher's.
 """
 
 from __future__ import annotations

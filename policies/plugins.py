@@ -7,7 +7,7 @@ A policy spec is a name with optional parameters in brackets:
   runs (installed, or on ``PYTHONPATH``: evaluation workers import it too);
 - ``name``: an entry point of that name in the group
   `supplysync.policy.ENTRY_POINT_GROUP`, where the built-in policies
-  (``milp``, ``static``, ``reorder_point``, ``hindsight``: `cluster.builtin`)
+  (``milp``, ``static``, ``reorder_point``, ``hindsight``: `policies.builtin`)
   are registered too;
 - ``spec[key=value,key=value]``: the same with parameters, validated by the
   class's ``Params`` model. The whole spec is the policy's name in tables
@@ -33,7 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cluster.policies import Policy
+from policies.policy import Policy
 from replan import Planner
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot

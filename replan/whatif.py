@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cluster.overrides import AnyOverride, apply_overrides
 from optimizer.diff import diff_plans
 from optimizer.milp import plan_milp
+from replan.overrides import AnyOverride, apply_overrides
 from supplysync.network import Frozen, Id
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanDiff

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from adapters.simulator.oracle import Oracle
-from cluster.foresight import Promise, foresee, held_periods
+from policies.foresight import Promise, foresee, held_periods
 from supplysync.offers import DemandLine, Inbound, NetworkSnapshot
 from supplysync.scenario import Scenario
 from tests.optimizer.conftest import snapshot_of

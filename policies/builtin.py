@@ -18,7 +18,7 @@ policy, keeps it.
   only (`for_run`).
 
 `Milp`, `Static` and `Hindsight` fall back on the rule's plan where the
-MILP has none (`cluster.policies.WithFallback`).
+MILP has none (`policies.policy.WithFallback`).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, create_model
 
 from adapters.simulator.oracle import Oracle
-from cluster.hindsight import HindsightPlanner
-from cluster.policies import WithFallback
 from optimizer import plan_milp, plan_reorder_point
 from optimizer.warm import WarmPlanner
+from policies.hindsight import HindsightPlanner
+from policies.policy import WithFallback
 from replan import Planner
 from supplysync.events import AlertKind
 from supplysync.offers import NetworkSnapshot
@@ -191,7 +191,7 @@ class ReorderPoint:
 
 class Hindsight(_MilpPolicy):
     """The MILP told everything the simulated run will do (every order, every
-    disruption: `cluster.hindsight`), over the whole remaining run, replanned
+    disruption: `policies.hindsight`), over the whole remaining run, replanned
     when `milp` replans, so what separates the two is what they know and how
     far they plan, not how often. An alert tells it nothing of the future,
     but the replan it triggers sees the present as it is then.

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 from adapters.simulator.oracle import Oracle
-from cluster.builtin import Hindsight
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
-from cluster.hindsight import HindsightPlanner
-from cluster.plugins import load_policy
-from cluster.policies import WithFallback
 from cluster.research import run_policy
 from optimizer.warm import WarmPlanner
+from policies.builtin import Hindsight
+from policies.hindsight import HindsightPlanner
+from policies.plugins import load_policy
+from policies.policy import WithFallback
 from supplysync.offers import Inbound, NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus, PurchaseOrder
 from supplysync.scenario import PlanningSettings, Scenario

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cluster.live.orders import OrderIntake
-from supplysync.network import Network
+from replan.intake import OrderIntake
 from supplysync.orders import CustomerOrder, OrderCancellation, ProofOfDelivery
+from supplysync.scenario import Scenario
 
 TS = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -38,8 +38,8 @@ def cancellation(order_id: str, hour: int) -> OrderCancellation:
     return OrderCancellation(order_id=order_id, customer_id="C-ESSEN", ts=TS.replace(hour=hour))
 
 
-def test_each_order_proof_and_cancellation_is_passed_on_once(demo_network: Network) -> None:
-    intake = OrderIntake(demo_network)
+def test_each_order_proof_and_cancellation_is_passed_on_once(demo_scenario: Scenario) -> None:
+    intake = OrderIntake(demo_scenario.network)
     assert intake.take([order("o1"), order("o2")], [proof("o1", 9)]) == (2, 1, 0)
     # redelivered, read back at start, or both: nothing new, but a second drop of o1 is
     assert intake.take([order("o1")], [proof("o1", 9), proof("o1", 11)]) == (0, 1, 0)
@@ -54,8 +54,8 @@ def test_each_order_proof_and_cancellation_is_passed_on_once(demo_network: Netwo
     assert intake.take([order("o1")], [], [cancellation("o2", 12)]) == (0, 0, 0)
 
 
-def test_orders_naming_what_the_network_lacks_are_held_back(demo_network: Network) -> None:
-    intake = OrderIntake(demo_network)
+def test_orders_naming_what_the_network_lacks_are_held_back(demo_scenario: Scenario) -> None:
+    intake = OrderIntake(demo_scenario.network)
     fresh = intake.take([order("o1", customer="C-NOBODY"), order("o2", product="WIDGET")], [])
     assert fresh == (0, 0, 0)
     assert intake.refused == 2

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cluster.overrides import apply_overrides
 from optimizer.chosen_routes import FROZEN_BY_OPERATOR
 from optimizer.milp import plan_milp
+from replan.overrides import apply_overrides
 from supplysync.control import FreezeRoute, MachineOut, PinSupplier
 from supplysync.offers import NetworkSnapshot
 from supplysync.scenario import Scenario

@@ -1,4 +1,4 @@
-"""The zoned MILP through the coordinator (cluster.aggregated), on the 200-asset
+"""The zoned MILP through the coordinator (policies.aggregated), on the 200-asset
 synthetic network with in-process agents: folded, planned, routed, split back,
 reviewed and committed as the live loop does."""
 
@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 
 from benchmarks.agents_throughput import START, synthetic_network
-from cluster.aggregated import AggregatingPlanner, zoned_milp
-from cluster.builtin import Milp
 from cluster.coordinator import Coordinator
 from cluster.directory import InlineDirectory
-from cluster.policies import SOLVED, Policy
 from optimizer.geometry import trip
 from optimizer.zones import zones_of
+from policies.aggregated import AggregatingPlanner, zoned_milp
+from policies.builtin import Milp
+from policies.policy import SOLVED, Policy
 from replan import Dispatch
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cluster.builtin import SettingsParams, overridden
-from cluster.plugins import PolicyError, load_policy
+from policies.builtin import SettingsParams, overridden
+from policies.plugins import PolicyError, load_policy
 from supplysync.scenario import PlanningSettings, Scenario
 from tests.optimizer.conftest import snapshot_of
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 import textwrap
+import tomllib
 from collections.abc import Iterator
 from datetime import timedelta
 from importlib.metadata import entry_points
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cluster.plugins import PolicyError, load_policy, params_file, parse_spec, with_params
+from policies.builtin import BUILT_IN
+from policies.plugins import PolicyError, load_policy, params_file, parse_spec, with_params
 from supplysync.events import AlertKind
 from supplysync.offers import DemandLine, NetworkSnapshot
 from supplysync.plan import PlanStatus
@@ -91,7 +93,19 @@ def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 )
 def test_a_built_in_name_is_an_entry_point_like_any_other(name: str, cls: str) -> None:
     (found,) = entry_points(group=ENTRY_POINT_GROUP, name=name)
-    assert found.value == f"cluster.builtin:{cls}"
+    assert found.value == f"policies.builtin:{cls}"
+
+
+def test_the_project_registers_each_built_in_policy_where_it_is() -> None:
+    # Read from pyproject.toml, not the environment: installed entry points
+    # are only as new as the last install.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    registered = pyproject["project"]["entry-points"][ENTRY_POINT_GROUP]
+    assert sorted(registered) == sorted(BUILT_IN)
+    for value in registered.values():
+        module, _, attr = value.partition(":")
+        cls = getattr(importlib.import_module(module), attr)
+        assert cls.__module__ == "policies.builtin" and callable(cls.plan), value
 
 
 @pytest.mark.parametrize(

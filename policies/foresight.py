@@ -1,6 +1,6 @@
 """The agents' snapshot with the run's future told: what the hindsight policy plans from.
 
-`foresee` edits a snapshot the way `cluster.overrides` does, so the
+`foresee` edits a snapshot the way `replan.overrides` does, so the
 optimizer needs no notion of an oracle. What the agents sense now (stock,
 health, loads, shipments on the road) stays theirs; what the scenario and
 its seed will do (`adapters.simulator.oracle.Oracle`) replaces their

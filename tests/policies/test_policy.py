@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from cluster.policies import WithFallback
+from policies.policy import WithFallback
 from replan import Planner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMaking, PlanMode, PlanStatus

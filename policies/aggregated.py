@@ -21,12 +21,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cluster.builtin import Milp
-from cluster.policies import SOLVED, Policy
 from optimizer.aggregate import aggregate
 from optimizer.disaggregate import disaggregate
 from optimizer.retime import retimed
 from optimizer.route_after import routed_after
+from policies.builtin import Milp
+from policies.policy import SOLVED, Policy
 from replan import Planner
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
