@@ -1,6 +1,6 @@
 """A research run's event log as Parquet files, one per record kind, for pandas or polars.
 
-`ParquetLog` takes what a run records (`cluster.research.run_policy`'s
+`ParquetLog` takes what a run records (`runtime.research.run_policy`'s
 ``store``: readings, alerts, customer orders, proofs of delivery, plans and
 commands) and writes, on `close`, ``readings.parquet``, ``alerts.parquet``,
 ``orders.parquet``, ``deliveries.parquet``, ``plans.parquet`` and

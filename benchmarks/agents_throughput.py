@@ -22,9 +22,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cluster.batching import ReadingBatcher
 from cluster.bootstrap import shutdown, start_ray
-from cluster.directory import AgentDirectory, InlineDirectory
+from cluster.hosts import RayDirectory
+from runtime.batching import ReadingBatcher
+from runtime.directory import AgentDirectory, InlineDirectory
 from supplysync.network import (
     Customer,
     Location,
@@ -333,7 +334,7 @@ def measure(
     if placement == "inline":
         directory: AgentDirectory = InlineDirectory.start(network)
     else:
-        directory = AgentDirectory.start(
+        directory = RayDirectory.start(
             network, settings.model_copy(update={"placement": placement})
         )
     start_s = time.perf_counter() - began

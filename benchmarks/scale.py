@@ -51,8 +51,7 @@ import pyomo.environ as pyo
 from benchmarks.agents_throughput import START, readings_for, rss_mb, synthetic_network
 from benchmarks.timed_directory import TimedDirectory
 from cluster.bootstrap import shutdown, start_ray
-from cluster.coordinator import Coordinator
-from cluster.directory import AgentDirectory, InlineDirectory
+from cluster.hosts import RayDirectory
 from optimizer.aggregate import aggregate
 from optimizer.columns import candidates
 from optimizer.data import planning_data
@@ -64,6 +63,8 @@ from optimizer.session import Session
 from policies.aggregated import DEFAULT_ZONES, AggregatingPlanner
 from policies.builtin import Milp
 from policies.policy import Policy
+from runtime.coordinator import Coordinator
+from runtime.directory import InlineDirectory
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
@@ -198,7 +199,7 @@ def run(
     runtime = RuntimeSettings(shards=shards, placement="sharded", batch_max_readings=BATCH)
     start_ray(runtime)
     began = time.perf_counter()
-    directory = AgentDirectory.start(network, runtime)
+    directory = RayDirectory.start(network, runtime)
     start_s = time.perf_counter() - began
     try:
         timed = TimedDirectory(directory)

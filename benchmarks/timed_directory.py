@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from agents.base import Offer
-from cluster.directory import Directory
+from runtime.directory import Directory
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.deadletters import DeadLetter
 from supplysync.events import Alert

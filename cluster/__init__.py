@@ -3,12 +3,13 @@
 Entry points:
 
 - `cluster.bootstrap`: `start_ray(settings)`, `connect(address)`, `shutdown()`.
-- `cluster.directory`: the `Directory` facade; `AgentDirectory.start` places
-  agents on Ray actors (per-asset or sharded), `InlineDirectory.start` keeps
-  them in this process.
-- `cluster.batching`: `ReadingBatcher`, size-or-deadline batching of readings.
+- `cluster.hosts`: `RayDirectory.start` places agents on Ray actors
+  (per-asset or sharded) behind `runtime.directory`'s `Directory`.
+- `cluster.coordinator_actor`: `RemoteCoordinator`, the plain coordinator
+  as a restartable actor.
+- `cluster.demo`, `cluster.evaluate`, `cluster.tune` and `cluster.live`: the
+  loops built on them (`supplysync demo`, `evaluate`, `tune`, `run`).
 
-Inside: `agent_host` (the plain host class), `pool` (the host-call seam and
-its in-process version), `hosts` (`ray.remote` and every actor-handle call),
-`placement` (stable sharding), `errors`.
+What runs inside the actors (the hosts, the coordinator, the research
+runner) is `runtime/`'s, plain Python that runs in one process as well.
 """

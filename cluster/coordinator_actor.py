@@ -47,11 +47,11 @@ from ray.exceptions import RayActorError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from adapters.store import LIVE_RUN, open_store
-from cluster.coordinator import Coordinator
 from cluster.live.reader import in_force
 from replan import Dispatch, TurnInputs, TurnStats
 from replan.intake import OrderIntake
 from replan.overrides import AnyOverride, apply_overrides
+from runtime.coordinator import Coordinator
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan
 

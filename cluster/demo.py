@@ -16,9 +16,12 @@ from adapters.eventlog import ParquetLog, safe_name
 from adapters.store import LIVE_RUN, EventStore, Record, open_store
 from agents.settings import AgentSettings
 from cluster.bootstrap import is_running, shutdown, start_ray
-from cluster.directory import AgentDirectory, Directory, InlineDirectory
-from cluster.research import PolicyRun, Recorder, run_policy
+from cluster.coordinator_actor import RemoteCoordinator
+from cluster.hosts import RayDirectory
 from policies.plugins import load_policy
+from runtime.coordinator import Coordinator
+from runtime.directory import Directory, InlineDirectory
+from runtime.research import PolicyRun, Recorder, run_policy
 from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
 
@@ -56,7 +59,7 @@ def run_demo(
         resolved = "inline"
     else:
         start_ray(settings)
-        directory = AgentDirectory.start(scenario.network, settings, agents)
+        directory = RayDirectory.start(scenario.network, settings, agents)
         resolved = settings.resolved_placement(len(scenario.network.asset_kinds()))
         progress(f"agents on Ray, placement {resolved}")
     runs: list[PolicyRun] = []
@@ -71,7 +74,7 @@ def run_demo(
                         load_policy(name),
                         directory,
                         progress=progress,
-                        remote=not inline,
+                        coordinator=Coordinator if inline else RemoteCoordinator,
                         store=_both(recorder, log),
                     )
                 )

@@ -1,8 +1,9 @@
 """Agent hosts as Ray actors: the only module that holds actor handles.
 
 `ray.remote` is applied here, once, to the plain `AgentHost` class, and every
-handle call goes through `RayHostPool.call`, so the rest of `cluster/` (and
-its tests) sees only the `HostPool` seam.
+handle call goes through `RayHostPool.call`, so the directory
+(`runtime.directory`, and its tests) sees only the `HostPool` seam;
+`RayDirectory.start` starts or joins Ray and builds a directory on such a pool.
 
 Over the nodes of a cluster, host `i` is asked for node `i mod n` of the `n`
 live nodes that have CPUs, in node id order, by *soft* node affinity
@@ -11,7 +12,7 @@ live nodes that have CPUs, in node id order, by *soft* node affinity
 - Soft, not hard: a restarted actor keeps its scheduling strategy, so a host
   pinned hard to a node that died could never be restarted; a soft one is
   placed on a surviving node instead, and rebuilds its agents there from the
-  store (`cluster.recovery`). That is the whole recovery story: Ray's
+  store (`runtime.recovery`). That is the whole recovery story: Ray's
   `max_restarts`, nothing home-made. The price: while its node lives but
   has no CPU free (other Ray work filling it), a host waits for that node
   rather than going elsewhere (spilling is a private Ray option); an actor
@@ -46,16 +47,21 @@ of `ray.cluster_utils.Cluster` on one machine).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Self
 
 import ray
 from ray.exceptions import RayActorError, RayTaskError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from cluster.agent_host import AgentFactory, AgentHost
-from cluster.errors import HostCallError, HostUnavailableError
-from cluster.recovery import Recovery
+from cluster.bootstrap import start_ray
+from runtime.agent_host import AgentFactory, AgentHost
+from runtime.directory import AgentDirectory
+from runtime.errors import HostCallError, HostUnavailableError
+from runtime.placement import layout
+from runtime.recovery import Recovery
 from supplysync.network import Network
+from supplysync.settings import RuntimeSettings
 
 if TYPE_CHECKING:
     from agents.settings import AgentSettings
@@ -166,3 +172,47 @@ class RayHostPool:
         for handle in self._handles:
             ray.kill(handle, no_restart=True)
         self._handles = []
+
+
+class RayDirectory(AgentDirectory):
+    """Agents on Ray host actors: an actor per asset or a few shards."""
+
+    @classmethod
+    def start(
+        cls,
+        network: Network,
+        settings: RuntimeSettings,
+        agent_settings: AgentSettings | None = None,
+        *,
+        factory: AgentFactory | None = None,
+        store_url: str | None = None,
+    ) -> Self:
+        """Start host actors, first starting or joining Ray as `settings` say.
+
+        `settings.resolved_placement` picks an actor per asset or
+        `settings.shards` actors; `factory` replaces the real agents in tests.
+        With `store_url`, hosts rebuild their agents from that event store
+        (the live run's readings and snapshots) whenever they start or Ray
+        restarts them, and snapshot them every `settings.snapshot_every`
+        readings, every tick and every commit (runtime.recovery); every
+        reading must be stored before it is ingested. None keeps nothing.
+        """
+        start_ray(settings)
+        placement = settings.resolved_placement(len(network.asset_kinds()))
+        recovery = (
+            None
+            if store_url is None
+            else Recovery(store_url, snapshot_every=settings.snapshot_every)
+        )
+        return cls(
+            network,
+            arrange=partial(_arrange_by_settings, settings),
+            spawn=partial(RayHostPool, recovery=recovery),
+            agent_settings=agent_settings,
+            factory=factory,
+            placement=placement,
+        )
+
+
+def _arrange_by_settings(settings: RuntimeSettings, asset_ids: Sequence[str]) -> list[list[str]]:
+    return layout(asset_ids, settings.resolved_placement(len(asset_ids)), settings.shards)

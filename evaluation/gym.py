@@ -38,13 +38,13 @@ from gymnasium import spaces
 
 from adapters.simulator import Simulator
 from agents.settings import AgentSettings
-from cluster.coordinator import Coordinator
-from cluster.directory import InlineDirectory
 from evaluation.suite import shorten
 from evaluation.tables import serving_warehouse, warehouse_demand
 from optimizer import plan_reorder_point
 from policies.policy import Policy
 from replan import TurnInputs
+from runtime.coordinator import Coordinator
+from runtime.directory import InlineDirectory
 from supplysync.offers import MachineOffer, NetworkSnapshot, VehicleOffer
 from supplysync.plan import Plan
 from supplysync.scenario import PlanningSettings, Scenario

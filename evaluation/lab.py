@@ -25,11 +25,11 @@ from typing import Any
 
 from adapters.eventlog import ParquetLog
 from agents.settings import AgentSettings
-from cluster.directory import InlineDirectory
-from cluster.research import PolicyRun, run_policy
 from evaluation.policies import resolve
 from evaluation.runs import run_one
 from evaluation.suite import load_suite, shorten
+from runtime.directory import InlineDirectory
+from runtime.research import PolicyRun, run_policy
 from supplysync.scenario import Scenario, load_scenario
 
 
@@ -62,7 +62,7 @@ def run(
     )
     log = ParquetLog(Path(events)) if events is not None else None
     try:
-        return run_policy(sc, resolve(policy), directory, remote=False, store=log)
+        return run_policy(sc, resolve(policy), directory, store=log)
     finally:
         directory.close()
         if log is not None:

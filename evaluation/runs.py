@@ -16,12 +16,12 @@ from typing import Any, Literal
 
 from adapters.eventlog import ParquetLog, safe_name
 from agents.settings import AgentSettings
-from cluster.directory import InlineDirectory
-from cluster.research import run_policy
 from evaluation.policies import TUNED, resolve
 from evaluation.suite import ScenarioCase
 from evaluation.tables import tables_for, with_tables
 from evaluation.tuning import TuningParams
+from runtime.directory import InlineDirectory
+from runtime.research import run_policy
 from supplysync.plan import PlanStatus
 from supplysync.scenario import Scenario
 
@@ -146,7 +146,7 @@ def execute(case: ScenarioCase, spec: RunSpec, events: Path | None = None) -> di
         ParquetLog(events / key.stem) if events is not None and spec.kind == "evaluation" else None
     )
     try:
-        run = run_policy(scenario, resolve(key.policy), directory, remote=False, store=log)
+        run = run_policy(scenario, resolve(key.policy), directory, store=log)
     finally:
         directory.close()
         if log is not None:

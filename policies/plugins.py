@@ -130,7 +130,7 @@ def _research_only(spec: str) -> Callable[[], Planner]:
     def refuse() -> Planner:
         raise RuntimeError(
             f"policy {spec!r} plans with what a simulated run will do: only research mode "
-            "(cluster.research.run_policy) can bind it to its run"
+            "(runtime.research.run_policy) can bind it to its run"
         )
 
     return refuse

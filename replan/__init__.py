@@ -6,8 +6,8 @@ negotiates it with the agents and commits it, returning the next state and
 the `Dispatch` that goes out. The negotiation (a rejecting asset's offer
 withdrawn, orders already on board left out, the routes vehicles carry
 remembered) is plain logic over frozen records, so it lives here and not
-with Ray: `cluster/` keeps placement, actors and transport, and holds a
-`TurnState` between turns (`cluster.coordinator`). No Ray, no asyncio, no
+with Ray: `cluster/` keeps placement, actors and transport, and
+`runtime.coordinator` holds a `TurnState` between turns. No Ray, no asyncio, no
 I/O of its own: the agents and the planner are handed in.
 
 Around the turn, the same plain logic: operator overrides as edits of the

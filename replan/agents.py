@@ -1,7 +1,7 @@
 """What a replanning turn needs of the agents, wherever they are placed.
 
 A turn asks for offers, has the agents review their commands and commits
-the accepted ones; `cluster.directory.Directory` provides all three over
+the accepted ones; `runtime.directory.Directory` provides all three over
 Ray hosts or in this process, and tests provide them with plain objects.
 Stated here, by structure, so the turn never imports the Ray package.
 """

@@ -6,7 +6,7 @@ offer, freezes them into a snapshot, passes it through `shape` (live mode
 applies the operators' overrides there), calls the planner, and lets each
 agent review its part (`replan.negotiate`); the accepted commands are
 committed to the agents and returned for dispatch. Research mode and live
-mode run this same function, through `cluster.coordinator.Coordinator`,
+mode run this same function, through `runtime.coordinator.Coordinator`,
 which holds the state between turns in this process or in a Ray actor.
 """
 

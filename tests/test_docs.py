@@ -36,7 +36,7 @@ from console.main import build_parser
 from tests.conftest import ROOT
 
 PACKAGES: tuple[str, ...] = ("agents", "optimizer", "adapters", "api", "cluster", "supplysync")
-PACKAGES += ("replan", "policies", "reads", "evaluation", "benchmarks", "console")
+PACKAGES += ("replan", "policies", "runtime", "reads", "evaluation", "benchmarks", "console")
 PACKAGES += ("examples", "tests")
 DOCS = sorted([ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("deploy/**/*.md")])
 SOURCES = sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py"))

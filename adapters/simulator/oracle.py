@@ -18,7 +18,7 @@ every other policy. Traffic jams are known too (`scenario.disruptions`), but
 a snapshot has no road speeds to tell them with.
 
 This module belongs to the simulator: research mode reaches it through
-`cluster.research.run_policy` only; live mode has no simulated run to know.
+`runtime.research.run_policy` only; live mode has no simulated run to know.
 """
 
 from __future__ import annotations

@@ -36,10 +36,11 @@ from adapters.mqtt.workers import check_store
 from adapters.store import StoreError, open_store
 from agents.settings import AgentSettings
 from cluster.bootstrap import is_running, shutdown
-from cluster.directory import AgentDirectory, InlineDirectory
-from cluster.errors import ClusterError
+from cluster.hosts import RayDirectory
 from cluster.live.loop import COORDINATOR_MODES, LiveLoop
 from cluster.live.settings import Brokers, LiveSettings
+from runtime.directory import AgentDirectory, InlineDirectory
+from runtime.errors import DirectoryError
 from supplysync.scenario import Scenario, ScenarioError, load_scenario
 from supplysync.settings import RuntimeSettings
 
@@ -68,8 +69,8 @@ def main(args: argparse.Namespace) -> int:
             )
         else:
             runtime = RuntimeSettings.from_env(placement=args.placement)
-            directory = AgentDirectory.start(scenario.network, runtime, agents, store_url=args.db)
-    except (ClusterError, StoreError) as exc:
+            directory = RayDirectory.start(scenario.network, runtime, agents, store_url=args.db)
+    except (DirectoryError, StoreError) as exc:
         print(f"supplysync: agents did not start: {exc}", file=sys.stderr)
         return 1
     loop = LiveLoop(

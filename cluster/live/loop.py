@@ -4,7 +4,7 @@
         loop = LiveLoop(network=..., planning=..., directory=..., store_url=..., brokers=...)
         await loop.run(stop)           # until `stop` is set
 
-One asyncio program, research mode's shape (`cluster.research.run_policy`)
+One asyncio program, research mode's shape (`runtime.research.run_policy`)
 with the simulator replaced by the broker and the virtual clock by the
 network's (`supplysync.clock.NetworkClock`: the wall, or the pace a simulated
 fleet announces, followed by `adapters.mqtt.clock.ClockFollower`):
@@ -96,9 +96,6 @@ from adapters.mqtt.topics import Topic, topic_of
 from adapters.mqtt.tracking import CommandTracker, Outcome
 from adapters.mqtt.workers import Committed, IngestWorkers, check_store
 from adapters.store import StoreError, StoreUnavailableError
-from cluster.coordinator import Coordinator
-from cluster.directory import AgentDirectory, Directory
-from cluster.errors import ClusterError
 from cluster.live.inbox import RequestInbox
 from cluster.live.reader import StoreReader
 from cluster.live.serial import SerialDirectory
@@ -107,6 +104,9 @@ from policies.plugins import load_policy
 from replan import Dispatch, TurnInputs
 from replan.intake import OrderIntake
 from replan.overrides import AnyOverride, apply_overrides
+from runtime.coordinator import Coordinator
+from runtime.directory import AgentDirectory, Directory
+from runtime.errors import DirectoryError
 from supplysync.clock import NetworkClock
 from supplysync.commands import Command, CommandAck
 from supplysync.control import OperatorRequest
@@ -452,7 +452,7 @@ class LiveLoop:
             try:
                 turn = partial(_plan_turn, overrides=overrides)
                 dispatch = await _on(planner, turn, coordinator, news)
-            except ClusterError as exc:
+            except DirectoryError as exc:
                 log.warning("replan failed (asked again next turn): %s", exc)
                 self.stats.host_failures += 1
                 retry = True
@@ -541,7 +541,7 @@ class LiveLoop:
         """The sink's hand-off: readings already recorded go to the agents."""
         try:
             alerts = await self._on_agents(self._directory.ingest, readings, self._clock.now())
-        except ClusterError as exc:
+        except DirectoryError as exc:
             # Stored already: the host Ray restarts replays them from the store.
             log.warning("%d readings not taken by the agents now: %s", len(readings), exc)
             self.stats.host_failures += 1
@@ -552,7 +552,7 @@ class LiveLoop:
     async def _tick(self, now: datetime) -> None:
         try:
             alerts = await self._on_agents(self._directory.tick, now)
-        except ClusterError as exc:
+        except DirectoryError as exc:
             log.warning("agent tick skipped: %s", exc)
             self.stats.host_failures += 1
             return

@@ -12,8 +12,8 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from adapters.store import EventStore, open_store
-from cluster.directory import Directory
 from cluster.live import Brokers, LiveLoop, LiveSettings
+from runtime.directory import Directory
 from supplysync.scenario import Scenario
 from tests.brokers import PrivateBroker
 from tests.services import executable

@@ -16,11 +16,11 @@ import pytest
 import ray
 
 from agents.factory import build_agent
-from cluster.directory import AgentDirectory, Directory, InlineDirectory
-from cluster.errors import UnknownAssetError
-from cluster.hosts import RayHostPool
-from cluster.placement import layout
-from cluster.pool import LocalHostPool
+from cluster.hosts import RayDirectory, RayHostPool
+from runtime.directory import AgentDirectory, Directory, InlineDirectory
+from runtime.errors import UnknownAssetError
+from runtime.placement import layout
+from runtime.pool import LocalHostPool
 from supplysync.commands import (
     Command,
     CommandBody,
@@ -33,8 +33,8 @@ from supplysync.network import Network
 from supplysync.planning import PlanningWindow
 from supplysync.readings import TemperatureReading
 from supplysync.settings import RuntimeSettings
-from tests.cluster.fake_agents import poisonable
-from tests.cluster.sample_readings import demo_readings
+from tests.runtime.fake_agents import poisonable
+from tests.runtime.sample_readings import demo_readings
 
 FACTORY = poisonable(build_agent)
 BODIES = {
@@ -59,7 +59,7 @@ def directory(request: pytest.FixtureRequest, demo_network: Network) -> Iterator
     else:
         request.getfixturevalue("ray_session")
         settings = RuntimeSettings(placement=request.param, shards=3)
-        built = AgentDirectory.start(demo_network, settings, factory=FACTORY)
+        built = RayDirectory.start(demo_network, settings, factory=FACTORY)
     yield built
     built.close()
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from adapters.mqtt.topics import topic_of
 from adapters.store import EventStore, open_store
-from cluster.directory import InlineDirectory
 from cluster.live import Brokers, LiveLoop, LiveSettings
+from runtime.directory import InlineDirectory
 from supplysync.clock import NetworkClock, VirtualClock
 from supplysync.control import MachineOut, OperatorRequest
 from supplysync.events import AlertKind

@@ -14,10 +14,10 @@ from adapters.devices.broker_config import DISPATCH_USER, INGEST_USER
 from adapters.devices.credentials import Credentials
 from adapters.mqtt.broker import BrokerAddress
 from agents.settings import AgentSettings
-from cluster.directory import InlineDirectory
-from cluster.errors import ClusterError
 from cluster.live import Brokers
 from cluster.live.command import main
+from runtime.directory import InlineDirectory
+from runtime.errors import DirectoryError
 from tests.conftest import DEMO_SCENARIO
 
 
@@ -103,7 +103,7 @@ def test_the_vehicle_agents_shift_is_the_scenarios_departure_hour(
         network: object, *_: object, agent_settings: AgentSettings | None = None, **__: object
     ) -> None:
         given.append(agent_settings)
-        raise ClusterError("stop here")
+        raise DirectoryError("stop here")
 
     monkeypatch.setattr(InlineDirectory, "start", start)
     assert main(args(tmp_path, scenario=scenario)) == 1

@@ -20,8 +20,8 @@ from adapters.devices.broker_config import ORDERS_USER
 from adapters.devices.credentials import Credentials
 from adapters.mqtt.topics import orders_topic
 from adapters.store import EventStore, open_store
-from cluster.directory import InlineDirectory
 from cluster.live import Brokers, LiveLoop, LiveSettings
+from runtime.directory import InlineDirectory
 from supplysync.control import OperatorRequest
 from supplysync.offers import DemandLine
 from supplysync.orders import CustomerOrder, OrderCancellation, OrderMessage, ProofOfDelivery

@@ -15,8 +15,8 @@ from typing import Any
 from adapters.mqtt.partition import partition
 from adapters.mqtt.topics import topic_of
 from adapters.store import open_store
-from cluster.directory import InlineDirectory
 from cluster.live import Brokers, LiveLoop
+from runtime.directory import InlineDirectory
 from supplysync.events import AlertKind
 from supplysync.scenario import Scenario
 from supplysync.status import LoopStatus

@@ -24,8 +24,8 @@ import ray
 
 from adapters.mqtt.topics import topic_of
 from adapters.store import open_store
-from cluster.directory import AgentDirectory, InlineDirectory
-from cluster.hosts import RayHostPool
+from cluster.hosts import RayDirectory, RayHostPool
+from runtime.directory import InlineDirectory
 from supplysync.control import MachineOut, OperatorRequest
 from supplysync.network import Network
 from supplysync.readings import GatewayMessage, Reading
@@ -33,8 +33,8 @@ from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
 from tests.brokers import PrivateBroker
 from tests.cluster.live_harness import eventually, fast_loop, running
-from tests.cluster.sample_readings import demo_readings
 from tests.cluster.test_live import caused_by, production_of
+from tests.runtime.sample_readings import demo_readings
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
@@ -64,7 +64,7 @@ def test_a_host_killed_mid_run_comes_back_as_the_store_replays_it(
     network = demo_scenario.network
     store_url = f"sqlite://{tmp_path}/events.db"
     settings = RuntimeSettings(placement="sharded", shards=2, snapshot_every=5)
-    directory = AgentDirectory.start(network, settings, store_url=store_url)
+    directory = RayDirectory.start(network, settings, store_url=store_url)
     # the last hour's readings: the ingest refuses readings stamped ahead of the clock
     readings = demo_readings(network, datetime.now(UTC) - timedelta(hours=1), steps=4)
     half = len(readings) // 2
@@ -105,7 +105,7 @@ def test_a_killed_coordinator_actor_keeps_the_overrides_and_plans_each_request_o
     network = demo_scenario.network
     store_url = f"sqlite://{tmp_path}/events.db"
     settings = RuntimeSettings(placement="sharded", shards=2)
-    directory = AgentDirectory.start(network, settings, store_url=store_url)
+    directory = RayDirectory.start(network, settings, store_url=store_url)
     loop = fast_loop(demo_scenario, directory, store_url, broker, coordinator="actor")
 
     def request(request_id: str, **fields: object) -> None:

@@ -48,12 +48,12 @@ from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 from adapters.mqtt.topics import orders_topic
 from adapters.store import EventStore, Record, open_store
 from cluster.coordinator_actor import CoordinatorStore, RemoteCoordinator
-from cluster.directory import AgentDirectory, InlineDirectory
-from cluster.errors import ClusterError
-from cluster.hosts import RayHostPool, cpu_nodes, spread
-from cluster.placement import layout
+from cluster.hosts import RayDirectory, RayHostPool, cpu_nodes, spread
 from policies.plugins import load_policy
 from replan import TurnInputs
+from runtime.directory import AgentDirectory, InlineDirectory
+from runtime.errors import DirectoryError
+from runtime.placement import layout
 from supplysync.network import Network
 from supplysync.orders import CustomerOrder, OrderMessage
 from supplysync.plan import Plan, PlanStatus
@@ -63,8 +63,8 @@ from supplysync.scenario import Scenario
 from supplysync.settings import RuntimeSettings
 from tests.brokers import PrivateBroker
 from tests.cluster.live_harness import eventually, fast_loop, mosquitto_pub, running
-from tests.cluster.test_recovery import steps
 from tests.conftest import join_ray, start_local_ray
+from tests.runtime.test_recovery import steps
 
 NODE_ARGS: dict[str, Any] = {"num_cpus": 1, "object_store_memory": 80 * 2**20}
 HEALTH_CHECKS = {
@@ -129,7 +129,7 @@ def until_recovered(pool: RayHostPool, dead: str) -> list[str]:
     while time.monotonic() < deadline:
         try:
             nodes = pool.nodes()
-        except ClusterError:
+        except DirectoryError:
             nodes = [dead]
         if dead not in nodes:
             return nodes
@@ -177,11 +177,11 @@ def test_a_lost_node_s_hosts_and_coordinator_come_back_elsewhere_from_the_store(
         fed.extend(batch)
         try:
             directory.ingest(batch, batch[-1].ts)
-        except ClusterError:
+        except DirectoryError:
             return False
         return True
 
-    with AgentDirectory.start(network, settings, store_url=store_url) as directory:
+    with RayDirectory.start(network, settings, store_url=store_url) as directory:
         pool = directory.pool
         assert isinstance(pool, RayHostPool)
         before = pool.nodes()
@@ -270,7 +270,7 @@ def test_the_live_coordinator_actor_comes_back_on_a_surviving_node_with_its_orde
     workers = {n.node_id: n for n in three_nodes.worker_nodes}
     victim = sorted(workers)[0]
     settings = RuntimeSettings(placement="sharded", shards=3, snapshot_every=5)
-    directory = AgentDirectory.start(network, settings, store_url=store_url)
+    directory = RayDirectory.start(network, settings, store_url=store_url)
     loop = fast_loop(
         demo_scenario, directory, store_url, broker, coordinator="actor", coordinator_node=victim
     )

@@ -116,17 +116,18 @@ def test_replanning_reacts_to_the_scripted_disruptions(
 def test_shortened_demo_on_ray_traces_plans_to_alerts(
     demo_scenario: Any, ray_session: None
 ) -> None:
-    from cluster.directory import AgentDirectory
-    from cluster.research import run_policy
+    from cluster.coordinator_actor import RemoteCoordinator
+    from cluster.hosts import RayDirectory
     from policies.plugins import load_policy
+    from runtime.research import run_policy
     from supplysync.settings import RuntimeSettings
 
     scenario = demo_scenario.model_copy(
         update={"simulation": demo_scenario.simulation.model_copy(update={"days": 3})}
     )
-    directory = AgentDirectory.start(scenario.network, RuntimeSettings(placement="sharded"))
+    directory = RayDirectory.start(scenario.network, RuntimeSettings(placement="sharded"))
     try:
-        run = run_policy(scenario, load_policy("milp"), directory, remote=True)
+        run = run_policy(scenario, load_policy("milp"), directory, coordinator=RemoteCoordinator)
     finally:
         directory.close()
     alert_ids = {a.alert_id for a in run.alerts}

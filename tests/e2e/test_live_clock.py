@@ -46,8 +46,8 @@ from adapters.mqtt.clock import announce
 from adapters.mqtt.topics import orders_topic, topic_of
 from adapters.mqtt.tracking import Outcome
 from adapters.store import EventStore
-from cluster.directory import InlineDirectory
 from cluster.live import Brokers, LiveLoop, LiveSettings
+from runtime.directory import InlineDirectory
 from supplysync.clock import Pace
 from supplysync.events import Alert, AlertKind
 from supplysync.orders import OrderMessage, ProofOfDelivery

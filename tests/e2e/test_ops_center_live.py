@@ -44,8 +44,8 @@ from adapters.devices import BrokerAddress, Fleet, FleetSettings
 from adapters.store import EventStore, open_store
 from api.app import create_app
 from api.settings import Settings
-from cluster.directory import InlineDirectory
 from cluster.live import Brokers, LiveLoop, LiveSettings
+from runtime.directory import InlineDirectory
 from supplysync.commands import Command, ProduceOrder
 from supplysync.plan import Plan, PlanStatus
 from supplysync.scenario import PlanningSettings, Scenario

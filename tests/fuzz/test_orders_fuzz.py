@@ -41,12 +41,12 @@ from adapters.mqtt.codec import Orders, decode
 from adapters.mqtt.roster import Roster
 from adapters.mqtt.topics import orders_topic
 from adapters.store import Record, open_store
-from cluster.coordinator import Coordinator
-from cluster.directory import InlineDirectory
 from cluster.live.reader import StoreReader
 from policies.plugins import load_policy
 from replan import TurnInputs
 from replan.intake import OrderIntake, OrderNews
+from runtime.coordinator import Coordinator
+from runtime.directory import InlineDirectory
 from supplysync.commands import Command
 from supplysync.deadletters import DeadLetter
 from supplysync.network import Network

@@ -10,14 +10,14 @@ from datetime import timedelta
 import pytest
 
 from benchmarks.agents_throughput import START, synthetic_network
-from cluster.coordinator import Coordinator
-from cluster.directory import InlineDirectory
 from optimizer.geometry import trip
 from optimizer.zones import zones_of
 from policies.aggregated import AggregatingPlanner, zoned_milp
 from policies.builtin import Milp
 from policies.policy import SOLVED, Policy
 from replan import Dispatch
+from runtime.coordinator import Coordinator
+from runtime.directory import InlineDirectory
 from supplysync.network import Network
 from supplysync.offers import NetworkSnapshot
 from supplysync.plan import Plan, PlanMode

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 from adapters.simulator.oracle import Oracle
-from cluster.coordinator import Coordinator
-from cluster.directory import InlineDirectory
-from cluster.research import run_policy
 from optimizer.warm import WarmPlanner
 from policies.builtin import Hindsight
 from policies.hindsight import HindsightPlanner
 from policies.plugins import load_policy
 from policies.policy import WithFallback
+from runtime.coordinator import Coordinator
+from runtime.directory import InlineDirectory
+from runtime.research import run_policy
 from supplysync.offers import Inbound, NetworkSnapshot
 from supplysync.plan import Plan, PlanStatus, PurchaseOrder
 from supplysync.scenario import PlanningSettings, Scenario
@@ -167,7 +167,7 @@ def test_hindsight_plans_the_demo_better_than_the_replanning_loop(
     scenario = demo_scenario.model_copy(update={"simulation": simulation})
     directory = InlineDirectory.start(scenario.network)
     try:
-        run = run_policy(scenario, load_policy("hindsight"), directory, remote=False)
+        run = run_policy(scenario, load_policy("hindsight"), directory)
     finally:
         directory.close()
 

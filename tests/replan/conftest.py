@@ -14,9 +14,9 @@ from datetime import datetime
 import pytest
 
 from adapters.simulator import Simulator
-from cluster.directory import InlineDirectory
 from optimizer import plan_reorder_point
 from replan import TurnSettings
+from runtime.directory import InlineDirectory
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.offers import (
     MachineOffer,

@@ -6,9 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.store import open_store
-from cluster.directory import InlineDirectory
-from cluster.research import run_policy
 from policies.plugins import load_policy
+from runtime.directory import InlineDirectory
+from runtime.research import run_policy
 
 
 def test_research_run_stores_its_readings_alerts_and_plans(
@@ -22,7 +22,7 @@ def test_research_run_stores_its_readings_alerts_and_plans(
     directory = InlineDirectory.start(scenario.network)
     try:
         with open_store(store_url) as store:
-            run = run_policy(scenario, load_policy("milp"), directory, remote=False, store=store)
+            run = run_policy(scenario, load_policy("milp"), directory, store=store)
             readings = [
                 reading
                 for asset_id in scenario.network.asset_kinds()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from adapters.simulator.families import generate
-from cluster.directory import InlineDirectory
-from cluster.research import run_policy
 from policies.plugins import load_policy
+from runtime.directory import InlineDirectory
+from runtime.research import run_policy
 
 
 def test_a_small_generated_scenario_runs_under_the_reorder_rule() -> None:
     scenario = generate("metro", 1, {"days": "2"})
     directory = InlineDirectory.start(scenario.network)
     try:
-        run = run_policy(scenario, load_policy("reorder_point"), directory, remote=False)
+        run = run_policy(scenario, load_policy("reorder_point"), directory)
     finally:
         directory.close()
     assert run.kpis.ordered_units > 0

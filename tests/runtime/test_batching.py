@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cluster.batching import ReadingBatcher
+from runtime.batching import ReadingBatcher
 from supplysync.readings import TemperatureReading
 from supplysync.settings import RuntimeSettings
 

@@ -3,13 +3,13 @@
 The property of issue 4: hosts rebuilt from the store (constructed again, as
 Ray does on a restart) hold the agents that an in-process directory fed the
 same readings, ticks and commits holds. Readings go to the store before any
-host sees them, as live ingest does. One Ray test kills a real actor.
+host sees them, as live ingest does. A real Ray actor killed and rebuilt:
+tests/cluster/test_host_recovery.py.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -17,22 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import ray
 
 from adapters.store import StoreError, open_store
 from agents.factory import build_agent
-from cluster.agent_host import AgentHost
-from cluster.directory import AgentDirectory, Directory, InlineDirectory
-from cluster.hosts import RayHostPool
-from cluster.placement import layout
-from cluster.recovery import Journal, Recovery
+from runtime.agent_host import AgentHost
+from runtime.directory import AgentDirectory, Directory, InlineDirectory
+from runtime.placement import layout
+from runtime.recovery import Journal, Recovery
 from supplysync.commands import Command, ProduceOrder
 from supplysync.network import Network
 from supplysync.planning import PlanningWindow
 from supplysync.readings import Reading
-from supplysync.settings import RuntimeSettings
 from supplysync.snapshots import AgentSnapshot, log_order
-from tests.cluster.sample_readings import demo_readings
+from tests.runtime.sample_readings import demo_readings
 
 
 def steps(network: Network, start: datetime, n: int) -> list[list[Reading]]:
@@ -189,7 +186,7 @@ def test_snapshot_write_failures(
     (home / "events.db").unlink()
     home.rmdir()
     now = datetime.now().astimezone()
-    with caplog.at_level(logging.WARNING, logger="cluster.recovery"):
+    with caplog.at_level(logging.WARNING, logger="runtime.recovery"):
         journal.save(agents.values(), now)
     assert "agent snapshots not written" in caplog.text
     with pytest.raises(StoreError):
@@ -199,28 +196,3 @@ def test_snapshot_write_failures(
 def test_recovery_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="snapshot_every"):
         Recovery("sqlite://", snapshot_every=0)
-
-
-@pytest.mark.ray
-def test_a_killed_host_comes_back_with_the_log_s_agents(
-    ray_session: None, store_url: str, demo_network: Network, demo_start: datetime
-) -> None:
-    settings = RuntimeSettings(placement="sharded", shards=2, snapshot_every=5)
-    directory = AgentDirectory.start(demo_network, settings, store_url=store_url)
-    with InlineDirectory.start(demo_network) as reference, directory:
-        live_run(store_url, demo_network, demo_start, reference, directory)
-        pids = directory.pids()
-        pool = directory.pool
-        assert isinstance(pool, RayHostPool)
-        ray.kill(pool.handles[0], no_restart=False)
-        # `ray.kill` returns before the process is gone: a call right after it
-        # may still be served by the old host, so wait for the restarted one.
-        deadline = time.monotonic() + 60
-        while directory.pids()[0] == pids[0] and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert directory.pids()[0] != pids[0]
-        assert directory.states() == reference.states()
-        more = steps(demo_network, demo_start + timedelta(hours=2), 2)
-        for batch in more:
-            assert feed(store_url, batch, directory) == feed(store_url, batch, reference)
-        assert directory.states() == reference.states()

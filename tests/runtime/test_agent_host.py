@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cluster.agent_host import AgentHost
+from runtime.agent_host import AgentHost
 from supplysync.commands import Command, ProduceOrder
 from supplysync.network import Network
 from supplysync.planning import PlanningWindow
 from supplysync.readings import TemperatureReading
-from tests.cluster.fake_agents import build_counting_agent, poisonable
+from tests.runtime.fake_agents import build_counting_agent, poisonable
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 

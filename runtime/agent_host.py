@@ -10,7 +10,7 @@ turned into a `DeadLetter` and the rest of the batch still goes through.
 
 Given a `Recovery`, the host rebuilds its agents from the event store
 whenever it builds them (construction, which Ray repeats on a restart, and
-`reset`) and snapshots them as it goes (cluster.recovery); without one it
+`reset`) and snapshots them as it goes (runtime.recovery); without one it
 keeps nothing and starts fresh.
 """
 
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from agents.base import Agent, Offer
 from agents.states import state_json
-from cluster.recovery import Journal, Recovery
+from runtime.recovery import Journal, Recovery
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.deadletters import DeadLetter, agent_letter
 from supplysync.events import Alert
@@ -44,7 +44,7 @@ MAX_DEAD_LETTERS = 10_000
 
 
 def default_factory() -> AgentFactory:
-    """The real agent factory, imported late so `cluster` loads without it."""
+    """The real agent factory, imported late so `runtime` loads without it."""
     from agents.factory import build_agent
 
     return build_agent

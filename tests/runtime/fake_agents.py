@@ -1,4 +1,4 @@
-"""A tiny stand-in agent and a poisoning wrapper for cluster tests.
+"""A tiny stand-in agent and a poisoning wrapper for runtime and cluster tests.
 
 `CountingAgent` fulfils the `Agent` protocol with just enough behaviour to
 tell placements apart if they diverge: it deduplicates by `(device_id, seq)`,

@@ -7,12 +7,12 @@ import sys
 
 import pytest
 
-from cluster.placement import layout, shard_of
+from runtime.placement import layout, shard_of
 from supplysync.network import Network
 
 
 def test_shard_is_stable_across_processes() -> None:
-    code = "from cluster.placement import shard_of; print(shard_of('M-DUI-1', 7))"
+    code = "from runtime.placement import shard_of; print(shard_of('M-DUI-1', 7))"
     runs = {
         subprocess.run(
             [sys.executable, "-c", code],

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cluster.agent_host import AgentFactory, AgentHost
-from cluster.errors import HostCallError
-from cluster.recovery import Recovery
+from runtime.agent_host import AgentFactory, AgentHost
+from runtime.errors import HostCallError
+from runtime.recovery import Recovery
 from supplysync.network import Network
 
 if TYPE_CHECKING:

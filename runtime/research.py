@@ -15,21 +15,37 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from adapters.simulator import Simulator
 from adapters.store import Record
-from cluster.coordinator import Coordinator
-from cluster.coordinator_actor import RemoteCoordinator
-from cluster.directory import Directory
 from policies.policy import Policy
-from replan import TurnInputs
+from replan import Dispatch, TurnInputs, TurnStats
+from runtime.coordinator import Coordinator
+from runtime.directory import Directory
 from supplysync.events import Alert
 from supplysync.kpi import Kpis
 from supplysync.plan import Plan
 from supplysync.scenario import Scenario
 
 Progress = Callable[[str], None]
+
+
+class Replanner(Protocol):
+    """What a research run needs of its coordinator, wherever the loop runs."""
+
+    @property
+    def plans(self) -> list[Plan]: ...
+    @property
+    def stats(self) -> TurnStats: ...
+    def step(self, inputs: TurnInputs) -> Dispatch | None: ...
+    def close(self) -> None: ...
+
+
+ReplannerFactory = Callable[..., Replanner]
+"""Builds a run's coordinator from `Coordinator`'s keywords: `Coordinator`
+itself, or `cluster.coordinator_actor.RemoteCoordinator` to run it as a Ray
+actor (the runner stays free of Ray)."""
 
 
 @dataclass
@@ -56,7 +72,7 @@ def run_policy(
     directory: Directory,
     *,
     progress: Progress | None = None,
-    remote: bool = True,
+    coordinator: ReplannerFactory = Coordinator,
     tick_every: timedelta = timedelta(hours=1),
     store: Recorder | None = None,
 ) -> PolicyRun:
@@ -71,7 +87,7 @@ def run_policy(
         policy: the planning policy.
         directory: where the agents live; it is reset to fresh agents first.
         progress: called with one line per simulated day.
-        remote: run the coordinator as a Ray actor (needs Ray); otherwise in
+        coordinator: builds the run's coordinator; the plain one runs in
             this process.
         tick_every: how often agents get a time tick (silence checks).
         store: if given, every reading, alert, order, proof of delivery, plan
@@ -84,16 +100,14 @@ def run_policy(
         policy = policy.for_run(scenario)
     directory.reset(scenario.network)
     sim = Simulator(scenario)
-    loop_args: dict[str, Any] = {
-        "network": scenario.network,
-        "planning": scenario.planning,
-        "directory": directory,
-        "policy": policy,
-        "origin": sim.now,
-        "run_end": sim.end,
-    }
-    coordinator: Coordinator | RemoteCoordinator
-    coordinator = RemoteCoordinator(**loop_args) if remote else Coordinator(**loop_args)
+    loop = coordinator(
+        network=scenario.network,
+        planning=scenario.planning,
+        directory=directory,
+        policy=policy,
+        origin=sim.now,
+        run_end=sim.end,
+    )
     step = timedelta(minutes=scenario.simulation.step_minutes)
     alerts: list[Alert] = []
     readings = 0
@@ -109,7 +123,7 @@ def run_policy(
             next_tick += tick_every
         alerts.extend(batch)
         news = TurnInputs(now, alerts=batch, orders=frame.orders, deliveries=frame.deliveries)
-        dispatch = coordinator.step(news)
+        dispatch = loop.step(news)
         if dispatch is not None:
             sim.execute(dispatch.commands)
         if store is not None:
@@ -121,16 +135,15 @@ def run_policy(
             day = (now - scenario.simulation.start).days
             progress(
                 f"[{policy.name}] day {day}/{scenario.simulation.days}: "
-                f"{readings} readings, {len(alerts)} alerts, {coordinator.stats.replans} plans"
+                f"{readings} readings, {len(alerts)} alerts, {loop.stats.replans} plans"
             )
             next_day += timedelta(days=1)
         if now >= sim.end:
             break
         frame = sim.advance(now + step)
         now = sim.now
-    stats, plans = coordinator.stats, coordinator.plans
-    if isinstance(coordinator, RemoteCoordinator):
-        coordinator.close()
+    stats, plans = loop.stats, loop.plans
+    loop.close()
     latencies = sorted(stats.latencies_s)
     kpis = sim.kpis().model_copy(
         update={

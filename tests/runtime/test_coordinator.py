@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from adapters.simulator import Simulator
-from cluster.coordinator import Coordinator
-from cluster.directory import InlineDirectory
 from policies.plugins import load_policy
 from replan import Dispatch, TurnInputs
+from runtime.coordinator import Coordinator
+from runtime.directory import InlineDirectory
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.events import Alert, AlertKind, Severity
 from supplysync.orders import CustomerOrder

@@ -1,6 +1,6 @@
-"""The errors `cluster/` raises, so callers never catch Ray's own.
+"""The errors the agents' directory raises, so callers never catch Ray's own.
 
-    ClusterError
+    DirectoryError
     ├── HostUnavailableError   a host actor died and could not answer
     ├── HostCallError          a host method raised (an agent bug, not bad data)
     └── UnknownAssetError      a command names an asset no host holds
@@ -11,17 +11,17 @@ Bad readings never raise: they become dead letters.
 from __future__ import annotations
 
 
-class ClusterError(RuntimeError):
-    """Base of every error raised by the cluster facade."""
+class DirectoryError(RuntimeError):
+    """Base of every error raised by the directory facade."""
 
 
-class HostUnavailableError(ClusterError):
+class HostUnavailableError(DirectoryError):
     """A host actor is dead or restarting and the call could not complete."""
 
 
-class HostCallError(ClusterError):
+class HostCallError(DirectoryError):
     """A host method raised; the original exception is the `__cause__`."""
 
 
-class UnknownAssetError(ClusterError, KeyError):
+class UnknownAssetError(DirectoryError, KeyError):
     """A command or request names an asset that is not in the network."""

@@ -19,11 +19,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from agents.base import Offer
-from cluster.agent_host import MAX_DEAD_LETTERS, AgentFactory
-from cluster.errors import UnknownAssetError
-from cluster.placement import layout
-from cluster.pool import HostPool, LocalHostPool, PoolFactory
-from cluster.recovery import Recovery
+from runtime.agent_host import MAX_DEAD_LETTERS, AgentFactory
+from runtime.errors import UnknownAssetError
+from runtime.pool import HostPool, LocalHostPool, PoolFactory
+from runtime.recovery import Recovery
 from supplysync.commands import AssignmentResponse, Command
 from supplysync.deadletters import DeadLetter, agent_letter
 from supplysync.events import Alert
@@ -56,9 +55,9 @@ class Directory(Protocol):
 class AgentDirectory:
     """Agents spread over a pool of hosts, addressed by asset id.
 
-    Build one with `AgentDirectory.start` (Ray actors) or
-    `InlineDirectory.start` (this process); the constructor is the seam for
-    tests that bring their own `spawn` pool.
+    Build one with `InlineDirectory.start` (this process) or
+    `cluster.hosts.RayDirectory.start` (Ray actors); the constructor is the
+    seam for tests that bring their own `spawn` pool.
     """
 
     def __init__(
@@ -80,46 +79,6 @@ class AgentDirectory:
         self._pool: HostPool = spawn(network, self._layout, agent_settings, factory)
         self._route(network)
         self.pids()  # waits until every host is up, so start-up errors surface here
-
-    @classmethod
-    def start(
-        cls,
-        network: Network,
-        settings: RuntimeSettings,
-        agent_settings: AgentSettings | None = None,
-        *,
-        factory: AgentFactory | None = None,
-        store_url: str | None = None,
-    ) -> Self:
-        """Start host actors, first starting or joining Ray as `settings` say.
-
-        `settings.resolved_placement` picks an actor per asset or
-        `settings.shards` actors; `factory` replaces the real agents in tests.
-        With `store_url`, hosts rebuild their agents from that event store
-        (the live run's readings and snapshots) whenever they start or Ray
-        restarts them, and snapshot them every `settings.snapshot_every`
-        readings, every tick and every commit (cluster.recovery); every
-        reading must be stored before it is ingested. None keeps nothing.
-        """
-        from cluster.bootstrap import start_ray
-        from cluster.hosts import RayHostPool
-
-        start_ray(settings)
-
-        placement = settings.resolved_placement(len(network.asset_kinds()))
-        recovery = (
-            None
-            if store_url is None
-            else Recovery(store_url, snapshot_every=settings.snapshot_every)
-        )
-        return cls(
-            network,
-            arrange=partial(_arrange_by_settings, settings),
-            spawn=partial(RayHostPool, recovery=recovery),
-            agent_settings=agent_settings,
-            factory=factory,
-            placement=placement,
-        )
 
     @property
     def host_count(self) -> int:
@@ -283,10 +242,6 @@ class InlineDirectory(AgentDirectory):
             factory=factory,
             placement="inline",
         )
-
-
-def _arrange_by_settings(settings: RuntimeSettings, asset_ids: Sequence[str]) -> list[list[str]]:
-    return layout(asset_ids, settings.resolved_placement(len(asset_ids)), settings.shards)
 
 
 def _by_time(batches: Iterable[list[Alert]]) -> list[Alert]:

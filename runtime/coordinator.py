@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from cluster.directory import Directory
 from policies.policy import Policy
 from replan import (
     Dispatch,
@@ -26,6 +25,7 @@ from replan import (
     restore,
     turn,
 )
+from runtime.directory import Directory
 from supplysync.commands import Command
 from supplysync.events import Alert
 from supplysync.network import Network
@@ -138,3 +138,6 @@ class Coordinator:
     def snapshot(self, now: datetime) -> NetworkSnapshot:
         """What a replan now would see (before `shape_snapshot`): the agents' offers and demand."""
         return offered(self._state, self._directory, now)
+
+    def close(self) -> None:
+        """Nothing to release in this process; here so callers close any coordinator alike."""
