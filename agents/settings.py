@@ -101,7 +101,7 @@ class AgentSettings(BaseModel):
     stationary_hours: Hours = 3.0
     late_eta_buffer_hours: Annotated[float, Field(ge=0, le=24 * 60)] = 24.0
     late_hold_quantile: Annotated[float, Field(gt=0, lt=1)] = Field(
-        0.9,
+        0.5,
         description="how likely a held shipment's hold is planned to have ended by its "
         "estimated arrival (`agents.shipments`)",
     )

@@ -11,10 +11,13 @@ at the speed it reported (`live_eta`), to the hour the promise does not give.
 The hold to come is the longer of a buffer and ``hold_ratio`` times the hold
 so far. A hold's length has no natural scale (hours at a border, weeks at a
 strike), and for such a duration a hold that has lasted t hours ends within
-another r*t with probability r/(1+r): planning on r = 9 is planning on the
-end that comes later in 9 holds of 10. A shortage costs far more than a
-second source's premium, so the plan counts on the late end rather than on
-a fixed buffer, which a hold of days outlasts at every replan.
+another r*t with probability r/(1+r). By default r = 1, the median: the
+hold is planned to last as long again. The estimate grows with every replan
+while the hold lasts, so a long one still moves the plan to a second source,
+and a fixed buffer, which a hold of days outlasts at every replan, is only
+the floor. Planning on the late end (r = 9) bought from dearer sources for
+holds that ended soon; the evaluation behind the default is in CHANGELOG.md
+(session 24).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ import pytest
 from agents.base import Agent
 from agents.factory import build_agent
 from agents.machine import MachineAgent
+from agents.settings import AgentSettings
 from agents.states import state_json
 from supplysync.commands import Command, ProduceOrder, RouteOrder, SupplyOrder, TransferOrder
 from supplysync.network import Network
@@ -201,8 +202,10 @@ SCRIPTS: dict[str, Callable[[Network], Script]] = {
 ASSETS = {"machine": "M-DUI-1", "supplier": "S-RHEIN", "warehouse": "W-DUI", "vehicle": "V-CGN-1"}
 
 
-def started(network: Network, kind: str, commands: list[Command]) -> Agent:
-    agent = build_agent(ASSETS[kind], network)
+def started(
+    network: Network, kind: str, commands: list[Command], settings: AgentSettings | None = None
+) -> Agent:
+    agent = build_agent(ASSETS[kind], network, settings)
     for c in commands:
         agent.commit(c)
     return agent

@@ -83,16 +83,16 @@ def test_held_shipment_is_late_and_lengthens_the_quote(
     assert late.kind is AlertKind.LATE_SHIPMENT
     assert late.data["po_id"] == "PO-1" and late.data["hours_stationary"] == 3
     assert late.data["promised_arrival"] == at(48).isoformat()
-    # 3 h held and 27 h to come (nine times the hold, above the 24 h buffer)
-    assert late.data["estimated_arrival"] == at(48 + 3 + 27).isoformat()
+    # 3 h held and 24 h to come (the buffer: as long again, 3 h, is less)
+    assert late.data["estimated_arrival"] == at(48 + 3 + 24).isoformat()
     assert agent.ingest([track(feed, "PO-1", 7, MIDWAY, 0)], at(7)) == []  # once
 
     offer = agent.offer(window, at(7))
     assert offer.late_shipments == ["PO-1"]
     (inbound,) = offer.inbound
-    assert inbound.arrival_period == 3  # promised day 2, now expected day 3 at 16:00
+    assert inbound.arrival_period == 3  # promised day 2, now expected day 3 at 04:00
     quotes = {q.product_id: q.lead_time_periods for q in offer.quotes}
-    assert quotes == {"FILTER": 4, "BOLT": 4}  # (48 + 4 held + 36) h round up to 4 days
+    assert quotes == {"FILTER": 4, "BOLT": 4}  # (48 + 4 held + 24) h round up to 4 days
 
 
 def test_delivery_remembers_the_delay_and_retires_the_tracker(
@@ -240,10 +240,10 @@ def test_a_late_supplier_delays_its_other_shipments_on_the_road(
     agent.ingest([track(feed, "PO-2", 30, MIDWAY, 40)], at(31))
     shipments = agent.state().shipments
     assert shipments["PO-1"].late and not shipments["PO-2"].late
-    # PO-1 stood still 4 h until its last fix: 4 held + 36 to come (9 x 4)
-    assert shipments["PO-1"].eta == at(48 + 40)
+    # PO-1 stood still 4 h until its last fix: 4 held + 24 to come (the buffer)
+    assert shipments["PO-1"].eta == at(48 + 28)
     # PO-2 left at 24 h with two days of lead time and is expected as late
-    assert shipments["PO-2"].eta == at(24 + 48 + 40)
+    assert shipments["PO-2"].eta == at(24 + 48 + 28)
     arrivals = {i.shipment_id: i.arrival_period for i in agent.offer(window, at(31)).inbound}
     assert arrivals == {"PO-1": 3, "PO-2": 4}
 
