@@ -83,6 +83,7 @@ from typing import Any, Literal, Self
 from adapters.mqtt.broker import BrokerAddress, Session
 from adapters.mqtt.clock import ClockFollower
 from adapters.mqtt.codec import Skew
+from adapters.mqtt.collector import tune_for_ingest
 from adapters.mqtt.ingest import ChannelQos, IngestStats, MqttIngest
 from adapters.mqtt.partition import client_id, partition
 from adapters.mqtt.roster import Roster
@@ -421,6 +422,7 @@ def worker_main(spec: WorkerSpec, pipe: Connection) -> None:
         format=f"supplysync ingest-{spec.index}: %(message)s",
         stream=sys.stderr,
     )
+    tune_for_ingest()
     asyncio.run(_consume(spec, pipe))
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from adapters.devices.credentials import Credentials
 from adapters.devices.errors import CredentialsError
 from adapters.mqtt.broker import BrokerAddress
+from adapters.mqtt.collector import tune_for_ingest
 from adapters.mqtt.workers import check_store
 from adapters.store import StoreError, open_store
 from agents.settings import AgentSettings
@@ -83,6 +84,7 @@ def main(args: argparse.Namespace) -> int:
         ingest_workers=getattr(args, "ingest_workers", 1),
         coordinator=getattr(args, "coordinator", "inline"),
     )
+    tune_for_ingest()
     try:
         asyncio.run(_until_signal(loop))
     except Exception as exc:  # the loop's infrastructure failed: say so, exit 1

@@ -91,3 +91,26 @@ def test_a_sequence_number_beyond_what_json_carries_exactly_is_refused(seq: int)
 def test_a_timestamp_outside_the_supported_years_is_refused(ts: str) -> None:
     with pytest.raises(ValidationError, match="ts"):
         READING_ADAPTER.validate_json(as_json("fuel", ts=ts))
+
+
+@pytest.mark.parametrize(
+    ("ts", "taken"),
+    [
+        ("2000-01-01T00:00:00Z", True),
+        ("1999-12-31T23:59:59.999999Z", False),
+        ("2000-01-01T00:30:00+01:00", False),  # 1999-12-31 23:30 UTC
+        ("1999-12-31T23:30:00-01:00", True),  # 2000-01-01 00:30 UTC
+        ("2099-12-31T23:59:59.999999Z", True),
+        ("2100-01-01T00:00:00Z", False),
+        ("2099-12-31T23:30:00-01:00", False),  # 2100-01-01 00:30 UTC
+        ("2100-01-01T00:30:00+01:00", True),  # 2099-12-31 23:30 UTC
+        ("2026-12-05T15:00:00+14:00", True),
+    ],
+)
+def test_the_supported_years_are_bounded_in_utc_whatever_the_offset(ts: str, taken: bool) -> None:
+    """The bounds are instants: an offset moves a local time across them either way."""
+    if taken:
+        assert READING_ADAPTER.validate_json(as_json("fuel", ts=ts)).ts.isoformat()
+    else:
+        with pytest.raises(ValidationError, match="ts"):
+            READING_ADAPTER.validate_json(as_json("fuel", ts=ts))
