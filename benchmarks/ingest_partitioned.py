@@ -21,6 +21,15 @@ what is measured is the ingest, not the pickling of readings for agents.
 At an offered rate above what N consumers take, readings/s is their
 capacity and the latency is queueing, growing with the run's length.
 
+A run is a finite burst, so its last moments can belong to one consumer
+alone: one that got less CPU than the others (on a small host, the one
+sharing its core with the publisher) still drains its sites while the
+rest are done, and readings/s counts that tail. "all busy/s" is the rate
+while every consumer still had work: everything committed up to the
+moment the first consumer committed its last reading, over that time.
+With one consumer it is readings/s. It is the group's capacity under a
+stream that does not stop; readings/s is what a burst of this size sees.
+
 The ceiling is `mosquitto_sub` receiving the same stream flat out in the
 same run. And since the answer on a small machine is "where did the CPU
 go", each row ends with the CPU seconds the run took, by process group:
@@ -32,12 +41,14 @@ the consumers' pipes), against cores x seconds.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import itertools
 import json
 import os
 import statistics
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -61,6 +72,8 @@ class Row:
     seconds: float
     readings_per_s: float
     ratio: float
+    busy_readings_per_s: float
+    busy_ratio: float
     p50_ms: float
     p99_ms: float
     cpu_consumers_s: float
@@ -105,6 +118,22 @@ def _schema(database: str, name: str) -> Iterator[str]:
             conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
 
 
+def while_all_busy(progress: Mapping[int, Sequence[tuple[float, int]]], start: float) -> float:
+    """Readings/s from `start` until the first consumer committed its last batch.
+
+    Args:
+        progress: per consumer, `(wall time, readings committed so far)` at
+            each of its commits, in time order.
+        start: the wall time of the first publish.
+    """
+    first_done = min(steps[-1][0] for steps in progress.values())
+    committed = 0
+    for steps in progress.values():
+        at = bisect.bisect_right([t for t, _ in steps], first_done)
+        committed += steps[at - 1][1] if at else 0
+    return committed / (first_done - start)
+
+
 def _sites(n: int) -> tuple[tuple[str, ...], ...]:
     weights: dict[str, int] = {}
     for asset in range(ASSETS):
@@ -123,11 +152,14 @@ async def _run(
     total: int,
     batch: int,
     run: int,
-) -> tuple[int, float, list[float], dict[str, float]]:
+) -> tuple[int, float, float, list[float], dict[str, float]]:
     ages: list[float] = []
+    progress: dict[int, list[tuple[float, int]]] = {}
     done = asyncio.Event()
 
     async def count(committed: Committed) -> None:
+        steps = progress.setdefault(committed.worker, [])
+        steps.append((time.time(), (steps[-1][1] if steps else 0) + committed.count))
         if committed.ages_s is not None:
             ages.extend(committed.ages_s)
         if len(ages) >= total:
@@ -156,6 +188,7 @@ async def _run(
         publisher = _Publisher(port, total, batch, rate, run)
         await asyncio.wait_for(done.wait(), timeout=600)
         seconds = publisher.seconds_since_first_publish()
+        busy_per_s = while_all_busy(progress, time.time() - seconds)
         after_consumers = sum(_cpu_s(p) for p in pids)
         after_postgres = _postgres_cpu_s()
         after_broker = _cpu_s(broker_pid) if broker_pid else 0.0
@@ -169,7 +202,7 @@ async def _run(
         "postgres": after_postgres - before["postgres"],
         "parent": after_parent - before["parent"],
     }
-    return len(ages), seconds, ages, cpu
+    return len(ages), seconds, busy_per_s, ages, cpu
 
 
 def measure(
@@ -188,10 +221,11 @@ def measure(
     runs = itertools.count(1)
     for rate in rates:
         one: float | None = None
+        busy_one: float | None = None
         for n in consumers:
             run = next(runs)
             with _schema(database, f"bench_ingest_{os.getpid()}_{run}") as store:
-                count, seconds, ages, cpu = asyncio.run(
+                count, seconds, busy, ages, cpu = asyncio.run(
                     _run(
                         port=port,
                         broker_pid=broker_pid,
@@ -205,6 +239,7 @@ def measure(
                 )
             per_s = count / seconds
             one = per_s if one is None else one
+            busy_one = busy if busy_one is None else busy_one
             ordered = sorted(ages)
             rows.append(
                 Row(
@@ -214,6 +249,8 @@ def measure(
                     seconds=seconds,
                     readings_per_s=per_s,
                     ratio=per_s / one,
+                    busy_readings_per_s=busy,
+                    busy_ratio=busy / busy_one,
                     p50_ms=1000 * statistics.median(ordered),
                     p99_ms=1000 * ordered[int(0.99 * (len(ordered) - 1))],
                     cpu_consumers_s=cpu["consumers"],
@@ -261,7 +298,8 @@ def report(
         return 0
     print(f"mosquitto_sub (ceiling), flat out: {ceiling:,.0f} readings/s")
     print(
-        f"{'consumers':>9}{'offered/s':>11}{'readings/s':>12}{'x one':>7}{'p50 ms':>9}"
+        f"{'consumers':>9}{'offered/s':>11}{'readings/s':>12}{'x one':>7}"
+        f"{'all busy/s':>12}{'x one':>7}{'p50 ms':>9}"
         f"{'p99 ms':>9}   CPU s: consumers / broker / publisher / postgres / this process"
         "  of cores x s"
     )
@@ -269,7 +307,8 @@ def report(
         available = cores * r.seconds
         print(
             f"{r.consumers:>9}{r.offered_per_s:>11,.0f}{r.readings_per_s:>12,.0f}"
-            f"{r.ratio:>7.2f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}   "
+            f"{r.ratio:>7.2f}{r.busy_readings_per_s:>12,.0f}{r.busy_ratio:>7.2f}"
+            f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}   "
             f"{r.cpu_consumers_s:.1f} / {r.cpu_broker_s:.1f} / {r.cpu_publisher_s:.1f} / "
             f"{r.cpu_postgres_s:.1f} / {r.cpu_parent_s:.1f} of {available:.1f}"
         )
