@@ -84,8 +84,8 @@ def _payload(seq0: int, batch: int, asset: str, stock: bool) -> bytes:
 
     The bytes `json.dumps` gives for these readings, written from a template:
     the publisher shares the host's cores with the consumers it measures,
-    and `json.dumps` of fresh dicts cost it about 4 µs a reading, a third of
-    a consumer's own cost.
+    and `json.dumps` of fresh dicts costs about 1.45 µs a reading against
+    0.2 µs for the template.
     """
     head, starts, values = _template(batch, asset, stock)
     ts = json.dumps(datetime.now(UTC).isoformat())
