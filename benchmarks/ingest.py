@@ -37,9 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
-import multiprocessing
 import os
 import statistics
 import subprocess
@@ -48,23 +46,15 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from multiprocessing.process import BaseProcess
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-
-import aiomqtt
 
 from adapters.mqtt.broker import BrokerAddress, Session
 from adapters.mqtt.collector import tune_for_ingest
 from adapters.mqtt.ingest import ChannelQos, MqttIngest
 from adapters.mqtt.sink import StoreSink
+from benchmarks.load import Publisher
 from benchmarks.local import free_port, listening, which
 from supplysync.readings import Reading
-
-ASSETS = 20
-SITES = 4
-"""The stream's assets sit at 4 sites of 5 (asset k at `site-{k % 4}`), so
-1, 2 and 4 partitioned consumers each get the same share of it."""
 
 
 @dataclass(frozen=True)
@@ -77,104 +67,6 @@ class Figures:
     readings_per_s: float
     p50_ms: float | None = None
     p99_ms: float | None = None
-
-
-def _payload(seq0: int, batch: int, asset: str, stock: bool) -> bytes:
-    """A gateway message of `batch` readings of `asset` from `seq0`, stamped now.
-
-    The bytes `json.dumps` gives for these readings, written from a template:
-    the publisher shares the host's cores with the consumers it measures,
-    and `json.dumps` of fresh dicts costs about 1.45 µs a reading against
-    0.2 µs for the template.
-    """
-    head, starts, values = _template(batch, asset, stock)
-    ts = json.dumps(datetime.now(UTC).isoformat())
-    body = ", ".join(f'{start}{seq0 + i}, "ts": {ts}, {values}' for i, start in enumerate(starts))
-    return f"{head}{body}]}}".encode()
-
-
-@functools.cache
-def _template(batch: int, asset: str, stock: bool) -> tuple[str, tuple[str, ...], str]:
-    """What `_payload` writes around the sequence numbers and the time."""
-    values = (
-        {"kind": "stock_level", "product_id": "P1", "units": 100.0}
-        if stock
-        else {"kind": "temperature", "celsius": 20.0}
-    )
-    head = json.dumps({"v": 1, "gateway_id": f"gw-{asset}", "readings": []})[:-2]
-    starts = tuple(
-        json.dumps({"device_id": f"{asset}-t{i % 4}", "asset_id": asset, "seq": 0})[:-2]
-        for i in range(batch)
-    )
-    return head, starts, json.dumps(values)[1:]
-
-
-def _topic(k: int, stock: bool) -> str:
-    asset = k % ASSETS
-    channel = "events" if stock else "telemetry"
-    return f"supplysync/site-{asset % SITES}/machine/m{asset}/{channel}"
-
-
-def _publish(
-    port: int,
-    total: int,
-    batch: int,
-    rate: float | None,
-    run: int,
-    stock: bool,
-    started: Synchronized[float],
-) -> None:
-    """Publisher process: `total` readings in messages of `batch`, at `rate`/s or flat out.
-
-    Temperatures on telemetry, or stock levels on events if `stock`.
-
-    Sets `started` to the wall-clock time of its first publish.
-    """
-
-    async def main() -> None:
-        async with aiomqtt.Client(
-            "127.0.0.1", port, identifier=f"bench-pub-{run}", max_inflight_messages=1000
-        ) as client:
-            client.pending_calls_threshold = 10**9  # the window below bounds them
-            window = asyncio.Semaphore(500)
-            start = time.perf_counter()
-            started.value = time.time()
-            tasks = []
-
-            async def one(k: int) -> None:
-                async with window:
-                    await client.publish(
-                        _topic(k, stock), _payload(k * batch, batch, f"m{k % ASSETS}", stock), qos=1
-                    )
-
-            for k in range(total // batch):
-                if rate is not None:
-                    due = start + k * batch / rate
-                    delay = due - time.perf_counter()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(one(k)))
-            await asyncio.gather(*tasks)
-
-    asyncio.run(main())
-
-
-class _Publisher:
-    """The publisher process, and when it published first (wall clock)."""
-
-    def __init__(
-        self, port: int, total: int, batch: int, rate: float | None, run: int, stock: bool = False
-    ) -> None:
-        spawn = multiprocessing.get_context("spawn")
-        self._started: Synchronized[float] = spawn.Value("d", 0.0)
-        self.process: BaseProcess = spawn.Process(
-            target=_publish, args=(port, total, batch, rate, run, stock, self._started), daemon=True
-        )
-        self.process.start()
-
-    def seconds_since_first_publish(self) -> float:
-        """Wall-clock seconds from the first publish to now."""
-        return time.time() - self._started.value
 
 
 async def _ingest(
@@ -202,7 +94,7 @@ async def _ingest(
         ) as ingest,
     ):
         await ingest.wait_connected()
-        publisher = _Publisher(port, total, batch, rate, run, stock)
+        publisher = Publisher(port, total, batch, rate, run, stock)
         await asyncio.wait_for(done.wait(), timeout=300)
         seconds = publisher.seconds_since_first_publish()
         await asyncio.to_thread(publisher.process.join)
@@ -239,7 +131,7 @@ def _ceiling(port: int, total: int, batch: int, run: int) -> Figures:
         stdout=subprocess.DEVNULL,
     )
     time.sleep(0.3)  # mosquitto_sub gives no signal when it has subscribed
-    publisher = _Publisher(port, total, batch, None, run)
+    publisher = Publisher(port, total, batch, None, run)
     sub.wait(timeout=300)
     seconds = publisher.seconds_since_first_publish()
     publisher.process.join()

@@ -57,7 +57,8 @@ import psycopg
 from adapters.mqtt.ingest import ChannelQos
 from adapters.mqtt.partition import assign
 from adapters.mqtt.workers import Committed, IngestWorkers
-from benchmarks.ingest import ASSETS, SITES, _ceiling, _Publisher, broker_port
+from benchmarks.ingest import _ceiling, broker_port
+from benchmarks.load import ASSETS, SITES, Publisher
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -185,7 +186,7 @@ async def _run(
             "postgres": _postgres_cpu_s(),
             "parent": sum(os.times()[0:2]),
         }
-        publisher = _Publisher(port, total, batch, rate, run)
+        publisher = Publisher(port, total, batch, rate, run)
         await asyncio.wait_for(done.wait(), timeout=600)
         seconds = publisher.seconds_since_first_publish()
         busy_per_s = while_all_busy(progress, time.time() - seconds)
