@@ -16,7 +16,7 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from adapters.mqtt.codec import Readings, decode
-from benchmarks.load import WINDOW, payload, publish, topic
+from benchmarks.load import WINDOW, _length, payload, publish, topic
 from tests.brokers import PrivateBroker, free_port
 
 
@@ -96,3 +96,29 @@ def test_the_publisher_says_when_no_broker_answers() -> None:
     started: Synchronized[float] = multiprocessing.Value("d", 0.0)
     with pytest.raises(ConnectionRefusedError):
         publish(free_port(), 100, 10, None, "load-test-nobody", False, started)
+
+
+def test_the_publisher_says_when_the_broker_refuses_the_session(tmp_path: Path) -> None:
+    started: Synchronized[float] = multiprocessing.Value("d", 0.0)
+    with (
+        PrivateBroker(tmp_path, allow_anonymous=False) as broker,
+        pytest.raises(ConnectionError, match="refused the MQTT session: CONNACK 20020005"),
+    ):
+        publish(broker.port, 100, 10, None, "load-test-anonymous", False, started)
+    assert started.value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("n", "encoded"),
+    [
+        (0, "00"),
+        (127, "7f"),
+        (128, "8001"),
+        (16_383, "ff7f"),
+        (16_384, "808001"),
+        (2_097_151, "ffff7f"),
+        (2_097_152, "80808001"),
+    ],
+)
+def test_remaining_lengths_are_written_as_the_mqtt_spec_tabulates(n: int, encoded: str) -> None:
+    assert _length(n).hex() == encoded
