@@ -7,7 +7,8 @@ restarts, vibration, heat and output for one machine on a tight trend
 setting. `data/machine_replay.json` holds what the agents gave on them,
 recorded by `python -m tests.agents.test_machine_replay`: every alert, the
 health and health time after every batch (as runs of equal entries), and
-the final state. It pins
+the final state, floats to their last bits (`tests.floats`: the recording
+is read on other CPUs). It pins
 the machine's operating logic against a change of how its memory is
 written.
 """
@@ -36,6 +37,7 @@ from supplysync.planning import PlanningWindow
 from supplysync.readings import Reading
 from supplysync.scenario import Scenario
 from tests.agents.test_steps import LOOSE, MACHINE, machine_readings, machine_schedule
+from tests.floats import assert_matches_recording
 
 RECORDED = Path(__file__).parent / "data" / "machine_replay.json"
 DAYS = 7
@@ -183,9 +185,9 @@ def test_the_replay_gives_the_recorded_alerts_and_health(demo_scenario: Scenario
     recorded = json.loads(RECORDED.read_text())
     now = json.loads(json.dumps(replayed(demo_scenario)))
     for part in ("week", "jumble"):
-        assert now[part]["alerts"] == recorded[part]["alerts"], part
-        assert now[part]["health"] == recorded[part]["health"], part
-    assert now == recorded
+        assert_matches_recording(now[part]["alerts"], recorded[part]["alerts"], f"{part}.alerts")
+        assert_matches_recording(now[part]["health"], recorded[part]["health"], f"{part}.health")
+    assert_matches_recording(now, recorded)
 
 
 def test_the_replay_goes_through_the_operating_states(demo_scenario: Scenario) -> None:
